@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL cluster on a free loopback port, runs the whole suite (every
+# database test runs on SQLite and on PostgreSQL), stops the cluster. pytest's exit 5
+# ("no tests collected") is a failure here, as it should be.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGPORT=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PGDATA=$(mktemp -d /tmp/casework-pg.XXXXXX)
+if [ "$(id -u)" -eq 0 ]; then AS_PG="runuser -u postgres --"; chown postgres:postgres "$PGDATA"; else AS_PG=""; fi
+$AS_PG "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+  -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+trap '$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; rm -rf "$PGDATA"' EXIT
+"$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE casework_test" >/dev/null
+export CASEWORK_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/casework_test"
+export CASEWORK_REQUIRE_POSTGRES=1
+rc=0
+.venv/bin/python -m pytest "$@" || rc=$?
+if [ "$rc" -eq 5 ]; then echo "No tests were collected: that is a failure."; rc=1; fi
+exit "$rc"
