@@ -1,0 +1,108 @@
+"""The append-only audit trail. Every entry records who did what to a case, when, from which
+state to which, and the words they gave; each entry's hash covers the one before it, so an
+altered or missing entry is found by `verify_chains`."""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework.cases import Actor, Case
+from casework.persistence import Base, UTCDateTime
+
+GENESIS = "0" * 64
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def compute_hash(self) -> str:
+        return entry_hash(self.case_id, self.seq, self.at, self.actor_id, self.actor_name,
+                          self.trigger, self.from_state, self.to_state, self.data, self.prev_hash)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(_mapper, _connection, target: AuditEntry) -> None:
+    raise PermissionError(f"Audit entries are append-only (case {target.case_id}, entry {target.seq}).")
+
+
+def entry_hash(case_id: int, seq: int, at: datetime, actor_id: int | None, actor_name: str,
+               trigger: str, from_state: str | None, to_state: str, data: dict, prev: str) -> str:
+    """SHA-256 over a canonical JSON form of the entry and the previous entry's hash."""
+    body = json.dumps({
+        "case": case_id, "seq": seq, "at": at.isoformat(timespec="microseconds"),
+        "actor": actor_id, "actor_name": actor_name, "trigger": trigger,
+        "from": from_state, "to": to_state, "data": data, "prev": prev,
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append_entry(session: Session, case: Case, actor: Actor, trigger: str,
+                 from_state: str | None, to_state: str, data: dict, at: datetime) -> AuditEntry:
+    """Add the next entry of this case's chain (written with the rest of the transaction)."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.case_id == case.id)
+        .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = at.replace(microsecond=at.microsecond)  # stored to the microsecond on both databases
+    entry = AuditEntry(case_id=case.id, seq=seq, at=at, actor_id=actor.id, actor_name=actor.name,
+                       trigger=trigger, from_state=from_state, to_state=to_state,
+                       data=data, prev_hash=prev)
+    entry.hash = entry.compute_hash()
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    case_id: int
+    seq: int
+    message: str
+
+
+def verify_chains(session: Session, case_ids: list[int] | None = None) -> list[ChainProblem]:
+    """Check every case's chain; report the first altered or missing entry of each."""
+    query = select(AuditEntry).order_by(AuditEntry.case_id, AuditEntry.seq)
+    if case_ids is not None:
+        query = query.where(AuditEntry.case_id.in_(case_ids))
+    problems: list[ChainProblem] = []
+    current, expected_seq, prev, broken = None, 1, GENESIS, False
+    for entry in session.scalars(query).yield_per(1000):
+        if entry.case_id != current:
+            current, expected_seq, prev, broken = entry.case_id, 1, GENESIS, False
+        if broken:
+            continue
+        problem = _check(entry, expected_seq, prev)
+        if problem:
+            problems.append(ChainProblem(entry.case_id, expected_seq, problem))
+            broken = True
+        expected_seq, prev = entry.seq + 1, entry.hash
+    return problems
+
+
+def _check(entry: AuditEntry, expected_seq: int, prev: str) -> str | None:
+    if entry.seq != expected_seq:
+        return f"entry {expected_seq} is missing (next found is {entry.seq})"
+    if entry.prev_hash != prev:
+        return f"entry {entry.seq} does not follow the entry before it"
+    if entry.compute_hash() != entry.hash:
+        return f"entry {entry.seq} was altered after it was written"
+    return None

@@ -1,0 +1,141 @@
+"""Cases of either process, who is assigned to them, and the links between a dispute and
+the funding-change case it concerns. A case's status is owned by its workflow; its version
+column makes a stale write fail instead of overwriting someone else's change."""
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.organisations import Organisation, Person
+from casework.persistence import Base, UTCDateTime
+
+REF_PREFIX = {"funding_change": "FC", "dispute": "DS"}
+
+
+class CaseRole(StrEnum):
+    FUNDER_OFFICER = "funder_officer"          #: runs the funding-change case
+    DECISION_MAKER = "decision_maker"          #: decides; never the funder officer
+    VCO_LEAD = "vco_lead"                      #: staff of the funded organisation
+    COMPLAINANT = "complainant"                #: the side that raised a dispute
+    RESPONDENT = "respondent"                  #: the side the dispute is about
+    RESPONDENT_OFFICER = "respondent_officer"  #: named officer who answers informally
+    SENIOR_REVIEWER = "senior_reviewer"        #: stage-2 reviewer, not involved before
+    MEDIATOR = "mediator"                      #: stage-3 mediator
+    PANEL_MEMBER = "panel_member"              #: stage-4 Compact panel member
+    SYSTEM = "system"                          #: the scheduler, acting on deadlines
+
+
+ASSIGNABLE_ROLES = frozenset({
+    CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.RESPONDENT_OFFICER,
+    CaseRole.SENIOR_REVIEWER, CaseRole.MEDIATOR, CaseRole.PANEL_MEMBER})
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The scheduler's identity in the audit trail."""
+
+    id: None = None
+    name: str = "Compact casework (automatic)"
+    organisation_id: None = None
+    roles: frozenset = frozenset()
+
+
+SYSTEM = SystemActor()
+Actor = Person | SystemActor
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(40), index=True)
+    workflow_version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    route: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    funder_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    vco_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    complainant_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    respondent_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    funder: Mapped[Organisation | None] = relationship(foreign_keys=[funder_org_id])
+    vco: Mapped[Organisation | None] = relationship(foreign_keys=[vco_org_id])
+    complainant_org: Mapped[Organisation | None] = relationship(foreign_keys=[complainant_org_id])
+    respondent_org: Mapped[Organisation | None] = relationship(foreign_keys=[respondent_org_id])
+    assignments: Mapped[list["CaseAssignment"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def ref(self) -> str:
+        return f"{REF_PREFIX.get(self.workflow, 'CS')}-{self.id:04d}"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def party_org_ids(self) -> frozenset[int]:
+        ids = (self.funder_org_id, self.vco_org_id, self.complainant_org_id, self.respondent_org_id)
+        return frozenset(i for i in ids if i is not None)
+
+    def assignees(self, role: str) -> list[Person]:
+        return [a.person for a in self.assignments if a.role == role]
+
+    def assignee(self, role: str) -> Person | None:
+        people = self.assignees(role)
+        return people[0] if people else None
+
+    def __repr__(self) -> str:
+        return f"<Case {self.ref if self.id else '?'} {self.workflow} {self.status}>"
+
+
+class CaseAssignment(Base):
+    __tablename__ = "case_assignments"
+    __table_args__ = (UniqueConstraint("case_id", "person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="assignments")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class CaseLink(Base):
+    """A dispute and the funding-change case it concerns; visible from both."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("dispute_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    funding_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+
+def case_roles(case: Case, actor: Actor) -> frozenset[str]:
+    """Every role this actor plays on this case, from assignments and organisation."""
+    if isinstance(actor, SystemActor):
+        return frozenset({CaseRole.SYSTEM})
+    roles = {a.role for a in case.assignments if a.person_id == actor.id}
+    org = actor.organisation_id
+    if case.workflow == "funding_change":
+        if org is not None and org == case.vco_org_id and actor.has_role("vco_staff"):
+            roles.add(CaseRole.VCO_LEAD)
+    else:
+        if org is not None and org == case.complainant_org_id:
+            roles.add(CaseRole.COMPLAINANT)
+        if org is not None and org == case.respondent_org_id:
+            roles.add(CaseRole.RESPONDENT)
+    return frozenset(roles)

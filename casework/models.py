@@ -1,0 +1,13 @@
+"""Every table, imported in one place so metadata is complete for migrations and tests."""
+from casework.audit import AuditEntry
+from casework.cases import Case, CaseAssignment, CaseLink
+from casework.deadlines import Deadline, DeadlineEffect
+from casework.letters import Letter
+from casework.messages import Notification, OutboxMessage
+from casework.organisations import Organisation, Person, PersonRole
+from casework.persistence import Base
+from casework.settings import ExtraHoliday, TimeLimitSetting
+
+__all__ = ["AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
+           "DeadlineEffect", "ExtraHoliday", "Letter", "Notification", "Organisation",
+           "OutboxMessage", "Person", "PersonRole", "TimeLimitSetting"]

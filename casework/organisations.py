@@ -1,0 +1,82 @@
+"""Organisations and the people who work for them, with the roles they hold across the
+service. Which role someone plays on a particular case is decided by case assignments."""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.persistence import Base, UTCDateTime
+
+
+class OrganisationKind(StrEnum):
+    STATUTORY = "statutory"            #: a council or NHS body that funds VCOs
+    VCO = "vco"                        #: a voluntary or community organisation
+    INFRASTRUCTURE = "infrastructure"  #: a local voluntary-sector body such as BVSC
+
+
+class Role(StrEnum):
+    FUNDER_OFFICER = "funder_officer"      #: contract or grant manager at a funder
+    DECISION_MAKER = "decision_maker"      #: senior officer or member who decides
+    VCO_STAFF = "vco_staff"                #: staff of a funded organisation
+    MEDIATOR = "mediator"                  #: BVSC staff or an independent mediator
+    SENIOR_REVIEWER = "senior_reviewer"    #: manager who reviews disputes at stage 2
+    PANEL_MEMBER = "panel_member"          #: member of the Compact disputes panel
+    ADMINISTRATOR = "administrator"        #: runs the service; sees no case content
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+    people: Mapped[list["Person"]] = relationship(back_populates="organisation")
+
+    @property
+    def is_funder(self) -> bool:
+        return self.kind == OrganisationKind.STATUTORY
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_token: Mapped[str | None] = mapped_column(String(64))
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
+    role_rows: Mapped[list["PersonRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def grant(self, *roles: str) -> None:
+        for role in roles:
+            if role not in self.roles:
+                self.role_rows.append(PersonRole(role=Role(role).value))
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name}>"
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(40))
