@@ -25,8 +25,12 @@ class CaseRole(StrEnum):
     SENIOR_REVIEWER = "senior_reviewer"        #: stage-2 reviewer, not involved before
     MEDIATOR = "mediator"                      #: stage-3 mediator
     PANEL_MEMBER = "panel_member"              #: stage-4 Compact panel member
+    MEDIATION_SERVICE = "mediation_service"    #: BVSC mediators, who take on and convene
     SYSTEM = "system"                          #: the scheduler, acting on deadlines
 
+
+#: Dispute stages where BVSC mediators act before anyone is assigned to the dispute.
+MEDIATOR_QUEUE_STATES = frozenset({"mediation_requested", "panel_referred"})
 
 ASSIGNABLE_ROLES = frozenset({
     CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.RESPONDENT_OFFICER,
@@ -138,4 +142,7 @@ def case_roles(case: Case, actor: Actor) -> frozenset[str]:
             roles.add(CaseRole.COMPLAINANT)
         if org is not None and org == case.respondent_org_id:
             roles.add(CaseRole.RESPONDENT)
+        if (actor.has_role("mediator") and org not in case.party_org_ids()
+                and case.status in MEDIATOR_QUEUE_STATES):
+            roles.add(CaseRole.MEDIATION_SERVICE)
     return frozenset(roles)

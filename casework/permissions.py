@@ -1,0 +1,40 @@
+"""Who may see what: pure functions, enforced in services and reused by templates to decide
+which links and buttons to show. Deny by default."""
+from casework.cases import Case, CaseRole, SystemActor, case_roles
+from casework.organisations import Person, Role
+
+
+def can_view_case(person: Person | SystemActor, case: Case) -> bool:
+    """True when this person is a party to, or assigned to, the case."""
+    if isinstance(person, SystemActor):
+        return True
+    if not person.is_active:
+        return False
+    if case.status == "draft":
+        return CaseRole.FUNDER_OFFICER in case_roles(case, person)
+    if case_roles(case, person):
+        return True
+    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id:
+        return bool(person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER})
+    return False
+
+
+def can_open_funding_case(person: Person) -> bool:
+    """Funder officers at a statutory body open funding-change cases."""
+    return person.is_active and person.has_role(Role.FUNDER_OFFICER) and bool(
+        person.organisation and person.organisation.is_funder)
+
+
+def can_raise_dispute(person: Person) -> bool:
+    """Staff of a funded organisation or a funder may raise a Compact dispute."""
+    return person.is_active and bool(person.roles & {Role.VCO_STAFF, Role.FUNDER_OFFICER})
+
+
+def can_administer(person: Person) -> bool:
+    """Administrators manage people, organisations, calendars and time limits."""
+    return person.is_active and person.has_role(Role.ADMINISTRATOR)
+
+
+def sees_funder_view(person: Person, case: Case) -> bool:
+    """Funder-side people read the funder's wording of each stage; everyone else the organisation's."""
+    return person.organisation_id is not None and person.organisation_id == case.funder_org_id

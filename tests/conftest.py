@@ -1,0 +1,78 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL; a fixed clock; a
+cast of people in the demo's organisations; plain factory functions."""
+import os
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+from casework.clock import FixedClock
+from casework.models import Base
+from casework.persistence import make_engine, make_session_factory
+from tests.factories import Cast, make_cast
+from workflows import calendar as cal
+from workflows.context import Hooks
+from workflows.service import CaseService
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("CASEWORK_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def _pg_engine():
+    url = postgres_url()
+    if not url:
+        if os.environ.get("CASEWORK_REQUIRE_POSTGRES"):
+            pytest.fail("CASEWORK_TEST_POSTGRES_URL is not set but PostgreSQL is required (make test sets it).")
+        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
+    engine = make_engine(url, pool_size=10, max_overflow=20)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path):
+    """A clean database of each kind for each test."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        Base.metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
+    eng = request.getfixturevalue("_pg_engine")
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with eng.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield eng
+
+
+@pytest.fixture
+def factory(engine):
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def clock():
+    """Tuesday 1 December 2026, 10:00 London (GMT)."""
+    return FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def calendar():
+    """A calendar of its own, so one-off holidays added by a test do not leak."""
+    return cal.WorkingCalendar()
+
+
+@pytest.fixture
+def service(factory, calendar):
+    return CaseService(factory, calendar=calendar, hooks=Hooks())
+
+
+@pytest.fixture
+def cast(factory) -> Cast:
+    return make_cast(factory)

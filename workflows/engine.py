@@ -1,0 +1,167 @@
+"""The one way a case changes state. `apply_transition` checks, in order: the trigger exists,
+it is allowed from the current state, the actor holds a role that may fire it, what they gave
+is complete, and every gate passes. Only then does it change the state through the shared
+`transitions` machine and write the audit entry, deadline rows, letter and events, all in the
+caller's transaction. Any refusal raises before anything is written."""
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine
+
+from casework.audit import append_entry
+from casework.cases import Actor, Case, case_roles
+from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
+                             UnknownTrigger)
+from casework.events import LetterIssued, TransitionApplied
+from casework.letters import Letter
+from casework.permissions import can_view_case
+from workflows import calendar as cal
+from workflows import deadlines
+from workflows.context import Context, Hooks, to_json
+from workflows.definitions import Transition, Workflow
+from workflows.fields import parse_fields
+from workflows.limits import TimeLimits
+
+_MACHINES: dict[str, Machine] = {}
+
+
+class _Bound:
+    """The machine's view of a case: its `state` is the case's status column."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    @property
+    def state(self) -> str:
+        return self.case.status
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.case.status = value
+
+
+def machine_for(workflow: Workflow) -> Machine:
+    """The one shared machine of a workflow, built on first use."""
+    if workflow.key not in _MACHINES:
+        _MACHINES[workflow.key] = Machine(
+            model=None, states=[s.value for s in workflow.states], initial=str(workflow.initial),
+            transitions=[_machine_row(workflow, t) for t in workflow.transitions],
+            auto_transitions=False, send_event=True, model_attribute="state")
+    return _MACHINES[workflow.key]
+
+
+def _machine_row(workflow: Workflow, t: Transition) -> dict[str, Any]:
+    row: dict[str, Any] = {"trigger": t.trigger, "source": list(workflow.expand(t.sources)),
+                          "dest": None if t.dest is None else str(t.dest)}
+    if t.when is not None:
+        row["conditions"] = [lambda event, when=t.when: when(event.kwargs["ctx"])]
+    return row
+
+
+def choose_row(workflow: Workflow, case: Case, trigger: str) -> list[Transition]:
+    """The rows of this trigger allowed from the case's state; refuses unknown or misplaced ones."""
+    rows = workflow.rows(trigger)
+    if not rows:
+        raise UnknownTrigger(f"'{trigger}' is not an action in the {workflow.key.replace('_', '-')} process.")
+    here = [t for t in rows if case.status in workflow.expand(t.sources)]
+    if not here:
+        tag = workflow.info[case.status].tag
+        raise TriggerNotAllowed(f"You cannot '{rows[0].button}' while the case is at '{tag}'.")
+    return here
+
+
+def refusal(ctx: Context, row: Transition) -> str | None:
+    """The first gate that refuses this action, as a message a person can act on."""
+    for guard in row.guards:
+        message = guard(ctx)
+        if message:
+            return message
+    return None
+
+
+def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+                     raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
+                     calendar: cal.WorkingCalendar, hooks: Hooks,
+                     expected_version: int | None = None) -> Context:
+    """Fire one trigger on one case inside the caller's transaction; raises on any refusal."""
+    if not can_view_case(actor, case):
+        raise NotFound("There is no case with that reference.")
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion()
+    rows = choose_row(workflow, case, trigger)
+    roles = case_roles(case, actor)
+    rows = [t for t in rows if roles & t.who]
+    if not rows:
+        raise NotPermitted(f"You do not have a role on this case that can '{workflow.rows(trigger)[0].button}'.")
+    data = parse_fields(rows[0].fields, raw or {})
+    ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger)
+    message = refusal(ctx, rows[0])
+    if message:
+        raise GateRefused(message)
+    from_state = case.status
+    _change_state(workflow, case, trigger, ctx)
+    _record(session, workflow, case, rows[0], ctx, actor, from_state)
+    return ctx
+
+
+def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) -> None:
+    bound = _Bound(case)
+    machine = machine_for(workflow)
+    machine.add_model(bound, initial=case.status)
+    try:
+        if not bound.trigger(trigger, ctx=ctx):
+            raise TriggerNotAllowed("That action could not be applied at this stage.")
+    finally:
+        machine.remove_model(bound)
+
+
+def _record(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
+            actor: Actor, from_state: str) -> None:
+    if case.status != from_state:
+        ctx.put("stage_started_on", ctx.today)
+    if row.effect is not None:
+        row.effect(ctx)
+    case.updated_at = ctx.now
+    if case.status in workflow.terminal:
+        case.closed_at = ctx.now
+    for kind, new_due, reason in ctx.deadline_moves:
+        moved = deadlines.move(session, case, kind, new_due, reason, ctx.now, ctx.limits, ctx.calendar)
+        if moved:
+            ctx.events.append(moved)
+            ctx.audit_extra.setdefault("deadlines_moved", []).append(
+                {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
+    deadlines.sync(session, workflow, case, ctx.now, ctx.limits, ctx.calendar)
+    letter = _issue_letter(session, case, row, ctx)
+    entry = append_entry(session, case, actor, row.trigger, from_state, case.status,
+                         to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleVersion() from None
+    ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
+                                           actor.id, dict(entry.data)))
+    if letter is not None:
+        ctx.events.append(LetterIssued(case.id, ctx.now, letter.id, letter.kind))
+    if ctx.hooks.on_events is not None:
+        ctx.hooks.on_events(session, ctx.events)
+
+
+def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -> Letter | None:
+    """Render the transition's letter once, store it with its hash, and note the hash for audit."""
+    if row.letter is None or ctx.hooks.render_letter is None:
+        return None
+    context = {
+        "case_ref": case.ref, "programme": case.title, "letter_date": ctx.today,
+        "generated_on": ctx.today,
+        "funder_name": case.funder.name if case.funder else "",
+        "org_name": case.vco.name if case.vco else "",
+        **(ctx.letter_context or {}),
+    }
+    rendered = ctx.hooks.render_letter(row.letter, context)
+    letter = Letter(case_id=case.id, kind=row.letter, filename=rendered.filename, pdf=rendered.pdf,
+                    sha256=rendered.sha256, trigger=row.trigger, created_at=ctx.now)
+    session.add(letter)
+    ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
+    return letter

@@ -1,0 +1,136 @@
+"""Checking and parsing what a person gave for an action, against the transition's fields.
+Every problem is collected, so a form can show them all at once."""
+from datetime import date, datetime
+from typing import Any
+
+from casework.errors import InvalidInput
+from workflows.calendar import LONDON
+from workflows.definitions import Field
+
+MAX_TEXT = 20_000
+MAX_ACTIONS = 50
+
+
+def parse_fields(fields: tuple[Field, ...], raw: dict[str, Any]) -> dict[str, Any]:
+    """Parsed values for the declared fields; raises InvalidInput naming every problem."""
+    parsed: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for f in fields:
+        value = raw.get(f.name)
+        if _is_blank(value):
+            if f.required:
+                problems[f.name] = _missing_message(f)
+            continue
+        try:
+            parsed[f.name] = _PARSERS[f.kind](f, value)
+        except ValueError as exc:
+            problems[f.name] = str(exc)
+    if problems:
+        raise InvalidInput(problems)
+    return parsed
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) == 0
+    return value is False
+
+
+def _missing_message(f: Field) -> str:
+    if f.kind in ("choice", "person"):
+        return f"Select {f.label.lower()}"
+    if f.kind == "confirm":
+        return f"Confirm that {f.label[0].lower()}{f.label[1:]}"
+    if f.kind == "actions":
+        return "Add at least one action, with what, who and by when"
+    return f"Enter {f.label[0].lower()}{f.label[1:]}"
+
+
+def _text(f: Field, value: Any) -> str:
+    text = str(value).strip().replace("\x00", "")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{f.label} must be {MAX_TEXT:,} characters or fewer")
+    return text
+
+
+def _date(f: Field, value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        parsed = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{f.label} must be a real date") from None
+    if not 1900 <= parsed.year <= 2200:
+        raise ValueError(f"{f.label} must be a real date")
+    return parsed
+
+
+def _datetime(f: Field, value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{f.label} must be a real date and time") from None
+    if value.tzinfo is None:  # a time typed by a person is London time
+        value = value.replace(tzinfo=LONDON)
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(f"{f.label} must be a real date and time")
+    return value
+
+
+def _choice(f: Field, value: Any) -> str:
+    allowed = {key for key, _ in f.choices}
+    if str(value) not in allowed:
+        raise ValueError(f"Select {f.label.lower()} from the list")
+    return str(value)
+
+
+def _multichoice(f: Field, value: Any) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value)
+    allowed = {key for key, _ in f.choices}
+    if any(str(v) not in allowed for v in values):
+        raise ValueError(f"Select {f.label.lower()} from the list")
+    return sorted({str(v) for v in values}, key=[k for k, _ in f.choices].index)
+
+
+def _whole_number(f: Field, value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{f.label} must be a whole number") from None
+    if not 0 < number < 2**31:
+        raise ValueError(f"{f.label} must be a whole number above 0")
+    return number
+
+
+def _confirm(f: Field, value: Any) -> bool:
+    if str(value).lower() not in ("true", "1", "yes", "y", "on"):
+        raise ValueError(_missing_message(f))
+    return True
+
+
+def _actions(f: Field, value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_ACTIONS:
+        raise ValueError(f"Give between 1 and {MAX_ACTIONS} actions")
+    actions = []
+    for n, item in enumerate(value, start=1):
+        item = item if isinstance(item, dict) else {}
+        what, who, by = (str(item.get(k) or "").strip() for k in ("what", "who", "by"))
+        if not (what and who and by):
+            raise ValueError(f"Action {n}: give what, who and by when")
+        actions.append({"what": _text(f, what), "who": _text(f, who),
+                        "by": _date(Field(f"by{n}", f"Action {n} date"), by)})
+    return actions
+
+
+_PARSERS = {
+    "text": _text, "textarea": _text, "date": _date, "datetime": _datetime,
+    "choice": _choice, "multichoice": _multichoice, "person": _whole_number,
+    "int": _whole_number, "confirm": _confirm, "actions": _actions,
+}

@@ -1,0 +1,73 @@
+"""Gates shared by both processes: deadline windows compared with `now` (so they hold even
+if the scheduler never ran), pause state, and dates that must lie ahead."""
+from datetime import date
+
+from sqlalchemy import select
+
+from casework.deadlines import LIVE, Deadline, DeadlineStatus
+from workflows.calendar import local_date
+from workflows.context import Context
+from workflows.definitions import Guard, as_date
+
+
+def live_deadline(ctx: Context, kind: str) -> Deadline | None:
+    """The case's running (or paused) deadline of this kind, if any."""
+    return ctx.session.scalars(select(Deadline).where(
+        Deadline.case_id == ctx.case.id, Deadline.kind == kind, Deadline.status.in_(LIVE))).first()
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def deadline_passed(kind: str) -> Guard:
+    """For system triggers: the deadline has run out and is not paused."""
+    def guard(ctx: Context) -> str | None:
+        row = live_deadline(ctx, kind)
+        if row is None:
+            return "There is no running deadline for this step."
+        if row.status == DeadlineStatus.PAUSED:
+            return "Deadlines on this case are paused."
+        if ctx.now < row.fires_at:
+            return f"The deadline is {long_date(row.due_on)} and has not passed yet."
+        return None
+    return guard
+
+
+def window_open(kind: str, what: str) -> Guard:
+    """For a party's action that closes when a deadline with a system expiry runs out."""
+    def guard(ctx: Context) -> str | None:
+        row = live_deadline(ctx, kind)
+        if row is None or row.status == DeadlineStatus.PAUSED or ctx.now < row.fires_at:
+            return None
+        return f"The time to {what} ended on {long_date(row.due_on)}."
+    return guard
+
+
+def not_paused(ctx: Context) -> str | None:
+    return "Deadlines on this case are already paused." if ctx.case.is_paused else None
+
+
+def paused(ctx: Context) -> str | None:
+    return None if ctx.case.is_paused else "Deadlines on this case are not paused."
+
+
+def date_in_future(field: str, label: str) -> Guard:
+    """A date someone chose must be after today (London time)."""
+    def guard(ctx: Context) -> str | None:
+        chosen = as_date(ctx.data.get(field))
+        if chosen is not None and chosen <= local_date(ctx.now):
+            return f"{label} must be in the future."
+        return None
+    return guard
+
+
+def later_than_deadline(field: str, kind: str, label: str) -> Guard:
+    """An extension's new date must be later than the deadline it extends."""
+    def guard(ctx: Context) -> str | None:
+        row = live_deadline(ctx, kind)
+        chosen = as_date(ctx.data.get(field))
+        if row is not None and row.due_on is not None and chosen is not None and chosen <= row.due_on:
+            return f"{label} must be after the current date, {long_date(row.due_on)}."
+        return None
+    return guard

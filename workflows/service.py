@@ -1,0 +1,111 @@
+"""The services the web and the scheduler call: each opens one transaction, does one thing
+through the engine, and commits, or raises with nothing written."""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.audit import append_entry
+from casework.cases import SYSTEM, Actor, Case
+from casework.clock import require_aware
+from casework.errors import InvalidInput, NotFound, StaleVersion
+from casework.organisations import Person
+from casework.settings import ExtraHoliday
+from workflows import calendar as cal
+from workflows import deadlines, opening
+from workflows.context import Hooks, to_json
+from workflows.engine import apply_transition
+from workflows.limits import DEFAULT_LIMITS, TimeLimits
+from workflows.registry import WORKFLOWS
+
+T = TypeVar("T")
+
+
+@dataclass
+class CaseService:
+    factory: sessionmaker[Session]
+    limits: TimeLimits = DEFAULT_LIMITS
+    calendar: cal.WorkingCalendar = field(default_factory=lambda: cal.DEFAULT_CALENDAR)
+    hooks: Hooks = field(default_factory=Hooks)
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        try:
+            with self.factory() as session:
+                with session.begin():
+                    return work(session)
+        except StaleDataError:
+            raise StaleVersion() from None
+        except IntegrityError:
+            raise StaleVersion() from None
+
+    def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
+             now: datetime, expected_version: int | None = None) -> Case:
+        """Apply one action to one case and commit it with its audit, deadlines and messages."""
+        require_aware(now)
+
+        def work(session: Session) -> Case:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound("There is no case with that reference.")
+            actor = _actor(session, actor_id)
+            apply_transition(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
+                             limits=self.limits, calendar=self.calendar, hooks=self.hooks,
+                             expected_version=expected_version)
+            return case
+        return self._run(work)
+
+    def open_funding_case(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
+        """Open a draft funding-change case."""
+        return self._run(lambda s: opening.open_funding_case(s, _actor(s, actor_id), data, now, self.hooks))
+
+    def raise_dispute(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
+        """Raise a dispute, optionally linked to a funding-change case."""
+        return self._run(lambda s: opening.raise_dispute(s, _actor(s, actor_id), data, now, self.limits,
+                                                         self.calendar, self.hooks))
+
+    def load_holidays(self) -> None:
+        """Bring the calendar in step with the one-off holidays stored in the database."""
+        with self.factory() as session:
+            for row in session.scalars(select(ExtraHoliday)):
+                self.calendar.add_holiday(row.on, row.name)
+
+    def add_holiday(self, actor_id: int | None, on: date, name: str, now: datetime) -> int:
+        """Add a one-off bank holiday and move every open working-day deadline it affects."""
+        if not name or not name.strip():
+            raise InvalidInput({"name": "Enter the name of the holiday"})
+        if self.calendar.holiday_name(on) is not None:
+            raise InvalidInput({"on": f"{on:%d %B %Y} is already a bank holiday"})
+        self.calendar.add_holiday(on, name)
+        try:
+            return self._run(lambda s: self._record_holiday(s, actor_id, on, name.strip(), now))
+        except Exception:
+            self.calendar.remove_holiday(on)
+            raise
+
+    def _record_holiday(self, session: Session, actor_id: int | None, on: date, name: str, now: datetime) -> int:
+        session.add(ExtraHoliday(on=on, name=name, added_by_id=actor_id, added_at=now))
+        actor = _actor(session, actor_id)
+        moved = deadlines.recompute_working_day_rows(session, now, self.limits, self.calendar)
+        for event in moved:
+            case = session.get(Case, event.case_id)
+            case.updated_at = now
+            append_entry(session, case, actor, "deadline_moved", case.status, case.status, to_json({
+                "deadline": event.label, "from": event.old_due_on, "to": event.new_due_on,
+                "reason": f"{name} on {on:%d %B %Y} was added as a bank holiday"}), now)
+        if self.hooks.on_events is not None and moved:
+            self.hooks.on_events(session, list(moved))
+        return len(moved)
+
+
+def _actor(session: Session, actor_id: int | None) -> Actor:
+    if actor_id is None:
+        return SYSTEM
+    person = session.get(Person, actor_id)
+    if person is None or not person.is_active:
+        raise NotFound("There is no such person.")
+    return person

@@ -1,0 +1,33 @@
+"""The Compact undertakings a dispute can name, quoted (shortened) from the Bexley Compact
+2016, keyed by who gave them and the section they sit in."""
+
+UNDERTAKINGS: tuple[tuple[str, str], ...] = (
+    ("s1.independence", "Statutory 1: Respect and uphold the independence of VCOs, including their right to campaign"),
+    ("s1.fair_resourcing", "Statutory 1: Support and resource VCOs in a reasonable and fair manner"),
+    ("s1.transparency", "Statutory 1: Make data and information more accessible"),
+    ("s2.framework", "Statutory 2: Work to a published funding or commissioning framework"),
+    ("s2.timely_information", "Statutory 2: Give timely information about policy changes and funding opportunities"),
+    ("s2.procurement", "Statutory 2: Procurement must not disadvantage smaller voluntary organisations"),
+    ("s2.full_cost_recovery", "Statutory 2: Respect the right to full cost recovery"),
+    ("s2.three_year_funding", "Statutory 2: Provide at least three-year funding agreements wherever possible"),
+    ("s2.proportionate_monitoring", "Statutory 2: Only request proportionate monitoring information"),
+    ("s3.multi_year", "Statutory 3: Multi-year funding where appropriate, or explain why not"),
+    ("s3.monitoring_agreed", "Statutory 3: Agree how outcomes will be monitored before the agreement is made"),
+    ("s3.risk", "Statutory 3: Allocate risks to those best equipped to manage them"),
+    ("s3.prime_contractors", "Statutory 3: Bodies distributing statutory funds adhere to the Compact"),
+    ("s4.performance_management", "Statutory 4: Regular and proportionate performance management"),
+    ("s4.early_clear_concerns", "Statutory 4: Identify problems early, give clear messages and agree a timetable to improve before ending funding"),
+    ("s4.support", "Statutory 4: Provide support to overcome problems"),
+    ("s4.impact_assessment", "Statutory 4: Assess the impact on beneficiaries, service users and volunteers before reducing or ending funding"),
+    ("s4.reallocation", "Statutory 4: Assess the need to re-allocate funds to another organisation serving the same group"),
+    ("s4.consultation", "Statutory 4: Discuss changes early, give the opportunity to respond and consider the response fully"),
+    ("s4.three_months_notice", "Statutory 4: Give at least three months' written notice with a clear rationale"),
+    ("s4.open_door", "Statutory 4: Have an open door policy to talk about funding concerns"),
+    ("v2.consultation_feedback", "VCO 2: Engage in consultation and provide feedback"),
+    ("v2.monitoring", "VCO 2: Provide clear monitoring and evaluation information"),
+    ("v3.governance", "VCO 3: Robust governance, including early notice of significant changes"),
+    ("v3.open_reporting", "VCO 3: Be open and transparent about reporting"),
+    ("v4.performance_issues", "VCO 4: Be open to hearing about performance issues and act early"),
+    ("v4.plan_for_end", "VCO 4: Plan for the end of funding and give early notice of change in service delivery"),
+    ("v4.advise_impact", "VCO 4: Advise on the social, environmental or economic impact of funding changes"),
+)
