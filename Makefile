@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 
 ## make run: install, prepare the SQLite database with demo data, serve with the scheduler.
 run: install
+	bash scripts/system-deps.sh run
 	mkdir -p instance
 	$(BIN)/casework demo --reset
 	$(BIN)/casework serve --port $(PORT)
@@ -27,7 +28,7 @@ test: install system-deps
 	bash scripts/test.sh
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 
 bench: install
 	$(BIN)/python benchmarks/lifecycle.py

@@ -3,11 +3,12 @@ from casework.audit import AuditEntry
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
 from casework.letters import Letter
+from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
 from casework.organisations import Organisation, Person, PersonRole
 from casework.persistence import Base
 from casework.settings import ExtraHoliday, TimeLimitSetting
 
 __all__ = ["AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
-           "DeadlineEffect", "ExtraHoliday", "Letter", "Notification", "Organisation",
+           "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
            "OutboxMessage", "Person", "PersonRole", "TimeLimitSetting"]

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (PostgreSQL server, Chromium, HarfBuzz subset for
-# WeasyPrint, poppler for PDF checks) when any is missing. Idempotent and quiet when all are there.
+# Installs the Debian packages the app (`run`) or the tests (`test`) need when any is missing:
+# Graphviz for the process diagram, HarfBuzz subset for WeasyPrint; for tests also the
+# PostgreSQL server, Chromium and poppler. Idempotent and quiet when everything is there.
 set -euo pipefail
 need=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 ldconfig -p | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+if [ "${1:-test}" = "test" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing system packages: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

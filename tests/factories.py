@@ -1,7 +1,7 @@
 """Plain factory functions: organisations, people with roles, and cases walked to a given
 state through the real engine."""
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -60,11 +60,12 @@ def make_cast(factory) -> Cast:
         return Cast({k: p.id for k, p in people.items()}, {k: o.id for k, o in orgs.items()})
 
 
-def open_case(service, cast: Cast, clock, title: str = "Lunch club for older residents", dm: bool = True) -> Case:
+def open_case(service, cast: Cast, clock, title: str = "Lunch club for older residents", dm: bool = True,
+              fo: int | None = None) -> Case:
     data = {"title": title, "vco": cast.orgs["kitchen"]}
     if dm:
         data["decision_maker"] = cast["dm"]
-    return service.open_funding_case(cast["fo"], data, clock.now())
+    return service.open_funding_case(fo or cast["fo"], data, clock.now())
 
 
 def walk(service, case: Case, steps: tuple[Step, ...], cast: Cast, clock, until: str | None = None,
@@ -79,15 +80,47 @@ def walk(service, case: Case, steps: tuple[Step, ...], cast: Cast, clock, until:
     return case
 
 
-def funding_case_at(service, cast: Cast, clock, status: str) -> Case:
-    """A funding-change case walked through the engine to `status`."""
-    case = open_case(service, cast, clock)
+#: Terminal funding states: the state walked to first, then the step that ends the case there.
+FUNDING_ENDINGS = {
+    "closed_resolved": ("concern_raised", Step("resolve_concern", "fo", {"reason": "Attendance is back to 32 a week."})),
+    "closed_no_change": ("impact_assessment", Step("abandon_change", "fo", {"reason": "The budget was restored."})),
+    "withdrawn": ("consultation", Step("withdraw", "fo", {"reason": "Opened against the wrong programme."})),
+}
+
+
+def funding_case_at(service, cast: Cast, clock, status: str, route: str = "performance",
+                    roles: dict[str, int] | None = None) -> Case:
+    """A funding-change case walked through the engine to `status`, by either route."""
+    case = open_case(service, cast, clock, fo=(roles or {}).get("fo"))
     if status == "draft":
         return case
-    route = FUNDING_RESOURCE if status in ("impact_assessment",) and False else FUNDING_PERFORMANCE
-    case = walk(service, case, route, cast, clock, until=status)
+    if status == "closed_changed":
+        case = funding_case_at_walk(service, case, cast, clock, "notice_period", route, roles)
+        return notice_takes_effect(service, case, clock)
+    if status in FUNDING_ENDINGS:
+        before, ending = FUNDING_ENDINGS[status]
+        case = funding_case_at_walk(service, case, cast, clock, before, route, roles)
+        return walk(service, case, (ending,), cast, clock, roles=roles)
+    return funding_case_at_walk(service, case, cast, clock, status, route, roles)
+
+
+#: The resource route: the resource journey, then the performance journey from the response on.
+RESOURCE_ROUTE = FUNDING_RESOURCE + FUNDING_PERFORMANCE[[s.trigger for s in FUNDING_PERFORMANCE].index("submit_response"):]
+
+
+def funding_case_at_walk(service, case: Case, cast: Cast, clock, status: str, route: str,
+                         roles: dict[str, int] | None = None) -> Case:
+    steps = RESOURCE_ROUTE if route == "resource" else FUNDING_PERFORMANCE
+    case = walk(service, case, steps, cast, clock, until=status, roles=roles)
     assert case.status == status, f"could not walk to {status}, stopped at {case.status}"
     return case
+
+
+def notice_takes_effect(service, case: Case, clock) -> Case:
+    """Move the clock to the notice's effective date and let the system close the case."""
+    effective = date.fromisoformat(case.data["notice"]["effective_on"])
+    clock.current = datetime.combine(effective, time(9), tzinfo=timezone.utc)
+    return service.fire(case.id, "notice_takes_effect", None, {}, clock.now())
 
 
 def raise_dispute(service, cast: Cast, clock, linked: Case | None = None) -> Case:
@@ -100,10 +133,22 @@ def raise_dispute(service, cast: Cast, clock, linked: Case | None = None) -> Cas
 DISPUTE_ROLES = {"complainant": "vl", "respondent": "fo", "respondent_dm": "dm"}
 
 
-def dispute_at(service, cast: Cast, clock, status: str, linked: Case | None = None) -> Case:
+#: Dispute endings off the path to the panel: the state walked to first, then the ending step.
+DISPUTE_ENDINGS = {
+    "resolved": ("informal_response_given", Step("accept_outcome", "complainant", {"comments": "Thank you."})),
+    "withdrawn": ("raised", Step("withdraw_dispute", "complainant", {"reason": "We settled it by phone."})),
+}
+
+
+def dispute_at(service, cast: Cast, clock, status: str, linked: Case | None = None,
+               roles: dict[str, int] | None = None) -> Case:
+    """A dispute raised by the organisation against the council, walked to `status`."""
     case = raise_dispute(service, cast, clock, linked)
-    roles = {k: cast[v] for k, v in DISPUTE_ROLES.items()}
-    case = walk(service, case, DISPUTE_TO_PANEL, cast, clock, until=status, roles=roles)
+    roles = {**{k: cast[v] for k, v in DISPUTE_ROLES.items()}, **(roles or {})}
+    before, ending = DISPUTE_ENDINGS.get(status, (status, None))
+    case = walk(service, case, DISPUTE_TO_PANEL, cast, clock, until=before, roles=roles)
+    if ending is not None and case.status == before:
+        case = walk(service, case, (ending,), cast, clock, roles=roles)
     assert case.status == status, f"could not walk to {status}, stopped at {case.status}"
     return case
 

@@ -1,0 +1,50 @@
+"""The web service: `create_app` builds the Flask app from Settings and the composition root."""
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from flask_wtf.csrf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from web.config import Settings
+
+HERE = Path(__file__).parent
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None, container=None) -> Flask:
+    """Build the app; the container (database, services, clock) comes from the composition root."""
+    from web import auth, errors, navigation, security
+    from web.composition import build
+    from web.views import admin, cases, pages, start
+
+    settings = settings or Settings.from_environ()
+    container = container or build(settings)
+    app = Flask(__name__, static_folder=str(HERE / "static"), template_folder=str(HERE / "templates"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production, WTF_CSRF_TIME_LIMIT=None,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_timeout_minutes),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test")
+    app.extensions["casework"] = container
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(HERE / "templates")),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                      "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")})])
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    for blueprint in (pages.bp, cases.bp, start.bp, admin.bp, auth.bp):
+        app.register_blueprint(blueprint)
+
+    @app.route("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        return send_from_directory(HERE / "static" / "govuk" / "assets", filename, max_age=86400)
+
+    container.service.load_holidays()
+    return app

@@ -168,7 +168,8 @@ def keep(key: str):
 
 def assign(role: str, field: str = "person", stamp: str | None = None):
     def effect(ctx: Context) -> None:
-        ctx.case.assignments.append(CaseAssignment(person_id=ctx.data[field], role=role, assigned_at=ctx.now))
+        ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data[field]), role=role,
+                                                   assigned_at=ctx.now))
         if stamp:
             ctx.put(stamp, ctx.today)
             ctx.put(stamp.replace("_on", "_declaration"), ctx.data.get("declaration", ""))
@@ -180,7 +181,11 @@ def outcome_letter(stage: str, key: str):
         keep(key)(ctx)
         ctx.letter_context = {"stage": stage, "outcome": ctx.data.get("outcome") or ctx.data.get("finding") or "",
                               "reasons": ctx.data.get("response") or ctx.data.get("reasons") or ctx.data.get("terms") or "",
-                              "remedies": ctx.data.get("remedies") or ctx.data.get("recommendations") or []}
+                              "remedies": ctx.data.get("remedies") or ctx.data.get("recommendations") or [],
+                              "follow_up": ctx.data.get("follow_up") or "",
+                              "next_step_by": ctx.add_wd(ctx.today, ctx.limits.findings_response_wd) if key == "findings"
+                              else None if key == "mediation_agreement"
+                              else cal.add_calendar_months(ctx.today, ctx.limits.escalation_months)}
     return effect
 
 
@@ -205,7 +210,8 @@ def ready_to_mediate(ctx: Context) -> bool:
 
 def appoint_panel(ctx: Context) -> None:
     for field in ("chair", "statutory_member", "vcs_member"):
-        ctx.case.assignments.append(CaseAssignment(person_id=ctx.data[field], role=R.PANEL_MEMBER, assigned_at=ctx.now))
+        ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data[field]),
+                                                   role=R.PANEL_MEMBER, assigned_at=ctx.now))
     ctx.put("panel", {**ctx.data, "appointed_on": ctx.today})
 
 

@@ -173,7 +173,8 @@ def raise_concern(ctx: Context) -> None:
     ctx.put("concern", {**ctx.data, "raised_on": ctx.today})
     ctx.letter_context = {"issues": ctx.data["issues"], "evidence": ctx.data["evidence"],
                           "what_good_looks_like": ctx.data["what_good_looks_like"],
-                          "acknowledge_by": ctx.add_wd(ctx.today, ctx.limits.concern_ack_wd)}
+                          "acknowledge_by": ctx.add_wd(ctx.today, ctx.limits.concern_ack_wd),
+                          "letter_date": ctx.data["letter_date"]}
 
 
 def propose_resource_change(ctx: Context) -> None:
@@ -274,7 +275,9 @@ def issue_notice(ctx: Context) -> None:
         "channel": ctx.data["channel"], "sent_on": cal.local_date(ctx.data["sent_at"]),
         "deemed_given_on": deemed, "notice_period_end": notice["period_end"],
         "earliest_effective_on": notice["earliest_effective"], "effective_on": ctx.data["effective_on"],
-        "exception": ctx.get("exception")}
+        "exception": ctx.get("exception"), "notice_months": ctx.limits.notice_months,
+        "acknowledge_by": ctx.add_wd(deemed, ctx.limits.notice_ack_wd),
+        "dispute_pauses_notice": bool(ctx.limits.dispute_pauses_notice)}
 
 
 def extend_notice(ctx: Context) -> None:
@@ -315,10 +318,12 @@ def resume(ctx: Context) -> None:
 
 def assign_decision_maker(ctx: Context) -> None:
     from casework.cases import CaseAssignment
+    from casework.organisations import Person
     for a in [a for a in ctx.case.assignments if a.role == R.DECISION_MAKER]:
         ctx.case.assignments.remove(a)
-    ctx.case.assignments.append(CaseAssignment(person_id=ctx.data["person"], role=R.DECISION_MAKER,
-                                               assigned_at=ctx.now))
+    # The person object, not just the id, so the returned case can name its assignees.
+    ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data["person"]),
+                                               role=R.DECISION_MAKER, assigned_at=ctx.now))
 
 
 # --- fields --------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from casework.cases import SYSTEM, Actor, Case
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
 from casework.organisations import Person
-from casework.settings import ExtraHoliday
+from casework.persistence import unit_of_work
+from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, opening
 from workflows.context import Hooks, to_json
@@ -35,9 +36,8 @@ class CaseService:
 
     def _run(self, work: Callable[[Session], T]) -> T:
         try:
-            with self.factory() as session:
-                with session.begin():
-                    return work(session)
+            with unit_of_work(self.factory) as session:
+                return work(session)
         except StaleDataError:
             raise StaleVersion() from None
         except IntegrityError:
@@ -67,6 +67,24 @@ class CaseService:
         """Raise a dispute, optionally linked to a funding-change case."""
         return self._run(lambda s: opening.raise_dispute(s, _actor(s, actor_id), data, now, self.limits,
                                                          self.calendar, self.hooks))
+
+    def load_limits(self, base: TimeLimits | None = None) -> None:
+        """Time limits: the configured ones overridden by an administrator's saved values."""
+        with self.factory() as session:
+            saved = {row.name: row.value for row in session.scalars(select(TimeLimitSetting))}
+        self.limits = (base or self.limits).with_overrides(saved)
+
+    def set_limits(self, limits: TimeLimits, actor_id: int | None, now: datetime) -> None:
+        """Save every limit that differs from the current value, and use them from now on."""
+        def work(session: Session) -> None:
+            for name, value in vars(limits).items():
+                row = session.get(TimeLimitSetting, name)
+                if row is None:
+                    session.add(TimeLimitSetting(name=name, value=value, changed_by_id=actor_id, changed_at=now))
+                elif row.value != value:
+                    row.value, row.changed_by_id, row.changed_at = value, actor_id, now
+        self._run(work)
+        self.limits = limits
 
     def load_holidays(self) -> None:
         """Bring the calendar in step with the one-off holidays stored in the database."""

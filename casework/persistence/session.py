@@ -8,6 +8,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
+#: Execution option marking a connection that will write (SQLite then begins IMMEDIATE).
+WRITE_OPTION = "casework_write"
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine configured for this application's needs on either database."""
     if url.startswith("sqlite"):
@@ -32,8 +36,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY when
-        # another writer got in first; IMMEDIATE takes the write lock up front.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # another writer got in first, so units of work take the write lock up front;
+        # read-only sessions stay deferred so that readers never queue behind writers.
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -46,4 +52,5 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: everything inside commits together, or nothing does."""
     with factory() as session:
         with session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session

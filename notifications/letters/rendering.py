@@ -65,6 +65,7 @@ DISPUTE_STAGES = {
 }
 #: Outcome labels, and which stage may give which outcome.
 DISPUTE_OUTCOMES = {
+    "written_response": "Written response given",
     "upheld": "Upheld",
     "partly_upheld": "Partly upheld",
     "not_upheld": "Not upheld",
@@ -74,7 +75,7 @@ DISPUTE_OUTCOMES = {
     "no_breach": "The panel found no breach of the Compact",
 }
 STAGE_OUTCOMES = {
-    "informal_response": ("upheld", "partly_upheld", "not_upheld"),
+    "informal_response": ("written_response", "upheld", "partly_upheld", "not_upheld"),
     "senior_review": ("upheld", "partly_upheld", "not_upheld"),
     "mediation": ("agreement", "no_agreement"),
     "panel": ("breach", "no_breach"),

@@ -3,9 +3,9 @@
 import { initAll as initGovukFrontend } from './govuk/govuk-frontend.min.js'
 import { initAll as initMojFrontend } from './moj/moj-frontend.min.js'
 
-// The GOV.UK page template sets these classes with an inline script, which the CSP blocks
-// unless the app gives it a nonce or hash. Module scripts only run in browsers that GOV.UK
-// Frontend supports, so setting them here is always right.
+// GOV.UK's page template sets these classes with an inline script; our copy of it
+// (templates/layout/govuk_template.html) leaves that out because the CSP forbids inline script.
+// Module scripts only run in browsers that GOV.UK Frontend supports, so this is always right.
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initGovukFrontend()

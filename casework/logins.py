@@ -1,0 +1,47 @@
+"""Signed-in sessions held on the server: signing out or going idle ends the row, so a
+copied cookie stops working."""
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from casework.organisations import Person
+from casework.persistence import Base, UTCDateTime
+
+
+class LoginSession(Base):
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+def start_session(session: Session, person: Person, now: datetime) -> LoginSession:
+    """A new server-side session with a fresh random token."""
+    row = LoginSession(token=secrets.token_urlsafe(32), person_id=person.id, created_at=now, last_seen_at=now)
+    session.add(row)
+    return row
+
+
+def live_session(session: Session, token: str, now: datetime, idle: timedelta) -> LoginSession | None:
+    """The session for this token if it has not ended or gone idle; ends it if it went idle."""
+    row = session.scalar(select(LoginSession).where(LoginSession.token == token))
+    if row is None or row.ended_at is not None or not row.person.is_active:
+        return None
+    if now - row.last_seen_at > idle:
+        row.ended_at = now
+        return None
+    return row
+
+
+def end_session(session: Session, token: str, now: datetime) -> None:
+    row = session.scalar(select(LoginSession).where(LoginSession.token == token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = now

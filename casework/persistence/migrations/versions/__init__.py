@@ -1,0 +1,1 @@
+"""Revisions: one initial revision generated from casework.models (scripts/regenerate-migration.sh)."""

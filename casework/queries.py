@@ -1,0 +1,65 @@
+"""Read-side queries for lists and home pages: the cases a person may see (the SQL form of
+`permissions.can_view_case`), their live deadlines, and paging."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.cases import MEDIATOR_QUEUE_STATES, Case, CaseAssignment, CaseRole
+from casework.deadlines import LIVE, Deadline
+from casework.organisations import Person, Role
+
+
+def visible_cases(person: Person) -> Select:
+    """A query of every case this person may see, matching `can_view_case`."""
+    assigned = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == person.id)
+    org = person.organisation_id
+    rules = [assigned]
+    if org is not None:
+        if Role.VCO_STAFF in person.roles:
+            rules.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, Case.status != "draft"))
+        if person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
+            rules.append(and_(Case.workflow == "funding_change", Case.funder_org_id == org, Case.status != "draft"))
+        rules.append(and_(Case.workflow == "dispute", or_(Case.complainant_org_id == org, Case.respondent_org_id == org)))
+    if Role.MEDIATOR in person.roles:
+        rules.append(and_(Case.workflow == "dispute", Case.status.in_(MEDIATOR_QUEUE_STATES),
+                          or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != (org or -1)),
+                          or_(Case.respondent_org_id.is_(None), Case.respondent_org_id != (org or -1))))
+    draft_ok = or_(Case.status != "draft", exists().where(
+        CaseAssignment.case_id == Case.id, CaseAssignment.person_id == person.id,
+        CaseAssignment.role == CaseRole.FUNDER_OFFICER))
+    if not person.is_active:
+        return select(Case).where(false())
+    return select(Case).where(or_(*rules), draft_ok)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def case_page(session: Session, query: Select, number: int, size: int = 25) -> Page:
+    """One page of a case query, newest activity first."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = max(1, min(number, max(1, -(-total // size))))
+    items = list(session.scalars(query.order_by(Case.updated_at.desc(), Case.id.desc())
+                                 .offset((number - 1) * size).limit(size)))
+    return Page(items, number, size, total)
+
+
+def live_deadlines_for(session: Session, case_query: Select, before: datetime | None = None,
+                       limit: int = 200) -> list[Deadline]:
+    """Live deadlines of the cases in the query, soonest first (optionally due before an instant)."""
+    ids = case_query.with_only_columns(Case.id).order_by(None).scalar_subquery()
+    q = select(Deadline).where(Deadline.case_id.in_(ids), Deadline.status.in_(LIVE))
+    if before is not None:
+        q = q.where(Deadline.fires_at <= before)
+    return list(session.scalars(q.order_by(Deadline.due_on, Deadline.id).limit(limit)))

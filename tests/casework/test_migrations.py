@@ -1,0 +1,57 @@
+"""The migrations build exactly the schema the models describe, on both databases."""
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from casework.models import Base
+from casework.persistence import make_engine
+from casework.persistence.migrate import upgrade
+from tests.conftest import BACKENDS, postgres_url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request, tmp_path):
+    """An empty database of each kind: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    if not postgres_url():
+        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
+    server = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    name = f"casework_migrate_{uuid.uuid4().hex[:12]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(postgres_url()).set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}"'))
+    server.dispose()
+
+
+def test_upgrade_on_an_empty_database_matches_the_models(empty_engine):
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_creates_every_table_and_records_the_revision(empty_engine):
+    upgrade(empty_engine)
+    tables = set(inspect(empty_engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    with empty_engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+
+
+def test_upgrading_twice_changes_nothing(empty_engine):
+    upgrade(empty_engine)
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM alembic_version")) == 1

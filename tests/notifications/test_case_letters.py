@@ -1,0 +1,128 @@
+"""Letters a case sends through the engine: for a fixed case the notice states the right
+dates, the engine's context fills every template, and a changed template never alters a
+letter already stored."""
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from casework.audit import AuditEntry, verify_chains
+from casework.letters import Letter
+from casework.models import Base
+from casework.persistence import make_engine, make_session_factory
+from notifications.case_letters import render_case_letter, template_context
+from notifications.letters import letter_html, rendering
+from notifications.subscribers import make_subscriber
+from tests.factories import dispute_at, funding_case_at, make_cast
+from workflows.context import Hooks
+from workflows.service import CaseService
+
+TEMPLATES = Path(rendering.__file__).parent / "templates"
+
+
+@pytest.fixture
+def factory(tmp_path):
+    """Letters do not depend on the database, so these tests use SQLite only."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'letters.db'}")
+    Base.metadata.create_all(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def service(factory, calendar):
+    hooks = Hooks(render_letter=render_case_letter,
+                  on_events=make_subscriber("https://casework.test", "casework@bexley.example", calendar))
+    return CaseService(factory, calendar=calendar, hooks=hooks)
+
+
+@pytest.fixture
+def cast(factory):
+    return make_cast(factory)
+
+
+def stored(factory, kind: str) -> list[Letter]:
+    with factory() as s:
+        return list(s.scalars(select(Letter).where(Letter.kind == kind).order_by(Letter.id)))
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_notice_for_a_fixed_case_states_the_right_dates(service, cast, clock, factory):
+    funding_case_at(service, cast, clock, "notice_period")  # notice sent by email 10:00 Tue 12 Jan 2027
+    [notice] = stored(factory, "notice")
+    text = pdf_text(notice.pdf)
+    for row in ("Decision made 11 January 2027", "Notice sent by email 12 January 2027",
+                "Notice counts as given 12 January 2027", "Minimum notice period ends 12 April 2027",
+                "Earliest date a change can take effect 13 April 2027", "The change takes effect 13 April 2027",
+                "Acknowledge this notice by 19 January 2027"):
+        assert row in text
+    assert "at least 3 months in writing" in text
+    assert "judicial review runs from the date of the decision, 11 January 2027" in text
+
+
+def test_the_audit_entry_records_the_stored_letters_hash(service, cast, clock, factory):
+    funding_case_at(service, cast, clock, "notice_period")
+    with factory() as s:
+        audited = {e.data["letter"]["sha256"] for e in s.scalars(select(AuditEntry)) if "letter" in (e.data or {})}
+        letters = list(s.scalars(select(Letter)))
+    assert {letter.sha256 for letter in letters} == audited and len(letters) == 4
+    assert all(letter.verify() for letter in letters)
+
+
+def test_a_changed_template_does_not_alter_a_stored_letter(service, cast, clock, factory, monkeypatch):
+    funding_case_at(service, cast, clock, "notice_period")
+    [before] = stored(factory, "notice")
+    changed = (TEMPLATES / "notice.html").read_text().replace(
+        "This letter is written notice", "CHANGED WORDING. This letter is written notice")
+    original = rendering.environment()
+    monkeypatch.setattr(rendering, "environment", lambda: original.overlay(
+        loader=ChoiceLoader([DictLoader({"notice.html": changed}), original.loader])))
+    clock.advance(days=1)
+    funding_case_at(service, cast, clock, "notice_period")
+    first, second = stored(factory, "notice")
+    assert (first.pdf, first.sha256) == (before.pdf, before.sha256) and first.verify()
+    assert "CHANGED WORDING" not in pdf_text(first.pdf) and "CHANGED WORDING" in pdf_text(second.pdf)
+    with factory() as s:
+        assert verify_chains(s) == []
+
+
+def test_dispute_outcome_letters_are_sent_at_each_stage(service, cast, clock, factory):
+    dispute_at(service, cast, clock, "closed")
+    names = [letter.filename for letter in stored(factory, "dispute_outcome")]
+    assert names == ["dispute-outcome-DS-0001-informal-response.pdf", "dispute-outcome-DS-0001-senior-review.pdf",
+                     "dispute-outcome-DS-0001-panel.pdf"]
+    assert "ask for a senior review by" in pdf_text(stored(factory, "dispute_outcome")[0].pdf)
+
+
+COMMON = {"case_ref": "DS-0007", "programme": "Crayford Community Kitchen and London Borough of Bexley",
+          "letter_date": date(2027, 2, 1), "generated_on": date(2027, 2, 1),
+          "funder_name": "London Borough of Bexley", "org_name": "Crayford Community Kitchen"}
+
+
+def test_a_mediation_agreement_letter_lists_what_was_agreed():
+    context = {**COMMON, "stage": "mediation agreement", "outcome": "", "reasons": "Both sides met on 28 January.",
+               "remedies": [], "follow_up": "The council consults again by 1 March.", "next_step_by": None}
+    html = letter_html("dispute_outcome", template_context("dispute_outcome", context))
+    assert "Agreement reached" in html and "The council consults again by 1 March." in html
+
+
+def test_review_remedies_read_as_words_not_codes():
+    context = {**COMMON, "stage": "senior review", "outcome": "partly_upheld", "reasons": "Thin on volunteers.",
+               "remedies": ["reconsult", "apology"], "follow_up": "", "next_step_by": "2027-03-01"}
+    fields = template_context("dispute_outcome", context)
+    assert fields["remedies"] == "Consult again\nApology" and fields["next_step_by"] == date(2027, 3, 1)
+
+
+def test_a_decision_without_a_response_says_so():
+    context = {**COMMON, "case_ref": "FC-0003", "programme": "Lunch club", "outcome": "reallocate",
+               "consideration": "", "rationale": "Demand has moved.", "decided_on": "2027-01-11"}
+    fields = template_context("decision", context)
+    assert fields["outcome"] == "re_allocate"
+    assert fields["response_considered"].startswith("Crayford Community Kitchen did not send a response")

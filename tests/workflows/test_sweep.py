@@ -1,0 +1,191 @@
+"""The deadline sweep on both databases: reminders, breaches and system transitions happen
+once each, in due order, after any downtime; paused rows wait; a dead sweeper's claim
+expires; two sweepers never cause the same effect."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from casework.audit import AuditEntry, verify_chains
+from casework.cases import Case
+from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
+from casework.messages import Notification, OutboxMessage
+from notifications.subscribers import make_subscriber
+from tests.factories import funding_case_at, open_case, raise_dispute, walk
+from workflows import calendar as cal
+from workflows.context import Hooks
+from workflows.journeys import FUNDING_RESOURCE
+from workflows.service import CaseService
+from workflows.sweep import claim_due, sweep_due
+
+BASE_URL, SENDER = "https://casework.test", "casework@bexley.example"
+
+
+@pytest.fixture
+def service(factory, calendar):
+    return CaseService(factory, calendar=calendar, hooks=Hooks(on_events=make_subscriber(BASE_URL, SENDER, calendar)))
+
+
+def sweep(service, clock, worker="sweeper-1", **kw):
+    return sweep_due(service.factory, clock.now(), worker, service.calendar, service.limits, service.hooks, **kw)
+
+
+def deadline(factory, case_id, kind) -> Deadline:
+    with factory() as s:
+        return s.scalars(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind)
+                         .order_by(Deadline.id.desc())).first()
+
+
+def effects(factory, **where) -> list[DeadlineEffect]:
+    with factory() as s:
+        query = select(DeadlineEffect).order_by(DeadlineEffect.id)
+        for name, value in where.items():
+            query = query.where(getattr(DeadlineEffect, name) == value)
+        return list(s.scalars(query))
+
+
+def emails(factory, subject_start="") -> list[OutboxMessage]:
+    with factory() as s:
+        return list(s.scalars(select(OutboxMessage).where(OutboxMessage.subject.startswith(subject_start))
+                              .order_by(OutboxMessage.id)))
+
+
+def consultation_case(service, cast, clock) -> Case:
+    return walk(service, open_case(service, cast, clock), FUNDING_RESOURCE, cast, clock)
+
+
+def test_reminder_goes_once_when_its_day_comes(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    row = deadline(factory, case.id, "concern_ack")
+    clock.current = row.remind_at + timedelta(hours=9)
+    first, second = sweep(service, clock), sweep(service, clock)
+    assert (first.reminders, second.claimed) == (1, 0)
+    assert [m.subject for m in emails(factory, "Reminder")] == [
+        "Reminder: acknowledge the concern due on 9 December 2026 (2 working days left)"]
+    assert deadline(factory, case.id, "concern_ack").next_action_at == row.fires_at
+
+
+def test_breach_is_recorded_once_and_tells_the_acting_and_notified_people(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    clock.current = deadline(factory, case.id, "concern_ack").fires_at + timedelta(hours=1)
+    first, second = sweep(service, clock), sweep(service, clock)
+    assert (first.breaches, first.reminders, second.claimed) == (1, 0, 0)
+    overdue = emails(factory, "Overdue")
+    assert {m.subject for m in overdue} == {"Overdue: acknowledge the concern was due on 9 December 2026"}
+    assert sorted(m.to_address for m in overdue) == ["dm@example.org", "fo@example.org", "vl@example.org"]
+    row = deadline(factory, case.id, "concern_ack")
+    assert row.breached_at is not None and row.next_action_at is None and row.status == DeadlineStatus.OPEN
+
+
+def test_expiry_fires_the_system_transition_as_the_system(service, cast, clock, factory):
+    case = consultation_case(service, cast, clock)
+    row = deadline(factory, case.id, "consultation_response")
+    clock.current = row.fires_at + timedelta(days=3)
+    assert sweep(service, clock).fired == 1
+    with factory() as s:
+        assert s.get(Case, case.id).status == "decision_pending"
+        last = s.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq.desc())).first()
+        assert (last.trigger, last.actor_id, last.actor_name) == ("consultation_closes", None, "Compact casework (automatic)")
+        assert verify_chains(s) == []
+    assert deadline(factory, case.id, "consultation_response").status == DeadlineStatus.FIRED
+
+
+def test_after_downtime_the_next_stage_counts_from_the_deadline_not_from_the_restart(service, cast, clock, factory):
+    case = consultation_case(service, cast, clock)
+    row = deadline(factory, case.id, "consultation_response")
+    clock.current = row.fires_at + timedelta(days=9)
+    sweep(service, clock)
+    closed_on = cal.local_date(row.fires_at)
+    assert deadline(factory, case.id, "decision").due_on == cal.add_working_days(closed_on, service.limits.decision_wd)
+
+
+def test_paused_deadlines_are_left_alone(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    service.fire(case.id, "pause", cast["fo"], {"reason": "Trustees are away"}, clock.now())
+    clock.advance(days=60)
+    assert sweep(service, clock).claimed == 0
+    assert deadline(factory, case.id, "concern_ack").status == DeadlineStatus.PAUSED
+
+
+def test_downtime_catch_up_fires_everything_once_in_due_order(service, cast, clock, factory):
+    concern = funding_case_at(service, cast, clock, "concern_raised")
+    dispute = raise_dispute(service, cast, clock)
+    clock.advance(days=2)
+    consultation = consultation_case(service, cast, clock)
+    clock.advance(days=120)
+    result = sweep(service, clock)
+    assert sweep(service, clock).claimed == 0
+    done = effects(factory)
+    with factory() as s:
+        due = {r.id: r.fires_at for r in s.scalars(select(Deadline))}
+    fired_in = [e.deadline_id for e in done if e.effect in ("breach",)]
+    assert fired_in == sorted(fired_in, key=lambda i: (due[i], i))
+    assert len({(e.deadline_id, e.effect) for e in done}) == len(done)
+    assert {concern.id, dispute.id, consultation.id} <= {deadline_case(factory, e.deadline_id) for e in done}
+    assert result.errors == []
+
+
+def deadline_case(factory, deadline_id) -> int:
+    with factory() as s:
+        return s.get(Deadline, deadline_id).case_id
+
+
+def test_a_dead_sweepers_claim_is_taken_over_when_its_lease_ends(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    clock.current = deadline(factory, case.id, "concern_ack").fires_at + timedelta(hours=1)
+    assert len(claim_due(factory, clock.now(), "dead-sweeper", lease=timedelta(minutes=5))) == 1
+    assert sweep(service, clock).claimed == 0
+    clock.advance(minutes=6)
+    assert sweep(service, clock).breaches == 1
+
+
+def test_an_effect_already_recorded_is_not_caused_again(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    clock.current = deadline(factory, case.id, "concern_ack").fires_at + timedelta(hours=1)
+    sweep(service, clock)
+    before = len(emails(factory))
+    with factory() as s, s.begin():  # as if the marker were lost but the effect row kept
+        s.execute(update(Deadline).where(Deadline.case_id == case.id, Deadline.kind == "concern_ack")
+                  .values(breached_at=None, next_action_at=clock.now() - timedelta(minutes=1)))
+    again = sweep(service, clock)
+    assert (again.claimed, again.breaches) == (1, 0)
+    assert len(effects(factory, effect="breach")) == 1 and len(emails(factory)) == before
+
+
+def test_two_sweepers_at_once_cause_each_effect_once(service, cast, clock, factory):
+    cases = [funding_case_at(service, cast, clock, "concern_raised") for _ in range(6)]
+    clock.advance(days=40)
+    results = []
+    workers = [threading.Thread(target=lambda n=n: results.append(sweep(service, clock, f"sweeper-{n}", batch=2)))
+               for n in range(2)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert sum(r.breaches for r in results) == len(cases) == len(effects(factory, effect="breach"))
+    assert all(r.errors == [] for r in results)
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)
+                        .where(OutboxMessage.subject.startswith("Overdue"))) == 3 * len(cases)
+
+
+def test_claim_reads_the_status_and_due_time_index(engine, factory, clock):
+    query = ("SELECT id FROM deadlines WHERE status = 'open' AND next_action_at <= :now "
+             "AND (lease_until IS NULL OR lease_until < :now) ORDER BY next_action_at, id LIMIT 200")
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + query), {"now": "2026-12-01"}))
+        else:
+            conn.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would be scanned anyway
+            plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + query), {"now": clock.now()}))
+    assert "ix_deadlines_status_next_action_at" in plan
+
+
+def test_reminder_and_breach_write_in_app_notifications_too(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    clock.current = deadline(factory, case.id, "concern_ack").fires_at + timedelta(hours=1)
+    sweep(service, clock)
+    with factory() as s:
+        texts = s.scalars(select(Notification.text).where(Notification.person_id == cast["vl"])).all()
+    assert any("was due on 9 December 2026" in t for t in texts)

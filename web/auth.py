@@ -1,0 +1,135 @@
+"""Signing in and out. flask-login carries a server-side session token (not the person's id),
+so signing out or going idle ends the session on the server and a copied cookie stops
+working. A new token on every sign-in; failures are throttled in the database."""
+from datetime import timedelta
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from sqlalchemy import func, select
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from casework.logins import end_session, live_session, start_session
+from casework.organisations import Person
+from casework.passwords import check_password, is_locked
+from casework.persistence import unit_of_work
+from web.context import container
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+class SignedIn(UserMixin):
+    """The signed-in person as flask-login sees them: the Person plus their session token."""
+
+    def __init__(self, person: Person, token: str) -> None:
+        self.person, self.token = person, token
+
+    def get_id(self) -> str:
+        return self.token
+
+    def __getattr__(self, name: str):
+        return getattr(self.person, name)
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[InputRequired("Enter your email address"), Length(max=254)])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password"), Length(max=200)])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to use this service."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(token: str) -> SignedIn | None:
+    c = container()
+    idle = timedelta(minutes=c.settings.idle_timeout_minutes)
+    with unit_of_work(c.factory) as db:
+        row = live_session(db, token, c.clock.now(), idle)
+        if row is None:
+            return None
+        if c.clock.now() - row.last_seen_at > timedelta(seconds=30) and request.endpoint != "pages.heartbeat":
+            row.last_seen_at = c.clock.now()
+        person = row.person
+        person.roles  # load roles while the session is open
+        person.organisation
+        return SignedIn(person, token)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        person = _authenticate(form.email.data.strip().lower(), form.password.data)
+        if person is not None:
+            session.clear()  # a new session on sign-in
+            session.permanent = True
+            login_user(person)
+            return redirect(_safe_next(request.args.get("next")))
+        form.email.errors = list(form.email.errors) + [_failure_message(form.email.data)]
+    return render_template("auth/sign_in.html", form=form, title="Sign in",
+                           timed_out=request.args.get("timeout") == "1")
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+def sign_out():
+    if current_user.is_authenticated:
+        c = container()
+        with unit_of_work(c.factory) as db:
+            end_session(db, current_user.token, c.clock.now())
+        logout_user()
+    session.clear()
+    if request.args.get("timeout") == "1":
+        flash("You were signed out because you were inactive. Nothing you saved was lost.", "info")
+    else:
+        flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/session/extend", methods=["POST"])
+@login_required
+def extend_session():
+    c = container()
+    with unit_of_work(c.factory) as db:
+        row = live_session(db, current_user.token, c.clock.now(), timedelta(minutes=c.settings.idle_timeout_minutes))
+        if row is not None:
+            row.last_seen_at = c.clock.now()
+    return ("", 204)
+
+
+def _authenticate(email: str, password: str) -> SignedIn | None:
+    c = container()
+    now = c.clock.now()
+    with unit_of_work(c.factory) as db:
+        person = db.scalar(select(Person).where(func.lower(Person.email) == email))
+        if person is None or not person.is_active or not check_password(person, password, now):
+            return None
+        token = start_session(db, person, now).token
+        person.roles, person.organisation
+    return SignedIn(person, token)
+
+
+def _failure_message(email: str) -> str:
+    c = container()
+    with c.factory() as db:
+        person = db.scalar(select(Person).where(func.lower(Person.email) == (email or "").strip().lower()))
+        if person is not None and is_locked(person, c.clock.now()):
+            return ("There have been too many attempts to sign in to this account. "
+                    "Wait 15 minutes and try again.")
+    return "Enter a correct email address and password"
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("cases.home")

@@ -1,0 +1,113 @@
+"""The one composition root: builds the database, the case service with its hooks
+(letters, notifications), the clock and the scheduler's jobs from Settings, for both the web
+process and the scheduler process."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from casework.clock import Clock, SystemClock
+from casework.persistence import make_engine, make_session_factory
+from web.config import Settings
+from workflows.context import Hooks
+from workflows.limits import TimeLimits
+from workflows.service import CaseService
+from workflows import calendar as cal
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    service: CaseService
+    clock: Clock
+    extras: dict = field(default_factory=dict)
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Container:
+    """Wire everything once for a process."""
+    _ensure_sqlite_folder(settings.database_url)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    limits = TimeLimits.from_environ(settings.limits)
+    service = CaseService(factory, limits=limits, calendar=cal.WorkingCalendar(), hooks=_hooks(settings))
+    return Container(settings, engine, factory, service, clock or SystemClock())
+
+
+def _hooks(settings: Settings) -> Hooks:
+    """Letters and notifications, handed down to the engine as callables."""
+    from notifications.case_letters import render_case_letter
+    from notifications.subscribers import make_subscriber
+    return Hooks(render_letter=render_case_letter,
+                 on_events=make_subscriber(settings.base_url, settings.mail_sender))
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+# --- the scheduler's jobs (sweep and mail delivery) ------------------------------------------
+
+def mail_capture_dir(settings: Settings) -> Path:
+    """Where mail is captured when no mail service is set up: beside the SQLite file, or ./instance/mail."""
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        return Path(url.removeprefix("sqlite:///")).parent / "mail"
+    return Path("instance") / "mail"
+
+
+def mail_transport(settings: Settings):
+    """GOV.UK Notify if an API key is set, else SMTP if a host is set, else local capture."""
+    if settings.notify_api_key:
+        from notifications.notify import NotifyTransport
+        return NotifyTransport(settings.notify_api_key, settings.notify_template_id, settings.notify_base_url)
+    if settings.smtp_host:
+        from notifications.transports import SmtpTransport
+        return SmtpTransport(settings.smtp_host, settings.smtp_port, settings.smtp_security,
+                             settings.smtp_user, settings.smtp_password)
+    from notifications.capture import CaptureTransport
+    return CaptureTransport(mail_capture_dir(settings))
+
+
+def worker_id() -> str:
+    """This process's name in claims: host, process id and a random part."""
+    import os
+    import socket
+    import uuid
+    return f"{socket.gethostname()[:50]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def scheduler_jobs(container: Container, *, seconds: float | None = None, lease_seconds: float | None = None,
+                   only: str | None = None) -> list:
+    """The sweep and delivery jobs, built from settings (interval CASEWORK_SWEEP_SECONDS)."""
+    from datetime import timedelta
+
+    from notifications.delivery import deliver_due
+    from workflows.scheduler import Job
+    from workflows.sweep import sweep_due
+    settings, service, clock = container.settings, container.service, container.clock
+    interval = seconds or settings.sweep_seconds
+    # A claim outlives a slow batch comfortably, yet a crashed worker's rows come back soon.
+    lease = timedelta(seconds=lease_seconds or max(60.0, 10 * interval))
+    me, transport = worker_id(), mail_transport(settings)
+
+    def sweep():
+        service.load_holidays()
+        service.load_limits(TimeLimits.from_environ(settings.limits))
+        return sweep_due(container.factory, clock.now(), me, service.calendar, service.limits, service.hooks,
+                         lease=lease)
+
+    def deliver():
+        return deliver_due(container.factory, transport, clock.now(), me, sender=settings.mail_sender,
+                           max_attempts=settings.max_attempts, lease=lease)
+    jobs = [Job("sweep", sweep, interval), Job("deliver", deliver, interval)]
+    return [job for job in jobs if only in (None, job.name)]
+
+
+def start_background_scheduler(container: Container):
+    """Start this process's one background scheduler (for `casework serve`); returns it."""
+    from workflows.scheduler import start_background
+    return start_background(scheduler_jobs(container), container.clock)

@@ -1,0 +1,69 @@
+"""Configuration from the environment: one commented default per key, read only by the
+composition root. Production refuses to start with the development secret key."""
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"                 # CASEWORK_ENV: development or production
+    database_url: str = "sqlite:///instance/casework.db"  # CASEWORK_DATABASE_URL
+    secret_key: str = DEV_SECRET              # CASEWORK_SECRET_KEY: long random string in production
+    council_name: str = "London Borough of Bexley"  # CASEWORK_COUNCIL_NAME: shown in the header
+    base_url: str = "http://127.0.0.1:5000"   # CASEWORK_BASE_URL: links in emails
+    idle_timeout_minutes: int = 30            # CASEWORK_IDLE_TIMEOUT_MINUTES
+    idle_warning_minutes: int = 2             # CASEWORK_IDLE_WARNING_MINUTES
+    smtp_host: str = ""                       # CASEWORK_SMTP_HOST: empty = capture mail locally
+    smtp_port: int = 587                      # CASEWORK_SMTP_PORT
+    smtp_security: str = "starttls"           # CASEWORK_SMTP_SECURITY: starttls, tls or none
+    smtp_user: str = ""                       # CASEWORK_SMTP_USER
+    smtp_password: str = ""                   # CASEWORK_SMTP_PASSWORD
+    mail_sender: str = "casework@bexley.example"  # CASEWORK_MAIL_SENDER
+    notify_api_key: str = ""                  # CASEWORK_NOTIFY_API_KEY: turns on GOV.UK Notify
+    notify_base_url: str = "https://api.notifications.service.gov.uk"  # CASEWORK_NOTIFY_BASE_URL
+    notify_template_id: str = ""              # CASEWORK_NOTIFY_TEMPLATE_ID
+    sweep_seconds: int = 30                   # CASEWORK_SWEEP_SECONDS: scheduler interval
+    max_attempts: int = 8                     # CASEWORK_MAX_ATTEMPTS: email attempts before failing
+    limits: Mapping[str, str] = field(default_factory=dict)  # CASEWORK_LIMIT_<NAME>
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read CASEWORK_* variables; refuse unusable values with a message naming the key."""
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for name, f in cls.__dataclass_fields__.items():
+            key = f"CASEWORK_{name.upper()}"
+            if name == "limits" or key not in environ:
+                continue
+            raw = environ[key]
+            if f.type in (int, "int"):
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise ConfigError(f"{key} must be a whole number, not {raw!r}.") from None
+            else:
+                values[name] = raw
+        values["limits"] = {k: v for k, v in environ.items() if k.startswith("CASEWORK_LIMIT_")}
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.env not in ("development", "production", "test"):
+            raise ConfigError("CASEWORK_ENV must be development, production or test.")
+        if self.is_production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ConfigError("CASEWORK_SECRET_KEY must be set to a random string of 32 or more "
+                              "characters in production.")
+        if self.smtp_security not in ("starttls", "tls", "none"):
+            raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")

@@ -1,0 +1,155 @@
+"""Demo data for `make run`: the demo organisations and one login per role, and cases walked
+through the real engine so that every stage of both processes has a case in it, some overdue
+and some due this week, a linked dispute in mediation and a closed case with its letters.
+Dates are relative to today, so the demo never looks stale."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from casework.clock import FixedClock
+from casework.organisations import Organisation, Person
+from casework.passwords import hash_password
+from casework.persistence import unit_of_work
+from workflows.journeys import DISPUTE_RAISE, DISPUTE_TO_PANEL, FUNDING_PERFORMANCE, FUNDING_RESOURCE, Step
+from workflows.service import CaseService
+
+PASSWORD = "compact-demo-2026"
+ORGANISATIONS = {
+    "council": ("London Borough of Bexley", "statutory"), "nhs": ("NHS South East London", "statutory"),
+    "bvsc": ("BVSC (Bexley Voluntary Service Council)", "infrastructure"),
+    "panel": ("Bexley Compact Panel", "infrastructure"),
+    "kitchen": ("Crayford Community Kitchen", "vco"), "youth": ("Erith Youth Partnership", "vco"),
+    "carers": ("Sidcup Carers Network", "vco"), "advice": ("Thamesmead Advice Centre", "vco"),
+}
+#: key: (name, email, organisation, roles, what the login is for)
+PEOPLE = {
+    "fo": ("Priya Shah", "contract.manager@bexley.example", "council", ["funder_officer"], "Contract manager"),
+    "dm": ("Helen Marsh", "decision.maker@bexley.example", "council", ["decision_maker"], "Decision-maker"),
+    "officer": ("Mark Bell", "officer@bexley.example", "council", ["funder_officer"], "Officer who answers disputes"),
+    "reviewer": ("Anne Clarke", "senior.reviewer@bexley.example", "council", ["senior_reviewer"], "Senior reviewer"),
+    "vl": ("Grace Adeyemi", "manager@crayfordkitchen.example", "kitchen", ["vco_staff"], "VCO staff (Crayford Community Kitchen)"),
+    "youth": ("Owen Price", "director@erithyouth.example", "youth", ["vco_staff"], "VCO staff (Erith Youth Partnership)"),
+    "carers": ("Meera Patel", "coordinator@sidcupcarers.example", "carers", ["vco_staff"], "VCO staff (Sidcup Carers Network)"),
+    "advice": ("Daniel Osei", "manager@thamesmeadadvice.example", "advice", ["vco_staff"], "VCO staff (Thamesmead Advice Centre)"),
+    "mediator": ("Ruth Nolan", "mediator@bvsc.example", "bvsc", ["mediator"], "BVSC mediator"),
+    "panel1": ("Amara Osei", "chair@compactpanel.example", "panel", ["panel_member"], "Compact panel chair"),
+    "panel2": ("Keith Ward", "statutory@compactpanel.example", "panel", ["panel_member"], "Compact panel member"),
+    "panel3": ("Lena Fischer", "vcs@compactpanel.example", "panel", ["panel_member"], "Compact panel member"),
+    "nhs": ("Nina Roy", "grants@nhs-sel.example", "nhs", ["funder_officer", "decision_maker"], "NHS grants manager"),
+    "admin": ("Ade Bello", "admin@bexley.example", "council", ["administrator"], "Administrator"),
+}
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    title: str
+    vco: str
+    steps: tuple[Step, ...]
+    until: str
+    days_ago: int
+
+
+FUNDING = (
+    DemoCase("Youth mentoring evenings", "youth", (), "draft", 1),
+    DemoCase("Carers' respite breaks", "carers", FUNDING_PERFORMANCE, "concern_raised", 3),
+    DemoCase("Benefits advice drop-in", "advice", FUNDING_PERFORMANCE, "concern_raised", 12),
+    DemoCase("Community fridge", "kitchen", FUNDING_PERFORMANCE, "improvement_planning", 6),
+    DemoCase("Holiday hunger lunches", "kitchen", FUNDING_PERFORMANCE, "improvement_in_progress", 9),
+    DemoCase("Young carers' club", "carers", FUNDING_PERFORMANCE, "performance_review", 40),
+    DemoCase("Debt advice outreach", "advice", FUNDING_RESOURCE, "impact_assessment", 4),
+    DemoCase("Detached youth work", "youth", FUNDING_RESOURCE, "consultation", 8),
+    DemoCase("Lunch club for older residents", "kitchen", FUNDING_PERFORMANCE, "decision_pending", 70),
+    DemoCase("Carers' helpline", "carers", FUNDING_PERFORMANCE, "notice_pending", 50),
+    DemoCase("Meals on wheels partnership", "kitchen", FUNDING_PERFORMANCE + (Step("acknowledge_notice", "vl", {}),), "notice_period", 48),
+)
+
+
+def seed(service: CaseService, today: datetime) -> dict[str, int]:
+    """Create the demo organisations, logins and cases; returns people's ids by key."""
+    ids = _people(service)
+    for n, spec in enumerate(FUNDING):
+        _funding_case(service, ids, spec, today - timedelta(days=spec.days_ago, hours=n % 3))
+    _closed_cases(service, ids, today)
+    _disputes(service, ids, today)
+    return ids
+
+
+def _people(service: CaseService) -> dict[str, int]:
+    with unit_of_work(service.factory) as s:
+        orgs = {k: Organisation(name=n, kind=kind) for k, (n, kind) in ORGANISATIONS.items()}
+        s.add_all(orgs.values())
+        hashed = hash_password(PASSWORD)
+        people = {}
+        for key, (name, email, org, roles, _) in PEOPLE.items():
+            people[key] = Person(name=name, email=email, organisation=orgs[org], password_hash=hashed)
+            people[key].grant(*roles)
+        s.add_all(people.values())
+        s.flush()
+        return {k: p.id for k, p in people.items()} | {f"org:{k}": o.id for k, o in orgs.items()}
+
+
+def _walk(service, case, steps, ids, clock, until=None):
+    for step in steps:
+        if until is not None and case.status == until:
+            break
+        clock.advance(days=step.days_after)
+        case = service.fire(case.id, step.trigger, ids[step.who], step.data_for(clock.now(), ids), clock.now())
+    return case
+
+
+def _funding_case(service, ids, spec: DemoCase, start: datetime, dm: bool = True):
+    clock = FixedClock(start)
+    data = {"title": spec.title, "vco": ids[f"org:{spec.vco}"], "decision_maker": ids["dm"] if dm else None}
+    case = service.open_funding_case(ids["fo"], data, clock.now())
+    vl_ids = {**ids, "vl": ids[spec.vco if spec.vco != "kitchen" else "vl"]}
+    return _walk(service, case, spec.steps, vl_ids, clock, spec.until), clock
+
+
+def _closed_cases(service, ids, today):
+    # A case that ran its whole course: notice given, the period ran out, funding changed.
+    case, clock = _funding_case(service, ids, DemoCase("Luncheon club transport", "kitchen", FUNDING_PERFORMANCE, "", 0),
+                                today - timedelta(days=170))
+    clock.current = max(clock.current, today - timedelta(days=2))
+    service.fire(case.id, "notice_takes_effect", None, {}, clock.now())
+    resolved, clock = _funding_case(service, ids, DemoCase("Carers' peer support", "carers", FUNDING_PERFORMANCE, "performance_review", 60), today - timedelta(days=60))
+    service.fire(resolved.id, "confirm_improved", ids["fo"], {"reasons": "Attendance is back to 35 a week."}, clock.now())
+    stopped, clock = _funding_case(service, ids, DemoCase("Tenancy advice clinic", "advice", FUNDING_RESOURCE, "impact_assessment", 20), today - timedelta(days=20))
+    service.fire(stopped.id, "abandon_change", ids["fo"], {"reason": "Savings were found elsewhere in the budget."}, clock.now())
+    withdrawn, clock = _funding_case(service, ids, DemoCase("Youth football", "youth", FUNDING_PERFORMANCE, "concern_raised", 15), today - timedelta(days=15))
+    service.fire(withdrawn.id, "withdraw", ids["fo"], {"reason": "The concern was raised with the wrong organisation."}, clock.now())
+
+
+DISPUTE_STAGES = (("raised", 2), ("informal_resolution", 20), ("informal_response_given", 12), ("senior_review", 20),
+                  ("review_outcome_given", 14), ("mediation_requested", 18), ("no_agreement", 26),
+                  ("panel_referred", 32), ("panel_hearing", 38), ("panel_findings_issued", 45), ("closed", 60))
+
+
+def _disputes(service, ids, today):
+    roles = {**ids, "complainant": ids["vl"], "respondent": ids["fo"], "respondent_dm": ids["dm"]}
+    for n, (until, days) in enumerate(DISPUTE_STAGES):
+        clock = FixedClock(today - timedelta(days=days, hours=n))
+        case = service.raise_dispute(ids["vl"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+        _walk(service, case, DISPUTE_TO_PANEL, roles, clock, until)
+    # The linked dispute in mediation, about the case whose notice is running.
+    clock = FixedClock(today - timedelta(days=30))
+    linked_to = _linked_target(service)
+    case = service.raise_dispute(ids["vl"], {**DISPUTE_RAISE, "respondent": ids["org:council"], "linked_case": linked_to}, clock.now())
+    _walk(service, case, DISPUTE_TO_PANEL, roles, clock, "in_mediation")
+    clock = FixedClock(today - timedelta(days=25))
+    case = service.raise_dispute(ids["carers"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+    case = _walk(service, case, DISPUTE_TO_PANEL, {**roles, "complainant": ids["carers"]}, clock, "informal_response_given")
+    service.fire(case.id, "accept_outcome", ids["carers"], {"comments": "Thank you for explaining."}, clock.advance(days=2))
+    clock = FixedClock(today - timedelta(days=9))
+    case = service.raise_dispute(ids["youth"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+    service.fire(case.id, "withdraw_dispute", ids["youth"], {"reason": "We settled this at a meeting."}, clock.advance(days=1))
+
+
+def _linked_target(service) -> int:
+    from sqlalchemy import select
+    from casework.cases import Case
+    with service.factory() as s:
+        return s.scalar(select(Case.id).where(Case.workflow == "funding_change", Case.status == "notice_period").limit(1))
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(what the login is for, email, password) for every demo login."""
+    return [(purpose, email, PASSWORD) for _, email, _, _, purpose in PEOPLE.values()]

@@ -1,0 +1,31 @@
+"""What every page needs to know about the signed-in person: the menu, the unread count,
+the idle timeout, and the permission functions templates use to show buttons."""
+from flask import Flask, request
+from flask_login import current_user
+
+from casework import permissions
+from web.context import container
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def page_context() -> dict:
+        c = container()
+        context = {"council_name": c.settings.council_name, "permissions": permissions,
+                   "limits": c.service.limits}
+        if not current_user.is_authenticated:
+            return context
+        from web.views.pages import unread_count
+        person = current_user.person
+        items = [("cases.home", "/", "Home"), ("cases.case_list", "/cases", "Cases"),
+                 ("pages.timeline", "/timeline", "Projected timeline"), ("pages.mail", "/mail", "Emails")]
+        if permissions.can_administer(person):
+            items.append(("admin.index", "/admin/", "Administration"))
+        items.append(("pages.help_index", "/help", "Help"))
+        context.update(
+            nav_items=[{"href": href, "text": text, "active": request.endpoint == endpoint}
+                       for endpoint, href, text in items],
+            unread_count=unread_count(person.id),
+            idle_timeout_seconds=c.settings.idle_timeout_minutes * 60,
+            idle_warning_seconds=c.settings.idle_warning_minutes * 60)
+        return context

@@ -1,0 +1,127 @@
+"""What a case page shows, worked out from the case: the stage in plain English for this
+reader, the next deadline with working days left, the actions this person may take, and the
+timeline. Templates only lay these out."""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from casework.audit import AuditEntry
+from casework.cases import Case, CaseRole, case_roles
+from casework.deadlines import Deadline, DeadlineStatus
+from casework.organisations import Person
+from casework.permissions import sees_funder_view
+from workflows import calendar as cal
+from workflows.definitions import Transition, as_date
+from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
+from workflows.registry import WORKFLOWS
+
+COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
+           "purple": "govuk-tag--purple", "green": "govuk-tag--green", "red": "govuk-tag--red"}
+TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
+
+
+def long_date(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
+
+
+def tag(case: Case) -> dict:
+    info = WORKFLOWS[case.workflow].info[case.status]
+    return {"text": info.tag, "classes": COLOURS[info.colour]}
+
+
+@dataclass
+class DueText:
+    label: str
+    due_on: date | None
+    days_left: int | None
+    overdue: bool
+    paused: bool
+    acting: list[str]
+
+    @property
+    def text(self) -> str:
+        if self.paused:
+            return f"paused with {self.days_left} working days left"
+        if self.overdue:
+            return f"overdue since {long_date(self.due_on)}"
+        return f"by {long_date(self.due_on)} ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
+
+
+def due_text(row: Deadline, today: date) -> DueText:
+    if row.status == DeadlineStatus.PAUSED:
+        return DueText(row.label, None, row.paused_remaining or 0, False, True, list(row.acting_roles))
+    overdue = row.due_on < today
+    left = 0 if overdue else cal.working_days_between(today, row.due_on)
+    return DueText(row.label, row.due_on, left, overdue, False, list(row.acting_roles))
+
+
+def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: date) -> str:
+    """The current stage's sentence for this reader, with names and dates filled in."""
+    info = WORKFLOWS[case.workflow].info[case.status]
+    template = info.funder if sees_funder_view(viewer, case) or case.workflow == "dispute" else info.organisation
+    first = next((d for d in deadlines if d.due_on), None)
+    return template.format_map(defaultdict(str, _placeholders(case, first, today)))
+
+
+def _placeholders(case: Case, first: Deadline | None, today: date) -> dict[str, str]:
+    data = case.data or {}
+    notice, decision = data.get("notice") or {}, data.get("decision") or {}
+    proposal = dict(PROPOSALS).get((data.get("resource_change") or {}).get("proposal", ""), "")
+    person = lambda role: (case.assignee(role).name if case.assignee(role) else "the person assigned")  # noqa: E731
+    closing = next((data.get(k) for k in ("withdrawal", "acceptance", "closure", "resolution") if data.get(k)), {}) or {}
+    return {
+        "org": case.vco.name if case.vco else "", "funder": case.funder.name if case.funder else "",
+        "programme": case.title, "due": long_date(first.due_on) if first else "the date shown below",
+        "date": long_date(as_date((data.get("concern") or {}).get("raised_on")) or (case.closed_at and cal.local_date(case.closed_at))),
+        "plan_end": long_date(as_date(data.get("plan_end"))),
+        "proposal": (data.get("consultation") or {}).get("proposal") or proposal.lower() or "a change to funding",
+        "decision_maker": person(CaseRole.DECISION_MAKER),
+        "earliest_effective": "the day after the notice period ends",
+        "outcome": OUTCOME_WORDS.get(decision.get("outcome", ""), "change"),
+        "deemed_given": long_date(as_date(notice.get("deemed_given_on"))),
+        "effective": long_date(as_date(notice.get("effective_on"))),
+        "reason": closing.get("reason", ""), "summary": closing.get("comments") or "see the timeline",
+        "respondent": case.respondent_org.name if case.respondent_org else "",
+        "complainant": case.complainant_org.name if case.complainant_org else "",
+        "officer": person(CaseRole.RESPONDENT_OFFICER), "reviewer": person(CaseRole.SENIOR_REVIEWER),
+        "mediator": person(CaseRole.MEDIATOR),
+    }
+
+
+def actions_for(case: Case, viewer: Person) -> list[Transition]:
+    """The actions this person may take on the case now (one per trigger, no system ones)."""
+    roles = case_roles(case, viewer)
+    return [t for t in WORKFLOWS[case.workflow].available(case.status)
+            if not t.is_system and roles & t.who]
+
+
+def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
+    """Audit entries, newest first, as timeline items with what was said."""
+    workflow = WORKFLOWS[case.workflow]
+    labels = {t.trigger: t.button for t in workflow.transitions}
+    items = []
+    for entry in reversed(entries):
+        title = TRIGGER_WORDS.get(entry.trigger) or labels.get(entry.trigger, entry.trigger.replace("_", " ").capitalize())
+        if entry.from_state != entry.to_state and entry.to_state in workflow.info:
+            title += f" — now {workflow.info[entry.to_state].tag.lower()}"
+        items.append({"title": title, "byline": entry.actor_name, "datetime": entry.at.isoformat(),
+                      "date_text": f"{cal.local_date(entry.at):%-d %B %Y}, {entry.at.astimezone(cal.LONDON):%H:%M}",
+                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data))})
+    return items
+
+
+def _details(data: dict) -> list[tuple[str, str]]:
+    out = []
+    for key, value in (data or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "letter":
+            out.append(("Letter", f"{value.get('filename')} (SHA-256 {value.get('sha256', '')[:12]}…)"))
+        elif key == "deadlines_moved":
+            out += [("Deadline moved", f"{m['deadline']}: {m['from']} to {m['to']} ({m['reason']})") for m in value]
+        elif isinstance(value, list):
+            out.append((key.replace("_", " ").capitalize(), "; ".join(
+                ", ".join(f"{v}" for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
+        else:
+            out.append((key.replace("_", " ").capitalize(), str(value)))
+    return out

@@ -1,0 +1,1 @@
+"""Blueprints: pages (static and personal pages), cases (everything about cases), admin."""

@@ -1,0 +1,176 @@
+"""Cases: each person's home, case lists, the case page, and one question page per action."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from io import BytesIO
+
+from casework.audit import AuditEntry
+from casework.cases import Case, CaseLink
+from casework.errors import GateRefused, InvalidInput, StaleVersion
+from casework.letters import Letter
+from casework.organisations import Organisation
+from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
+from casework.queries import case_page, live_deadlines_for, visible_cases
+from web.context import container
+from web.diagram import diagram_svg
+from web.forms import apply_problems, build_form, engine_data
+from web.presenters import actions_for, due_text, stage_words, tag, timeline_items
+from web.views import filters
+from web.views.options import field_options, initial_values
+from workflows import calendar as cal
+from workflows.deadlines import live_rows
+from workflows.registry import WORKFLOWS
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(db, case_id: int) -> Case:
+    """The case if this person may see it; 404 otherwise, so nothing leaks."""
+    case = db.get(Case, case_id)
+    if case is None or not can_view_case(current_user.person, case):
+        abort(404)
+    return case
+
+
+@bp.route("/")
+@login_required
+def home():
+    c = container()
+    today = cal.local_date(c.clock.now())
+    with c.factory() as db:
+        rows = live_deadlines_for(db, visible_cases(current_user.person))
+        waiting = filters.waiting_on(rows, current_user.person, today)
+        return render_template("cases/home.html", title="Home", today=today, **waiting,
+                               can_open=can_open_funding_case(current_user.person),
+                               can_dispute=can_raise_dispute(current_user.person))
+
+
+@bp.route("/cases")
+@login_required
+def case_list():
+    c = container()
+    with c.factory() as db:
+        chosen = filters.chosen(request.args)
+        query = filters.apply(visible_cases(current_user.person), chosen, c.clock.now())
+        page = case_page(db, query, filters.page_number(request.args))
+        return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, tag=tag,
+                               stages=filters.stage_choices(), organisations=db.scalars(
+                                   select(Organisation).order_by(Organisation.name)).all(),
+                               page_url=lambda n: url_for("cases.case_list", **{**request.args, "page": n}))
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def case_detail(case_id: int):
+    c = container()
+    today = cal.local_date(c.clock.now())
+    with c.factory() as db:
+        case = load_case(db, case_id)
+        deadlines = live_rows(db, case)
+        entries = db.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq)).all()
+        letters = db.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
+        return render_template(
+            "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case),
+            stage=stage_words(case, current_user.person, deadlines, today),
+            deadlines=[(d, due_text(d, today)) for d in deadlines], actions=actions_for(case, current_user.person),
+            timeline=timeline_items(list(entries), case), letters=letters, links=_links(db, case),
+            workflow=WORKFLOWS[case.workflow])
+
+
+@bp.route("/cases/<int:case_id>/actions/<trigger>", methods=["GET", "POST"])
+@login_required
+def action(case_id: int, trigger: str):
+    c = container()
+    with c.factory() as db:
+        case = load_case(db, case_id)
+        row = next((t for t in actions_for(case, current_user.person) if t.trigger == trigger), None)
+        if row is None:
+            abort(404)
+        form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
+                          data={"case_version": case.version, **initial_values(case, trigger)})
+        view = {"case": case, "row": row, "form": form, "title": row.question.format(n=initial_values(case, trigger).get("version", "")) or row.button}
+    if request.method == "POST" and form.validate_on_submit():
+        if trigger == "issue_notice" and "confirm" not in request.form:
+            return _check_notice(view, engine_data(form, row.fields))
+        status = _fire(view, engine_data(form, row.fields))
+        if status is None:
+            flash(f"{row.button}: done.", "success")
+            return redirect(url_for("cases.case_detail", case_id=case_id))
+        return render_template("cases/action.html", **view), status
+    return render_template("cases/action.html", **view), 400 if form.errors else 200
+
+
+def _fire(view: dict, data: dict) -> int | None:
+    """Fire the action; on refusal, put the problem on the form and return the status to show."""
+    c, form, row = container(), view["form"], view["row"]
+    try:
+        c.service.fire(view["case"].id, row.trigger, current_user.id, data, c.clock.now(),
+                       expected_version=_int(form.case_version.data))
+        return None
+    except InvalidInput as exc:
+        apply_problems(form, row.fields, exc.problems)
+        return 400
+    except GateRefused as exc:
+        form.form_errors.append(exc.message)
+        return 400
+    except StaleVersion as exc:
+        form.form_errors.append(exc.message + " Your answers are still below; check the case, then send them again.")
+        with c.factory() as db:
+            form.case_version.data = db.get(Case, view["case"].id).version
+        view["stale"] = True
+        return 409
+
+
+def _check_notice(view: dict, data: dict):
+    """Check your answers before the written notice goes out: the dates and the letter."""
+    from web.notice_preview import notice_dates
+    c = container()
+    try:
+        dates = notice_dates(data, view["case"], c.service.limits, c.service.calendar)
+    except InvalidInput as exc:
+        apply_problems(view["form"], view["row"].fields, exc.problems)
+        return render_template("cases/action.html", **view), 400
+    return render_template("cases/check_notice.html", dates=dates, data=data, **view)
+
+
+@bp.route("/cases/<int:case_id>/letters/<int:letter_id>")
+@login_required
+def letter(case_id: int, letter_id: int):
+    c = container()
+    with c.factory() as db:
+        case = load_case(db, case_id)
+        stored = db.get(Letter, letter_id)
+        if stored is None or stored.case_id != case.id:
+            abort(404)
+        return send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=stored.filename,
+                         as_attachment=request.args.get("download") == "1")
+
+
+@bp.route("/cases/<int:case_id>/diagram.svg")
+@login_required
+def diagram(case_id: int):
+    c = container()
+    with c.factory() as db:
+        case = load_case(db, case_id)
+        return diagram_svg(WORKFLOWS[case.workflow], case.status), 200, {"Content-Type": "image/svg+xml"}
+
+
+def _links(db, case: Case) -> list[Case]:
+    if case.workflow == "dispute":
+        ids = db.scalars(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id)).all()
+    else:
+        ids = db.scalars(select(CaseLink.dispute_id).where(CaseLink.funding_case_id == case.id)).all()
+    return [linked for linked in (db.get(Case, i) for i in ids) if can_view_case(current_user.person, linked)]
+
+
+def _submit_words(row) -> str:
+    return "Continue" if row.trigger == "issue_notice" else row.button
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

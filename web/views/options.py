@@ -1,0 +1,53 @@
+"""Choices for the person and item fields of action pages: who may be picked for each."""
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.cases import Case, CaseRole
+from casework.organisations import Person, PersonRole
+
+
+def _people(db: Session, role: str | None = None, org: int | None = None, exclude_orgs=()) -> list[tuple[str, str]]:
+    q = select(Person).where(Person.is_active.is_(True)).order_by(Person.name)
+    if role:
+        q = q.where(Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role)))
+    if org is not None:
+        q = q.where(Person.organisation_id == org)
+    people = [p for p in db.scalars(q) if p.organisation_id not in exclude_orgs]
+    return [(str(p.id), f"{p.name}, {p.organisation.name if p.organisation else 'independent'}") for p in people]
+
+
+def field_options(db: Session, case: Case, trigger: str) -> dict[str, list[tuple[str, str]]]:
+    """Choices per field name for this action on this case."""
+    panel = lambda: _people(db, "panel_member")  # noqa: E731
+    options = {
+        "assign_decision_maker": lambda: {"person": _people(db, "decision_maker", case.funder_org_id)},
+        "acknowledge_dispute": lambda: {"officer": _people(db, None, case.respondent_org_id)},
+        "assign_reviewer": lambda: {"person": _people(db, "senior_reviewer", case.respondent_org_id)},
+        "assign_mediator": lambda: {"person": _people(db, "mediator", exclude_orgs=case.party_org_ids())},
+        "appoint_panel": lambda: {"chair": panel(), "statutory_member": panel(), "vcs_member": panel()},
+        "complete_action": lambda: {"action": _open_actions(case)},
+    }
+    return options[trigger]() if trigger in options else {}
+
+
+def _open_actions(case: Case) -> list[tuple[str, str]]:
+    version = (case.data or {}).get("plan_agreed_version")
+    if not version:
+        return []
+    return [(str(a["id"]), f"{a['what']} ({a['who']}, by {a['by']})")
+            for a in case.data["plans"][version - 1]["actions"] if not a.get("done_on")]
+
+
+def initial_values(case: Case, trigger: str) -> dict:
+    """Values a page starts with (the plan version being agreed)."""
+    if trigger == "agree_plan":
+        return {"version": str(len((case.data or {}).get("plans", [])))}
+    return {}
+
+
+def role_names(roles) -> str:
+    words = {CaseRole.FUNDER_OFFICER: "funder officer", CaseRole.DECISION_MAKER: "decision-maker",
+             CaseRole.VCO_LEAD: "organisation", CaseRole.COMPLAINANT: "complainant", CaseRole.RESPONDENT: "respondent",
+             CaseRole.RESPONDENT_OFFICER: "responding officer", CaseRole.SENIOR_REVIEWER: "senior reviewer",
+             CaseRole.MEDIATOR: "mediator", CaseRole.PANEL_MEMBER: "panel", CaseRole.MEDIATION_SERVICE: "BVSC"}
+    return ", ".join(words.get(r, r) for r in roles)

@@ -1,0 +1,111 @@
+"""Pages that are not about one case: help, accessibility, the projected timeline,
+notifications, captured emails, and a trivial health check."""
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, update
+
+from casework.messages import Notification
+from casework.persistence import unit_of_work
+from web.context import container
+from workflows import calendar as cal
+from workflows.timeline import project
+
+bp = Blueprint("pages", __name__)
+
+HELP_PAGES = {"funder": "help_funder", "vco": "help_vco", "mediator": "help_mediator",
+              "decision-maker": "help_decision_maker", "reviewer-panel": "help_reviewer_panel",
+              "admin": "help_admin"}
+
+
+@bp.route("/healthz")
+def heartbeat():
+    return {"status": "ok"}
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html", title="Accessibility statement")
+
+
+@bp.route("/help")
+def help_index():
+    return render_template("pages/help.html", title="Help")
+
+
+@bp.route("/help/<topic>")
+def help_topic(topic: str):
+    if topic not in HELP_PAGES:
+        abort(404)
+    return render_template(f"pages/{HELP_PAGES[topic]}.html")
+
+
+@bp.route("/timeline")
+@login_required
+def timeline():
+    c = container()
+    route = request.args.get("route", "performance")
+    route = route if route in ("performance", "resource") else "performance"
+    start, error = _start_date(request.args.get("start", ""), cal.local_date(c.clock.now()))
+    milestones = project(route, start, c.service.limits, c.service.calendar)
+    return render_template("pages/timeline.html", title="Projected timeline", route=route, start=start,
+                           milestones=milestones, error=error), 400 if error else 200
+
+
+def _start_date(raw: str, today: date) -> tuple[date, str | None]:
+    if not raw:
+        return today, None
+    try:
+        chosen = date.fromisoformat(raw)
+        if 1990 <= chosen.year <= 2200:
+            return chosen, None
+    except ValueError:
+        pass
+    return today, "Start date must be a real date, like 2026-12-01"
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    c = container()
+    with c.factory() as db:
+        items = db.scalars(select(Notification).where(Notification.person_id == current_user.id)
+                           .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(100)).all()
+        return render_template("pages/notifications.html", title="Notifications", items=items)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_read():
+    c = container()
+    with unit_of_work(c.factory) as db:
+        db.execute(update(Notification).where(Notification.person_id == current_user.id,
+                                              Notification.read_at.is_(None)).values(read_at=c.clock.now()))
+    return redirect(url_for("pages.notifications"))
+
+
+def unread_count(person_id: int) -> int:
+    c = container()
+    with c.factory() as db:
+        return db.scalar(select(func.count()).select_from(Notification).where(
+            Notification.person_id == person_id, Notification.read_at.is_(None))) or 0
+
+
+@bp.route("/mail")
+@login_required
+def mail():
+    """Emails sent to this person (every email, for administrators): with no mail server set
+    up, this is where a person trying the service reads them."""
+    from casework.messages import OutboxMessage
+    from casework.permissions import can_administer
+    c = container()
+    with c.factory() as db:
+        query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(100)
+        if not can_administer(current_user.person):
+            query = query.where(OutboxMessage.person_id == current_user.id)
+        chosen = request.args.get("message", "")
+        messages = db.scalars(query).all()
+        shown = next((m for m in messages if str(m.id) == chosen), None)
+        return render_template("pages/mail.html", title="Emails", messages=messages, shown=shown,
+                               captured=not c.settings.smtp_host)

@@ -1,0 +1,207 @@
+"""The deadline sweep: claim the deadline rows that are due and cause their effects, once.
+
+A sweep claims due rows with a conditional UPDATE (claimed_by, lease_until) checked by its
+row count, skipping rows another sweeper has locked on PostgreSQL. Each claimed row is then
+handled in its own transaction, in due order: a reminder before the due date, a breach
+recorded once when it passes, and the deadline's system transition fired. Every effect is
+also a `DeadlineEffect` row with a unique key, so a retried or concurrent sweep cannot cause
+it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.cases import SYSTEM, Case
+from casework.clock import require_aware
+from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
+from casework.errors import StaleVersion
+from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
+from casework.persistence import unit_of_work
+from workflows import calendar as cal
+from workflows.context import Hooks
+from workflows.engine import apply_transition
+from workflows.limits import TimeLimits
+from workflows.registry import WORKFLOWS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 200
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did: rows claimed, and the effects caused."""
+
+    claimed: int = 0
+    reminders: int = 0
+    breaches: int = 0
+    fired: int = 0
+    conflicts: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.claimed or self.errors)
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    factory: sessionmaker[Session]
+    now: datetime
+    worker_id: str
+    calendar: cal.WorkingCalendar
+    limits: TimeLimits
+    hooks: Hooks
+
+
+def _claimable(now: datetime):
+    return and_(Deadline.status == DeadlineStatus.OPEN, Deadline.next_action_at <= now,
+                or_(Deadline.lease_until.is_(None), Deadline.lease_until < now))
+
+
+def claim_due(factory: sessionmaker[Session], now: datetime, worker_id: str,
+              batch: int = DEFAULT_BATCH, lease: timedelta = DEFAULT_LEASE) -> list[int]:
+    """Claim up to `batch` due rows for this worker, in due order; returns their ids."""
+    with unit_of_work(factory) as session:
+        query = (select(Deadline.id).where(_claimable(now))
+                 .order_by(Deadline.next_action_at, Deadline.id).limit(batch))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.scalars(query))
+        if not ids:
+            return []
+        until = now + lease
+        claimed = session.execute(
+            update(Deadline).where(Deadline.id.in_(ids), _claimable(now))
+            .values(claimed_by=worker_id, lease_until=until).execution_options(synchronize_session=False))
+        if claimed.rowcount == len(ids):
+            return ids
+        # Someone else claimed some between our read and our write: keep only ours.
+        mine = set(session.scalars(select(Deadline.id).where(
+            Deadline.id.in_(ids), Deadline.claimed_by == worker_id, Deadline.lease_until == until)))
+        return [i for i in ids if i in mine]
+
+
+def sweep_due(factory: sessionmaker[Session], now: datetime, worker_id: str,
+              calendar: cal.WorkingCalendar, limits: TimeLimits, hooks: Hooks, *,
+              batch: int = DEFAULT_BATCH, lease: timedelta = DEFAULT_LEASE) -> SweepResult:
+    """Claim every due deadline row, batch by batch, and cause its effects once each."""
+    sweep = _Sweep(factory, require_aware(now), worker_id, calendar, limits, hooks)
+    result, seen = SweepResult(), set()
+    while ids := claim_due(factory, sweep.now, worker_id, batch, lease):
+        again = [i for i in ids if i in seen]
+        if again:  # never loop on a row: leave it to the next sweep
+            log.error("Deadlines %s were still due after being handled", again)
+            _release(sweep, *again)
+            if len(again) == len(ids):
+                break
+        result.claimed += len(ids) - len(again)
+        for row_id in ids:
+            if row_id not in seen:
+                seen.add(row_id)
+                _handle(sweep, row_id, result)
+    return result
+
+
+def _handle(sweep: _Sweep, row_id: int, result: SweepResult) -> None:
+    """One row in its own transaction; a failure rolls back that row only."""
+    try:
+        with unit_of_work(sweep.factory) as session:
+            _fire_row(session, sweep, row_id, result)
+    except (IntegrityError, StaleDataError, StaleVersion):
+        # Another sweeper or a person changed the row or case first; look again next sweep.
+        result.conflicts += 1
+        _release(sweep, row_id)
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+        # The lease is kept, so the row is retried once it expires rather than every sweep.
+        log.exception("Deadline %s could not be handled", row_id)
+        result.errors.append((row_id, f"{type(exc).__name__}: {exc}"))
+
+
+def _release(sweep: _Sweep, *row_ids: int) -> None:
+    with unit_of_work(sweep.factory) as session:
+        session.execute(update(Deadline).where(Deadline.id.in_(row_ids), Deadline.claimed_by == sweep.worker_id)
+                        .values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
+
+
+def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
+    query = select(Deadline).where(Deadline.id == row_id, Deadline.claimed_by == sweep.worker_id)
+    row = session.scalars(query.with_for_update()).first()
+    if row is None:
+        return  # our lease ran out and another sweeper took the row over
+    now = sweep.now
+    if row.status == DeadlineStatus.OPEN:
+        events = _remind(session, row, now, result) + _breach(session, row, now, result)
+        if events and sweep.hooks.on_events is not None:
+            sweep.hooks.on_events(session, events)
+        if row.on_expiry and row.fires_at <= now and row.fired_at is None:
+            _expire(session, sweep, row, result)
+    row.next_action_at = next_action(row, now)
+    row.claimed_by, row.lease_until = None, None
+
+
+def _remind(session: Session, row: Deadline, now: datetime, result: SweepResult) -> list[DomainEvent]:
+    # A reminder is for a date still ahead; once it has passed, the breach says it instead.
+    if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or row.fires_at <= now:
+        return []
+    row.reminded_at = now
+    row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
+    if not _once(session, row, "reminder", now):
+        return []
+    result.reminders += 1
+    return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
+
+
+def _breach(session: Session, row: Deadline, now: datetime, result: SweepResult) -> list[DomainEvent]:
+    if row.fires_at > now or row.breached_at is not None:
+        return []
+    row.breached_at = now
+    if not _once(session, row, "breach", now):
+        return []
+    result.breaches += 1
+    return [DeadlineMissed(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles),
+                           tuple(row.notify_roles))]
+
+
+def _expire(session: Session, sweep: _Sweep, row: Deadline, result: SweepResult) -> None:
+    """Fire the deadline's system transition, as at the moment the deadline ran out."""
+    row.fired_at = sweep.now
+    if not _once(session, row, "expiry", sweep.now):
+        return
+    case = session.get(Case, row.case_id)
+    # After downtime the case moves on as it would have at the deadline, so the next stage's
+    # dates count from then; never before the case's last change, so the audit stays in order.
+    at = min(sweep.now, max(row.fires_at, case.updated_at))
+    apply_transition(session, WORKFLOWS[case.workflow], case, row.on_expiry, SYSTEM, {}, at,
+                     limits=sweep.limits, calendar=sweep.calendar, hooks=sweep.hooks)
+    row.status, row.closed_at = DeadlineStatus.FIRED, sweep.now
+    result.fired += 1
+
+
+def _once(session: Session, row: Deadline, effect: str, now: datetime) -> bool:
+    """Record an effect; False if it was already recorded (the unique key guards races)."""
+    done = session.scalar(select(DeadlineEffect.id).where(
+        DeadlineEffect.deadline_id == row.id, DeadlineEffect.effect == effect,
+        DeadlineEffect.due_on == row.due_on))
+    if done is not None:
+        return False
+    session.add(DeadlineEffect(deadline_id=row.id, effect=effect, due_on=row.due_on, at=now))
+    session.flush()
+    return True
+
+
+def next_action(row: Deadline, now: datetime) -> datetime | None:
+    """When this row next needs the sweep, or None when nothing more is due."""
+    if row.status != DeadlineStatus.OPEN:
+        return None
+    pending = []
+    if row.remind_at is not None and row.reminded_at is None and row.remind_at > now:
+        pending.append(row.remind_at)
+    if row.fires_at is not None and row.breached_at is None:
+        pending.append(row.fires_at)
+    return min(pending) if pending else None
