@@ -3,7 +3,7 @@ reader, the next deadline with working days left, the actions this person may ta
 timeline. Templates only lay these out."""
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from casework.audit import AuditEntry
 from casework.cases import Case, CaseRole, case_roles
@@ -17,6 +17,7 @@ from workflows.registry import WORKFLOWS
 
 COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
            "purple": "govuk-tag--purple", "green": "govuk-tag--green", "red": "govuk-tag--red"}
+OUTCOME_PAST = {"vary": "varied", "reduce": "reduced", "end": "ended", "reallocate": "re-allocated"}
 TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
 
 
@@ -77,7 +78,7 @@ def _placeholders(case: Case, first: Deadline | None, today: date) -> dict[str, 
         "proposal": (data.get("consultation") or {}).get("proposal") or proposal.lower() or "a change to funding",
         "decision_maker": person(CaseRole.DECISION_MAKER),
         "earliest_effective": "the day after the notice period ends",
-        "outcome": OUTCOME_WORDS.get(decision.get("outcome", ""), "change"),
+        "outcome": (OUTCOME_PAST if case.status == "closed_changed" else OUTCOME_WORDS).get(decision.get("outcome", ""), "change"),
         "deemed_given": long_date(as_date(notice.get("deemed_given_on"))),
         "effective": long_date(as_date(notice.get("effective_on"))),
         "reason": closing.get("reason", ""), "summary": closing.get("comments") or "see the timeline",
@@ -110,18 +111,40 @@ def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
     return items
 
 
+HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
+               "respondent", "linked_case", "confirm"}
+
+
+def _readable(value) -> str:
+    """ISO dates and instants as people write them; everything else as text."""
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return long_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    if len(text) > 18 and text[4] == "-" and text[10] == "T":
+        try:
+            instant = datetime.fromisoformat(text).astimezone(cal.LONDON)
+            return f"{long_date(instant.date())}, {instant:%H:%M}"
+        except ValueError:
+            return text
+    return text
+
+
 def _details(data: dict) -> list[tuple[str, str]]:
     out = []
     for key, value in (data or {}).items():
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in HIDDEN_KEYS:
             continue
+        key = key.removesuffix("_name")
         if key == "letter":
             out.append(("Letter", f"{value.get('filename')} (SHA-256 {value.get('sha256', '')[:12]}…)"))
         elif key == "deadlines_moved":
             out += [("Deadline moved", f"{m['deadline']}: {m['from']} to {m['to']} ({m['reason']})") for m in value]
         elif isinstance(value, list):
             out.append((key.replace("_", " ").capitalize(), "; ".join(
-                ", ".join(f"{v}" for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
+                ", ".join(_readable(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
         else:
-            out.append((key.replace("_", " ").capitalize(), str(value)))
+            out.append((key.replace("_", " ").capitalize(), _readable(value)))
     return out

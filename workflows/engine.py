@@ -133,6 +133,7 @@ def _record(session: Session, workflow: Workflow, case: Case, row: Transition, c
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
     deadlines.sync(session, workflow, case, ctx.now, ctx.limits, ctx.calendar)
+    _name_people(session, row, ctx)
     letter = _issue_letter(session, case, row, ctx)
     entry = append_entry(session, case, actor, row.trigger, from_state, case.status,
                          to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
@@ -165,3 +166,12 @@ def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -
     session.add(letter)
     ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
     return letter
+
+
+def _name_people(session: Session, row: Transition, ctx: Context) -> None:
+    """Record chosen people by name as well as id, so the timeline reads without look-ups."""
+    from casework.organisations import Person
+    for f in row.fields:
+        if f.kind == "person" and ctx.data.get(f.name) is not None:
+            person = session.get(Person, ctx.data[f.name])
+            ctx.audit_extra[f"{f.name}_name"] = person.name if person else None

@@ -50,12 +50,15 @@ def open_funding_case(session: Session, actor: Person, raw: dict[str, Any], now:
                 status=FUNDING_CHANGE.initial, title=data["title"][:300], funder_org_id=actor.organisation_id,
                 vco_org_id=vco.id, opened_at=now, updated_at=now, data={"stage_started_on": cal.local_date(now).isoformat()})
     case.assignments.append(CaseAssignment(person=actor, role=CaseRole.FUNDER_OFFICER, assigned_at=now))
+    dm = None
     if data.get("decision_maker"):
         dm = session.get(Person, data["decision_maker"])
         if dm is None or dm.id == actor.id or not dm.has_role("decision_maker") or dm.organisation_id != actor.organisation_id:
             raise InvalidInput({"decision_maker": "Select a decision-maker from your organisation, other than yourself"})
         case.assignments.append(CaseAssignment(person=dm, role=CaseRole.DECISION_MAKER, assigned_at=now))
-    return _start(session, case, actor, "open_case", data, now, hooks)
+    named = {"title": data["title"], "organisation": vco.name,
+             "decision_maker_name": dm.name if dm else None}
+    return _start(session, case, actor, "open_case", named, now, hooks)
 
 
 def raise_dispute(session: Session, actor: Person, raw: dict[str, Any], now: datetime,

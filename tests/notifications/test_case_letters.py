@@ -2,7 +2,7 @@
 dates, the engine's context fills every template, and a changed template never alters a
 letter already stored."""
 import io
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from casework.audit import AuditEntry, verify_chains
+from casework.clock import FixedClock
 from casework.letters import Letter
 from casework.models import Base
 from casework.persistence import make_engine, make_session_factory
@@ -18,31 +19,51 @@ from notifications.case_letters import render_case_letter, template_context
 from notifications.letters import letter_html, rendering
 from notifications.subscribers import make_subscriber
 from tests.factories import dispute_at, funding_case_at, make_cast
+from workflows import calendar as cal
 from workflows.context import Hooks
 from workflows.service import CaseService
 
 TEMPLATES = Path(rendering.__file__).parent / "templates"
 
 
+def sqlite_factory(folder: Path):
+    """Letters do not depend on the database, so these tests use SQLite only."""
+    engine = make_engine(f"sqlite:///{folder / 'letters.db'}")
+    Base.metadata.create_all(engine)
+    return engine, make_session_factory(engine)
+
+
 @pytest.fixture
 def factory(tmp_path):
-    """Letters do not depend on the database, so these tests use SQLite only."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'letters.db'}")
-    Base.metadata.create_all(engine)
-    yield make_session_factory(engine)
+    engine, factory = sqlite_factory(tmp_path)
+    yield factory
     engine.dispose()
 
 
-@pytest.fixture
-def service(factory, calendar):
+def letter_service(factory, calendar) -> CaseService:
     hooks = Hooks(render_letter=render_case_letter,
                   on_events=make_subscriber("https://casework.test", "casework@bexley.example", calendar))
     return CaseService(factory, calendar=calendar, hooks=hooks)
 
 
 @pytest.fixture
+def service(factory, calendar):
+    return letter_service(factory, calendar)
+
+
+@pytest.fixture
 def cast(factory):
     return make_cast(factory)
+
+
+@pytest.fixture(scope="module")
+def noticed(tmp_path_factory):
+    """One funding case walked to its notice, with every letter on the way (rendered once)."""
+    engine, factory = sqlite_factory(tmp_path_factory.mktemp("noticed"))
+    clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+    funding_case_at(letter_service(factory, cal.WorkingCalendar()), make_cast(factory), clock, "notice_period")
+    yield factory
+    engine.dispose()
 
 
 def stored(factory, kind: str) -> list[Letter]:
@@ -54,9 +75,8 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_notice_for_a_fixed_case_states_the_right_dates(service, cast, clock, factory):
-    funding_case_at(service, cast, clock, "notice_period")  # notice sent by email 10:00 Tue 12 Jan 2027
-    [notice] = stored(factory, "notice")
+def test_notice_for_a_fixed_case_states_the_right_dates(noticed):
+    [notice] = stored(noticed, "notice")  # sent by email at 10:00 on Tuesday 12 January 2027
     text = pdf_text(notice.pdf)
     for row in ("Decision made 11 January 2027", "Notice sent by email 12 January 2027",
                 "Notice counts as given 12 January 2027", "Minimum notice period ends 12 April 2027",
@@ -67,9 +87,8 @@ def test_notice_for_a_fixed_case_states_the_right_dates(service, cast, clock, fa
     assert "judicial review runs from the date of the decision, 11 January 2027" in text
 
 
-def test_the_audit_entry_records_the_stored_letters_hash(service, cast, clock, factory):
-    funding_case_at(service, cast, clock, "notice_period")
-    with factory() as s:
+def test_the_audit_entry_records_the_stored_letters_hash(noticed):
+    with noticed() as s:
         audited = {e.data["letter"]["sha256"] for e in s.scalars(select(AuditEntry)) if "letter" in (e.data or {})}
         letters = list(s.scalars(select(Letter)))
     assert {letter.sha256 for letter in letters} == audited and len(letters) == 4
