@@ -48,15 +48,15 @@ def _choices(pairs) -> list[SelectChoice]:
 
 
 def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str]]], submit: str,
-               formdata=None, data: dict | None = None) -> ActionForm:
+               data: dict | None = None) -> ActionForm:
     """A form for these fields; `options` gives the choices of person fields and numbered items."""
     attrs = {"submit": SubmitField(submit, widget=GovSubmitInput())}
     for f in fields:
         if f.kind == "actions":
             for n in range(1, ACTION_ROWS + 1):
-                attrs[f"action_{n}_what"] = StringField(f"Action {n}: what", widget=GovTextInput())
-                attrs[f"action_{n}_who"] = StringField(f"Action {n}: who", widget=GovTextInput())
-                attrs[f"action_{n}_by"] = GovDate(f"Action {n}: by when")
+                attrs[f"action_{n}_what"] = StringField("What will be done", widget=GovTextInput())
+                attrs[f"action_{n}_who"] = StringField("Who will do it", widget=GovTextInput())
+                attrs[f"action_{n}_by"] = GovDate("By when", description="For example, 27 3 2027")
         elif f.kind == "datetime":
             attrs[f"{f.name}_date"] = GovDate(f"{f.label}: date")
             attrs[f"{f.name}_time"] = StringField(f"{f.label}: time", widget=GovTextInput(),
@@ -64,7 +64,7 @@ def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str
         else:
             attrs[f.name] = _field(f, options.get(f.name, []))
     form_class = type("GeneratedActionForm", (ActionForm,), attrs)
-    return form_class(formdata=formdata, data=data)
+    return form_class(data=data)
 
 
 def _field(f: Field, people: list[tuple[str, str]]):  # people: choices for person and int fields

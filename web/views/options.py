@@ -42,6 +42,8 @@ def initial_values(case: Case, trigger: str) -> dict:
     """Values a page starts with (the plan version being agreed)."""
     if trigger == "agree_plan":
         return {"version": str(len((case.data or {}).get("plans", [])))}
+    if trigger == "save_assessment":
+        return dict((case.data or {}).get("assessment") or {})
     return {}
 
 
