@@ -18,7 +18,7 @@ from casework.organisations import Person
 from casework.persistence import unit_of_work
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
-from workflows import deadlines, opening
+from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
 from workflows.engine import apply_transition
 from workflows.limits import DEFAULT_LIMITS, TimeLimits
@@ -53,9 +53,12 @@ class CaseService:
             if case is None:
                 raise NotFound("There is no case with that reference.")
             actor = _actor(session, actor_id)
-            apply_transition(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
+            workflow = WORKFLOWS[case.workflow]
+            apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                              expected_version=expected_version)
+            if case.workflow == "dispute" and case.status in workflow.terminal:
+                links.release_notice(session, case, now, self.limits, self.calendar)
             return case
         return self._run(work)
 
@@ -65,8 +68,12 @@ class CaseService:
 
     def raise_dispute(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Raise a dispute, optionally linked to a funding-change case."""
-        return self._run(lambda s: opening.raise_dispute(s, _actor(s, actor_id), data, now, self.limits,
-                                                         self.calendar, self.hooks))
+        def work(session: Session) -> Case:
+            case = opening.raise_dispute(session, _actor(session, actor_id), data, now, self.limits,
+                                         self.calendar, self.hooks)
+            links.hold_notice(session, case, now, self.limits, self.calendar)
+            return case
+        return self._run(work)
 
     def load_limits(self, base: TimeLimits | None = None) -> None:
         """Time limits: the configured ones overridden by an administrator's saved values."""

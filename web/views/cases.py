@@ -88,9 +88,10 @@ def action(case_id: int, trigger: str):
         row = next((t for t in actions_for(case, current_user.person) if t.trigger == trigger), None)
         if row is None:
             abort(404)
+        start = initial_values(case, trigger, c.service.limits, c.service.calendar, cal.local_date(c.clock.now()))
         form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
-                          data={"case_version": case.version, **initial_values(case, trigger)})
-        view = {"case": case, "row": row, "form": form, "title": row.question.format(n=initial_values(case, trigger).get("version", "")) or row.button}
+                          data={"case_version": case.version, **start})
+        view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
     if request.method == "POST" and form.validate_on_submit():
         if trigger == "issue_notice" and "confirm" not in request.form:
             return _check_notice(view, engine_data(form, row.fields))

@@ -38,10 +38,14 @@ def _open_actions(case: Case) -> list[tuple[str, str]]:
             for a in case.data["plans"][version - 1]["actions"] if not a.get("done_on")]
 
 
-def initial_values(case: Case, trigger: str) -> dict:
-    """Values a page starts with (the plan version being agreed)."""
+def initial_values(case: Case, trigger: str, limits=None, calendar=None, today=None) -> dict:
+    """Values a page starts with: the plan version being agreed, the saved assessment, and
+    the default consultation response date."""
     if trigger == "agree_plan":
         return {"version": str(len((case.data or {}).get("plans", [])))}
+    if trigger in ("open_consultation", "reopen_consultation") and limits is not None and today is not None:
+        from workflows.calendar import add_working_days
+        return {"respond_by": add_working_days(today, limits.consultation_wd, calendar=calendar)}
     if trigger == "save_assessment":
         return dict((case.data or {}).get("assessment") or {})
     return {}

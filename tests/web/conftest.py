@@ -1,0 +1,115 @@
+"""Fixtures for the web tests: the app built by `create_app` on each database (SQLite and
+PostgreSQL), with the test cast able to sign in, a fixed clock, notifications wired as in
+production, and CSRF protection on. Letters are rendered only where a test asks for them
+(`letters_app`), because WeasyPrint is slow."""
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, make_url, text, update
+
+from casework.models import Base
+from casework.organisations import Person
+from casework.passwords import hash_password
+from casework.persistence import make_engine, unit_of_work
+from notifications.subscribers import make_subscriber
+from tests.factories import make_cast
+from tests.web.helpers import PASSWORD, Browser, login
+from web import create_app
+from web.composition import Container, _hooks
+from web.config import Settings
+from workflows.context import Hooks
+from workflows.service import CaseService
+
+SECRET = "a-test-secret-that-is-long-enough-" + "0123456789abcdef"
+BASE_URL = "http://casework.test"
+SENDER = "casework@bexley.example"
+
+
+@pytest.fixture(scope="session")
+def _pg_engine():
+    """A PostgreSQL database of this run's own, so other test runs on the server are untouched."""
+    server = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("CASEWORK_REQUIRE_POSTGRES"):
+            pytest.fail("CASEWORK_TEST_POSTGRES_URL is not set but PostgreSQL is required (make test sets it).")
+        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
+    url = make_url(server)
+    name = f"casework_web_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False), pool_size=10, max_overflow=20)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """Argon2 is slow on purpose, so the cast shares one hash, made once per run."""
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def service(factory, calendar):
+    """The case service with in-app notifications and emails written as in production."""
+    return CaseService(factory, calendar=calendar,
+                       hooks=Hooks(on_events=make_subscriber(BASE_URL, SENDER, calendar)))
+
+
+@pytest.fixture
+def cast(factory, password_hash):
+    """The test cast (tests.factories.PEOPLE), each able to sign in with PASSWORD."""
+    people = make_cast(factory)
+    with unit_of_work(factory) as s:
+        s.execute(update(Person).values(password_hash=password_hash))
+    return people
+
+
+def settings_for(engine, env: str = "test", secret: str = SECRET) -> Settings:
+    return Settings(env=env, database_url=engine.url.render_as_string(hide_password=False), secret_key=secret,
+                    base_url=BASE_URL, mail_sender=SENDER)
+
+
+def make_app(engine, service, clock, env: str = "test", secret: str = SECRET):
+    settings = settings_for(engine, env, secret)
+    app = create_app(settings, Container(settings, engine, service.factory, service, clock))
+    app.test_client_class = Browser
+    return app
+
+
+@pytest.fixture
+def app(engine, service, clock, cast):
+    """The app as `create_app` builds it, CSRF protection on."""
+    return make_app(engine, service, clock)
+
+
+@pytest.fixture
+def letters_app(engine, factory, calendar, clock, cast):
+    """The app with the production hooks, letters included (composition._hooks)."""
+    settings = settings_for(engine)
+    hooks = _hooks(settings)
+    service = CaseService(factory, calendar=calendar, hooks=hooks)
+    app = create_app(settings, Container(settings, engine, factory, service, clock))
+    app.test_client_class = Browser
+    return app
+
+
+@pytest.fixture
+def client(app) -> Browser:
+    return app.test_client()
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in("vl"): a new browser signed in as that member of the cast."""
+    def sign_in(key: str) -> Browser:
+        browser = app.test_client()
+        response = login(browser, key)
+        assert response.status_code == 302, f"{key} could not sign in"
+        return browser
+    return sign_in

@@ -1,0 +1,43 @@
+"""A dispute linked to a funding case in its notice period pauses the notice clock only
+where the funding code says so, and resumes it with the working days it had left."""
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from casework.deadlines import Deadline
+from tests.factories import funding_case_at, raise_dispute
+from workflows import calendar as cal
+
+
+def notice_row(factory, case_id):
+    with factory() as s:
+        return s.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == "notice_effective")
+                        .order_by(Deadline.id.desc()))
+
+
+def test_dispute_does_not_pause_notice_by_default(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "notice_period")
+    before = notice_row(factory, case.id).due_on
+    raise_dispute(service, cast, clock, linked=case)
+    row = notice_row(factory, case.id)
+    assert (row.status, row.due_on) == ("open", before)
+
+
+def test_dispute_pauses_notice_when_the_funding_code_says_so(service, cast, clock, factory):
+    service.limits = replace(service.limits, dispute_pauses_notice=1)
+    case = funding_case_at(service, cast, clock, "notice_period")
+    raise_dispute(service, cast, clock, linked=case)
+    row = notice_row(factory, case.id)
+    assert row.status == "paused" and row.paused_remaining > 50
+
+
+def test_ending_the_dispute_resumes_notice_with_the_days_it_had_left(service, cast, clock, factory):
+    service.limits = replace(service.limits, dispute_pauses_notice=1)
+    case = funding_case_at(service, cast, clock, "notice_period")
+    dispute = raise_dispute(service, cast, clock, linked=case)
+    remaining = notice_row(factory, case.id).paused_remaining
+    clock.advance(days=20)
+    service.fire(dispute.id, "withdraw_dispute", cast["vl"], {"reason": "Settled."}, clock.now())
+    row = notice_row(factory, case.id)
+    assert row.status == "open"
+    assert row.due_on == cal.add_working_days(cal.local_date(clock.now()), remaining, calendar=service.calendar)
