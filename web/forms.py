@@ -35,7 +35,11 @@ class GovDate(DateField):
             raise ValueError(f"{self.label.text} must be a real date") from None
 
     def _value(self):
-        return self.raw_data or ["", "", ""]
+        if self.raw_data:
+            return self.raw_data
+        if self.data:
+            return [str(self.data.day), str(self.data.month), str(self.data.year)]
+        return ["", "", ""]
 
 
 class ActionForm(FlaskForm):
