@@ -52,6 +52,7 @@ class Composer:
         self.session = session
         self.calendar = calendar
         self._live: dict[int, list[Deadline]] = {}
+        self._people: dict[tuple, list[Person]] = {}
 
     def drafts(self, events: list[DomainEvent]) -> list[Draft]:
         letters = {e.case_id: e.letter_id for e in events if isinstance(e, LetterIssued)}
@@ -88,10 +89,10 @@ class Composer:
                  dispute_email: bool) -> list[Draft]:
         actor = self.session.get(Person, actor_id) if actor_id is not None else None
         happened = w.what_happened(trigger, _name(actor))
-        emailed = {p.id for p in people_in_roles(self.session, case, FUNDING_EMAILS.get(trigger, ()))}
+        emailed = {p.id for p in self.people(case, FUNDING_EMAILS.get(trigger, ()))}
         subject = self._funding_subject(case, trigger)
         drafts = []
-        for person in everyone_on(self.session, case):
+        for person in self.people(case, None):
             if person.id == actor_id:
                 continue
             todo = self.todo(case, person)
@@ -153,7 +154,7 @@ class Composer:
 
     def _told(self, case: Case, roles, key: str, happened: str, subject: str | None) -> list[Draft]:
         drafts = []
-        for person in people_in_roles(self.session, case, roles):
+        for person in self.people(case, tuple(roles)):
             todo = self.todo(case, person)
             drafts.append(Draft(person, case, f"{key}:{person.id}", self._line(case, happened, todo), subject,
                                 f"{happened} {_about(case)}", todo))
@@ -168,6 +169,14 @@ class Composer:
                 Deadline.case_id == case.id, Deadline.status == DeadlineStatus.OPEN)
                 .order_by(Deadline.due_on, Deadline.id)))
         return self._live[case.id]
+
+    def people(self, case: Case, roles: tuple[str, ...] | None) -> list[Person]:
+        """Everyone on the case (roles None) or those in these roles (looked up once per batch)."""
+        key = (case.id, case.status, roles)
+        if key not in self._people:
+            self._people[key] = (everyone_on(self.session, case) if roles is None
+                                 else people_in_roles(self.session, case, roles))
+        return self._people[key]
 
     def todo(self, case: Case, person: Person) -> tuple[str, ...]:
         """What this person must do on the case, and by when."""

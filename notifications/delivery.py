@@ -17,6 +17,7 @@ from casework.messages import MessageStatus, OutboxMessage
 from casework.persistence import unit_of_work
 from notifications.emails import build_email
 from notifications.transports import PermanentFailure, Transport, TransportUnavailable
+from workflows.sweep import one_connection
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,13 @@ def deliver_due(factory: sessionmaker[Session], transport: Transport, now: datet
     """Send every message due for an attempt, batch by batch, until none is left or the
     mail service cannot be reached."""
     now, result = require_aware(now), DeliveryResult()
-    run = _Run(factory, transport, now, worker_id, sender, max_attempts, result)
     try:
-        while ids := claim_pending(factory, now, worker_id, batch, lease):
-            result.claimed += len(ids)
-            if not run.batch(ids):
-                break
+        with one_connection(factory) as sessions:
+            run = _Run(sessions, transport, now, worker_id, sender, max_attempts, result)
+            while ids := claim_pending(sessions, now, worker_id, batch, lease):
+                result.claimed += len(ids)
+                if not run.batch(ids):
+                    break
     finally:
         transport.close()
     return result

@@ -136,6 +136,8 @@ def scheduler(interval: float | None, lease_seconds: float | None, only: str | N
     from web.composition import scheduler_jobs
     from workflows.scheduler import run_until_stopped
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("apscheduler", "transitions"):  # a line per job run and per state change
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     container = _container()
     jobs = scheduler_jobs(container, seconds=interval, lease_seconds=lease_seconds, only=only)
     try:

@@ -1,6 +1,6 @@
 """What every page needs to know about the signed-in person: the menu, the unread count,
 the idle timeout, and the permission functions templates use to show buttons."""
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from casework import permissions
@@ -25,7 +25,15 @@ def init_app(app: Flask) -> None:
         context.update(
             nav_items=[{"href": href, "text": text, "active": request.endpoint == endpoint}
                        for endpoint, href, text in items],
-            unread_count=unread_count(person.id),
+            unread_count=_unread(person.id, unread_count),
             idle_timeout_seconds=c.settings.idle_timeout_minutes * 60,
             idle_warning_seconds=c.settings.idle_warning_minutes * 60)
         return context
+
+
+def _unread(person_id: int, count) -> int:
+    """Once per request: GOV.UK form widgets render templates of their own, each of which runs
+    this context processor, and a page of fields would otherwise query once per field."""
+    if g.get("unread_for") != person_id:
+        g.unread_for, g.unread = person_id, count(person_id)
+    return g.unread

@@ -31,9 +31,20 @@ class Job:
     seconds: float
 
 
+class _SkippedRunFilter(logging.Filter):
+    """A tick that finds the job still running is skipped by design (max_instances=1)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_SKIPPED_RUNS = _SkippedRunFilter()
+
+
 def build_scheduler(jobs: Sequence[Job], clock: Clock) -> BackgroundScheduler:
     """A scheduler (not yet started) that runs each job now and then every `seconds`."""
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults=JOB_DEFAULTS)
+    logging.getLogger("apscheduler.scheduler").addFilter(_SKIPPED_RUNS)  # added once, however often called
     for job in jobs:
         scheduler.add_job(_logged(job), "interval", seconds=job.seconds, id=job.name, name=job.name,
                           next_run_time=clock.now())

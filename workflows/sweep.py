@@ -8,8 +8,11 @@ also a `DeadlineEffect` row with a unique key, so a retried or concurrent sweep 
 it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
 """
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -91,9 +94,21 @@ def sweep_due(factory: sessionmaker[Session], now: datetime, worker_id: str,
               calendar: cal.WorkingCalendar, limits: TimeLimits, hooks: Hooks, *,
               batch: int = DEFAULT_BATCH, lease: timedelta = DEFAULT_LEASE) -> SweepResult:
     """Claim every due deadline row, batch by batch, and cause its effects once each."""
-    sweep = _Sweep(factory, require_aware(now), worker_id, calendar, limits, hooks)
+    with one_connection(factory) as sessions:
+        sweep = _Sweep(sessions, require_aware(now), worker_id, calendar, limits, hooks)
+        return _sweep(sweep, batch, lease)
+
+
+@contextmanager
+def one_connection(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
+    """Sessions that all use one connection, so a transaction per row costs no pool round trips."""
+    with factory.kw["bind"].connect() as connection:
+        yield partial(factory, bind=connection)
+
+
+def _sweep(sweep: _Sweep, batch: int, lease: timedelta) -> SweepResult:
     result, seen = SweepResult(), set()
-    while ids := claim_due(factory, sweep.now, worker_id, batch, lease):
+    while ids := claim_due(sweep.factory, sweep.now, sweep.worker_id, batch, lease):
         again = [i for i in ids if i in seen]
         if again:  # never loop on a row: leave it to the next sweep
             log.error("Deadlines %s were still due after being handled", again)
@@ -136,42 +151,44 @@ def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult)
         return  # our lease ran out and another sweeper took the row over
     now = sweep.now
     if row.status == DeadlineStatus.OPEN:
-        events = _remind(session, row, now, result) + _breach(session, row, now, result)
+        done = set(session.scalars(select(DeadlineEffect.effect).where(
+            DeadlineEffect.deadline_id == row.id, DeadlineEffect.due_on == row.due_on)))
+        events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
         if events and sweep.hooks.on_events is not None:
             sweep.hooks.on_events(session, events)
         if row.on_expiry and row.fires_at <= now and row.fired_at is None:
-            _expire(session, sweep, row, result)
+            _expire(session, sweep, row, done, result)
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
 
 
-def _remind(session: Session, row: Deadline, now: datetime, result: SweepResult) -> list[DomainEvent]:
+def _remind(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
     if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or row.fires_at <= now:
         return []
     row.reminded_at = now
     row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
-    if not _once(session, row, "reminder", now):
+    if not _once(session, row, "reminder", now, done):
         return []
     result.reminders += 1
     return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
 
 
-def _breach(session: Session, row: Deadline, now: datetime, result: SweepResult) -> list[DomainEvent]:
+def _breach(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
     if row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now
-    if not _once(session, row, "breach", now):
+    if not _once(session, row, "breach", now, done):
         return []
     result.breaches += 1
     return [DeadlineMissed(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles),
                            tuple(row.notify_roles))]
 
 
-def _expire(session: Session, sweep: _Sweep, row: Deadline, result: SweepResult) -> None:
+def _expire(session: Session, sweep: _Sweep, row: Deadline, done: set[str], result: SweepResult) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
-    if not _once(session, row, "expiry", sweep.now):
+    if not _once(session, row, "expiry", sweep.now, done):
         return
     case = session.get(Case, row.case_id)
     # After downtime the case moves on as it would have at the deadline, so the next stage's
@@ -183,15 +200,12 @@ def _expire(session: Session, sweep: _Sweep, row: Deadline, result: SweepResult)
     result.fired += 1
 
 
-def _once(session: Session, row: Deadline, effect: str, now: datetime) -> bool:
-    """Record an effect; False if it was already recorded (the unique key guards races)."""
-    done = session.scalar(select(DeadlineEffect.id).where(
-        DeadlineEffect.deadline_id == row.id, DeadlineEffect.effect == effect,
-        DeadlineEffect.due_on == row.due_on))
-    if done is not None:
+def _once(session: Session, row: Deadline, effect: str, now: datetime, done: set[str]) -> bool:
+    """Record an effect unless `done` (read at the start) has it; the unique key guards races."""
+    if effect in done:
         return False
+    done.add(effect)
     session.add(DeadlineEffect(deadline_id=row.id, effect=effect, due_on=row.due_on, at=now))
-    session.flush()
     return True
 
 

@@ -115,10 +115,10 @@ def sign_in(request, browser: Browser, live_server: LiveServer) -> Iterator[Call
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         for n, (who, page) in enumerate(opened, start=1):
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{request.node.nodeid}-{n}-{who}")
             try:
-                page.screenshot(path=str(ARTIFACTS / f"{stem}-{n}-{who}.png"), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             except Exception as exc:  # a crashed page must not hide the test's own failure
                 print(f"Could not save a screenshot of {who}'s page: {exc}")
     for _, page in opened:

@@ -46,6 +46,30 @@ def _consultation_row(case_id: int, respond_by: date, now: datetime) -> dict:
             "created_at": now - timedelta(days=30)}
 
 
+def overdue_rows(engine: Engine, case_id: int, n: int, due_on: date, now: datetime) -> None:
+    """n breach-only deadline rows on one case, all past due (an acknowledgement nobody made)."""
+    fires = cal.end_of_day_utc(due_on)
+    with engine.begin() as conn:
+        for start in range(0, n, CHUNK):
+            conn.execute(insert(Deadline), [
+                {"case_id": case_id, "kind": f"action:{start + i}", "label": "Complete the plan action",
+                 "state": "improvement_in_progress", "due_on": due_on, "fires_at": fires, "remind_at": None,
+                 "next_action_at": fires, "on_expiry": None, "acting_roles": [CaseRole.VCO_LEAD],
+                 "notify_roles": [CaseRole.FUNDER_OFFICER], "basis": {"unit": "date"},
+                 "status": DeadlineStatus.OPEN, "created_at": now - timedelta(days=30)}
+                for i in range(min(CHUNK, n - start))])
+
+
+def quiet_case(engine: Engine, cast: Cast, now: datetime) -> int:
+    """A funding case of the organisation with no staff signed up, so nobody is told."""
+    with engine.begin() as conn:
+        return conn.scalar(insert(Case).returning(Case.id), {
+            "workflow": "funding_change", "workflow_version": 1, "status": "improvement_in_progress",
+            "route": "performance", "title": "Youth outreach", "funder_org_id": cast.orgs["nhs"],
+            "vco_org_id": cast.orgs["bvsc"], "opened_at": now - timedelta(days=60),
+            "updated_at": now - timedelta(days=30), "data": {}, "version": 1})
+
+
 def filler_rows(case_id: int, n: int, now: datetime, seed: int = 0) -> list[tuple]:
     """n deadline rows that are not due: most closed long ago, the rest open and due in future."""
     rows = []

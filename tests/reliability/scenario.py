@@ -135,10 +135,23 @@ def work_left(factory, now: datetime) -> tuple[int, int]:
     return due, pending
 
 
-def wait_until_done(factory, timeout: float = 90) -> None:
+def wait_for_progress(factory, since: tuple[int, int], timeout: float = 20) -> tuple[int, int]:
+    """Wait until some due work has been done since `since` (or there is none left)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if work_left(factory, datetime.now(timezone.utc)) == (0, 0):
+        left = work_left(factory, datetime.now(timezone.utc))
+        if left != since or left == (0, 0):
+            return left
+        time.sleep(0.02)
+    return since
+
+
+def wait_until_done(factory, timeout: float = 90, messages: bool = True) -> None:
+    """Wait until no due deadline is left (and, with `messages`, no unsent message)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        due, pending = work_left(factory, datetime.now(timezone.utc))
+        if due == 0 and (pending == 0 or not messages):
             return
         time.sleep(0.3)
     raise AssertionError(f"work left after {timeout}s: {work_left(factory, datetime.now(timezone.utc))}")

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.reliability.scenario import (SchedulerProcess, check_delivered_once, check_fired_once, scheduler_env,
-                                        seed, wait_until_done, work_left)
+                                        seed, wait_for_progress, wait_until_done, work_left)
 
-KILLS = 12          # per database: 24 in all
-CASES_OF_EACH = 25  # 100 cases, about 1,000 emails
+KILLS = 10         # per database: 20 in all
+CASES_OF_EACH = 6  # 24 cases: about 40 due deadline rows and 200 emails
 
 
 @pytest.mark.slow
@@ -25,7 +25,8 @@ def test_sigkill_at_random_points_loses_nothing_and_repeats_nothing(db, db_url, 
     for _ in range(KILLS):
         process = SchedulerProcess(env, "--interval", "0.3", "--lease-seconds", "1.5")
         process.wait_started()
-        time.sleep(rng.uniform(0.05, 0.6))
+        wait_for_progress(factory, work_left(factory, datetime.now(timezone.utc)))
+        time.sleep(rng.uniform(0, 0.4))  # somewhere in the middle of a sweep or a delivery run
         interrupted.append(work_left(factory, datetime.now(timezone.utc)))
         process.finish("kill")
     final = SchedulerProcess(env, "--interval", "0.3", "--lease-seconds", "1.5")
@@ -34,7 +35,7 @@ def test_sigkill_at_random_points_loses_nothing_and_repeats_nothing(db, db_url, 
     assert final.finish("terminate") == 0  # SIGTERM: a clean stop
     during_sweep = sum(due > 0 for due, _ in interrupted)
     during_delivery = sum(pending > 0 for _, pending in interrupted)
-    assert during_sweep >= 2 and during_delivery >= KILLS // 2, interrupted
+    assert during_sweep >= 2 and during_delivery >= 4, interrupted
     check_fired_once(factory, seeded)
     resends = check_delivered_once(factory, sink.message_ids())
     print(f"kills while sweeping {during_sweep}, while delivering {during_delivery}; resends {resends}")

@@ -162,3 +162,13 @@ def location(response) -> str:
     """Where a redirect goes, as a path."""
     target = response.headers.get("Location", "")
     return target.removeprefix("http://localhost")
+
+
+def snapshot(engine) -> dict[str, list]:
+    """Every row of every table: equal snapshots mean nothing was written."""
+    from sqlalchemy import select
+
+    from casework.models import Base
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+                for t in Base.metadata.sorted_tables}

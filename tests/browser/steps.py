@@ -1,0 +1,63 @@
+"""What a person does on the case pages, in the words on the screen: open a case, choose an
+action, fill GOV.UK date inputs, send; and what they then see: the stage tag, the success
+banner, the timeline."""
+import re
+from datetime import date
+
+from playwright.sync_api import Page, expect
+
+CASE_URL = re.compile(r"/cases/(\d+)$")
+
+
+def case_id_of(page: Page) -> int:
+    """The id of the case page the browser is on."""
+    match = CASE_URL.search(page.url)
+    assert match, f"not on a case page: {page.url}"
+    return int(match.group(1))
+
+
+def open_case(page: Page, case_id: int) -> None:
+    page.goto(f"/cases/{case_id}")
+
+
+def choose_action(page: Page, case_id: int, action: str) -> None:
+    """From the case page, follow one of the 'What you can do' buttons."""
+    open_case(page, case_id)
+    page.get_by_role("link", name=action, exact=True).click()
+
+
+def fill_date(page: Page, field: str, on: date) -> None:
+    """A GOV.UK date input: day, month and year boxes."""
+    page.locator(f"#{field}-day").fill(str(on.day))
+    page.locator(f"#{field}-month").fill(str(on.month))
+    page.locator(f"#{field}-year").fill(str(on.year))
+
+
+def send(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def expect_done(page: Page, action: str, stage: str) -> None:
+    """Back on the case page with the success banner and the stage tag now showing."""
+    expect(page).to_have_url(CASE_URL)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{action}: done.")
+    expect_stage(page, stage)
+
+
+def expect_stage(page: Page, stage: str) -> None:
+    expect(page.locator("h1 .govuk-tag")).to_have_text(stage)
+
+
+def act(page: Page, case_id: int, action: str, stage: str, fill=None, button: str | None = None) -> None:
+    """Choose an action, fill its question page, send it and see the case at `stage`."""
+    choose_action(page, case_id, action)
+    if fill is not None:
+        fill(page)
+    send(page, button or action)
+    expect_done(page, action, stage)
+
+
+def timeline_steps(page: Page) -> list[str]:
+    """What happened, oldest first, as the timeline names each step (without '— now …')."""
+    titles = page.locator(".moj-timeline__title").all_inner_texts()
+    return [t.split(" — ")[0].strip() for t in reversed(titles)]

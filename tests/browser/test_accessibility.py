@@ -1,0 +1,99 @@
+"""An axe-core scan (WCAG 2.2 AA rules) of every main page, as each kind of person sees it:
+no serious or critical violations. Every violation found is printed, whatever its impact,
+and a page with a serious one is screenshotted into test-artifacts/."""
+import json
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.steps import choose_action, send
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+           "resultTypes": ["violations"]}
+BLOCKING = {"serious", "critical"}
+
+
+def case(title: str, workflow: str | None = None, status: str | None = None):
+    return lambda page, server: page.goto(f"/cases/{server.case_id(title, workflow, status)}")
+
+
+def action(title: str, trigger: str):
+    return lambda page, server: page.goto(f"/cases/{server.case_id(title)}/actions/{trigger}")
+
+
+def action_with_errors(page: Page, server) -> None:
+    choose_action(page, server.case_id("Youth mentoring evenings"), "Raise a concern")
+    send(page, "Raise a concern")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def start_case_with_errors(page: Page, server) -> None:
+    page.goto("/cases/new")
+    send(page, "Create draft case")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def sign_in_with_errors(page: Page, server) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill("nobody@example.org")
+    page.get_by_label("Password", exact=True).fill("wrong password")
+    send(page, "Sign in")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+MEDIATION = ("Crayford Community Kitchen and London Borough of Bexley", "dispute", "in_mediation")
+
+#: who signs in (None: nobody) -> the pages to scan, as paths or as steps that reach the page
+PAGES = {
+    "signed out": (None, ["/sign-in", sign_in_with_errors, "/help", "/accessibility", "/no-such-page"]),
+    "contract manager": ("contract.manager@bexley.example", [
+        "/", "/cases?stage=funding_change:consultation&due=overdue", "/cases", case("Meals on wheels partnership"),
+        case(*MEDIATION), action_with_errors, action("Community fridge", "propose_plan"), "/cases/new",
+        start_case_with_errors, "/disputes/new", "/timeline?route=resource&start=2027-01-04", "/notifications",
+        "/mail", "/help/funder"]),
+    "funded organisation": ("manager@crayfordkitchen.example", ["/", case("Meals on wheels partnership"), "/disputes/new"]),
+    "decision-maker": ("decision.maker@bexley.example", ["/"]),
+    "senior reviewer": ("senior.reviewer@bexley.example", ["/"]),
+    "mediator": ("mediator@bvsc.example", ["/"]),
+    "panel member": ("chair@compactpanel.example", ["/"]),
+    "administrator": ("admin@bexley.example", [
+        "/", "/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
+        "/admin/failed-messages"]),
+}
+
+
+def scan(page: Page) -> list[dict]:
+    """Every violation on the page as it is now, with <details> opened so their content is checked."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    return AXE.run(page, options=OPTIONS).response["violations"]
+
+
+@pytest.mark.parametrize("who", PAGES)
+def test_main_pages_have_no_serious_accessibility_problems(who, sign_in, live_server):
+    email, pages = PAGES[who]
+    page = sign_in(email)
+    blocking = []
+    for n, target in enumerate(pages, start=1):
+        if callable(target):
+            target(page, live_server)
+        else:
+            page.goto(target)
+        where = page.url.removeprefix(live_server.url)
+        violations = scan(page)
+        print(f"[{who}] {where}: {len(violations)} violation(s)")
+        for v in violations:
+            nodes = "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            print(f"    {v['impact']}: {v['id']} ({len(v['nodes'])}) {v['help']} -> {nodes}")
+            if v["impact"] in BLOCKING:
+                blocking.append({"page": where, "rule": v["id"], "impact": v["impact"], "help": v["help"],
+                                 "nodes": [node["html"][:200] for node in v["nodes"][:5]]})
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", f"axe-{who}-{n}.png")),
+                                full_page=True)
+    assert not blocking, json.dumps(blocking, indent=2)

@@ -1,0 +1,70 @@
+"""Every form is protected against cross-site requests: a POST without the page's CSRF token,
+or with a forged one, is refused with 400 and writes nothing, while the same POST with the
+token does what it says."""
+from datetime import date, timedelta
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from tests.factories import funding_case_at
+from tests.web.helpers import PASSWORD, email_of, page, snapshot
+
+FORGED = "IjAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAi.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+
+def parts(d: date) -> list[str]:
+    return [str(d.day), str(d.month), str(d.year)]
+
+
+def grant_extension(service, cast, clock):
+    case = funding_case_at(service, cast, clock, "consultation", route="resource")
+    new_date = date.fromisoformat(case.data["consultation"]["respond_by"]) + timedelta(days=7)
+    return f"/cases/{case.id}/actions/grant_extension", {
+        "case_version": str(case.version), "reason": "They asked for a week more.", "new_date": parts(new_date)}
+
+
+#: endpoint -> (who sends it, what it takes to build the url and a form that would succeed)
+FORMS = {
+    "auth.sign_in": (None, lambda s, c, k: ("/sign-in", {"email": email_of("fo"), "password": PASSWORD})),
+    "auth.sign_out": ("fo", lambda s, c, k: ("/sign-out", {})),
+    "auth.extend_session": ("fo", lambda s, c, k: ("/session/extend", {})),
+    "pages.mark_read": ("vl", lambda s, c, k: (funding_case_at(s, c, k, "concern_raised") and "/notifications/read", {})),
+    "cases.action": ("fo", grant_extension),
+    "start.new_case": ("fo", lambda s, c, k: ("/cases/new", {
+        "title": "Night shelter", "vco": str(c.orgs["kitchen"]), "decision_maker": str(c["dm"])})),
+    "start.new_dispute": ("vl", lambda s, c, k: ("/disputes/new", {
+        "respondent": str(c.orgs["council"]), "undertakings": ["s4.consultation"],
+        "what_happened": "The grant was cut without consultation.", "outcome_sought": "Consult us.",
+        "evidence": "The letter of 3 March."})),
+    "admin.people": ("admin", lambda s, c, k: ("/admin/people", {
+        "name": "Jo Bloggs", "email": "jo@example.org", "password": "a-long-enough-password",
+        "organisation": str(c.orgs["kitchen"]), "roles": ["vco_staff"]})),
+    "admin.organisations": ("admin", lambda s, c, k: ("/admin/organisations", {"name": "Welling Food Bank", "kind": "vco"})),
+    "admin.holidays": ("admin", lambda s, c, k: ("/admin/holidays", {"on": "2027-05-10", "name": "A coronation"})),
+    "admin.time_limits": ("admin", lambda s, c, k: ("/admin/time-limits", {"notice_months": "4"})),
+}
+
+
+def test_every_form_is_in_the_csrf_table(app):
+    posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert posts == set(FORMS)
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(
+        app, engine, client, signed_in, service, cast, clock, endpoint):
+    who, build = FORMS[endpoint]
+    url, form = build(service, cast, clock)
+    browser = signed_in(who) if who else client
+    before = snapshot(engine)
+
+    missing = browser.post(url, data=MultiDict(form))
+    forged = browser.post(url, data=MultiDict({**form, "csrf_token": FORGED}))
+
+    assert (missing.status_code, forged.status_code) == (400, 400)
+    assert "Your form expired or was sent from somewhere else" in page(missing).text
+    assert snapshot(engine) == before
+    with_token = browser.submit(url, form)
+    assert with_token.status_code in (204, 302), "the same form with its token is accepted"
+    if endpoint != "auth.extend_session":  # the clock stands still, so extending changes no row
+        assert snapshot(engine) != before

@@ -1,0 +1,203 @@
+"""Sessions and security: a new session on sign-in, sign-out and idle time end it on the
+server, sign-in throttling counted in the database, security headers, cookie flags, and the
+production settings check."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from casework.logins import LoginSession
+from casework.organisations import Person
+from casework.persistence import unit_of_work
+from tests.factories import funding_case_at
+from tests.web.conftest import make_app
+from tests.web.helpers import PASSWORD, email_of, location, login, page
+from web import create_app
+from web.composition import Container
+from web.config import DEV_SECRET, ConfigError, Settings
+
+LOCKED = "There have been too many attempts to sign in to this account"
+
+
+def session_cookie(browser) -> str | None:
+    cookie = browser.get_cookie("session")
+    return cookie.value if cookie else None
+
+
+def sign_in_fails(browser, key: str, times: int) -> None:
+    for _ in range(times):
+        response = login(browser, key, password="not-the-password")
+        assert response.status_code == 200 and "Enter a correct email address and password" in page(response).text
+
+
+def person(factory, key_email: str) -> Person:
+    with factory() as s:
+        return s.scalar(select(Person).where(Person.email == key_email))
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+def test_signing_in_starts_a_new_session(client):
+    client.fetch_token()
+    before, old_token = session_cookie(client), client.csrf_token
+
+    assert login(client, "fo").status_code == 302
+
+    assert session_cookie(client) not in (None, before)
+    refused = client.submit("/session/extend", {"csrf_token": old_token})
+    assert refused.status_code == 400, "nothing from the signed-out session carries over"
+
+
+def test_each_sign_in_gets_its_own_server_session(app, factory):
+    first, second = app.test_client(), app.test_client()
+    login(first, "fo"), login(second, "fo")
+    with factory() as s:
+        tokens = s.scalars(select(LoginSession.token)).all()
+    assert len(set(tokens)) == 2
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(app, signed_in):
+    victim = signed_in("vl")
+    copied = session_cookie(victim)
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 200, "the copy works while the session is live"
+
+    assert location(victim.submit("/sign-out")) == "/sign-in"
+
+    replayed = thief.get("/")
+    assert replayed.status_code == 302 and location(replayed).startswith("/sign-in")
+
+
+def test_signing_out_says_so(signed_in):
+    browser = signed_in("vl")
+    response = browser.submit("/sign-out", follow_redirects=True)
+    assert "You have signed out." in page(response).text
+
+
+def test_an_idle_session_ends_after_the_timeout(app, signed_in, clock):
+    browser = signed_in("fo")
+    clock.advance(minutes=app.extensions["casework"].settings.idle_timeout_minutes + 1)
+    response = browser.get("/")
+    assert response.status_code == 302 and location(response).startswith("/sign-in")
+    assert browser.get("/").status_code == 302, "going back to the page does not revive it"
+
+
+def test_a_session_used_within_the_timeout_stays_signed_in(signed_in, clock):
+    browser = signed_in("fo")
+    clock.advance(minutes=29)
+    assert browser.get("/").status_code == 200
+
+
+def test_extending_the_session_keeps_it_alive(signed_in, clock):
+    browser = signed_in("fo")
+    clock.advance(minutes=20)
+    assert browser.submit("/session/extend").status_code == 204
+    clock.advance(minutes=20)
+    assert browser.get("/").status_code == 200, "40 minutes after sign-in, 20 after extending"
+
+
+def test_pages_tell_the_browser_when_the_session_times_out(signed_in):
+    html = signed_in("fo").get("/").get_data(as_text=True)
+    assert 'data-idle-timeout-seconds="1800"' in html and 'data-extend-url="/session/extend"' in html
+
+
+# --- sign-in throttling ---------------------------------------------------------------------
+
+def test_ten_failed_sign_ins_lock_the_account(client, factory):
+    sign_in_fails(client, "dm", 10)
+
+    response = login(client, "dm")
+
+    assert response.status_code == 200
+    assert page(response).errors == [f"{LOCKED}. Wait 15 minutes and try again."]
+    stored = person(factory, email_of("dm"))
+    assert stored.failed_logins == 10 and stored.locked_until is not None
+
+
+def test_nine_failed_sign_ins_do_not_lock_the_account(client, factory, clock):
+    with unit_of_work(factory) as s:  # eight failures already counted, a minute ago
+        s.execute(update(Person).where(Person.email == email_of("dm")).values(
+            failed_logins=8, first_failed_login_at=clock.now() - timedelta(minutes=1)))
+    sign_in_fails(client, "dm", 1)
+    assert login(client, "dm").status_code == 302
+
+
+def test_failures_more_than_five_minutes_apart_do_not_add_up(client, factory, clock):
+    with unit_of_work(factory) as s:
+        s.execute(update(Person).where(Person.email == email_of("dm")).values(
+            failed_logins=9, first_failed_login_at=clock.now() - timedelta(minutes=6)))
+    sign_in_fails(client, "dm", 1)
+    assert login(client, "dm").status_code == 302
+
+
+def test_a_locked_account_opens_again_after_fifteen_minutes(client, factory, clock):
+    with unit_of_work(factory) as s:
+        s.execute(update(Person).where(Person.email == email_of("dm")).values(
+            failed_logins=10, first_failed_login_at=clock.now(), locked_until=clock.now() + timedelta(minutes=15)))
+    assert LOCKED in page(login(client, "dm")).text
+    clock.advance(minutes=15, seconds=1)
+    assert login(client, "dm").status_code == 302
+
+
+# --- headers and cookies --------------------------------------------------------------------
+
+def csp(response) -> dict[str, set[str]]:
+    directives = (d.split() for d in response.headers["Content-Security-Policy"].split(";") if d.strip())
+    return {name: set(values) for name, *values in directives}
+
+
+@pytest.mark.parametrize("url", ["/sign-in", "/", "/no-such-page"])
+def test_pages_carry_the_security_headers(signed_in, url):
+    response = signed_in("fo").get(url)
+    policy = csp(response)
+    assert policy["script-src"] == {"'self'"}
+    assert policy["frame-ancestors"] == {"'none'"}
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] in ("no-referrer", "same-origin", "strict-origin-when-cross-origin")
+
+
+def test_the_session_cookie_is_http_only_and_same_site_lax(client):
+    response = login(client, "fo")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie, "a test server speaks plain HTTP"
+
+
+def test_the_session_cookie_is_secure_in_production(engine, service, clock, cast):
+    app = make_app(engine, service, clock, env="production")
+    response = login(app.test_client(), "fo")
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(ConfigError, match="CASEWORK_SECRET_KEY"):
+        Settings(env="production").check()
+    with pytest.raises(ConfigError, match="CASEWORK_SECRET_KEY"):
+        Settings.from_environ({"CASEWORK_ENV": "production"})
+
+
+def test_create_app_refuses_to_start_in_production_with_the_development_secret(engine, service, clock):
+    settings = Settings(env="production", secret_key=DEV_SECRET, database_url=str(engine.url))
+    with pytest.raises(ConfigError, match="CASEWORK_SECRET_KEY"):
+        create_app(settings, Container(settings, engine, service.factory, service, clock))
+
+
+def test_no_page_runs_inline_script(app, signed_in, service, cast, clock):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    pages = {"fo": ["/", "/cases", f"/cases/{case.id}", f"/cases/{case.id}/actions/resolve_concern", "/cases/new",
+                    "/disputes/new", "/timeline", "/timeline?start=nonsense", "/notifications", "/mail", "/help",
+                    "/help/funder", "/accessibility", "/admin/", "/cases/999999"],
+             "admin": ["/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
+                       "/admin/failed-messages"]}
+    seen = {}
+    for who, urls in pages.items():
+        browser = signed_in(who)
+        for url in urls:
+            parsed = page(browser.get(url))
+            seen[url] = (parsed.inline_scripts, parsed.handler_attributes, len(parsed.scripts))
+    seen["/sign-in"] = (lambda p: (p.inline_scripts, p.handler_attributes, len(p.scripts)))(page(app.test_client().get("/sign-in")))
+    assert {url: found[:2] for url, found in seen.items() if found[:2] != ([], [])} == {}
+    assert all(found[2] for found in seen.values()), "each page loads its scripts from files"
