@@ -29,6 +29,10 @@ class CaseRole(StrEnum):
     SYSTEM = "system"                          #: the scheduler, acting on deadlines
 
 
+#: Global roles whose holders speak for their organisation when it is a party to a dispute
+#: (administrators and mediators do not).
+PARTY_STAFF_ROLES = frozenset({"vco_staff", "funder_officer", "decision_maker", "senior_reviewer"})
+
 #: Dispute stages where BVSC mediators act before anyone is assigned to the dispute.
 MEDIATOR_QUEUE_STATES = frozenset({"mediation_requested", "panel_referred"})
 
@@ -137,11 +141,12 @@ def case_roles(case: Case, actor: Actor) -> frozenset[str]:
     if case.workflow == "funding_change":
         if org is not None and org == case.vco_org_id and actor.has_role("vco_staff"):
             roles.add(CaseRole.VCO_LEAD)
-    else:
+    elif actor.roles & PARTY_STAFF_ROLES:
         if org is not None and org == case.complainant_org_id:
             roles.add(CaseRole.COMPLAINANT)
         if org is not None and org == case.respondent_org_id:
             roles.add(CaseRole.RESPONDENT)
+    if case.workflow == "dispute":
         if (actor.has_role("mediator") and org not in case.party_org_ids()
                 and case.status in MEDIATOR_QUEUE_STATES):
             roles.add(CaseRole.MEDIATION_SERVICE)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from casework.cases import MEDIATOR_QUEUE_STATES, Case, CaseAssignment, CaseRole
+from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
 from casework.organisations import Person, Role
 
@@ -21,7 +21,9 @@ def visible_cases(person: Person) -> Select:
             rules.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, Case.status != "draft"))
         if person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
             rules.append(and_(Case.workflow == "funding_change", Case.funder_org_id == org, Case.status != "draft"))
-        rules.append(and_(Case.workflow == "dispute", or_(Case.complainant_org_id == org, Case.respondent_org_id == org)))
+        if person.roles & PARTY_STAFF_ROLES:
+            rules.append(and_(Case.workflow == "dispute",
+                              or_(Case.complainant_org_id == org, Case.respondent_org_id == org)))
     if Role.MEDIATOR in person.roles:
         rules.append(and_(Case.workflow == "dispute", Case.status.in_(MEDIATOR_QUEUE_STATES),
                           or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != (org or -1)),

@@ -5,6 +5,7 @@ maximum attempts the message is marked failed for administrators to see, never d
 A crash between the server accepting and the commit means one resend with the same
 Message-ID, so the reader's mail program still shows one email."""
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,7 +81,9 @@ def deliver_due(factory: sessionmaker[Session], transport: Transport, now: datet
     try:
         with one_connection(factory) as sessions:
             run = _Run(sessions, transport, now, worker_id, sender, max_attempts, result)
-            while ids := claim_pending(sessions, now, worker_id, batch, lease):
+            started = time.monotonic()  # `now` is fixed for the run; leases count the time spent too
+            while ids := claim_pending(sessions, now, worker_id, batch,
+                                       lease + timedelta(seconds=time.monotonic() - started)):
                 result.claimed += len(ids)
                 if not run.batch(ids):
                     break

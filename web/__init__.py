@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     from web.views import admin, cases, pages, start
 
     settings = settings or Settings.from_environ()
+    settings.check()  # settings built in code must pass the same checks as the environment's
     container = container or build(settings)
     app = Flask(__name__, static_folder=str(HERE / "static"), template_folder=str(HERE / "templates"))
     app.config.update(

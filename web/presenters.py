@@ -48,11 +48,12 @@ class DueText:
         return f"by {long_date(self.due_on)} ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
 
 
-def due_text(row: Deadline, today: date) -> DueText:
+def due_text(row: Deadline, today: date, calendar: cal.WorkingCalendar | None = None) -> DueText:
+    """`calendar` must be the service's: only it knows the one-off bank holidays."""
     if row.status == DeadlineStatus.PAUSED:
         return DueText(row.label, None, row.paused_remaining or 0, False, True, list(row.acting_roles))
     overdue = row.due_on < today
-    left = 0 if overdue else cal.working_days_between(today, row.due_on)
+    left = 0 if overdue else cal.working_days_between(today, row.due_on, calendar=calendar)
     return DueText(row.label, row.due_on, left, overdue, False, list(row.acting_roles))
 
 

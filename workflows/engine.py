@@ -107,14 +107,12 @@ def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: 
 
 
 def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) -> None:
-    bound = _Bound(case)
-    machine = machine_for(workflow)
-    machine.add_model(bound, initial=case.status)
-    try:
-        if not bound.trigger(trigger, ctx=ctx):
-            raise TriggerNotAllowed("That action could not be applied at this stage.")
-    finally:
-        machine.remove_model(bound)
+    # The event is fired on the case directly rather than adding the case to the shared
+    # machine and removing it again: that re-bound every trigger and state on each call,
+    # and mutated the machine's model list, which threads share.
+    event = machine_for(workflow).events[trigger]
+    if not event.trigger(_Bound(case), ctx=ctx):
+        raise TriggerNotAllowed("That action could not be applied at this stage.")
 
 
 def _record(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,

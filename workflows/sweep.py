@@ -8,6 +8,7 @@ also a `DeadlineEffect` row with a unique key, so a retried or concurrent sweep 
 it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
 """
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -107,8 +108,9 @@ def one_connection(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Sess
 
 
 def _sweep(sweep: _Sweep, batch: int, lease: timedelta) -> SweepResult:
-    result, seen = SweepResult(), set()
-    while ids := claim_due(sweep.factory, sweep.now, sweep.worker_id, batch, lease):
+    result, seen, started = SweepResult(), set(), time.monotonic()
+    # `now` stays fixed for the whole sweep, so a lease counts from now plus the time spent so far.
+    while ids := claim_due(sweep.factory, sweep.now, sweep.worker_id, batch, lease + _since(started)):
         again = [i for i in ids if i in seen]
         if again:  # never loop on a row: leave it to the next sweep
             log.error("Deadlines %s were still due after being handled", again)
@@ -121,6 +123,10 @@ def _sweep(sweep: _Sweep, batch: int, lease: timedelta) -> SweepResult:
                 seen.add(row_id)
                 _handle(sweep, row_id, result)
     return result
+
+
+def _since(started: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - started)
 
 
 def _handle(sweep: _Sweep, row_id: int, result: SweepResult) -> None:

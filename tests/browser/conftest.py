@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -50,6 +50,11 @@ def _seed(container) -> dict[str, int]:
     return seed(quiet, container.clock.now())
 
 
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # one line per request only slows the suite
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from web import create_app
@@ -60,7 +65,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     container = build(settings)
     ids = _seed(container)
     app = create_app(settings, container)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Let each browser context cache the CSS and scripts instead of revalidating them on
+    # every page (the app leaves static caching to the production web server).
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", container, ids)

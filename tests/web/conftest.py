@@ -70,13 +70,13 @@ def cast(factory, password_hash):
     return people
 
 
-def settings_for(engine, env: str = "test", secret: str = SECRET) -> Settings:
+def settings_for(engine, env: str = "test", secret: str = SECRET, **overrides) -> Settings:
     return Settings(env=env, database_url=engine.url.render_as_string(hide_password=False), secret_key=secret,
-                    base_url=BASE_URL, mail_sender=SENDER)
+                    base_url=BASE_URL, mail_sender=SENDER, **overrides)
 
 
-def make_app(engine, service, clock, env: str = "test", secret: str = SECRET):
-    settings = settings_for(engine, env, secret)
+def make_app(engine, service, clock, env: str = "test", secret: str = SECRET, **overrides):
+    settings = settings_for(engine, env, secret, **overrides)
     app = create_app(settings, Container(settings, engine, service.factory, service, clock))
     app.test_client_class = Browser
     return app
@@ -86,6 +86,13 @@ def make_app(engine, service, clock, env: str = "test", secret: str = SECRET):
 def app(engine, service, clock, cast):
     """The app as `create_app` builds it, CSRF protection on."""
     return make_app(engine, service, clock)
+
+
+@pytest.fixture
+def patient_app(engine, service, clock, cast):
+    """The app with an idle timeout of a year, for tests that move the clock on by days
+    while someone stays signed in."""
+    return make_app(engine, service, clock, idle_timeout_minutes=365 * 24 * 60)
 
 
 @pytest.fixture

@@ -24,6 +24,11 @@ class Page(HTMLParser):
         self.fields: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self.meta: dict[str, str] = {}
+        #: caption (or "") -> rows of cell texts, for each table on the page
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: tuple[list[str], list[list[str]]] | None = None
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
         self._stack: list[tuple[str, dict]] = []
         self._unseen = 0
         self._textarea: str | None = None
@@ -39,6 +44,10 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.text_parts).split())
+
+    def rows(self, caption: str) -> list[str]:
+        """The body rows of the table with this caption, each as one line of text."""
+        return [" ".join(cells) for cells in self.tables.get(caption, [])[1:]]
 
     def value(self, name: str) -> str | None:
         values = self.fields.get(name)
@@ -70,6 +79,15 @@ class Page(HTMLParser):
             self._option = (a.get("value") or "", "selected" in a)
             if self._option[1]:
                 self.fields.setdefault(self._select, []).append(self._option[0])
+        if tag == "table":
+            self._table = ([], [])
+        if self._table is not None:
+            if tag == "caption":
+                self._caption = []
+            elif tag == "tr":
+                self._table[1].append([])
+            elif tag in ("td", "th"):
+                self._cell = []
         if "govuk-error-summary__list" in (a.get("class") or ""):
             self._in_summary_list = 1
         elif self._in_summary_list and tag not in VOID:
@@ -93,6 +111,16 @@ class Page(HTMLParser):
             self._script = None
         if tag == "textarea":
             self._textarea = None
+        if tag == "caption" and self._table is not None and self._caption is not None:
+            self._table[0].append(" ".join("".join(self._caption).split()))
+            self._caption = None
+        if tag in ("td", "th") and self._table is not None and self._cell is not None:
+            self._table[1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "table" and self._table is not None:
+            caption, rows = self._table
+            self.tables["".join(caption)] = [row for row in rows if row]
+            self._table = None
         if tag == "select":
             self._select = None
         if tag == "li" and self._error_item is not None:
@@ -117,6 +145,9 @@ class Page(HTMLParser):
             return
         if self._error_item is not None:
             self._error_item.append(data)
+        for collecting in (self._caption, self._cell):
+            if collecting is not None and not self._unseen:
+                collecting.append(data)
         if not self._unseen:
             self.text_parts.append(data)
 

@@ -41,7 +41,7 @@ def home():
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
         rows = live_deadlines_for(db, visible_cases(current_user.person))
-        waiting = filters.waiting_on(rows, current_user.person, today)
+        waiting = filters.waiting_on(rows, current_user.person, today, c.service.calendar)
         return render_template("cases/home.html", title="Home", today=today, **waiting,
                                can_open=can_open_funding_case(current_user.person),
                                can_dispute=can_raise_dispute(current_user.person))
@@ -74,7 +74,7 @@ def case_detail(case_id: int):
         return render_template(
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case),
             stage=stage_words(case, current_user.person, deadlines, today),
-            deadlines=[(d, due_text(d, today)) for d in deadlines], actions=actions_for(case, current_user.person),
+            deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
             timeline=timeline_items(list(entries), case), letters=letters, links=_links(db, case),
             workflow=WORKFLOWS[case.workflow])
 

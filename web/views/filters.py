@@ -55,11 +55,12 @@ def apply(query: Select, chosen: dict[str, str], now: datetime) -> Select:
     return query
 
 
-def waiting_on(rows: list[Deadline], person: Person, today: date) -> dict[str, list]:
+def waiting_on(rows: list[Deadline], person: Person, today: date,
+               calendar: cal.WorkingCalendar | None = None) -> dict[str, list]:
     """Live deadlines split into: mine to act on, overdue, and due in the next 7 days."""
     mine, overdue, week = [], [], []
     for row in rows:
-        item = {"case": row.case, "tag": tag(row.case), "due": due_text(row, today), "label": row.label}
+        item = {"case": row.case, "tag": tag(row.case), "due": due_text(row, today, calendar), "label": row.label}
         if set(row.acting_roles) & case_roles(row.case, person):
             mine.append(item)
         if row.due_on and row.due_on < today:
