@@ -43,11 +43,12 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, host: str, port: int, security: str = "starttls", user: str = "",
-                 password: str = "", timeout: float = 30.0) -> None:
+                 password: str = "", timeout: float = 30.0, ssl_context: ssl.SSLContext | None = None) -> None:
         if security not in ("starttls", "tls", "none"):
             raise ValueError("SMTP security must be starttls, tls or none.")
         self.host, self.port, self.security = host, port, security
         self.user, self.password, self.timeout = user, password, timeout
+        self.ssl_context = ssl_context or ssl.create_default_context()  # verifies the server's certificate
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, message: EmailMessage) -> None:
@@ -66,14 +67,17 @@ class SmtpTransport:
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
             if self.security == "tls":
-                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                        context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.ssl_context)
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            try:
                 if self.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-            if self.user:
-                smtp.login(self.user, self.password)
+                    smtp.starttls(context=self.ssl_context)
+                if self.user:
+                    smtp.login(self.user, self.password)
+            except BaseException:
+                smtp.close()
+                raise
             self._smtp = smtp
         return self._smtp
 

@@ -108,8 +108,16 @@ def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
             title += f" — now {workflow.info[entry.to_state].tag.lower()}"
         items.append({"title": title, "byline": entry.actor_name, "datetime": entry.at.isoformat(),
                       "date_text": f"{cal.local_date(entry.at):%-d %B %Y}, {entry.at.astimezone(cal.LONDON):%H:%M}",
-                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data))})
+                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow, entry.trigger)))})
     return items
+
+
+def _choice_words(workflow, trigger: str) -> dict[str, dict[str, str]]:
+    """The words for each choice the action asked for, by field: people read those, not codes."""
+    from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
+    fields = {"open_case": FUNDING_CASE_FIELDS, "raise_dispute": DISPUTE_FIELDS}.get(trigger) or next(
+        (t.fields for t in workflow.rows(trigger)), ())
+    return {f.name: dict(f.choices) for f in fields if f.choices}
 
 
 HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
@@ -133,11 +141,14 @@ def _readable(value) -> str:
     return text
 
 
-def _details(data: dict) -> list[tuple[str, str]]:
+def _details(data: dict, choices: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
     out = []
     for key, value in (data or {}).items():
         if value in (None, "", [], {}) or key in HIDDEN_KEYS:
             continue
+        words = (choices or {}).get(key, {})
+        if words:
+            value = [words.get(str(v), v) for v in value] if isinstance(value, list) else words.get(str(value), value)
         key = key.removesuffix("_name")
         if key == "letter":
             out.append(("Letter", f"{value.get('filename')} (SHA-256 {value.get('sha256', '')[:12]}…)"))

@@ -46,8 +46,11 @@ def compute_due(rule: DeadlineRule, case: Case, limits: TimeLimits,
 
 
 def live_rows(session: Session, case: Case) -> list[Deadline]:
-    return list(session.scalars(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.status.in_(LIVE)).order_by(Deadline.id)))
+    """The case's running and paused rows, as they stand in this transaction (the engine
+    writes with autoflush off, so a row closed but not yet flushed is filtered out here)."""
+    rows = session.scalars(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.status.in_(LIVE)).order_by(Deadline.id))
+    return [row for row in rows if row.status in LIVE]
 
 
 def sync(session: Session, workflow: Workflow, case: Case, now: datetime, limits: TimeLimits,

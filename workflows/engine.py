@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from casework.audit import append_entry
+from casework.audit import AuditEntry, append_entry
 from casework.cases import Actor, Case, case_roles
 from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
                              UnknownTrigger)
@@ -117,6 +117,24 @@ def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) ->
 
 def _record(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
             actor: Actor, from_state: str) -> None:
+    # Everything below is written in one flush at the end (the case row, deadline rows, letter,
+    # audit entry) rather than in an autoflush before each query.
+    with session.no_autoflush:
+        entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleVersion() from None
+    ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
+                                           actor.id, dict(entry.data)))
+    if letter is not None:
+        ctx.events.append(LetterIssued(case.id, ctx.now, letter.id, letter.kind))
+    if ctx.hooks.on_events is not None:
+        ctx.hooks.on_events(session, ctx.events)
+
+
+def _write(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
+           actor: Actor, from_state: str) -> tuple[AuditEntry, Letter | None]:
     if case.status != from_state:
         ctx.put("stage_started_on", ctx.today)
     if row.effect is not None:
@@ -135,16 +153,7 @@ def _record(session: Session, workflow: Workflow, case: Case, row: Transition, c
     letter = _issue_letter(session, case, row, ctx)
     entry = append_entry(session, case, actor, row.trigger, from_state, case.status,
                          to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleVersion() from None
-    ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
-                                           actor.id, dict(entry.data)))
-    if letter is not None:
-        ctx.events.append(LetterIssued(case.id, ctx.now, letter.id, letter.kind))
-    if ctx.hooks.on_events is not None:
-        ctx.hooks.on_events(session, ctx.events)
+    return entry, letter
 
 
 def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -> Letter | None:

@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
-from casework.cases import SYSTEM, Actor, Case
+from casework.cases import SYSTEM, Actor, Case, CaseAssignment
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
 from casework.organisations import Person
@@ -25,6 +25,8 @@ from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
+#: A case with its assignments, their people and roles in one query (not one per relationship).
+ONE_QUERY = [joinedload(Case.assignments).joinedload(CaseAssignment.person).joinedload(Person.role_rows)]
 
 
 @dataclass
@@ -49,7 +51,7 @@ class CaseService:
         require_aware(now)
 
         def work(session: Session) -> Case:
-            case = session.get(Case, case_id)
+            case = session.get(Case, case_id, options=ONE_QUERY)
             if case is None:
                 raise NotFound("There is no case with that reference.")
             actor = _actor(session, actor_id)
@@ -130,7 +132,7 @@ class CaseService:
 def _actor(session: Session, actor_id: int | None) -> Actor:
     if actor_id is None:
         return SYSTEM
-    person = session.get(Person, actor_id)
+    person = session.get(Person, actor_id, options=[joinedload(Person.role_rows)])
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person

@@ -162,7 +162,7 @@ def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult)
         events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
         if events and sweep.hooks.on_events is not None:
             sweep.hooks.on_events(session, events)
-        if row.on_expiry and row.fires_at <= now and row.fired_at is None:
+        if row.on_expiry and row.breached_at is not None and row.fired_at is None:
             _expire(session, sweep, row, done, result)
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
@@ -170,7 +170,7 @@ def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult)
 
 def _remind(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
-    if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or row.fires_at <= now:
+    if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or (row.fires_at or now) <= now:
         return []
     row.reminded_at = now
     row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
@@ -181,7 +181,7 @@ def _remind(session: Session, row: Deadline, now: datetime, done: set[str], resu
 
 
 def _breach(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
-    if row.fires_at > now or row.breached_at is not None:
+    if row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now
     if not _once(session, row, "breach", now, done):

@@ -46,6 +46,37 @@ def _consultation_row(case_id: int, respond_by: date, now: datetime) -> dict:
             "created_at": now - timedelta(days=30)}
 
 
+def lapsed_disputes(engine: Engine, cast: Cast, n: int, window_closed_on: date, now: datetime) -> list[int]:
+    """n disputes (the kitchen against the council) whose month to ask for a senior review
+    ended on `window_closed_on`, so the system resolves each; returns case ids."""
+    answered = window_closed_on - timedelta(days=31)
+    data = {"stage_started_on": answered.isoformat(), "acknowledged_on": answered.isoformat(),
+            "informal_response": {"response": "We considered it.", "on": answered.isoformat()}}
+    ids: list[int] = []
+    with engine.begin() as conn:
+        for start in range(0, n, CHUNK):
+            rows = [{"workflow": "dispute", "workflow_version": 1, "status": "informal_response_given",
+                     "title": "Crayford Community Kitchen and London Borough of Bexley",
+                     "funder_org_id": cast.orgs["council"], "vco_org_id": cast.orgs["kitchen"],
+                     "complainant_org_id": cast.orgs["kitchen"], "respondent_org_id": cast.orgs["council"],
+                     "opened_at": now - timedelta(days=60), "updated_at": now - timedelta(days=40),
+                     "data": data, "version": 1} for _ in range(min(CHUNK, n - start))]
+            ids += list(conn.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True), rows))
+        fires = cal.end_of_day_utc(window_closed_on)
+        for start in range(0, n, CHUNK):
+            chunk = ids[start:start + CHUNK]
+            conn.execute(insert(CaseAssignment), [{"case_id": i, "person_id": cast["officer"],
+                                                   "role": CaseRole.RESPONDENT_OFFICER,
+                                                   "assigned_at": now - timedelta(days=45)} for i in chunk])
+            conn.execute(insert(Deadline), [
+                {"case_id": i, "kind": "escalation_window", "label": "Accept, or ask for a senior review",
+                 "state": "informal_response_given", "due_on": window_closed_on, "fires_at": fires, "remind_at": None,
+                 "next_action_at": fires, "on_expiry": "escalation_window_closes", "acting_roles": [CaseRole.COMPLAINANT],
+                 "notify_roles": [], "basis": {"unit": "months"}, "status": DeadlineStatus.OPEN,
+                 "created_at": now - timedelta(days=40)} for i in chunk])
+    return ids
+
+
 def overdue_rows(engine: Engine, case_id: int, n: int, due_on: date, now: datetime) -> None:
     """n breach-only deadline rows on one case, all past due (an acknowledgement nobody made)."""
     fires = cal.end_of_day_utc(due_on)

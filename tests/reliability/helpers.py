@@ -43,15 +43,16 @@ class _Keeper:
 class SmtpSink:
     """An SMTP server on 127.0.0.1 that keeps every message it accepts."""
 
-    def __init__(self, port: int | None = None, refuse: set[str] = frozenset(), delay: float = 0.0) -> None:
+    def __init__(self, port: int | None = None, refuse: set[str] = frozenset(), delay: float = 0.0,
+                 **smtp_options) -> None:
         self.port = port or free_port()
-        self.refuse, self.delay = set(refuse), delay
+        self.refuse, self.delay, self.options = set(refuse), delay, smtp_options
         self.received: list[bytes] = []
         self.lock = threading.Lock()
         self.controller: Controller | None = None
 
     def start(self) -> "SmtpSink":
-        self.controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port, **self.options)
         self.controller.start()
         return self
 

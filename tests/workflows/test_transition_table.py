@@ -47,7 +47,8 @@ ASSIGNED_BY = {"acknowledge_dispute": ("officer", R.RESPONDENT_OFFICER),
                "assign_reviewer": ("reviewer", R.SENIOR_REVIEWER),
                "assign_mediator": ("mediator", R.MEDIATOR),
                "appoint_panel": ("panel1", R.PANEL_MEMBER)}
-RESPONDENT_SIDE = {"fo", "dm", "officer", "reviewer", "admin"}   # the council's staff
+#: The council's staff who act for it in a dispute; its administrator is not a party.
+RESPONDENT_SIDE = {"fo", "dm", "officer", "reviewer"}
 
 
 def dispute_roles(actor: str, status: str, fired: list[str]) -> set[str]:
