@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
@@ -59,9 +59,14 @@ def case_page(session: Session, query: Select, number: int, size: int = 25) -> P
 
 def live_deadlines_for(session: Session, case_query: Select, before: datetime | None = None,
                        limit: int = 200) -> list[Deadline]:
-    """Live deadlines of the cases in the query, soonest first (optionally due before an instant)."""
-    ids = case_query.with_only_columns(Case.id).order_by(None).scalar_subquery()
-    q = select(Deadline).where(Deadline.case_id.in_(ids), Deadline.status.in_(LIVE))
+    """Live deadlines of the cases a `select(Case).where(...)` query picks, soonest first
+    (optionally due before an instant), each with its case loaded in the same query."""
+    # Driven from the live deadlines joined to their cases, rather than `case_id IN (every
+    # visible case)`, and loading each case with its row: no query per deadline on the home page.
+    q = (select(Deadline).join(Deadline.case).where(Deadline.status.in_(LIVE))
+         .options(contains_eager(Deadline.case)))
+    if case_query.whereclause is not None:
+        q = q.where(case_query.whereclause)
     if before is not None:
         q = q.where(Deadline.fires_at <= before)
     return list(session.scalars(q.order_by(Deadline.due_on, Deadline.id).limit(limit)))

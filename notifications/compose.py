@@ -89,17 +89,17 @@ class Composer:
                  dispute_email: bool) -> list[Draft]:
         actor = self.session.get(Person, actor_id) if actor_id is not None else None
         happened = w.what_happened(trigger, _name(actor))
+        subject = self._dispute_subject(case) if dispute_email else self._funding_subject(case, trigger)
         emailed = {p.id for p in self.people(case, FUNDING_EMAILS.get(trigger, ()))}
-        subject = self._funding_subject(case, trigger)
         drafts = []
         for person in self.people(case, None):
             if person.id == actor_id:
                 continue
             todo = self.todo(case, person)
-            mail = dispute_email or (subject is not None and person.id in emailed)
+            mail = subject is not None and (dispute_email or person.id in emailed)
             drafts.append(Draft(person, case, f"{key}:{person.id}", self._line(case, happened, todo),
-                                (self._dispute_subject(case) if dispute_email else subject) if mail else None,
-                                f"{happened} {_about(case)}", todo, letter_id if mail else None))
+                                subject if mail else None, f"{happened} {_about(case)}", todo,
+                                letter_id if mail else None))
         return drafts
 
     def _funding_subject(self, case: Case, trigger: str) -> str | None:

@@ -58,8 +58,8 @@ def _party(session: Session, case: Case, role: str) -> list:
     if org_id != case.funder_org_id:
         return [(org_id, ORGANISATION_STAFF)]
     linked = _linked_case(session, case)
-    officers = [p for r in (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER) for p in (linked.assignees(r) if linked else [])
-                if p.organisation_id == org_id and p.is_active]
+    assigned = [*linked.assignees(CaseRole.FUNDER_OFFICER), *linked.assignees(CaseRole.DECISION_MAKER)] if linked else []
+    officers = [p for p in assigned if p.organisation_id == org_id and p.is_active]
     return officers or [(org_id, FUNDER_STAFF)]
 
 

@@ -18,6 +18,7 @@ from casework.persistence import unit_of_work
 from web.context import container
 
 bp = Blueprint("auth", __name__)
+TOUCH_EVERY = timedelta(seconds=30)
 login_manager = LoginManager()
 
 
@@ -53,30 +54,39 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(token: str) -> SignedIn | None:
     c = container()
-    idle = timedelta(minutes=c.settings.idle_timeout_minutes)
+    now, idle = c.clock.now(), timedelta(minutes=c.settings.idle_timeout_minutes)
+    # Most requests only read: a write transaction on every page would make every request
+    # queue for SQLite's single write lock. Write only to end an idle session or, at most
+    # every 30 seconds, to note that the session is in use.
+    with c.factory() as db:
+        row = live_session(db, token, now, idle)
+        if row is not None and (now - row.last_seen_at <= TOUCH_EVERY or request.endpoint == "pages.heartbeat"):
+            return _signed_in(row.person, token)
     with unit_of_work(c.factory) as db:
-        row = live_session(db, token, c.clock.now(), idle)
+        row = live_session(db, token, now, idle)
         if row is None:
             return None
-        if c.clock.now() - row.last_seen_at > timedelta(seconds=30) and request.endpoint != "pages.heartbeat":
-            row.last_seen_at = c.clock.now()
-        person = row.person
-        person.roles  # load roles while the session is open
-        person.organisation
-        return SignedIn(person, token)
+        row.last_seen_at = now
+        return _signed_in(row.person, token)
+
+
+def _signed_in(person: Person, token: str) -> SignedIn:
+    person.roles, person.organisation  # load both while the database session is open
+    return SignedIn(person, token)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        person = _authenticate(form.email.data.strip().lower(), form.password.data)
+        email = form.email.data.replace("\x00", "").strip().lower()  # PostgreSQL text cannot hold NUL
+        person = _authenticate(email, form.password.data)
         if person is not None:
             session.clear()  # a new session on sign-in
             session.permanent = True
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors = list(form.email.errors) + [_failure_message(form.email.data)]
+        form.email.errors = list(form.email.errors) + [_failure_message(email)]
     return render_template("auth/sign_in.html", form=form, title="Sign in",
                            timed_out=request.args.get("timeout") == "1")
 

@@ -168,7 +168,8 @@ def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult)
     row.claimed_by, row.lease_until = None, None
 
 
-def _remind(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
+def _remind(session: Session, row: Deadline, now: datetime, done: set[str],
+            result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
     if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or (row.fires_at or now) <= now:
         return []
@@ -180,7 +181,8 @@ def _remind(session: Session, row: Deadline, now: datetime, done: set[str], resu
     return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
 
 
-def _breach(session: Session, row: Deadline, now: datetime, done: set[str], result: SweepResult) -> list[DomainEvent]:
+def _breach(session: Session, row: Deadline, now: datetime, done: set[str],
+            result: SweepResult) -> list[DomainEvent]:
     if row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now

@@ -158,8 +158,6 @@ def test_mediators_see_a_dispute_only_once_mediation_is_asked_for(app, signed_in
     assert mediator.get(f"/cases/{waiting.id}").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="bug: casework.cases.case_roles makes everyone in the respondent "
-                   "organisation a respondent, administrators included, so they see (and may act on) disputes")
 def test_administrators_see_no_dispute_about_their_own_organisation(app, signed_in, service, cast, clock):
     dispute = dispute_at(service, cast, clock, "raised")
     admin = signed_in("admin")

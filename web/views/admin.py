@@ -52,7 +52,7 @@ def people():
 
 
 def _add_person(form) -> dict[str, str]:
-    name, email = form.get("name", "").strip(), form.get("email", "").strip().lower()
+    name, email = _typed(form, "name"), _typed(form, "email").lower()
     password, org, roles = form.get("password", ""), form.get("organisation", ""), form.getlist("roles")
     errors = {}
     if not name or len(name) > 200:
@@ -83,7 +83,7 @@ def organisations():
     c = container()
     error = None
     if request.method == "POST":
-        name, kind = request.form.get("name", "").strip(), request.form.get("kind", "")
+        name, kind = _typed(request.form, "name"), request.form.get("kind", "")
         with unit_of_work(c.factory) as db:
             if not name or len(name) > 200 or kind not in {k.value for k in OrganisationKind}:
                 error = "Enter the organisation's name and choose its type"
@@ -107,7 +107,7 @@ def holidays():
     if request.method == "POST":
         try:
             on = date.fromisoformat(request.form.get("on", ""))
-            moved = c.service.add_holiday(current_user.id, on, request.form.get("name", ""), c.clock.now())
+            moved = c.service.add_holiday(current_user.id, on, _typed(request.form, "name"), c.clock.now())
             flash(f"Bank holiday added. {moved} deadline(s) moved, and each case's timeline says why.", "success")
             return redirect(url_for("admin.holidays"))
         except ValueError:
@@ -136,6 +136,11 @@ def time_limits():
             error = str(exc)
     return render_template("admin/time_limits.html", title="Time limits", limits=c.service.limits,
                            names=[f.name for f in dc_fields(TimeLimits)], error=error), 400 if error else 200
+
+
+def _typed(form, name: str) -> str:
+    """What was typed in a text box, without NUL characters (PostgreSQL text cannot hold them)."""
+    return form.get(name, "").replace("\x00", "").strip()
 
 
 @bp.route("/failed-messages")
