@@ -23,12 +23,18 @@ def grant_extension(service, cast, clock):
         "case_version": str(case.version), "reason": "They asked for a week more.", "new_date": parts(new_date)}
 
 
+def unread_notifications(service, cast, clock):
+    """A concern raised with the organisation leaves them a notification to mark as read."""
+    funding_case_at(service, cast, clock, "concern_raised")
+    return "/notifications/read", {}
+
+
 #: endpoint -> (who sends it, what it takes to build the url and a form that would succeed)
 FORMS = {
     "auth.sign_in": (None, lambda s, c, k: ("/sign-in", {"email": email_of("fo"), "password": PASSWORD})),
     "auth.sign_out": ("fo", lambda s, c, k: ("/sign-out", {})),
     "auth.extend_session": ("fo", lambda s, c, k: ("/session/extend", {})),
-    "pages.mark_read": ("vl", lambda s, c, k: (funding_case_at(s, c, k, "concern_raised") and "/notifications/read", {})),
+    "pages.mark_read": ("vl", lambda s, c, k: unread_notifications(s, c, k)),
     "cases.action": ("fo", grant_extension),
     "start.new_case": ("fo", lambda s, c, k: ("/cases/new", {
         "title": "Night shelter", "vco": str(c.orgs["kitchen"]), "decision_maker": str(c["dm"])})),

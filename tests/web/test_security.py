@@ -11,7 +11,7 @@ from casework.organisations import Person
 from casework.persistence import unit_of_work
 from tests.factories import funding_case_at
 from tests.web.conftest import make_app
-from tests.web.helpers import PASSWORD, email_of, location, login, page
+from tests.web.helpers import email_of, location, login, page
 from web import create_app
 from web.composition import Container
 from web.config import DEV_SECRET, ConfigError, Settings

@@ -40,8 +40,12 @@ def home():
     c = container()
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
-        rows = live_deadlines_for(db, visible_cases(current_user.person))
-        waiting = filters.waiting_on(rows, current_user.person, today, c.service.calendar)
+        visible = visible_cases(current_user.person)
+        # The soonest deadlines can all be overdue, so the coming week's are fetched as well.
+        week = (today, today + timedelta(days=7))
+        rows = live_deadlines_for(db, visible) + live_deadlines_for(db, visible, due_within=week)
+        waiting = filters.waiting_on(list({r.id: r for r in rows}.values()), current_user.person, today,
+                                     c.service.calendar)
         return render_template("cases/home.html", title="Home", today=today, **waiting,
                                can_open=can_open_funding_case(current_user.person),
                                can_dispute=can_raise_dispute(current_user.person))
