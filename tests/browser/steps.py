@@ -4,9 +4,13 @@ banner, the timeline."""
 import re
 from datetime import date
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 CASE_URL = re.compile(r"/cases/(\d+)$")
+AXE = Axe()
+WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+              "resultTypes": ["violations"]}
 
 
 def case_id_of(page: Page) -> int:
@@ -61,3 +65,13 @@ def timeline_steps(page: Page) -> list[str]:
     """What happened, oldest first, as the timeline names each step (without '— now …')."""
     titles = page.locator(".moj-timeline__title").all_inner_texts()
     return [t.split(" — ")[0].strip() for t in reversed(titles)]
+
+
+def accessibility_violations(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now, <details> opened first."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    return AXE.run(page, options=WCAG_22_AA).response["violations"]
+
+
+def serious(violations: list[dict]) -> list[str]:
+    return [f"{v['impact']}: {v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]

@@ -6,7 +6,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
-from tests.browser.steps import act, case_id_of, choose_action, expect_done, expect_stage, fill_date, send, timeline_steps
+from tests.browser.steps import (accessibility_violations, act, case_id_of, choose_action, expect_done, expect_stage,
+                                 fill_date, send, serious, timeline_steps)
 from workflows import calendar as cal
 
 pytestmark = pytest.mark.browser
@@ -116,6 +117,7 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
         "Deemed given on": long_date(today), "Notice period ends": long_date(period_end),
         "Earliest lawful effective date": long_date(period_end + timedelta(days=1)),
         "Effective date": long_date(period_end + timedelta(days=1))}
+    assert serious(accessibility_violations(fo)) == []
     fo.get_by_role("button", name="Send the notice").click()
     expect_done(fo, "Check and send notice", "Notice given")
     expect(fo.locator(".govuk-inset-text")).to_contain_text(long_date(period_end + timedelta(days=1)))

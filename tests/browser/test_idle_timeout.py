@@ -4,6 +4,8 @@ doing nothing signs the person out and says why."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import accessibility_violations, serious
+
 pytestmark = pytest.mark.browser
 
 CONTRACT_MANAGER = "contract.manager@bexley.example"
@@ -19,6 +21,7 @@ def test_the_idle_warning_lets_a_person_stay_and_otherwise_signs_them_out(sign_i
     page.clock.run_for(1500)
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
+    assert serious(accessibility_violations(page)) == []
 
     with page.expect_response("**/session/extend") as extended:
         dialog.get_by_role("button", name="Stay signed in").click()
