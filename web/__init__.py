@@ -15,7 +15,7 @@ csrf = CSRFProtect()
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
-    from web import auth, errors, navigation, security
+    from web import auth, errors, navigation, presenters, security
     from web.composition import build
     from web.views import admin, cases, pages, start
 
@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.add_template_filter(presenters.readable, "readable")
+    app.add_template_filter(presenters.choice_label, "choice_label")
     csrf.init_app(app)
     WTFormsHelpers(app)
     auth.init_app(app)

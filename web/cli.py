@@ -1,6 +1,5 @@
 """The `casework` command: set up the database, load demo data, serve the web app with its
 scheduler, run the scheduler alone, project a timeline, verify the audit trail."""
-from datetime import date
 
 import click
 

@@ -16,11 +16,12 @@ def _svg(workflow_key: str, current: str) -> str:
                            node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Arial",
                                       "fillcolor": "#f3f2f1", "color": "#505a5f", "fontsize": "12"},
                            edge_attr={"fontname": "Arial", "fontsize": "10", "color": "#505a5f"})
+    node = {state.value: f"stage{n}" for n, state in enumerate(workflow.states)}  # ids never show state names
     for state in workflow.states:
         info = workflow.info[state.value]
         label = info.tag + (" (you are here)" if state.value == current else "")
         extra = {"fillcolor": "#005a5b", "fontcolor": "white", "penwidth": "3"} if state.value == current else {}
-        dot.node(state.value, label, **extra)
+        dot.node(node[state.value], label, tooltip=info.tag, **extra)
     seen = set()
     for t in workflow.transitions:
         if t.dest is None:
@@ -31,7 +32,7 @@ def _svg(workflow_key: str, current: str) -> str:
             if len(workflow.expand(t.sources)) > 3:
                 continue  # "withdraw from any stage" would clutter the picture; it is listed in words
             seen.add((source, t.dest))
-            dot.edge(source, str(t.dest), label=t.button if not t.is_system else f"{t.button} (automatic)")
+            dot.edge(node[source], node[str(t.dest)], label=t.button if not t.is_system else f"{t.button} (automatic)")
     return dot.pipe(format="svg").decode("utf-8")
 
 

@@ -124,7 +124,7 @@ HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory
                "respondent", "linked_case", "confirm"}
 
 
-def _readable(value) -> str:
+def readable(value) -> str:
     """ISO dates and instants as people write them; everything else as text."""
     text = str(value)
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
@@ -156,7 +156,15 @@ def _details(data: dict, choices: dict[str, dict[str, str]] | None = None) -> li
             out += [("Deadline moved", f"{m['deadline']}: {m['from']} to {m['to']} ({m['reason']})") for m in value]
         elif isinstance(value, list):
             out.append((key.replace("_", " ").capitalize(), "; ".join(
-                ", ".join(_readable(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
+                ", ".join(readable(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
         else:
-            out.append((key.replace("_", " ").capitalize(), _readable(value)))
+            out.append((key.replace("_", " ").capitalize(), readable(value)))
     return out
+
+
+def choice_label(value: str) -> str:
+    """The words for a stored choice code (an outcome, a category), for pages that show it."""
+    from workflows.dispute import REVIEW_OUTCOMES
+    from workflows.funding_change import EXCEPTIONS, PROPOSALS
+    words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES)
+    return words.get(str(value), str(value))

@@ -14,7 +14,6 @@ from workflows.context import Context
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, StateInfo,
                                    Transition, Workflow, as_date)
 from workflows.gates import deadline_passed, later_than_deadline, live_deadline, long_date, window_open
-from workflows.undertakings import UNDERTAKINGS
 
 
 class State(StrEnum):
@@ -350,7 +349,8 @@ DEADLINES = (
                  applies=lambda case: bool(case.assignees(R.SENIOR_REVIEWER))),
     DeadlineRule("escalation_window", S.REVIEW_OUTCOME_GIVEN, "Accept, or ask for mediation", (R.COMPLAINANT,),
                  Due("months", STAGE_START, "escalation_months"), on_expiry="mediation_window_closes"),
-    DeadlineRule("mediation_agreement", S.MEDIATION_REQUESTED, "Agree to mediation", (R.COMPLAINANT, R.RESPONDENT),
+    DeadlineRule("mediation_agreement", S.MEDIATION_REQUESTED, "Agree to mediation and assign a mediator",
+                 (R.COMPLAINANT, R.RESPONDENT, R.MEDIATION_SERVICE),
                  Due("wd", STAGE_START, "mediation_agree_wd"), notify=(R.MEDIATOR,)),
     DeadlineRule("mediation_session", S.IN_MEDIATION, "Hold the mediation session", (R.MEDIATOR,),
                  Due("wd", STAGE_START, "mediation_session_wd"), notify=(R.COMPLAINANT, R.RESPONDENT),
@@ -359,7 +359,8 @@ DEADLINES = (
                  Due("wd", _data_date("mediation_session_on"), "mediation_outcome_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),
     DeadlineRule("panel_referral_window", S.NO_AGREEMENT, "Refer to the Compact panel", (R.COMPLAINANT, R.RESPONDENT),
                  Due("months", STAGE_START, "panel_referral_months"), on_expiry="referral_window_closes"),
-    DeadlineRule("panel_hearing", S.PANEL_REFERRED, "Hold the panel hearing", (R.PANEL_MEMBER,),
+    DeadlineRule("panel_hearing", S.PANEL_REFERRED, "Appoint the panel and hold the hearing",
+                 (R.PANEL_MEMBER, R.MEDIATION_SERVICE),
                  Due("wd", STAGE_START, "panel_hearing_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),
     DeadlineRule("panel_findings", S.PANEL_HEARING, "Issue the panel's findings", (R.PANEL_MEMBER,),
                  Due("wd", _data_date("hearing_on"), "panel_findings_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),

@@ -102,7 +102,8 @@ DISPUTE_TO_PANEL: tuple[Step, ...] = (
     Step("appoint_panel", "mediator", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"],
                                                        "declarations": "Each member declared no prior involvement."}),
     Step("schedule_hearing", "panel1", lambda now, c: {"hearing_on": cal.add_working_days(cal.local_date(now), 6)}),
-    Step("issue_findings", "panel1", {"finding": "breach", "recommendations": "Consult again for 20 working days."}, days_after=10),
+    # The hearing is 6 working days after scheduling: up to 14 calendar days over Christmas.
+    Step("issue_findings", "panel1", {"finding": "breach", "recommendations": "Consult again for 20 working days."}, days_after=15),
     Step("respond_to_findings", "respondent_dm", {"response": "We accept the findings and will consult again."}),
 )
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass, fields, replace
 
 #: The fewest working days a consultation may stay open, whatever the configuration says.
 CONSULTATION_FLOOR_WD = 10
+#: Ceilings that keep a typing slip (100000000 months) from breaking date arithmetic.
+MAX_WORKING_DAYS = 520
+MAX_MONTHS = 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class TimeLimits:
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"Time limit {f.name} must be a whole number of 0 or more.")
+            ceiling = MAX_MONTHS if f.name.endswith("_months") else MAX_WORKING_DAYS
+            if value > ceiling:
+                raise ValueError(f"Time limit {f.name} must be {ceiling} or less.")
         if self.consultation_min_wd < CONSULTATION_FLOOR_WD:
             raise ValueError(f"consultation_min_wd cannot be below {CONSULTATION_FLOOR_WD} working days.")
         if self.consultation_wd < self.consultation_min_wd:

@@ -46,8 +46,6 @@ def test_a_form_bigger_than_two_megabytes_is_refused_and_writes_nothing(service,
     assert counts(factory, case.id) == before
 
 
-@pytest.mark.xfail(strict=True, reason="bug (workflows/limits.py): TimeLimits has no upper bound, so an "
-                   "administrator can save 100,000,000 months and the projected timeline then fails with a 500")
 def test_a_time_limit_too_long_to_compute_with_is_refused(signed_in):
     admin = signed_in("admin")
     response = admin.submit("/admin/time-limits", {"notice_months": "100000000"})

@@ -65,9 +65,6 @@ def test_home_shows_what_is_overdue(service, cast, clock, signed_in):
     assert "overdue since" in home.rows("Overdue")[0]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the home page lists deadlines by acting role, and no deadline "
-                   "of a dispute waiting for mediation acts for the mediation service (BVSC), so mediators' "
-                   "homes never show the disputes waiting for them")
 def test_home_shows_a_mediator_the_disputes_waiting_for_mediation(service, cast, clock, signed_in):
     dispute = dispute_at(service, cast, clock, "mediation_requested")
     assert refs_in(page(signed_in("mediator").get("/")).rows("Waiting on you")) == {dispute.ref}

@@ -1,6 +1,6 @@
 """Whole journeys through the real engine, on both databases."""
 from casework.audit import verify_chains
-from tests.factories import dispute_at, funding_case_at, open_case, walk
+from tests.factories import dispute_at, open_case, walk
 from workflows.journeys import FUNDING_PERFORMANCE
 
 

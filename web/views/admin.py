@@ -12,7 +12,7 @@ from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, OrganisationKind, Person, Role
 from casework.passwords import hash_password
 from casework.permissions import can_administer
-from casework.settings import ExtraHoliday, TimeLimitSetting
+from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
 from web.context import container
 from workflows.limits import TimeLimits

@@ -111,8 +111,11 @@ def _fire(view: dict, data: dict) -> int | None:
     """Fire the action; on refusal, put the problem on the form and return the status to show."""
     c, form, row = container(), view["form"], view["row"]
     try:
+        expected = _int(form.case_version.data)
+        if expected is None:  # a form always carries the version it was shown; treat none as stale
+            raise StaleVersion()
         c.service.fire(view["case"].id, row.trigger, current_user.id, data, c.clock.now(),
-                       expected_version=_int(form.case_version.data))
+                       expected_version=expected)
         return None
     except InvalidInput as exc:
         apply_problems(form, row.fields, exc.problems)
