@@ -53,7 +53,8 @@ PAGES = {
         case(*MEDIATION), action_with_errors, action("Community fridge", "propose_plan"), "/cases/new",
         start_case_with_errors, "/disputes/new", "/timeline?route=resource&start=2027-01-04", "/notifications",
         "/mail", "/help/funder"]),
-    "funded organisation": ("manager@crayfordkitchen.example", ["/", case("Meals on wheels partnership"), "/disputes/new"]),
+    "funded organisation": ("manager@crayfordkitchen.example", [
+        "/", case("Meals on wheels partnership"), "/disputes/new"]),
     "decision-maker": ("decision.maker@bexley.example", ["/"]),
     "senior reviewer": ("senior.reviewer@bexley.example", ["/"]),
     "mediator": ("mediator@bvsc.example", ["/"]),

@@ -112,11 +112,11 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
     expect(fo.get_by_role("heading", level=1)).to_have_text("Check the notice before you send it")
     answers = dict(zip(fo.locator(".govuk-summary-list__key").all_inner_texts(),
                        fo.locator(".govuk-summary-list__value").all_inner_texts()))
-    assert answers == answers | {
-        "Sent by": "Hand delivery", "Sending time": f"{long_date(today)} at 10:00",
-        "Deemed given on": long_date(today), "Notice period ends": long_date(period_end),
-        "Earliest lawful effective date": long_date(period_end + timedelta(days=1)),
-        "Effective date": long_date(period_end + timedelta(days=1))}
+    expected = {"Sent by": "Hand delivery", "Sending time": f"{long_date(today)} at 10:00",
+                "Deemed given on": long_date(today), "Notice period ends": long_date(period_end),
+                "Earliest lawful effective date": long_date(period_end + timedelta(days=1)),
+                "Effective date": long_date(period_end + timedelta(days=1))}
+    assert {key: answers.get(key) for key in expected} == expected
     assert serious(accessibility_violations(fo)) == []
     fo.get_by_role("button", name="Send the notice").click()
     expect_done(fo, "Check and send notice", "Notice given")
