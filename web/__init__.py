@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
         SECRET_KEY=settings.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production, WTF_CSRF_TIME_LIMIT=None,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_timeout_minutes),
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test")
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test", SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.extensions["casework"] = container
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(HERE / "templates")),

@@ -13,6 +13,7 @@ from casework.permissions import sees_funder_view
 from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
+from workflows.offers import worth_offering
 from workflows.registry import WORKFLOWS
 
 COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
@@ -45,6 +46,8 @@ class DueText:
             return f"paused with {self.days_left} working days left"
         if self.overdue:
             return f"overdue since {long_date(self.due_on)}"
+        if self.days_left == 0:
+            return f"by {long_date(self.due_on)} (today)"
         return f"by {long_date(self.due_on)} ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
 
 
@@ -94,7 +97,7 @@ def actions_for(case: Case, viewer: Person) -> list[Transition]:
     """The actions this person may take on the case now (one per trigger, no system ones)."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who]
+            if not t.is_system and roles & t.who and worth_offering(t.trigger, case)]
 
 
 def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:

@@ -96,6 +96,8 @@ def action(case_id: int, trigger: str):
         form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
                           data={"case_version": case.version, **start})
         view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
+    if request.method == "POST" and "change" in request.form:
+        return render_template("cases/action.html", **view)  # back from checking, answers kept
     if request.method == "POST" and form.validate_on_submit():
         if trigger == "issue_notice" and "confirm" not in request.form:
             return _check_notice(view, engine_data(form, row.fields))
