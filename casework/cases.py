@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.organisations import Organisation, Person
@@ -57,6 +57,7 @@ Actor = Person | SystemActor
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow: Mapped[str] = mapped_column(String(40), index=True)

@@ -27,6 +27,7 @@ class Deadline(Base):
     __table_args__ = (
         Index("ix_deadlines_status_next_action_at", "status", "next_action_at"),
         Index("ix_deadlines_case_status", "case_id", "status"),
+        Index("ix_deadlines_status_due_on", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

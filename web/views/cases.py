@@ -43,7 +43,7 @@ def home():
         visible = visible_cases(current_user.person)
         # The soonest deadlines can all be overdue, so the coming week's are fetched as well.
         week = (today, today + timedelta(days=7))
-        rows = live_deadlines_for(db, visible) + live_deadlines_for(db, visible, due_within=week)
+        rows = live_deadlines_for(db, visible, limit=80) + live_deadlines_for(db, visible, limit=25, due_within=week)
         waiting = filters.waiting_on(list({r.id: r for r in rows}.values()), current_user.person, today,
                                      c.service.calendar)
         return render_template("cases/home.html", title="Home", today=today, **waiting,

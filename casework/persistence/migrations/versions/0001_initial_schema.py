@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 12:24:30.342984
+Create Date: 2026-11-25 13:52:34.558447
 
 """
 from typing import Sequence, Union
@@ -53,6 +53,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_cases_funder_org_id'), 'cases', ['funder_org_id'], unique=False)
     op.create_index(op.f('ix_cases_status'), 'cases', ['status'], unique=False)
+    op.create_index('ix_cases_updated_at_id', 'cases', ['updated_at', 'id'], unique=False)
     op.create_index(op.f('ix_cases_vco_org_id'), 'cases', ['vco_org_id'], unique=False)
     op.create_index(op.f('ix_cases_workflow'), 'cases', ['workflow'], unique=False)
     op.create_table('people',
@@ -139,6 +140,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deadlines'))
     )
     op.create_index('ix_deadlines_case_status', 'deadlines', ['case_id', 'status'], unique=False)
+    op.create_index('ix_deadlines_status_due_on', 'deadlines', ['status', 'due_on'], unique=False)
     op.create_index('ix_deadlines_status_next_action_at', 'deadlines', ['status', 'next_action_at'], unique=False)
     op.create_table('extra_holidays',
     sa.Column('on', sa.Date(), nullable=False),
@@ -261,6 +263,7 @@ def downgrade() -> None:
     op.drop_table('letters')
     op.drop_table('extra_holidays')
     op.drop_index('ix_deadlines_status_next_action_at', table_name='deadlines')
+    op.drop_index('ix_deadlines_status_due_on', table_name='deadlines')
     op.drop_index('ix_deadlines_case_status', table_name='deadlines')
     op.drop_table('deadlines')
     op.drop_index(op.f('ix_case_links_funding_case_id'), table_name='case_links')
@@ -273,6 +276,7 @@ def downgrade() -> None:
     op.drop_table('people')
     op.drop_index(op.f('ix_cases_workflow'), table_name='cases')
     op.drop_index(op.f('ix_cases_vco_org_id'), table_name='cases')
+    op.drop_index('ix_cases_updated_at_id', table_name='cases')
     op.drop_index(op.f('ix_cases_status'), table_name='cases')
     op.drop_index(op.f('ix_cases_funder_org_id'), table_name='cases')
     op.drop_table('cases')
