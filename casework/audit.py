@@ -57,16 +57,14 @@ def entry_hash(case_id: int, seq: int, at: datetime, actor_id: int | None, actor
 
 def append_entry(session: Session, case: Case, actor: Actor, trigger: str,
                  from_state: str | None, to_state: str, data: dict, at: datetime) -> AuditEntry:
-    """Add the next entry of this case's chain (written with the rest of the transaction)."""
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.case_id == case.id)
-        .order_by(AuditEntry.seq.desc()).limit(1)).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = at.replace(microsecond=at.microsecond)  # stored to the microsecond on both databases
+    """Add the next entry of this case's chain (written with the rest of the transaction).
+    The case keeps the chain's length and last hash, so a deleted last entry is noticed too."""
+    seq, prev = (case.audit_seq or 0) + 1, case.audit_head or GENESIS
     entry = AuditEntry(case_id=case.id, seq=seq, at=at, actor_id=actor.id, actor_name=actor.name,
                        trigger=trigger, from_state=from_state, to_state=to_state,
                        data=data, prev_hash=prev)
     entry.hash = entry.compute_hash()
+    case.audit_seq, case.audit_head = seq, entry.hash
     session.add(entry)
     return entry
 
@@ -84,6 +82,7 @@ def verify_chains(session: Session, case_ids: list[int] | None = None) -> list[C
     if case_ids is not None:
         query = query.where(AuditEntry.case_id.in_(case_ids))
     problems: list[ChainProblem] = []
+    ends: dict[int, tuple[int, str]] = {}
     current, expected_seq, prev, broken = None, 1, GENESIS, False
     for entry in session.scalars(query).yield_per(1000):
         if entry.case_id != current:
@@ -95,6 +94,26 @@ def verify_chains(session: Session, case_ids: list[int] | None = None) -> list[C
             problems.append(ChainProblem(entry.case_id, expected_seq, problem))
             broken = True
         expected_seq, prev = entry.seq + 1, entry.hash
+        ends[entry.case_id] = (entry.seq, entry.hash)
+    return problems + _check_ends(session, ends, {p.case_id for p in problems}, case_ids)
+
+
+def _check_ends(session: Session, ends: dict[int, tuple[int, str]], reported: set[int],
+                case_ids: list[int] | None) -> list[ChainProblem]:
+    """Each case records its chain's length and last hash: a missing last entry shows here."""
+    query = select(Case.id, Case.audit_seq, Case.audit_head).where(Case.audit_seq > 0)
+    if case_ids is not None:
+        query = query.where(Case.id.in_(case_ids))
+    problems = []
+    for case_id, length, head in session.execute(query):
+        last_seq, last_hash = ends.get(case_id, (0, GENESIS))
+        if case_id in reported:
+            continue
+        if last_seq < length:
+            problems.append(ChainProblem(case_id, last_seq + 1, f"entry {last_seq + 1} is missing "
+                                         f"(the case records {length} entries)"))
+        elif last_hash != head:
+            problems.append(ChainProblem(case_id, last_seq, f"entry {last_seq} is not the last entry the case records"))
     return problems
 
 

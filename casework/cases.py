@@ -74,6 +74,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)   # entries in the case's audit chain
+    audit_head: Mapped[str | None] = mapped_column(String(64))    # hash of the chain's last entry
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

@@ -57,8 +57,8 @@ def _decision(c: Mapping[str, Any]) -> dict[str, Any]:
     considered = c.get("consideration") or (
         f"{c['org_name']} did not send a response to the consultation before it closed, so the decision "
         "was made without one.")
-    next_steps = ("Your funding continues as it is now. This case is closed." if outcome == "no_change"
-                  else "We will send you written notice of the change. It will give the date the change takes effect.")
+    next_steps = ("Your funding continues as it is now. This case is closed." if outcome == "no_change" else
+                  "We will send you written notice of the change. It will give the date the change takes effect.")
     return {"outcome": outcome, "decided_on": as_date(c["decided_on"]), "response_considered": considered,
             "options_weighed": c.get("options_weighed") or "", "rationale": c["rationale"],
             "next_steps": next_steps}

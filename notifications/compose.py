@@ -136,11 +136,11 @@ class Composer:
 
     def _missed(self, e: DeadlineMissed, case: Case) -> list[Draft]:
         row = self.session.get(Deadline, e.deadline_id)
-        if row is not None and row.on_expiry:
-            return []  # the system transition it fires tells people what happened instead
+        roles = tuple(dict.fromkeys((*e.acting_roles, *e.notify_roles)))
+        if (row is not None and row.on_expiry) or not self.people(case, roles):
+            return []  # the system transition it fires tells people instead; or there is nobody to tell
         who = self.acting_names(case, e.acting_roles)
         happened = f"{e.label} was due on {w.long_date(e.due_on)} and has not been done by {who}."
-        roles = tuple(dict.fromkeys((*e.acting_roles, *e.notify_roles)))
         return self._told(case, roles, f"miss:{e.deadline_id}:{e.due_on}", happened,
                           w.overdue_subject(e.label, e.due_on))
 

@@ -58,8 +58,9 @@ def _party(session: Session, case: Case, role: str) -> list:
     if org_id != case.funder_org_id:
         return [(org_id, ORGANISATION_STAFF)]
     linked = _linked_case(session, case)
-    assigned = [*linked.assignees(CaseRole.FUNDER_OFFICER), *linked.assignees(CaseRole.DECISION_MAKER)] if linked else []
-    officers = [p for p in assigned if p.organisation_id == org_id and p.is_active]
+    roles = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER)
+    officers = [p for r in roles for p in (linked.assignees(r) if linked else [])
+                if p.organisation_id == org_id and p.is_active]
     return officers or [(org_id, FUNDER_STAFF)]
 
 

@@ -57,6 +57,7 @@ def audit_verify() -> None:
         for p in problems:
             case = session.get(Case, p.case_id)
             click.echo(f"{case.ref if case else p.case_id}: {p.message}", err=True)
+    container.engine.dispose()
     if problems:
         raise SystemExit(1)
     click.echo("Every audit chain verifies.")

@@ -93,11 +93,11 @@ def _placeholders(case: Case, first: Deadline | None, today: date) -> dict[str, 
     }
 
 
-def actions_for(case: Case, viewer: Person) -> list[Transition]:
+def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[Transition]:
     """The actions this person may take on the case now (one per trigger, no system ones)."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who and worth_offering(t.trigger, case)]
+            if not t.is_system and roles & t.who and (not offered_only or worth_offering(t.trigger, case))]
 
 
 def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
 DEFAULT_LEASE = timedelta(minutes=5)
+EFFECTS = ("reminder", "breach", "expiry")
 
 
 @dataclass
@@ -151,27 +152,36 @@ def _release(sweep: _Sweep, *row_ids: int) -> None:
 
 
 def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
-    query = select(Deadline).where(Deadline.id == row_id, Deadline.claimed_by == sweep.worker_id)
-    row = session.scalars(query.with_for_update()).first()
-    if row is None:
+    # The row, locked, with its case and which of its effects are already recorded for its due date.
+    query = (select(Deadline, Case, *(_recorded(effect) for effect in EFFECTS))
+             .join(Case, Case.id == Deadline.case_id)
+             .where(Deadline.id == row_id, Deadline.claimed_by == sweep.worker_id).with_for_update(of=Deadline))
+    found = session.execute(query).first()
+    if found is None:
         return  # our lease ran out and another sweeper took the row over
-    now = sweep.now
-    if row.status == DeadlineStatus.OPEN:
-        done = set(session.scalars(select(DeadlineEffect.effect).where(
-            DeadlineEffect.deadline_id == row.id, DeadlineEffect.due_on == row.due_on)))
-        events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
-        if events and sweep.hooks.on_events is not None:
-            sweep.hooks.on_events(session, events)
-        if row.on_expiry and row.breached_at is not None and row.fired_at is None:
-            _expire(session, sweep, row, done, result)
+    row, done, now = found[0], {e for e, recorded in zip(EFFECTS, found[2:]) if recorded}, sweep.now
+    events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
+    expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
+        and row.fired_at is None
+    # Settled before anything else reads the database, so the row is written in one UPDATE.
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
+    if events and sweep.hooks.on_events is not None:
+        sweep.hooks.on_events(session, events)
+    if expiring:
+        _expire(session, sweep, row, done, result)
+
+
+def _recorded(effect: str):
+    return exists().where(DeadlineEffect.deadline_id == Deadline.id, DeadlineEffect.due_on == Deadline.due_on,
+                          DeadlineEffect.effect == effect).label(effect)
 
 
 def _remind(session: Session, row: Deadline, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
-    if row.remind_at is None or row.reminded_at is not None or row.remind_at > now or (row.fires_at or now) <= now:
+    if row.status != DeadlineStatus.OPEN or row.remind_at is None or row.reminded_at is not None \
+            or row.remind_at > now or (row.fires_at or now) <= now:
         return []
     row.reminded_at = now
     row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
@@ -183,7 +193,7 @@ def _remind(session: Session, row: Deadline, now: datetime, done: set[str],
 
 def _breach(session: Session, row: Deadline, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
-    if row.fires_at is None or row.fires_at > now or row.breached_at is not None:
+    if row.status != DeadlineStatus.OPEN or row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now
     if not _once(session, row, "breach", now, done):
@@ -204,7 +214,7 @@ def _expire(session: Session, sweep: _Sweep, row: Deadline, done: set[str], resu
     at = min(sweep.now, max(row.fires_at, case.updated_at))
     apply_transition(session, WORKFLOWS[case.workflow], case, row.on_expiry, SYSTEM, {}, at,
                      limits=sweep.limits, calendar=sweep.calendar, hooks=sweep.hooks)
-    row.status, row.closed_at = DeadlineStatus.FIRED, sweep.now
+    row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 
 

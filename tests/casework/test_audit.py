@@ -100,3 +100,11 @@ def test_the_verify_command_fails_and_names_the_altered_entry(engine, case, monk
     result = run_verify(engine, monkeypatch)
     assert result.exit_code == 1
     assert f"{case.ref}: entry 3 was altered after it was written" in result.output
+
+
+def test_a_deleted_last_entry_is_reported_as_missing(engine, factory, case):
+    with factory() as s:
+        last = s.scalar(select(AuditEntry.seq).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq.desc()))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE case_id = :case AND seq = :seq"), {"case": case.id, "seq": last})
+    assert problems(factory) == [ChainProblem(case.id, last, f"entry {last} is missing (the case records {last} entries)")]

@@ -3,6 +3,7 @@ database, so other test runs on the shared test database are untouched), and an 
 import os
 
 import pytest
+from sqlalchemy import create_engine
 
 from casework.models import Base
 from casework.persistence import make_engine, make_session_factory
@@ -30,6 +31,15 @@ def db(db_url):
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     yield engine, make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def watcher(db_url):
+    """Sessions for watching progress: a plain engine, so on SQLite a read never takes the write
+    lock (the application's engine begins every transaction IMMEDIATE) and slows the scheduler."""
+    engine = create_engine(db_url)
+    yield make_session_factory(engine)
     engine.dispose()
 
 

@@ -16,7 +16,7 @@ from casework.clock import FixedClock
 from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
 from casework.messages import MessageStatus, OutboxMessage
 from notifications.subscribers import make_subscriber
-from tests.factories import make_cast, open_case, raise_dispute
+from tests.factories import Cast, make_cast, open_case, raise_dispute
 from workflows import calendar as cal
 from workflows.context import Hooks
 from workflows.journeys import ASSESSMENT, CONCERN
@@ -32,13 +32,15 @@ class Seeded:
     consultations: list[int] = field(default_factory=list)  # window lapsed: closes, then decision overdue
     reminders: list[int] = field(default_factory=list)      # response due in 2 working days: a reminder
     disputes: list[int] = field(default_factory=list)       # escalation window lapsed: resolved
+    cast: Cast | None = None
 
 
 def seed(factory, n: int, now: datetime) -> Seeded:
     """n cases of each kind, every one due for the sweep at `now`."""
     calendar = cal.WorkingCalendar()
     service = CaseService(factory, calendar=calendar, hooks=Hooks(on_events=make_subscriber(BASE_URL, SENDER, calendar)))
-    cast, seeded = make_cast(factory), Seeded()
+    cast = make_cast(factory)
+    seeded = Seeded(cast=cast)
     for i in range(n):
         seeded.concerns.append(_concern(service, cast, now - timedelta(days=30, minutes=i)))
         seeded.consultations.append(_consultation(service, cast, now - timedelta(days=100, minutes=i), None))
@@ -142,7 +144,7 @@ def wait_for_progress(factory, since: tuple[int, int], timeout: float = 20) -> t
         left = work_left(factory, datetime.now(timezone.utc))
         if left != since or left == (0, 0):
             return left
-        time.sleep(0.02)
+        time.sleep(0.05)
     return since
 
 

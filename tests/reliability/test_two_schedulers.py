@@ -26,7 +26,7 @@ def pg(db, db_url):
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_two_schedulers_fire_each_of_5000_due_deadlines_exactly_once(pg, db_url, sink):
+def test_two_schedulers_fire_each_of_5000_due_deadlines_exactly_once(pg, db_url, sink, watcher):
     engine, factory = pg
     now = datetime.now(timezone.utc)
     cast = make_cast(factory)
@@ -37,7 +37,7 @@ def test_two_schedulers_fire_each_of_5000_due_deadlines_exactly_once(pg, db_url,
     sweepers = [SchedulerProcess(env, "--only", "sweep", "--interval", "0.5", "--lease-seconds", "60") for _ in range(2)]
     for sweeper in sweepers:
         sweeper.wait_started()
-    wait_until_done_sweeping(factory)
+    wait_until_done(watcher, timeout=300, messages=False)
     assert [s.finish("terminate") for s in sweepers] == [0, 0]
     with factory() as s:
         effects = s.execute(select(DeadlineEffect.deadline_id, DeadlineEffect.effect)).all()
@@ -49,10 +49,6 @@ def test_two_schedulers_fire_each_of_5000_due_deadlines_exactly_once(pg, db_url,
         assert verify_chains(s) == []
     shares = [fired_by(s) for s in sweepers]
     assert sum(shares) == TRANSITIONS + BREACHES and min(shares) > 0, shares
-
-
-def wait_until_done_sweeping(factory) -> None:
-    wait_until_done(factory, timeout=240, messages=False)
 
 
 def fired_by(process: SchedulerProcess) -> int:

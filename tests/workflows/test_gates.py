@@ -52,7 +52,8 @@ def test_consultation_cannot_open_until_every_part_of_the_assessment_is_complete
     case = funding_case_at(service, cast, clock, "impact_assessment")
     service.fire(case.id, "save_assessment", cast["fo"], {k: ASSESSMENT[k] for k in ("beneficiaries", "service_users")},
                  clock.now())
-    message = refused(service, factory, case, "open_consultation", cast["fo"], _respond_by(clock.now(), {}), clock.now())
+    message = refused(service, factory, case, "open_consultation", cast["fo"], _respond_by(clock.now(), {}),
+                      clock.now())
     assert message == ("Complete every part of the impact assessment before consulting. Missing: volunteers affected, "
                        "equality impact, re-allocation to another organisation serving the same group.")
 
@@ -75,7 +76,8 @@ def test_consultation_must_give_at_least_the_minimum_working_days(service, facto
     message = refused(service, factory, case, "open_consultation", cast["fo"], nine_days, clock.now())
     assert message == ("The organisation must have at least 10 working days to respond: "
                        "choose 21 January 2027 or later.")
-    case = service.fire(case.id, "open_consultation", cast["fo"], {**nine_days, "respond_by": "2027-01-21"}, clock.now())
+    case = service.fire(case.id, "open_consultation", cast["fo"], {**nine_days, "respond_by": "2027-01-21"},
+                        clock.now())
     assert live_deadline(factory, case.id, "consultation_response").due_on == date(2027, 1, 21)
 
 
@@ -92,7 +94,8 @@ def test_a_response_after_the_window_closed_is_refused_even_if_no_sweep_ran(serv
 
 def test_a_response_late_on_the_last_day_is_accepted(service, cast, clock):
     case = funding_case_at(service, cast, clock, "consultation")
-    case = service.fire(case.id, "submit_response", cast["vl"], {"response": "We object."}, at(date(2027, 2, 5), 23, 59))
+    case = service.fire(case.id, "submit_response", cast["vl"], {"response": "We object."},
+                        at(date(2027, 2, 5), 23, 59))
     assert case.status == "decision_pending"
 
 
@@ -119,7 +122,8 @@ def test_a_decision_needs_a_consideration_when_the_organisation_responded(servic
     message = refused(service, factory, case, "decide_change", cast["dm"], DECISION, clock.now())
     assert message == ("The organisation responded to the consultation. Say how their response was "
                        "considered before deciding.")
-    case = service.fire(case.id, "decide_change", cast["dm"], {**DECISION, "consideration": "Read in full."}, clock.now())
+    case = service.fire(case.id, "decide_change", cast["dm"], {**DECISION, "consideration": "Read in full."},
+                        clock.now())
     assert case.status == "notice_pending"
 
 

@@ -55,7 +55,8 @@ def test_resource_route_skips_concern_plan_and_review():
 
 def test_milestones_are_labelled_in_plain_english():
     milestones = project("resource", START, TimeLimits())
-    assert milestones[-1] == Milestone(D(2027, 4, 30), "closed_changed", "Earliest lawful date the change can take effect")
+    assert milestones[-1] == Milestone(D(2027, 4, 30), "closed_changed",
+                                       "Earliest lawful date the change can take effect")
     assert milestones[2].label == "Consultation closes (20 working days)"
 
 

@@ -89,7 +89,8 @@ def action(case_id: int, trigger: str):
     c = container()
     with c.factory() as db:
         case = load_case(db, case_id)
-        row = next((t for t in actions_for(case, current_user.person) if t.trigger == trigger), None)
+        # Not only the offered actions: someone who arrives anyway is told why it cannot be done.
+        row = next((t for t in actions_for(case, current_user.person, offered_only=False) if t.trigger == trigger), None)
         if row is None:
             abort(404)
         start = initial_values(case, trigger, c.service.limits, c.service.calendar, cal.local_date(c.clock.now()))

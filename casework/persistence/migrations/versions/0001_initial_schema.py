@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:52:34.558447
+Create Date: 2026-11-25 14:13:39.462215
 
 """
 from typing import Sequence, Union
@@ -44,6 +44,8 @@ def upgrade() -> None:
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
+    sa.Column('audit_head', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['complainant_org_id'], ['organisations.id'], name=op.f('fk_cases_complainant_org_id_organisations')),
     sa.ForeignKeyConstraint(['funder_org_id'], ['organisations.id'], name=op.f('fk_cases_funder_org_id_organisations')),
