@@ -1,0 +1,300 @@
+"""The gates and effects of the funding-change process: what must be true before an action
+(each gate returns the message a person reads when it is not), and what each action records
+on the case. The table that uses them is in `workflows/funding_change.py`."""
+from datetime import timedelta
+
+from casework.cases import CaseRole as R
+from workflows import calendar as cal
+from workflows.context import Context
+from workflows.definitions import as_date
+from workflows.gates import long_date
+
+PROPOSALS = (("vary", "Vary the funding"), ("reduce", "Reduce the funding"),
+             ("end", "End the funding"), ("reallocate", "Re-allocate the funding"))
+OUTCOME_WORDS = {"vary": "be varied", "reduce": "reduce", "end": "end", "reallocate": "be re-allocated"}
+CHANNELS = (("email", "Email"), ("portal", "Through the portal"),
+            ("first_class_post", "First-class post"), ("hand", "By hand"))
+EXCEPTIONS = (("misuse_of_funds", "Misuse of funds"), ("false_information", "False information"),
+              ("investigation", "Regulator or police investigation"), ("safeguarding", "Safeguarding"),
+              ("insolvency", "Insolvency"), ("other", "Other"))
+ASSESSMENT_SECTIONS = (("beneficiaries", "Beneficiaries affected"),
+                       ("service_users", "Service users affected"),
+                       ("volunteers", "Volunteers affected"), ("equality", "Equality impact"),
+                       ("reallocation", "Re-allocation to another organisation serving the same group considered, and the conclusion"))
+
+
+# --- gates -------------------------------------------------------------------------------
+
+def not_the_funder_officer(ctx: Context) -> str | None:
+    if any(p.id == ctx.actor.id for p in ctx.case.assignees(R.FUNDER_OFFICER)):
+        return ("You are the funder officer on this case, so you cannot make the decision. "
+                "Another decision-maker must decide.")
+    return None
+
+
+def assessment_complete(ctx: Context) -> str | None:
+    done = ctx.get("assessment", default={})
+    missing = [label.split(",")[0].split(" considered")[0].lower() for key, label in ASSESSMENT_SECTIONS
+               if not str(done.get(key) or "").strip()]
+    if missing:
+        return ("Complete every part of the impact assessment before consulting. Missing: "
+                + ", ".join(missing) + ".")
+    return None
+
+
+def consultation_long_enough(ctx: Context) -> str | None:
+    earliest = ctx.add_wd(ctx.today, ctx.limits.consultation_min_wd)
+    if as_date(ctx.data.get("respond_by")) < earliest:
+        return (f"The organisation must have at least {ctx.limits.consultation_min_wd} working days "
+                f"to respond: choose {long_date(earliest)} or later.")
+    return None
+
+
+def consideration_given(ctx: Context) -> str | None:
+    if ctx.get("consultation", "response") and not ctx.data.get("consideration"):
+        return ("The organisation responded to the consultation. Say how their response was "
+                "considered before deciding.")
+    return None
+
+
+def plan_version_is_latest(ctx: Context) -> str | None:
+    plans = ctx.get("plans", default=[])
+    if not plans:
+        return "No plan has been proposed yet. Propose a plan first."
+    if ctx.data["version"] != len(plans):
+        return f"Version {len(plans)} is the latest plan. Read it and agree that version."
+    if side(ctx) in plans[-1]["agreed_by"]:
+        return f"You have already agreed version {len(plans)}."
+    return None
+
+
+def action_exists(ctx: Context) -> str | None:
+    actions = current_actions(ctx)
+    match = [a for a in actions if a["id"] == ctx.data["action"]]
+    if not match:
+        return "There is no action with that number in the agreed plan."
+    return "That action is already marked done." if match[0].get("done_on") else None
+
+
+def notice_date_lawful(ctx: Context) -> str | None:
+    deemed = cal.deemed_given(ctx.data["sent_at"], ctx.data["channel"], calendar=ctx.calendar)
+    earliest = cal.earliest_effective_date(deemed, ctx.limits.notice_months)
+    if ctx.data["effective_on"] <= deemed:
+        return "The effective date must be after the date the notice is deemed given."
+    if ctx.data["effective_on"] < earliest and not ctx.get("exception", "signed_off_on"):
+        return (f"Notice deemed given on {long_date(deemed)} needs an effective date of "
+                f"{long_date(earliest)} or later ({ctx.limits.notice_months} months' notice). "
+                "A shorter notice needs exceptional circumstances approved by the decision-maker.")
+    return None
+
+
+def sent_after_decision(ctx: Context) -> str | None:
+    decided = as_date(ctx.get("decision", "decided_on"))
+    if decided and cal.local_date(ctx.data["sent_at"]) < decided:
+        return "The notice cannot be sent before the decision was made."
+    return None
+
+
+def notice_not_acknowledged(ctx: Context) -> str | None:
+    return "You have already acknowledged this notice." if ctx.get("notice", "acknowledged_on") else None
+
+
+def later_effective_date(ctx: Context) -> str | None:
+    current = as_date(ctx.get("notice", "effective_on"))
+    if ctx.data["new_effective_on"] <= current:
+        return f"The new effective date must be later than {long_date(current)}."
+    return None
+
+
+def decision_maker_eligible(ctx: Context) -> str | None:
+    from casework.organisations import Person
+    person = ctx.session.get(Person, ctx.data["person"])
+    if person is None or not person.has_role("decision_maker") or person.organisation_id != ctx.case.funder_org_id:
+        return "Choose a decision-maker from the funding organisation."
+    if any(p.id == person.id for p in ctx.case.assignees(R.FUNDER_OFFICER)):
+        return "The funder officer on this case cannot also be its decision-maker."
+    return None
+
+
+# --- effects -----------------------------------------------------------------------------
+
+def side(ctx: Context) -> str:
+    return "funder" if R.FUNDER_OFFICER in ctx.roles else "organisation"
+
+
+def current_actions(ctx: Context) -> list[dict]:
+    version = ctx.get("plan_agreed_version")
+    plans = ctx.get("plans", default=[])
+    return plans[version - 1]["actions"] if version else []
+
+
+def record(key: str):
+    """An effect that stores what was given under `key`, stamped with today's date."""
+    def effect(ctx: Context) -> None:
+        ctx.put(key, {**ctx.data, "on": ctx.today, "by": ctx.actor.name})
+    return effect
+
+
+def append(key: str):
+    """An effect that adds what was given to a list under `key`."""
+    def effect(ctx: Context) -> None:
+        ctx.put(key, ctx.get(key, default=[]) + [{**ctx.data, "on": ctx.today, "by": ctx.actor.name}])
+    return effect
+
+
+def raise_concern(ctx: Context) -> None:
+    ctx.case.route = "performance"
+    ctx.put("concern", {**ctx.data, "raised_on": ctx.today})
+    ctx.letter_context = {"issues": ctx.data["issues"], "evidence": ctx.data["evidence"],
+                          "what_good_looks_like": ctx.data["what_good_looks_like"],
+                          "acknowledge_by": ctx.add_wd(ctx.today, ctx.limits.concern_ack_wd),
+                          "letter_date": ctx.data["letter_date"]}
+
+
+def propose_resource_change(ctx: Context) -> None:
+    ctx.case.route = "resource"
+    ctx.put("resource_change", {**ctx.data, "on": ctx.today})
+
+
+def propose_plan(ctx: Context) -> None:
+    plans = ctx.get("plans", default=[])
+    actions = [{**a, "id": n} for n, a in enumerate(ctx.data["actions"], start=1)]
+    plans.append({"version": len(plans) + 1, "actions": actions,
+                  "support_offered": ctx.data.get("support_offered", ""),
+                  "proposed_by": side(ctx), "proposed_on": ctx.today, "agreed_by": []})
+    ctx.put("plans", plans)
+
+
+def both_agree(ctx: Context) -> bool:
+    plans = ctx.get("plans", default=[])
+    return bool(plans) and {side(ctx), *plans[-1]["agreed_by"]} == {"funder", "organisation"}
+
+
+def agree_plan(ctx: Context) -> None:
+    plans = ctx.get("plans")
+    plans[-1]["agreed_by"].append(side(ctx))
+    ctx.put("plans", plans)
+    if len(set(plans[-1]["agreed_by"])) == 2:
+        ctx.put("plan_agreed_version", len(plans))
+        ctx.put("plan_agreed_on", ctx.today)
+        ctx.put("plan_end", cal.add_calendar_months(ctx.today, ctx.limits.plan_period_months))
+
+
+def complete_action(ctx: Context) -> None:
+    plans, version = ctx.get("plans"), ctx.get("plan_agreed_version")
+    for action in plans[version - 1]["actions"]:
+        if action["id"] == ctx.data["action"]:
+            action.update(done_on=ctx.today, evidence=ctx.data.get("evidence", ""))
+    ctx.put("plans", plans)
+
+
+def extend_plan(ctx: Context) -> None:
+    ctx.put("plan_end", ctx.data["new_end_date"])
+    append("plan_extensions")(ctx)
+
+
+def save_assessment(ctx: Context) -> None:
+    merged = {**ctx.get("assessment", default={}), **{k: v for k, v in ctx.data.items() if v}}
+    ctx.put("assessment", merged)
+
+
+def open_consultation(ctx: Context) -> None:
+    ctx.put("consultation", {**ctx.data, "opened_on": ctx.today, "response": None})
+    ctx.letter_context = {"proposal": ctx.data["proposal"], "criteria_reasons": ctx.data["criteria_reasons"],
+                          "impact_summary": ctx.data["impact_summary"], "respond_by": ctx.data["respond_by"]}
+
+
+def submit_response(ctx: Context) -> None:
+    consultation = ctx.get("consultation")
+    consultation.update(response={**ctx.data, "on": ctx.today, "by": ctx.actor.name}, closed_on=ctx.today)
+    ctx.put("consultation", consultation)
+
+
+def consultation_closes(ctx: Context) -> None:
+    consultation = ctx.get("consultation")
+    consultation.update(closed_on=ctx.today, no_response=True)
+    ctx.put("consultation", consultation)
+    ctx.audit_extra["outcome"] = "no response"
+
+
+def grant_extension(ctx: Context) -> None:
+    consultation = ctx.get("consultation")
+    consultation["respond_by"] = ctx.data["new_date"]
+    ctx.put("consultation", consultation)
+    ctx.move_deadline("consultation_response", ctx.data["new_date"], ctx.data["reason"])
+
+
+def decide(outcome: str | None):
+    def effect(ctx: Context) -> None:
+        decided = {**ctx.data, "decided_on": ctx.today, "decided_by": ctx.actor.name}
+        decided["outcome"] = outcome or ctx.data["outcome"]
+        ctx.put("decision", decided)
+        ctx.letter_context = {"outcome": decided["outcome"], "outcome_words": OUTCOME_WORDS.get(decided["outcome"], "stay the same"),
+                              "consideration": ctx.data.get("consideration", ""),
+                              "options_weighed": ctx.data.get("options_weighed", ""),
+                              "rationale": ctx.data["rationale"], "decided_on": ctx.today}
+    return effect
+
+
+def issue_notice(ctx: Context) -> None:
+    deemed = cal.deemed_given(ctx.data["sent_at"], ctx.data["channel"], calendar=ctx.calendar)
+    notice = {**ctx.data, "deemed_given_on": deemed,
+              "period_end": cal.notice_period_end(deemed, ctx.limits.notice_months),
+              "earliest_effective": cal.earliest_effective_date(deemed, ctx.limits.notice_months)}
+    ctx.put("notice", notice)
+    decision = ctx.get("decision")
+    ctx.letter_context = {
+        "outcome": decision["outcome"], "outcome_words": OUTCOME_WORDS[decision["outcome"]],
+        "rationale": decision["rationale"], "decided_on": as_date(decision["decided_on"]),
+        "channel": ctx.data["channel"], "sent_on": cal.local_date(ctx.data["sent_at"]),
+        "deemed_given_on": deemed, "notice_period_end": notice["period_end"],
+        "earliest_effective_on": notice["earliest_effective"], "effective_on": ctx.data["effective_on"],
+        "exception": ctx.get("exception"), "notice_months": ctx.limits.notice_months,
+        "acknowledge_by": ctx.add_wd(deemed, ctx.limits.notice_ack_wd),
+        "dispute_pauses_notice": bool(ctx.limits.dispute_pauses_notice)}
+
+
+def extend_notice(ctx: Context) -> None:
+    notice = ctx.get("notice")
+    notice["effective_on"] = ctx.data["new_effective_on"]
+    ctx.put("notice", notice)
+    ctx.move_deadline("notice_effective", ctx.data["new_effective_on"] - timedelta(days=1), ctx.data["reason"])
+
+
+def note_notice(key: str):
+    def effect(ctx: Context) -> None:
+        notice = ctx.get("notice")
+        notice[key] = {**ctx.data, "on": ctx.today} if ctx.data else ctx.today
+        if key == "acknowledgement":
+            notice["acknowledged_on"] = ctx.today
+        ctx.put("notice", notice)
+    return effect
+
+
+def reopen_consultation(ctx: Context) -> None:
+    previous = ctx.get("consultation", default={})
+    ctx.put("consultation", {**previous, "respond_by": ctx.data["respond_by"], "opened_on": ctx.today,
+                             "reopened_because": ctx.data["reason"], "response": None, "closed_on": None,
+                             "no_response": False})
+
+
+def pause(ctx: Context) -> None:
+    from workflows.deadlines import pause_all
+    ctx.case.paused_at = ctx.now
+    pause_all(ctx.session, ctx.case, ctx.now, ctx.calendar)
+
+
+def resume(ctx: Context) -> None:
+    from workflows.deadlines import resume_all
+    ctx.case.paused_at = None
+    resume_all(ctx.session, ctx.case, ctx.now, ctx.limits, ctx.calendar)
+
+
+def assign_decision_maker(ctx: Context) -> None:
+    from casework.cases import CaseAssignment
+    from casework.organisations import Person
+    for a in [a for a in ctx.case.assignments if a.role == R.DECISION_MAKER]:
+        ctx.case.assignments.remove(a)
+    # The person object, not just the id, so the returned case can name its assignees.
+    ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data["person"]),
+                                               role=R.DECISION_MAKER, assigned_at=ctx.now))
