@@ -30,8 +30,11 @@ test: install system-deps
 system-deps:
 	bash scripts/system-deps.sh test
 
+## make bench: the speed benchmarks (figures go in the README)
 bench: install
 	$(BIN)/python benchmarks/lifecycle.py
+	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
