@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from casework.clock import require_aware
@@ -17,6 +17,7 @@ from casework.letters import Letter
 from casework.messages import MessageStatus, OutboxMessage
 from casework.persistence import unit_of_work
 from notifications.emails import build_email
+from casework.persistence.claims import claim_rows, claimable
 from notifications.transports import PermanentFailure, Transport, TransportUnavailable
 from workflows.sweep import one_connection
 
@@ -46,30 +47,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claimable(now: datetime):
-    return and_(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+    return claimable(OutboxMessage, OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at, now)
 
 
 def claim_pending(factory: sessionmaker[Session], now: datetime, worker_id: str, batch: int,
                   lease: timedelta) -> list[int]:
     """Claim up to `batch` messages that are due for an attempt; returns their ids."""
-    with unit_of_work(factory) as session:
-        query = (select(OutboxMessage.id).where(_claimable(now))
-                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(batch))
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if not ids:
-            return []
-        until = now + lease
-        claimed = session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), _claimable(now))
-                                  .values(claimed_by=worker_id, lease_until=until)
-                                  .execution_options(synchronize_session=False))
-        if claimed.rowcount == len(ids):
-            return ids
-        mine = set(session.scalars(select(OutboxMessage.id).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker_id, OutboxMessage.lease_until == until)))
-        return [i for i in ids if i in mine]
+    return claim_rows(factory, OutboxMessage, OutboxMessage.status == MessageStatus.PENDING,
+                      OutboxMessage.next_attempt_at, now, worker_id, batch, lease)
 
 
 def deliver_due(factory: sessionmaker[Session], transport: Transport, now: datetime, worker_id: str, *,

@@ -84,7 +84,7 @@ class CaseService:
         self.limits = (base or self.limits).with_overrides(saved)
 
     def set_limits(self, limits: TimeLimits, actor_id: int | None, now: datetime) -> None:
-        """Save every limit that differs from the current value, and use them from now on."""
+        """Save every limit (changed ones stamped with who and when), and use them from now on."""
         def work(session: Session) -> None:
             for name, value in vars(limits).items():
                 row = session.get(TimeLimitSetting, name)

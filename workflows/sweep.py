@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +25,7 @@ from casework.clock import require_aware
 from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
 from casework.errors import StaleVersion
 from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
+from casework.persistence.claims import claim_rows, claimable
 from casework.persistence import unit_of_work
 from workflows import calendar as cal
 from workflows.context import Hooks
@@ -65,31 +66,14 @@ class _Sweep:
 
 
 def _claimable(now: datetime):
-    return and_(Deadline.status == DeadlineStatus.OPEN, Deadline.next_action_at <= now,
-                or_(Deadline.lease_until.is_(None), Deadline.lease_until < now))
+    return claimable(Deadline, Deadline.status == DeadlineStatus.OPEN, Deadline.next_action_at, now)
 
 
 def claim_due(factory: sessionmaker[Session], now: datetime, worker_id: str,
               batch: int = DEFAULT_BATCH, lease: timedelta = DEFAULT_LEASE) -> list[int]:
     """Claim up to `batch` due rows for this worker, in due order; returns their ids."""
-    with unit_of_work(factory) as session:
-        query = (select(Deadline.id).where(_claimable(now))
-                 .order_by(Deadline.next_action_at, Deadline.id).limit(batch))
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if not ids:
-            return []
-        until = now + lease
-        claimed = session.execute(
-            update(Deadline).where(Deadline.id.in_(ids), _claimable(now))
-            .values(claimed_by=worker_id, lease_until=until).execution_options(synchronize_session=False))
-        if claimed.rowcount == len(ids):
-            return ids
-        # Someone else claimed some between our read and our write: keep only ours.
-        mine = set(session.scalars(select(Deadline.id).where(
-            Deadline.id.in_(ids), Deadline.claimed_by == worker_id, Deadline.lease_until == until)))
-        return [i for i in ids if i in mine]
+    return claim_rows(factory, Deadline, Deadline.status == DeadlineStatus.OPEN, Deadline.next_action_at,
+                      now, worker_id, batch, lease)
 
 
 def sweep_due(factory: sessionmaker[Session], now: datetime, worker_id: str,

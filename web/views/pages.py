@@ -4,9 +4,10 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from casework.messages import Notification
+from notifications.inapp import mark_all_read, notifications_for
 from casework.persistence import unit_of_work
 from web.context import container
 from workflows import calendar as cal
@@ -70,8 +71,7 @@ def _start_date(raw: str, today: date) -> tuple[date, str | None]:
 def notifications():
     c = container()
     with c.factory() as db:
-        items = db.scalars(select(Notification).where(Notification.person_id == current_user.id)
-                           .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(100)).all()
+        items = notifications_for(db, current_user.id, limit=100)
         return render_template("pages/notifications.html", title="Notifications", items=items)
 
 
@@ -80,8 +80,7 @@ def notifications():
 def mark_read():
     c = container()
     with unit_of_work(c.factory) as db:
-        db.execute(update(Notification).where(Notification.person_id == current_user.id,
-                                              Notification.read_at.is_(None)).values(read_at=c.clock.now()))
+        mark_all_read(db, current_user.id, c.clock.now())
     return redirect(url_for("pages.notifications"))
 
 
