@@ -1,0 +1,88 @@
+"""`casework init-db` on the databases people actually have: a new one, one already made by
+`init-db`, and one whose tables were made without Alembic (by `create_all`, or by hand), which
+is adopted if its tables match and otherwise refused with a message saying what to do."""
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect, text
+
+from casework.models import Base
+from casework.persistence import make_engine
+from web.cli import main
+
+NEEDS_ACTION = "no record of which schema version they are"
+
+
+@pytest.fixture
+def database(tmp_path):
+    """(url, engine) for a new SQLite file of this test's own."""
+    url = f"sqlite:///{tmp_path / 'casework.db'}"
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+
+
+def init_db(url: str):
+    return CliRunner().invoke(main, ["init-db"], env={"CASEWORK_DATABASE_URL": url, "CASEWORK_ENV": "test"})
+
+
+def revision(engine) -> str | None:
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def test_init_db_creates_the_schema_in_a_new_database(database):
+    url, engine = database
+    result = init_db(url)
+    assert (result.exit_code, result.output) == (0, "Database is up to date.\n")
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert revision(engine) == "0001"
+
+
+def test_init_db_twice_changes_nothing(database):
+    url, engine = database
+    init_db(url)
+    result = init_db(url)
+    assert (result.exit_code, result.output) == (0, "Database is up to date.\n")
+
+
+def test_init_db_marks_matching_tables_made_without_alembic_as_up_to_date(database):
+    url, engine = database
+    Base.metadata.create_all(engine)
+
+    result = init_db(url)
+
+    assert result.exit_code == 0, result.output
+    assert "It is now marked as up to date." in result.output
+    assert revision(engine) == "0001"
+    assert init_db(url).output == "Database is up to date.\n", "later upgrades go through Alembic"
+
+
+def test_init_db_ignores_tables_of_another_application(database):
+    url, engine = database
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
+    assert init_db(url).exit_code == 0
+    assert revision(engine) == "0001"
+
+
+def test_init_db_refuses_tables_made_without_alembic_that_differ_and_says_what_to_do(database):
+    url, engine = database
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE extra_holidays"))
+        conn.execute(text("ALTER TABLE people ADD COLUMN nickname VARCHAR(50)"))
+    tables_before = set(inspect(engine).get_table_names())
+
+    result = init_db(url)
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), "a message, not a stack trace"
+    assert "Traceback" not in result.output
+    assert NEEDS_ACTION in result.output
+    assert "missing table extra_holidays" in result.output
+    assert "unexpected column people.nickname" in result.output
+    assert "run `casework init-db` again" in result.output
+    assert set(inspect(engine).get_table_names()) == tables_before, "nothing was changed"
+    assert revision(engine) is None
