@@ -15,6 +15,7 @@ from casework.logins import end_session, live_session, start_session
 from casework.organisations import Person
 from casework.passwords import check_password, is_locked
 from casework.persistence import unit_of_work
+from web import csrf
 from web.context import container
 
 bp = Blueprint("auth", __name__)
@@ -92,14 +93,25 @@ def sign_in():
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
+@csrf.exempt  # checked below, only when there is a session to end
 def sign_out():
+    """GET asks "Do you want to sign out?" (a link another site makes a browser follow must not
+    sign anyone out); POST, with the page's CSRF token, ends the session on the server."""
+    timed_out = request.values.get("timeout") == "1"
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return render_template("auth/sign_out.html", title="Do you want to sign out?")
+        return redirect(url_for("auth.sign_in", timeout=1) if timed_out else url_for("auth.sign_in"))
     if current_user.is_authenticated:
+        # A page whose session has already ended (signed out in another tab, or gone idle on
+        # the server) holds a token that no longer matches; it has nothing left to protect.
+        csrf.protect()
         c = container()
         with unit_of_work(c.factory) as db:
             end_session(db, current_user.token, c.clock.now())
         logout_user()
     session.clear()
-    if request.args.get("timeout") == "1":
+    if timed_out:
         flash("You were signed out because you were inactive. Nothing you saved was lost.", "info")
     else:
         flash("You have signed out.", "success")

@@ -54,7 +54,7 @@ PAGES = {
         start_case_with_errors, "/disputes/new", "/timeline?route=resource&start=2027-01-04", "/notifications",
         "/mail", "/help/funder"]),
     "funded organisation": ("manager@crayfordkitchen.example", [
-        "/", case("Meals on wheels partnership"), "/disputes/new"]),
+        "/", case("Meals on wheels partnership"), "/disputes/new", "/sign-out"]),
     "decision-maker": ("decision.maker@bexley.example", ["/"]),
     "senior reviewer": ("senior.reviewer@bexley.example", ["/"]),
     "mediator": ("mediator@bvsc.example", ["/"]),

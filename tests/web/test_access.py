@@ -39,7 +39,7 @@ EXPECTED = {
     ("pages.help_topic", "GET"): everyone(200),
     ("auth.sign_in", "GET"): everyone(200),
     ("auth.sign_in", "POST"): everyone(200),          # an empty form comes back with its errors
-    ("auth.sign_out", "GET"): everyone(SIGN_IN),
+    ("auth.sign_out", "GET"): signed_in_only(200),   # "Do you want to sign out?": only a POST signs out
     ("auth.sign_out", "POST"): everyone(SIGN_IN),
     ("auth.extend_session", "POST"): signed_in_only(204),
     ("pages.timeline", "GET"): signed_in_only(200),

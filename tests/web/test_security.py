@@ -75,6 +75,64 @@ def test_signing_out_says_so(signed_in):
     assert "You have signed out." in page(response).text
 
 
+def test_following_a_link_to_sign_out_only_asks(signed_in, factory):
+    browser = signed_in("vl")
+
+    response = browser.get("/sign-out")
+
+    assert response.status_code == 200
+    shown = page(response)
+    assert "Do you want to sign out?" in shown.text and shown.value("csrf_token")
+    assert browser.get("/").status_code == 200, "still signed in"
+    with factory() as s:
+        assert s.scalar(select(LoginSession.ended_at)) is None
+
+
+def test_the_sign_out_question_page_signs_out_with_its_button(signed_in):
+    browser = signed_in("vl")
+    token = page(browser.get("/sign-out")).value("csrf_token")
+
+    response = browser.submit("/sign-out", {"csrf_token": token}, follow_redirects=True)
+
+    assert "You have signed out." in page(response).text
+    assert location(browser.get("/")).startswith("/sign-in")
+
+
+def test_sign_out_without_the_pages_token_leaves_the_person_signed_in(signed_in, factory):
+    browser = signed_in("vl")
+    assert browser.post("/sign-out").status_code == 400
+    assert browser.get("/").status_code == 200
+    with factory() as s:
+        assert s.scalar(select(LoginSession.ended_at)) is None
+
+
+def test_signing_out_again_from_a_page_left_open_in_another_tab_is_not_an_error(signed_in):
+    browser = signed_in("vl")
+    stale = browser.fetch_token()
+    browser.submit("/sign-out")  # in another tab: a new, signed-out session without that token
+
+    response = browser.submit("/sign-out", {"csrf_token": stale, "timeout": "1"}, follow_redirects=True)
+
+    assert response.status_code == 200
+    assert "You were signed out because you were inactive" in page(response).text
+
+
+def test_the_timeout_warning_signs_out_with_a_post_that_says_why(signed_in):
+    browser = signed_in("fo")
+    html = browser.get("/").get_data(as_text=True)
+    assert 'method="post" action="/sign-out" hidden data-timeout-sign-out' in html
+    assert 'href="/sign-out' not in html, "no page links to signing out"
+
+    response = browser.submit("/sign-out", {"timeout": "1"}, follow_redirects=True)
+
+    assert "You were signed out because you were inactive" in page(response).text
+
+
+def test_an_old_timeout_link_after_the_session_ended_goes_to_sign_in_saying_why(client):
+    response = client.get("/sign-out?timeout=1", follow_redirects=True)
+    assert "You were signed out because you were inactive" in page(response).text
+
+
 def test_an_idle_session_ends_after_the_timeout(app, signed_in, clock):
     browser = signed_in("fo")
     clock.advance(minutes=app.extensions["casework"].settings.idle_timeout_minutes + 1)
@@ -189,7 +247,7 @@ def test_no_page_runs_inline_script(app, signed_in, service, cast, clock):
     case = funding_case_at(service, cast, clock, "concern_raised")
     pages = {"fo": ["/", "/cases", f"/cases/{case.id}", f"/cases/{case.id}/actions/resolve_concern", "/cases/new",
                     "/disputes/new", "/timeline", "/timeline?start=nonsense", "/notifications", "/mail", "/help",
-                    "/help/funder", "/accessibility", "/admin/", "/cases/999999"],
+                    "/help/funder", "/accessibility", "/admin/", "/cases/999999", "/sign-out"],
              "admin": ["/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
                        "/admin/failed-messages"]}
     seen = {}

@@ -17,8 +17,9 @@ const ACTIVITY_KEY = 'casework:last-server-contact'
 // Idle timeout warning (WCAG 2.2.1 Timing adjustable).
 //
 // Turned on by <body data-idle-timeout-seconds="N" data-idle-warning-seconds="M"
-// data-extend-url="/session/extend" data-signout-url="/sign-out"> and a
-// <dialog id="app-timeout-dialog"> in the page (templates/_timeout_dialog.html).
+// data-extend-url="/session/extend"> and a <dialog id="app-timeout-dialog"> in the page
+// (templates/_timeout_dialog.html), which holds the sign-out form: signing out is a POST with
+// the CSRF token, never a link to follow.
 // The server's idle clock restarts on every request, so this clock restarts on every page
 // load and on every "Stay signed in". Tabs share the time of the latest contact through
 // localStorage, so working in one tab keeps the others from signing out.
@@ -28,10 +29,10 @@ function startIdleTimeout () {
   const timeoutSeconds = Number(data.idleTimeoutSeconds)
   const warningSeconds = Math.min(Number(data.idleWarningSeconds) || 120, timeoutSeconds)
   const extendUrl = data.extendUrl
-  const signOutUrl = data.signoutUrl
   const dialog = document.getElementById('app-timeout-dialog')
+  const signOutForm = dialog && dialog.querySelector('form[data-timeout-sign-out]')
 
-  if (!(timeoutSeconds > 0) || !extendUrl || !signOutUrl || !dialog ||
+  if (!(timeoutSeconds > 0) || !extendUrl || !dialog || !signOutForm ||
       typeof dialog.showModal !== 'function') {
     return
   }
@@ -114,12 +115,13 @@ function startIdleTimeout () {
     focusBeforeOpen = null
   }
 
+  // Time is up (or the server has already ended the session): send the dialog's sign-out
+  // form, saying why, so that the sign-in page can tell the person.
   function signOut () {
     if (signingOut) return
     signingOut = true
-    const url = new URL(signOutUrl, window.location.href)
-    url.searchParams.set('timeout', '1')
-    window.location.assign(url.toString())
+    signOutForm.elements.timeout.value = '1'
+    signOutForm.submit()
   }
 
   async function extend () {
@@ -132,8 +134,15 @@ function startIdleTimeout () {
         credentials: 'same-origin',
         headers: { 'X-CSRFToken': token, Accept: 'application/json' }
       })
-      if (response.redirected || [400, 401, 403].includes(response.status)) {
-        // The session has already gone (or its CSRF token with it).
+      if (response.status === 400) {
+        // This page's CSRF token is stale: the person signed out, or in again, in another tab.
+        // Load the page afresh and let the server say which.
+        signingOut = true
+        window.location.assign(window.location.href)
+        return
+      }
+      if (response.redirected || [401, 403].includes(response.status)) {
+        // The session has already gone.
         signOut()
         return
       }
@@ -161,6 +170,7 @@ function startIdleTimeout () {
   }
 
   stayButton.addEventListener('click', extend)
+  signOutForm.addEventListener('submit', () => { signingOut = true })
   // Escape means "not now", so treat it as "Stay signed in" rather than leaving the warning
   // dismissed with the clock still running.
   dialog.addEventListener('cancel', (event) => {
