@@ -34,6 +34,7 @@ from workflows import calendar as cal  # noqa: E402
 from workflows.journeys import FUNDING_PERFORMANCE  # noqa: E402
 from workflows.service import CaseService  # noqa: E402
 
+SYNC = "FULL"
 START = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 CAST = {"fo": ("funder_officer", "council"), "dm": ("decision_maker", "council"), "vl": ("vco_staff", "kitchen")}
 TRANSITIONS_PER_CASE = len(FUNDING_PERFORMANCE) + 1     # the journey, then the notice takes effect
@@ -102,7 +103,7 @@ def run_floor(cases: int) -> dict:
     engine.dispose()
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA synchronous=" + SYNC)
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("INSERT INTO organisations (name, kind) VALUES ('Council', 'statutory')")
     now = START.replace(tzinfo=None).isoformat(sep=" ")
@@ -112,7 +113,7 @@ def run_floor(cases: int) -> dict:
         db.execute("BEGIN IMMEDIATE")
         case_id = db.execute(
             "INSERT INTO cases (workflow, workflow_version, status, title, funder_org_id, opened_at, updated_at, "
-            "data, version) VALUES ('funding_change', 1, 'draft', ?, 1, ?, ?, '{}', 1)",
+            "data, audit_seq, version) VALUES ('funding_change', 1, 'draft', ?, 1, ?, ?, '{}', 0, 1)",
             (f"Programme {n}", now, now)).lastrowid
         db.execute("COMMIT")
         prev, data = "0" * 64, {}
@@ -121,10 +122,11 @@ def run_floor(cases: int) -> dict:
             data = {**data, f"step{seq}": {"text": "A reason given by the person acting. " * 4, "on": now}}
             body = json.dumps(data, sort_keys=True)
             db.execute("BEGIN IMMEDIATE")
-            updated = db.execute("UPDATE cases SET status = ?, data = ?, updated_at = ?, version = version + 1 "
-                                 "WHERE id = ? AND version = ?", (f"s{seq}", body, now, case_id, seq)).rowcount
-            assert updated == 1
             digest = hashlib.sha256(f"{case_id}|{seq}|{now}|{body}|{prev}".encode()).hexdigest()
+            updated = db.execute("UPDATE cases SET status = ?, data = ?, updated_at = ?, audit_seq = ?, "
+                                 "audit_head = ?, version = version + 1 WHERE id = ? AND version = ?",
+                                 (f"s{seq}", body, now, seq, digest, case_id, seq)).rowcount
+            assert updated == 1
             db.execute("INSERT INTO audit_entries (case_id, seq, at, actor_id, actor_name, trigger, from_state, "
                        "to_state, data, prev_hash, hash) VALUES (?, ?, ?, NULL, 'Bench', 't', 'a', 'b', ?, ?, ?)",
                        (case_id, seq, now, body, prev, digest))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case
@@ -38,6 +38,10 @@ class AuditEntry(Base):
                           self.trigger, self.from_state, self.to_state, self.data, self.prev_hash)
 
 
+_INSERT = insert(AuditEntry.__table__)
+_COLUMNS = [c.name for c in AuditEntry.__table__.columns if c.name != "id"]
+
+
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(_mapper, _connection, target: AuditEntry) -> None:
@@ -57,15 +61,17 @@ def entry_hash(case_id: int, seq: int, at: datetime, actor_id: int | None, actor
 
 def append_entry(session: Session, case: Case, actor: Actor, trigger: str,
                  from_state: str | None, to_state: str, data: dict, at: datetime) -> AuditEntry:
-    """Add the next entry of this case's chain (written with the rest of the transaction).
-    The case keeps the chain's length and last hash, so a deleted last entry is noticed too."""
+    """Insert the next entry of this case's chain in the caller's transaction (one Core
+    INSERT; entries are never changed, so the ORM need not track them) and return it,
+    detached. The case keeps the chain's length and last hash, so a deleted last entry is
+    noticed too; the case row must already exist."""
     seq, prev = (case.audit_seq or 0) + 1, case.audit_head or GENESIS
     entry = AuditEntry(case_id=case.id, seq=seq, at=at, actor_id=actor.id, actor_name=actor.name,
                        trigger=trigger, from_state=from_state, to_state=to_state,
                        data=data, prev_hash=prev)
     entry.hash = entry.compute_hash()
+    session.execute(_INSERT, {name: getattr(entry, name) for name in _COLUMNS})
     case.audit_seq, case.audit_head = seq, entry.hash
-    session.add(entry)
     return entry
 
 

@@ -6,8 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, inspect, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.errors import StaleVersion
 
 from casework.organisations import Organisation, Person
 from casework.persistence import Base, UTCDateTime
@@ -154,3 +157,38 @@ def case_roles(case: Case, actor: Actor) -> frozenset[str]:
                 and case.status in MEDIATOR_QUEUE_STATES):
             roles.add(CaseRole.MEDIATION_SERVICE)
     return frozenset(roles)
+
+
+def save_case(session: Session, case: Case) -> None:
+    """Write the case's changed columns in one UPDATE that also checks and bumps its version.
+
+    This is what the ORM's flush would send for a case whose only changes are its own
+    columns, without the unit of work's bookkeeping, which on a case with five relationships
+    costs more than the statement itself. A case changed by someone else since it was
+    loaded raises StaleVersion; so does the ORM's flush, which handles any other change."""
+    state = inspect(case)
+    if not state.committed_state.keys() <= _CASE_COLUMNS:
+        try:
+            session.flush()
+        except StaleDataError:
+            raise StaleVersion() from None
+        return
+    if not state.committed_state:
+        return
+    version = case.version
+    values = {key: state.dict[key] for key in _CASE_COLUMNS}
+    result = session.execute(_SAVE_CASE, {**values, "case_id": case.id, "loaded_version": version,
+                                          "new_version": version + 1})
+    if result.rowcount != 1:
+        raise StaleVersion()
+    state.dict["version"] = version + 1
+    # As the flush does after writing an object: its attributes are now the saved ones.
+    state._commit_all(state.dict, session.identity_map)
+
+
+_CASE_COLUMNS = frozenset(c.key for c in Case.__mapper__.column_attrs) - {"id", "version"}
+#: Every column is written (one statement, compiled once); the version check makes that safe.
+_SAVE_CASE = (update(Case.__table__)
+              .where(Case.__table__.c.id == bindparam("case_id"),
+                     Case.__table__.c.version == bindparam("loaded_version"))
+              .values({key: bindparam(key) for key in _CASE_COLUMNS} | {"version": bindparam("new_version")}))

@@ -1,9 +1,16 @@
 """Keeping a case's deadline rows in step with its state: open what the state requires,
 close what it no longer does, move a deadline for an extension, pause and resume keeping
-the working days left, and recompute working-day deadlines when a holiday is added."""
-from datetime import date, datetime
+the working days left, and recompute working-day deadlines when a holiday is added.
 
-from sqlalchemy import select
+Every transition comes through here, so the rows are read and written with prepared Core
+statements rather than through the ORM's unit of work: a transition costs a few
+statements, not a flush of tracked objects. A row being worked on is a plain namespace of
+its columns, whose timing columns are then written back by id."""
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from casework.cases import Case
@@ -12,6 +19,19 @@ from casework.events import DeadlineMoved
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
 from workflows.limits import TimeLimits
+
+TABLE = Deadline.__table__
+_LIVE_OF_CASE = (select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), TABLE.c.status.in_(LIVE))
+                 .order_by(TABLE.c.id))
+_CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
+          .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
+#: What set_due, pausing and resuming may change on a row; written back by id.
+_TIMING = ("status", "due_on", "fires_at", "remind_at", "reminded_at", "next_action_at", "breached_at",
+           "paused_remaining", "basis")
+_WRITE_TIMING = update(TABLE).where(TABLE.c.id == bindparam("row_id")).values(
+    {name: bindparam(name) for name in _TIMING})
+_NEW_COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
+_INSERT = insert(TABLE)
 
 
 def required_deadlines(workflow: Workflow, case: Case, limits: TimeLimits,
@@ -46,53 +66,59 @@ def compute_due(rule: DeadlineRule, case: Case, limits: TimeLimits,
 
 
 def live_rows(session: Session, case: Case) -> list[Deadline]:
-    """The case's running and paused rows, as they stand in this transaction (the engine
-    writes with autoflush off, so a row closed but not yet flushed is filtered out here)."""
-    rows = session.scalars(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.status.in_(LIVE)).order_by(Deadline.id))
-    return [row for row in rows if row.status in LIVE]
+    """The case's running and paused rows as they stand in the database, oldest first, as
+    detached objects for reading: change them through the functions here."""
+    return [Deadline(**vars(row)) for row in _live(session, case)]
+
+
+def live_row(session: Session, case: Case, kind: str) -> SimpleNamespace | None:
+    """The case's running (or paused) deadline of this kind, if any."""
+    return next((row for row in _live(session, case) if row.kind == kind), None)
+
+
+def _live(session: Session, case: Case) -> list[SimpleNamespace]:
+    return [SimpleNamespace(**row._mapping) for row in session.execute(_LIVE_OF_CASE, {"case_id": case.id})]
 
 
 def sync(session: Session, workflow: Workflow, case: Case, now: datetime, limits: TimeLimits,
-         calendar: cal.WorkingCalendar) -> list[Deadline]:
-    """Close rows the state no longer needs and open the ones it needs; returns live rows."""
+         calendar: cal.WorkingCalendar) -> None:
+    """Close rows the state no longer needs and open the ones it needs."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
-    rules = {r.kind: r for r in workflow.rules_for(case.status)}
-    kept: list[Deadline] = []
-    for row in live_rows(session, case):
+    have, closing = set(), []
+    for row in _live(session, case):
         if row.state == case.status and row.kind in required:
-            kept.append(row)
+            have.add(row.kind)
         else:
-            row.status, row.closed_at, row.next_action_at = DeadlineStatus.CLOSED, now, None
-    have = {row.kind for row in kept}
-    for kind, spec in required.items():
-        if kind not in have:
-            rule = rules[kind.split(":")[0]]
-            row = _new_row(case, rule, spec, now, limits, calendar)
-            session.add(row)
-            kept.append(row)
-    return kept
+            closing.append({"row_id": row.id, "now": now})
+    if closing:
+        session.execute(_CLOSE, closing)
+    rules = {r.kind: r for r in workflow.rules_for(case.status)}
+    opening = [_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
+               for kind, spec in required.items() if kind not in have]
+    if opening:
+        session.execute(_INSERT, [{name: getattr(row, name) for name in _NEW_COLUMNS} for row in opening])
 
 
 def _new_row(case: Case, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
-             limits: TimeLimits, calendar: cal.WorkingCalendar) -> Deadline:
-    row = Deadline(case_id=case.id, kind=spec.kind, label=spec.label, state=case.status,
+             limits: TimeLimits, calendar: cal.WorkingCalendar) -> SimpleNamespace:
+    row = SimpleNamespace(case_id=case.id, kind=spec.kind, label=spec.label, state=case.status,
                    on_expiry=rule.on_expiry, acting_roles=list(rule.acting),
                    notify_roles=list(rule.notify), basis=spec.basis, created_at=now,
-                   status=DeadlineStatus.OPEN)
+                   status=DeadlineStatus.OPEN, paused_remaining=None, reminded_at=None,
+                   breached_at=None, fired_at=None, closed_at=None, claimed_by=None, lease_until=None)
     set_due(row, spec.due_on, now, limits, calendar)
     if case.is_paused:
         _pause_row(row, now, calendar)
     return row
 
 
-def set_due(row: Deadline, due_on: date, now: datetime, limits: TimeLimits,
+def set_due(row: Deadline | SimpleNamespace, due_on: date, now: datetime, limits: TimeLimits,
             calendar: cal.WorkingCalendar) -> None:
     """Set a row's due date and the instants derived from it (reminder, firing)."""
     row.due_on = due_on
     row.fires_at = cal.end_of_day_utc(due_on)
     remind_on = cal.subtract_working_days(due_on, limits.reminder_wd, calendar=calendar)
-    already_reminded = row.reminded_at is not None and row.basis.get("reminded_for") == due_on.isoformat()
+    already_reminded = row.reminded_at is not None and (row.basis or {}).get("reminded_for") == due_on.isoformat()
     if remind_on > cal.local_date(now) and not already_reminded:
         row.remind_at, row.reminded_at = cal.start_of_day_utc(remind_on), None
     else:
@@ -102,10 +128,19 @@ def set_due(row: Deadline, due_on: date, now: datetime, limits: TimeLimits,
         row.breached_at = None  # an extension past a breach gives a fresh chance
 
 
+def _write_timing(session: Session, rows: list[SimpleNamespace]) -> None:
+    if rows:
+        session.execute(_WRITE_TIMING, [_timing(row) for row in rows])
+
+
+def _timing(row: SimpleNamespace) -> dict[str, Any]:
+    return {"row_id": row.id, **{name: getattr(row, name) for name in _TIMING}}
+
+
 def move(session: Session, case: Case, kind: str, new_due: date, reason: str, now: datetime,
          limits: TimeLimits, calendar: cal.WorkingCalendar) -> DeadlineMoved | None:
     """Move one live deadline (an extension), keeping the reason for the timeline."""
-    row = next((r for r in live_rows(session, case) if r.kind == kind), None)
+    row = live_row(session, case, kind)
     if row is None:
         return None
     old = row.due_on
@@ -114,10 +149,11 @@ def move(session: Session, case: Case, kind: str, new_due: date, reason: str, no
         row.paused_remaining = cal.working_days_between(cal.local_date(now), new_due, calendar=calendar)
     else:
         set_due(row, new_due, now, limits, calendar)
+    _write_timing(session, [row])
     return DeadlineMoved(case.id, now, row.id, row.label, old, new_due, reason)
 
 
-def _pause_row(row: Deadline, now: datetime, calendar: cal.WorkingCalendar) -> None:
+def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalendar) -> None:
     today = cal.local_date(now)
     row.paused_remaining = max(0, cal.working_days_between(today, row.due_on, calendar=calendar))
     row.status, row.next_action_at = DeadlineStatus.PAUSED, None
@@ -125,37 +161,41 @@ def _pause_row(row: Deadline, now: datetime, calendar: cal.WorkingCalendar) -> N
 
 def pause_all(session: Session, case: Case, now: datetime, calendar: cal.WorkingCalendar) -> None:
     """Stop every running clock on the case, keeping the working days left."""
-    for row in live_rows(session, case):
-        if row.status == DeadlineStatus.OPEN:
-            _pause_row(row, now, calendar)
+    running = [row for row in _live(session, case) if row.status == DeadlineStatus.OPEN]
+    for row in running:
+        _pause_row(row, now, calendar)
+    _write_timing(session, running)
 
 
 def resume_all(session: Session, case: Case, now: datetime, limits: TimeLimits,
                calendar: cal.WorkingCalendar) -> None:
     """Restart paused clocks with the working days they had left."""
     today = cal.local_date(now)
-    for row in live_rows(session, case):
-        if row.status == DeadlineStatus.PAUSED:
-            row.status = DeadlineStatus.OPEN
-            set_due(row, cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar),
-                    now, limits, calendar)
-            row.paused_remaining = None
+    paused = [row for row in _live(session, case) if row.status == DeadlineStatus.PAUSED]
+    for row in paused:
+        row.status = DeadlineStatus.OPEN
+        set_due(row, cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar),
+                now, limits, calendar)
+        row.paused_remaining = None
+    _write_timing(session, paused)
 
 
 def recompute_working_day_rows(session: Session, now: datetime, limits: TimeLimits,
                                calendar: cal.WorkingCalendar) -> list[DeadlineMoved]:
     """After the holiday list changes, recompute every open working-day deadline."""
     moved: list[DeadlineMoved] = []
-    rows = session.scalars(select(Deadline).where(Deadline.status == DeadlineStatus.OPEN)
-                           .order_by(Deadline.id))
-    for row in rows:
-        if row.basis.get("unit") != "wd":
+    changed: list[SimpleNamespace] = []
+    query = select(TABLE).where(TABLE.c.status == DeadlineStatus.OPEN).order_by(TABLE.c.id)
+    for row in (SimpleNamespace(**r._mapping) for r in session.execute(query)):
+        if (row.basis or {}).get("unit") != "wd":
             continue
         new_due = cal.add_working_days(date.fromisoformat(row.basis["anchor"]), row.basis["count"],
                                        calendar=calendar)
         if new_due != row.due_on:
             old = row.due_on
             set_due(row, new_due, now, limits, calendar)
+            changed.append(row)
             moved.append(DeadlineMoved(row.case_id, now, row.id, row.label, old, new_due,
                                        "the bank holiday list changed"))
+    _write_timing(session, changed)
     return moved

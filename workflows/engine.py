@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from casework.audit import AuditEntry, append_entry
-from casework.cases import Actor, Case, case_roles
+from casework.cases import Actor, Case, case_roles, save_case
 from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
                              UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
@@ -117,14 +117,16 @@ def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) ->
 
 def _record(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
             actor: Actor, from_state: str) -> None:
-    # Everything below is written in one flush at the end (the case row, deadline rows, letter,
-    # audit entry) rather than in an autoflush before each query.
+    # The audit entry and deadline rows are written by Core statements as they are made, and
+    # the case in one UPDATE at the end; no autoflush may write the case before that.
     with session.no_autoflush:
         entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleVersion() from None
+        save_case(session, case)
+    if session.new or session.dirty or session.deleted:
+        try:
+            session.flush()   # what an effect added or changed beside the case (assignments, links)
+        except StaleDataError:
+            raise StaleVersion() from None
     ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
                                            actor.id, dict(entry.data)))
     if letter is not None:

@@ -1,19 +1,18 @@
 """Gates shared by both processes: deadline windows compared with `now` (so they hold even
 if the scheduler never ran), pause state, and dates that must lie ahead."""
 from datetime import date
+from types import SimpleNamespace
 
-from sqlalchemy import select
-
-from casework.deadlines import LIVE, Deadline, DeadlineStatus
+from casework.deadlines import DeadlineStatus
 from workflows.calendar import local_date
 from workflows.context import Context
+from workflows.deadlines import live_row
 from workflows.definitions import Guard, as_date
 
 
-def live_deadline(ctx: Context, kind: str) -> Deadline | None:
+def live_deadline(ctx: Context, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
-    return ctx.session.scalars(select(Deadline).where(
-        Deadline.case_id == ctx.case.id, Deadline.kind == kind, Deadline.status.in_(LIVE))).first()
+    return live_row(ctx.session, ctx.case, kind)
 
 
 def long_date(d: date) -> str:

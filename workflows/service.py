@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,8 +25,12 @@ from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
-#: A case with its assignments, their people and roles in one query (not one per relationship).
-ONE_QUERY = [joinedload(Case.assignments).joinedload(CaseAssignment.person).joinedload(Person.role_rows)]
+#: A case with its assignments and their people in one query (not one per relationship); the
+#: people's roles load only if asked for, as only the actor's usually are (loaded with them).
+CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id"))
+                    .options(joinedload(Case.assignments).joinedload(CaseAssignment.person)
+                             .lazyload(Person.role_rows)))
+ACTOR_WITH_ROLES = select(Person).where(Person.id == bindparam("person_id")).options(joinedload(Person.role_rows))
 
 
 @dataclass
@@ -51,10 +55,10 @@ class CaseService:
         require_aware(now)
 
         def work(session: Session) -> Case:
-            case = session.get(Case, case_id, options=ONE_QUERY)
+            actor = _actor(session, actor_id)
+            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
             if case is None:
                 raise NotFound("There is no case with that reference.")
-            actor = _actor(session, actor_id)
             workflow = WORKFLOWS[case.workflow]
             apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
@@ -132,7 +136,7 @@ class CaseService:
 def _actor(session: Session, actor_id: int | None) -> Actor:
     if actor_id is None:
         return SYSTEM
-    person = session.get(Person, actor_id, options=[joinedload(Person.role_rows)])
+    person = session.execute(ACTOR_WITH_ROLES, {"person_id": actor_id}).unique().scalar_one_or_none()
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
