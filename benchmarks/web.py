@@ -183,7 +183,10 @@ def _rows(clones) -> dict:
             entry["hash"] = prev = entry_hash(
                 entry["case_id"], seq, entry["at"], entry["actor_id"], entry["actor_name"], entry["trigger"],
                 entry["from_state"], entry["to_state"], entry["data"], prev)
-        clone["case"]["version"] = len(clone["audit"]) + 1
+        # The case records its chain's length and last hash (casework/audit.py), as the
+        # engine's append_entry would have left them.
+        clone["case"] |= {"version": len(clone["audit"]) + 1, "audit_seq": len(clone["audit"]),
+                          "audit_head": prev if clone["audit"] else None}
         rows[Case].append(clone["case"])
         for model, key in ((CaseAssignment, "assignments"), (Deadline, "deadlines"), (Letter, "letters"),
                            (Notification, "notifications"), (AuditEntry, "audit")):

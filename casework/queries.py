@@ -1,42 +1,121 @@
 """Read-side queries for lists and home pages: the cases a person may see (the SQL form of
-`permissions.can_view_case`), their live deadlines, and paging."""
+`permissions.can_view_case`), the live deadlines waiting on them (the SQL form of
+`case_roles`), and paging. Lists select the columns they show rather than loading cases.
+
+The case page reads its timeline and letters here too, as columns: a letter's PDF is
+fetched only when someone opens it.
+
+Building a statement costs far more than running it, so each statement is built once for
+each shape of person (active or not, with an organisation or not, which roles) and of
+filter, with the person's ids, dates and page as bound parameters."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, exists, false, func, or_, select,
+                        true, union_all)
+from sqlalchemy.orm import Session
 
+from casework.audit import AuditEntry
 from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
-from casework.organisations import Person, Role
+from casework.letters import Letter
+from casework.organisations import Organisation, Person, Role
+
+#: (active, has an organisation, roles): all the SQL of a person's queries depends on.
+Shape = tuple[bool, bool, frozenset[str]]
+
+
+def shape_of(person: Person) -> Shape:
+    return person.is_active, person.organisation_id is not None, frozenset(person.roles)
+
+
+def params_of(person: Person) -> dict:
+    return {"person_id": person.id, "org_id": person.organisation_id}
 
 
 def visible_cases(person: Person) -> Select:
     """A query of every case this person may see, matching `can_view_case`."""
-    assigned = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == person.id)
-    org = person.organisation_id
+    return select(Case).where(can_see(shape_of(person))).params(**params_of(person))
+
+
+def can_see(shape: Shape) -> ColumnElement[bool]:
+    """The condition on `cases` of `visible_cases`, with :person_id and :org_id to bind."""
+    active, has_org, roles = shape
+    if not active:
+        return false()
+    me, org = bindparam("person_id"), bindparam("org_id")
     rules = []
-    if org is not None:
-        if Role.VCO_STAFF in person.roles:
+    if has_org:
+        if Role.VCO_STAFF in roles:
             rules.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, Case.status != "draft"))
-        if person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
+        if roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
             rules.append(and_(Case.workflow == "funding_change", Case.funder_org_id == org, Case.status != "draft"))
-        if person.roles & PARTY_STAFF_ROLES:
+        if roles & PARTY_STAFF_ROLES:
             rules.append(and_(Case.workflow == "dispute",
                               or_(Case.complainant_org_id == org, Case.respondent_org_id == org)))
-    if Role.MEDIATOR in person.roles:
+    if Role.MEDIATOR in roles:
+        own = org if has_org else -1
         rules.append(and_(Case.workflow == "dispute", Case.status.in_(MEDIATOR_QUEUE_STATES),
-                          or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != (org or -1)),
-                          or_(Case.respondent_org_id.is_(None), Case.respondent_org_id != (org or -1))))
+                          or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != own),
+                          or_(Case.respondent_org_id.is_(None), Case.respondent_org_id != own)))
     # Column tests first: SQLite stops at the first true term, so the per-row look-up of
     # assignments runs only for cases the organisation rules do not already show.
-    rules.append(assigned)
+    rules.append(exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me))
     draft_ok = or_(Case.status != "draft", exists().where(
-        CaseAssignment.case_id == Case.id, CaseAssignment.person_id == person.id,
+        CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
         CaseAssignment.role == CaseRole.FUNDER_OFFICER))
-    if not person.is_active:
-        return select(Case).where(false())
-    return select(Case).where(or_(*rules), draft_ok)
+    return and_(or_(*rules), draft_ok)
+
+
+def acts_on(shape: Shape) -> ColumnElement[bool]:
+    """The condition on `deadlines` joined to `cases` that some role the person plays on the
+    case (`case_roles`) is one the deadline waits on (`Deadline.acting_roles`)."""
+    _active, has_org, roles = shape
+    me, org = bindparam("person_id"), bindparam("org_id")
+    terms = [exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
+                            or_(*(and_(CaseAssignment.role == role, _waits_on(role)) for role in CaseRole)))]
+    if has_org and Role.VCO_STAFF in roles:
+        terms.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, _waits_on(CaseRole.VCO_LEAD)))
+    if has_org and roles & PARTY_STAFF_ROLES:
+        terms += [and_(Case.workflow == "dispute", Case.complainant_org_id == org, _waits_on(CaseRole.COMPLAINANT)),
+                  and_(Case.workflow == "dispute", Case.respondent_org_id == org, _waits_on(CaseRole.RESPONDENT))]
+    if Role.MEDIATOR in roles:
+        not_a_party = true() if not has_org else and_(*(or_(column.is_(None), column != org) for column in (
+            Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)))
+        terms.append(and_(Case.workflow == "dispute", Case.status.in_(MEDIATOR_QUEUE_STATES), not_a_party,
+                          _waits_on(CaseRole.MEDIATION_SERVICE)))
+    return or_(*terms)
+
+
+def _waits_on(role: str) -> ColumnElement[bool]:
+    # acting_roles is a JSON list of role names, stored as text such as ["vco_lead"]: a quoted
+    # name is one whole element on either database, with no JSON functions that differ.
+    return cast(Deadline.acting_roles, String).contains(f'"{role}"', autoescape=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """A case as lists show it, read from a few columns rather than loading the case."""
+    id: int
+    workflow: str
+    status: str
+    title: str
+    vco_name: str | None = None
+
+    ref = property(Case.ref.fget)  # the reference the case page shows
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineLine:
+    """A live deadline as lists show it, with its case."""
+    id: int
+    label: str
+    due_on: date | None
+    status: str
+    paused_remaining: int | None
+    acting_roles: list[str]
+    case: CaseLine
 
 
 @dataclass(frozen=True)
@@ -51,28 +130,94 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def case_page(session: Session, query: Select, number: int, size: int = 25) -> Page:
-    """One page of a case query, newest activity first."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a case list is narrowed to, beyond what the person may see."""
+    stage: tuple[str, str] | None = None      # (workflow, state)
+    organisation: int | None = None           # the funded organisation or the funder
+    due: tuple[date, date] | None = None      # has a live deadline due within these dates
+
+    def params(self) -> dict:
+        workflow, state = self.stage or (None, None)
+        first, last = self.due or (None, None)
+        return {"workflow": workflow, "state": state, "organisation": self.organisation, "first": first, "last": last}
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        return self.stage is not None, self.organisation is not None, self.due is not None
+
+
+def case_page(session: Session, person: Person, number: int, chosen: CaseFilter = CaseFilter(),
+              size: int = 25) -> Page:
+    """One page of the cases this person may see that match the filter, newest activity first."""
+    count, page = _case_list_statements(shape_of(person), chosen.shape)
+    params = params_of(person) | chosen.params()
+    total = session.scalar(count, params)
     number = max(1, min(number, max(1, -(-total // size))))
-    items = list(session.scalars(query.order_by(Case.updated_at.desc(), Case.id.desc())
-                                 .offset((number - 1) * size).limit(size)))
-    return Page(items, number, size, total)
+    rows = session.execute(page, params | {"offset": (number - 1) * size, "size": size})
+    return Page([CaseLine(*row) for row in rows], number, size, total)
 
 
-def live_deadlines_for(session: Session, case_query: Select, before: datetime | None = None,
-                       limit: int = 200, due_within: tuple[date, date] | None = None) -> list[Deadline]:
-    """Live deadlines of the cases a `select(Case).where(...)` query picks, soonest first
-    (optionally firing before an instant, or due within two dates), each with its case loaded
-    in the same query, less the case's `data` (reading it raises: load the case for that)."""
-    # Driven from the live deadlines joined to their cases, rather than `case_id IN (every
-    # visible case)`, and loading each case with its row: no query per deadline on the home page.
-    q = (select(Deadline).join(Deadline.case).where(Deadline.status.in_(LIVE))
-         .options(contains_eager(Deadline.case).defer(Case.data, raiseload=True)))
-    if case_query.whereclause is not None:
-        q = q.where(case_query.whereclause)
-    if before is not None:
-        q = q.where(Deadline.fires_at <= before)
-    if due_within is not None:
-        q = q.where(Deadline.due_on.between(*due_within))
-    return list(session.scalars(q.order_by(Deadline.due_on, Deadline.id).limit(limit)))
+@lru_cache(maxsize=256)
+def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tuple[Select, Select]:
+    stage, organisation, due = filters
+    terms = [can_see(shape)]
+    if stage:
+        terms += [Case.workflow == bindparam("workflow"), Case.status == bindparam("state")]
+    if organisation:
+        terms.append(or_(Case.vco_org_id == bindparam("organisation"), Case.funder_org_id == bindparam("organisation")))
+    if due:
+        terms.append(exists().where(Deadline.case_id == Case.id, Deadline.status.in_(LIVE),
+                                    Deadline.due_on.between(bindparam("first"), bindparam("last"))))
+    condition = and_(*terms)
+    count = select(func.count()).select_from(Case).where(condition)
+    page = (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == Case.vco_org_id).where(condition)
+            .order_by(Case.updated_at.desc(), Case.id.desc())
+            .offset(bindparam("offset")).limit(bindparam("size")))
+    return count, page
+
+
+def soonest_deadlines(session: Session, person: Person, limit: int, *, waiting: bool = False,
+                      due: tuple[date, date] | None = None) -> list[DeadlineLine]:
+    """Live deadlines of the cases this person may see, soonest first: only those waiting on
+    this person, or only those due within two dates, if asked."""
+    params = params_of(person) | {"limit": limit} | (dict(zip(("first", "last"), due)) if due else {})
+    rows = session.execute(_soonest_statement(shape_of(person), waiting, due is not None), params)
+    return [DeadlineLine(*row[:6], CaseLine(*row[6:])) for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _soonest_statement(shape: Shape, waiting: bool, due: bool) -> Select:
+    terms = [can_see(shape)]
+    if waiting:
+        terms.append(acts_on(shape))
+    if due:
+        terms.append(Deadline.due_on.between(bindparam("first"), bindparam("last")))
+    # One walk of the (status, due_on) index per live status, each stopping at the limit, then
+    # merged: `status IN (...)` would make SQLite sort every live deadline to find the first few.
+    walks = [select(Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on, Deadline.status,
+                    Deadline.paused_remaining, Deadline.acting_roles, Case.id, Case.workflow,
+                    Case.status.label("case_status"), Case.title)
+             .join(Case, Case.id == Deadline.case_id).where(Deadline.status == status, *terms)
+             .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")).subquery()
+             for status in LIVE]
+    merged = union_all(*(select(walk) for walk in walks)).subquery()
+    return select(merged).order_by(merged.c.due_on, merged.c.deadline_id).limit(bindparam("limit"))
+
+
+_TRAIL = (select(AuditEntry.seq, AuditEntry.at, AuditEntry.actor_name, AuditEntry.trigger, AuditEntry.from_state,
+                 AuditEntry.to_state, AuditEntry.data)
+          .where(AuditEntry.case_id == bindparam("case_id")).order_by(AuditEntry.seq))
+_LETTERS = (select(Letter.id, Letter.kind, Letter.filename, Letter.sha256, Letter.created_at)
+            .where(Letter.case_id == bindparam("case_id")).order_by(Letter.id))
+
+
+def audit_trail(session: Session, case_id: int) -> list:
+    """The case's audit entries, oldest first, as rows of what a timeline shows."""
+    return session.execute(_TRAIL, {"case_id": case_id}).all()
+
+
+def letters_of(session: Session, case_id: int) -> list:
+    """The case's letters, oldest first, as rows without the PDF."""
+    return session.execute(_LETTERS, {"case_id": case_id}).all()

@@ -3,16 +3,17 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from io import BytesIO
 
-from casework.audit import AuditEntry
-from casework.cases import Case, CaseLink
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+from casework.cases import Case, CaseAssignment, CaseLink
 from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.letters import Letter
-from casework.organisations import Organisation
+from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
-from casework.queries import case_page, live_deadlines_for, visible_cases
+from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg
 from web.forms import apply_problems, build_form, engine_data
@@ -26,9 +27,16 @@ from workflows.registry import WORKFLOWS
 bp = Blueprint("cases", __name__)
 
 
+#: A case as its pages show it, in one statement built once: with its assignments (the
+#: people's names, not their roles) and its organisations.
+_CASE = select(Case).where(Case.id == bindparam("case_id")).options(
+    joinedload(Case.assignments).joinedload(CaseAssignment.person).lazyload(Person.role_rows),
+    joinedload(Case.vco), joinedload(Case.funder), joinedload(Case.complainant_org), joinedload(Case.respondent_org))
+
+
 def load_case(db, case_id: int) -> Case:
     """The case if this person may see it; 404 otherwise, so nothing leaks."""
-    case = db.get(Case, case_id)
+    case = db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none()
     if case is None or not can_view_case(current_user.person, case):
         abort(404)
     return case
@@ -40,29 +48,24 @@ def home():
     c = container()
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
-        visible = visible_cases(current_user.person)
-        # The soonest deadlines can all be overdue, so the coming week's are fetched as well.
-        week = (today, today + timedelta(days=7))
-        rows = live_deadlines_for(db, visible, limit=80) + live_deadlines_for(db, visible, limit=25, due_within=week)
-        waiting = filters.waiting_on(list({r.id: r for r in rows}.values()), current_user.person, today,
-                                     c.service.calendar)
-        return render_template("cases/home.html", title="Home", today=today, **waiting,
-                               can_open=can_open_funding_case(current_user.person),
-                               can_dispute=can_raise_dispute(current_user.person))
+        waiting = filters.waiting_on(db, current_user.person, today, c.service.calendar)
+    return render_template("cases/home.html", title="Home", today=today, **waiting,
+                           can_open=can_open_funding_case(current_user.person),
+                           can_dispute=can_raise_dispute(current_user.person))
 
 
 @bp.route("/cases")
 @login_required
 def case_list():
     c = container()
+    chosen = filters.chosen(request.args)
     with c.factory() as db:
-        chosen = filters.chosen(request.args)
-        query = filters.apply(visible_cases(current_user.person), chosen, c.clock.now())
-        page = case_page(db, query, filters.page_number(request.args))
-        return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, tag=tag,
-                               stages=filters.stage_choices(), organisations=db.scalars(
-                                   select(Organisation).order_by(Organisation.name)).all(),
-                               page_url=lambda n: url_for("cases.case_list", **{**request.args, "page": n}))
+        page = case_page(db, current_user.person, filters.page_number(request.args),
+                         filters.case_filter(chosen, c.clock.now()))
+        organisations = db.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, tag=tag,
+                           stages=filters.stage_choices(), organisations=organisations,
+                           page_url=lambda n: url_for("cases.case_list", **{**request.args, "page": n}))
 
 
 @bp.route("/cases/<int:case_id>")
@@ -73,14 +76,12 @@ def case_detail(case_id: int):
     with c.factory() as db:
         case = load_case(db, case_id)
         deadlines = live_rows(db, case)
-        entries = db.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq)).all()
-        letters = db.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
         return render_template(
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case),
             stage=stage_words(case, current_user.person, deadlines, today),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
-            timeline=timeline_items(list(entries), case), letters=letters, links=_links(db, case),
-            workflow=WORKFLOWS[case.workflow])
+            timeline=timeline_items(audit_trail(db, case.id), case), letters=letters_of(db, case.id),
+            links=_links(db, case), workflow=WORKFLOWS[case.workflow])
 
 
 @bp.route("/cases/<int:case_id>/actions/<trigger>", methods=["GET", "POST"])
@@ -170,10 +171,11 @@ def diagram(case_id: int):
 
 def _links(db, case: Case) -> list[Case]:
     if case.workflow == "dispute":
-        ids = db.scalars(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id)).all()
+        ids = select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id)
     else:
-        ids = db.scalars(select(CaseLink.dispute_id).where(CaseLink.funding_case_id == case.id)).all()
-    return [linked for linked in (db.get(Case, i) for i in ids) if can_view_case(current_user.person, linked)]
+        ids = select(CaseLink.dispute_id).where(CaseLink.funding_case_id == case.id)
+    linked = db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)).all()
+    return [other for other in linked if can_view_case(current_user.person, other)]
 
 
 def _submit_words(row) -> str:

@@ -2,11 +2,10 @@
 live deadlines: waiting on me, overdue, due this week."""
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, exists, or_
+from sqlalchemy.orm import Session
 
-from casework.cases import Case, case_roles
-from casework.deadlines import LIVE, Deadline
 from casework.organisations import Person
+from casework.queries import CaseFilter, soonest_deadlines
 from workflows import calendar as cal
 from workflows.registry import WORKFLOWS
 from web.presenters import due_text, tag
@@ -38,33 +37,28 @@ def page_number(args) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def apply(query: Select, chosen: dict[str, str], now: datetime) -> Select:
-    if chosen["stage"]:
-        workflow, state = chosen["stage"].split(":")
-        query = query.where(Case.workflow == workflow, Case.status == state)
-    if chosen["organisation"]:
-        org = int(chosen["organisation"])
-        query = query.where(or_(Case.vco_org_id == org, Case.funder_org_id == org))
-    if chosen["due"]:
-        today = cal.local_date(now)
-        if chosen["due"] == "overdue":
-            cond = Deadline.due_on < today
-        else:
-            cond = (Deadline.due_on >= today) & (Deadline.due_on <= today + timedelta(days=7))
-        query = query.where(exists().where(Deadline.case_id == Case.id, Deadline.status.in_(LIVE), cond))
-    return query
+def case_filter(chosen: dict[str, str], now: datetime) -> CaseFilter:
+    """The chosen filters as the case list's query takes them."""
+    return CaseFilter(stage=tuple(chosen["stage"].split(":")) if chosen["stage"] else None,
+                      organisation=int(chosen["organisation"]) if chosen["organisation"] else None,
+                      due=_DUE[chosen["due"]](cal.local_date(now)) if chosen["due"] else None)
 
 
-def waiting_on(rows: list[Deadline], person: Person, today: date,
+#: Deadlines overdue, or due in the next 7 days, counted from today: the home page's tables
+#: and the case list's filter agree on these.
+_DUE = {"overdue": lambda today: (date.min, today - timedelta(days=1)),
+        "week": lambda today: (today, today + timedelta(days=7))}
+
+#: A home page table shows this many rows, and links to the case list when there are more.
+TABLE_ROWS = 25
+
+
+def waiting_on(db: Session, person: Person, today: date,
                calendar: cal.WorkingCalendar | None = None) -> dict[str, list]:
-    """Live deadlines split into: mine to act on, overdue, and due in the next 7 days."""
-    mine, overdue, week = [], [], []
-    for row in rows:
-        item = {"case": row.case, "tag": tag(row.case), "due": due_text(row, today, calendar), "label": row.label}
-        if set(row.acting_roles) & case_roles(row.case, person):
-            mine.append(item)
-        if row.due_on and row.due_on < today:
-            overdue.append(item)
-        elif row.due_on and row.due_on <= today + timedelta(days=7):
-            week.append(item)
-    return {"mine": mine, "overdue": overdue, "week": week}
+    """The home page's tables of live deadlines: mine to act on, overdue, and due in the next
+    7 days; each the soonest TABLE_ROWS, and one more if there are more."""
+    tables = {"mine": soonest_deadlines(db, person, TABLE_ROWS + 1, waiting=True),
+              "overdue": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["overdue"](today)),
+              "week": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["week"](today))}
+    return {name: [{"case": line.case, "tag": tag(line.case), "due": due_text(line, today, calendar),
+                    "label": line.label} for line in lines] for name, lines in tables.items()}

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from casework.messages import Notification
 from notifications.inapp import mark_all_read, notifications_for
@@ -84,14 +84,17 @@ def mark_read():
     return redirect(url_for("pages.notifications"))
 
 
+#: Unread notifications, counted up to 100: the badge says "99+" beyond that, and every page
+#: asks, so a person with thousands unread must not cost a count of thousands.
+_UNREAD = select(func.count()).select_from(
+    select(Notification.id).where(Notification.person_id == bindparam("person_id"), Notification.read_at.is_(None))
+    .limit(100).subquery())
+
+
 def unread_count(person_id: int) -> int:
-    """Unread notifications, counted up to 100: the badge says "99+" beyond that, and every
-    page asks, so a person with thousands unread must not cost a count of thousands."""
-    c = container()
-    with c.factory() as db:
-        unread = select(Notification.id).where(Notification.person_id == person_id,
-                                               Notification.read_at.is_(None)).limit(100)
-        return db.scalar(select(func.count()).select_from(unread.subquery())) or 0
+    """The header's badge: this person's unread notifications, up to 100."""
+    with container().engine.connect() as conn:
+        return conn.execute(_UNREAD, {"person_id": person_id}).scalar_one()
 
 
 @bp.route("/mail")
