@@ -189,3 +189,26 @@ def test_reminder_and_breach_write_in_app_notifications_too(service, cast, clock
     with factory() as s:
         texts = s.scalars(select(Notification.text).where(Notification.person_id == cast["vl"])).all()
     assert any("was due on 9 December 2026" in t for t in texts)
+
+
+def test_a_row_that_fails_undoes_only_itself_in_a_shared_transaction(service, cast, clock, factory):
+    cases = [funding_case_at(service, cast, clock, "concern_raised") for _ in range(3)]
+    broken = cases[1].id
+    subscriber = service.hooks.on_events
+
+    def fails_for_one_case(session, events):
+        subscriber(session, events)  # its rows are written first, so the savepoint must undo them
+        if any(e.case_id == broken for e in events):
+            raise RuntimeError("the mail template is missing")
+
+    clock.advance(days=40)
+    result = sweep_due(factory, clock.now(), "sweeper-1", service.calendar, service.limits,
+                       Hooks(on_events=fails_for_one_case))
+    assert result.breaches == 2 and [row_id for row_id, _ in result.errors] == [
+        deadline(factory, broken, "concern_ack").id]
+    assert {deadline_case(factory, e.deadline_id) for e in effects(factory, effect="breach")} == {
+        cases[0].id, cases[2].id}
+    with factory() as s:
+        told = set(s.scalars(select(OutboxMessage.case_id).where(OutboxMessage.subject.startswith("Overdue"))))
+    assert told == {cases[0].id, cases[2].id}
+    assert deadline(factory, broken, "concern_ack").breached_at is None
