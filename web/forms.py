@@ -1,13 +1,15 @@
 """GOV.UK forms built from a transition's fields, so every action page asks exactly what the
 workflow table says it needs. Values go to the engine as plain strings and lists; the engine
-checks and parses them, and its problems come back onto the fields."""
+checks and parses them, and its problems come back onto the fields. The administrators'
+question pages (people, organisations) have forms of their own at the end, checked the same
+way by casework.administration."""
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovDateInput,
-                                                GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput)
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+                                                GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput)
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 
 from workflows.definitions import Field
@@ -137,5 +139,55 @@ def apply_problems(form: ActionForm, fields: tuple[Field, ...], problems: dict[s
         target = {"actions": "action_1_what", "datetime": f"{name}_date"}.get(kind, name)
         if target in form:
             form[target].errors = list(form[target].errors) + [message]
+        else:
+            form.form_errors.append(message)
+
+
+# --- administration ------------------------------------------------------------------------
+
+#: Roles as administrators read them, with what each lets the person do.
+ROLE_CHOICES = [
+    ("funder_officer", "Funder officer: runs funding cases at a council or NHS body"),
+    ("decision_maker", "Decision-maker: decides on changes to funding"),
+    ("vco_staff", "Staff of a voluntary or community organisation"),
+    ("mediator", "Mediator"),
+    ("senior_reviewer", "Senior reviewer: reviews disputes at stage 2"),
+    ("panel_member", "Compact panel member"),
+    ("administrator", "Administrator: manages people, organisations, bank holidays and time limits"),
+]
+ORGANISATION_KINDS = [
+    ("vco", "Voluntary or community organisation"),
+    ("statutory", "Funder (council or NHS body)"),
+    ("infrastructure", "Voluntary-sector support body"),
+]
+
+
+class PersonForm(FlaskForm):
+    """A person's details; the organisation's choices are set by the view."""
+
+    name = StringField("Full name", widget=GovTextInput())
+    email = StringField("Email address", widget=GovTextInput())
+    organisation = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
+    roles = SelectMultipleField("Roles", choices=_choices(ROLE_CHOICES), widget=GovCheckboxesInput(),
+                                validate_choice=False, description="Select all that apply.")
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput())
+    kind = RadioField("Type of organisation", choices=_choices(ORGANISATION_KINDS), widget=GovRadioInput(),
+                      validate_choice=False)
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the page's own button confirms what the page says will happen."""
+
+
+def put_problems(form: FlaskForm, problems: dict[str, str]) -> None:
+    """Put a service's problems onto the form's fields (or the whole form), for the error summary."""
+    for name, message in problems.items():
+        if name in form and name != "submit":
+            form[name].errors = list(form[name].errors) + [message]
         else:
             form.form_errors.append(message)

@@ -43,6 +43,26 @@ def sign_in_with_errors(page: Page, server) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def change_person_with_errors(page: Page, server) -> None:
+    page.goto("/admin/people")
+    page.get_by_role("link", name="Change Daniel Osei").click()
+    page.get_by_label("Full name").fill("")
+    send(page, "Save changes")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def deactivate_question(page: Page, server) -> None:
+    page.goto("/admin/people")
+    page.get_by_role("link", name="Change Daniel Osei").click()
+    page.get_by_role("link", name="Deactivate Daniel Osei").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deactivate Daniel Osei?")
+
+
+def change_organisation(page: Page, server) -> None:
+    page.goto("/admin/organisations")
+    page.get_by_role("link", name="Change Thamesmead Advice Centre").click()
+
+
 MEDIATION = ("Crayford Community Kitchen and London Borough of Bexley", "dispute", "in_mediation")
 
 #: who signs in (None: nobody) -> the pages to scan, as paths or as steps that reach the page
@@ -61,7 +81,7 @@ PAGES = {
     "panel member": ("chair@compactpanel.example", ["/"]),
     "administrator": ("admin@bexley.example", [
         "/", "/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
-        "/admin/failed-messages"]),
+        "/admin/failed-messages", change_person_with_errors, deactivate_question, change_organisation]),
 }
 
 

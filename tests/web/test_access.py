@@ -60,6 +60,12 @@ EXPECTED = {
     ("admin.index", "GET"): signed_in_only(403, admin=200),
     ("admin.people", "GET"): signed_in_only(403, admin=200),
     ("admin.people", "POST"): signed_in_only(403, admin=400),
+    ("admin.edit_person", "GET"): signed_in_only(403, admin=200),
+    ("admin.edit_person", "POST"): signed_in_only(403, admin=400),        # empty answers
+    ("admin.change_access", "GET"): signed_in_only(403, admin=200),       # their own account: says they cannot
+    ("admin.change_access", "POST"): signed_in_only(403, admin=400),      # nobody can lock themselves out
+    ("admin.edit_organisation", "GET"): signed_in_only(403, admin=200),
+    ("admin.edit_organisation", "POST"): signed_in_only(403, admin=400),  # empty answers
     ("admin.organisations", "GET"): signed_in_only(403, admin=200),
     ("admin.organisations", "POST"): signed_in_only(403, admin=400),
     ("admin.holidays", "GET"): signed_in_only(403, admin=200),
@@ -77,8 +83,8 @@ def routes(app) -> list[tuple[str, str]]:
     return sorted(found, key=lambda route: (route[0] == "auth.sign_out", route))
 
 
-def url_for_route(app, endpoint: str, case_id: int, letter_id: int) -> str:
-    values = {"case_id": case_id, "letter_id": letter_id, "trigger": TRIGGER, "topic": "vco",
+def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
+    values = {**ids, "trigger": TRIGGER, "topic": "vco", "change": "deactivate",
               "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
@@ -88,7 +94,8 @@ def url_for_route(app, endpoint: str, case_id: int, letter_id: int) -> str:
 
 @pytest.fixture
 def consultation_case(service, cast, clock, factory):
-    """(case id, letter id): a kitchen case at consultation with a letter on file."""
+    """The ids in the routes' URLs: a kitchen case at consultation with a letter on file, the
+    kitchen, and the administrator (whose own account nobody may lock)."""
     case = funding_case_at(service, cast, clock, "consultation", route="resource")
     pdf = b"%PDF-1.4 a letter"
     with unit_of_work(factory) as s:
@@ -96,14 +103,15 @@ def consultation_case(service, cast, clock, factory):
                         sha256=hashlib.sha256(pdf).hexdigest(), trigger="raise_concern", created_at=clock.now())
         s.add(letter)
         s.flush()
-        return case.id, letter.id
+        return {"case_id": case.id, "letter_id": letter.id, "organisation_id": cast.orgs["kitchen"],
+                "person_id": cast["admin"]}
 
 
-def answers(app, browser, case_id: int, letter_id: int) -> dict:
+def answers(app, browser, ids: dict[str, int]) -> dict:
     """What this browser gets from every route: status, or (302, redirect path)."""
     got = {}
     for endpoint, method in routes(app):
-        url = url_for_route(app, endpoint, case_id, letter_id)
+        url = url_for_route(app, endpoint, ids)
         response = browser.get(url) if method == "GET" else browser.submit(url, {})
         response.close()  # static files are streamed from an open file
         status = response.status_code
@@ -118,14 +126,14 @@ def test_every_route_is_in_the_access_table(app):
 
 
 def test_signed_out_visitor_is_sent_to_sign_in_from_every_private_page(app, client, consultation_case):
-    got = answers(app, client, *consultation_case)
+    got = answers(app, client, consultation_case)
     assert got == {route: expected[VISITOR] for route, expected in EXPECTED.items()}
 
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_each_person_gets_the_right_answer_from_every_route(app, client, consultation_case, who):
     login(client, who)
-    got = answers(app, client, *consultation_case)
+    got = answers(app, client, consultation_case)
     wrong = {route: (status, EXPECTED[route][who]) for route, status in got.items() if EXPECTED[route][who] != status}
     assert wrong == {}, "route: (got, expected)"
 

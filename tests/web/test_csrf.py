@@ -46,6 +46,12 @@ FORMS = {
         "name": "Jo Bloggs", "email": "jo@example.org", "password": "a-long-enough-password",
         "organisation": str(c.orgs["kitchen"]), "roles": ["vco_staff"]})),
     "admin.organisations": ("admin", lambda s, c, k: ("/admin/organisations", {"name": "Welling Food Bank", "kind": "vco"})),
+    "admin.edit_person": ("admin", lambda s, c, k: (f"/admin/people/{c['vl']}", {
+        "name": "Grace Adeyemi-Okoro", "email": "vl@example.org", "organisation": str(c.orgs["kitchen"]),
+        "roles": ["vco_staff"]})),
+    "admin.change_access": ("admin", lambda s, c, k: (f"/admin/people/{c['vl']}/deactivate", {})),
+    "admin.edit_organisation": ("admin", lambda s, c, k: (f"/admin/organisations/{c.orgs['youth']}", {
+        "name": "Erith Youth Trust", "kind": "vco"})),
     "admin.holidays": ("admin", lambda s, c, k: ("/admin/holidays", {"on": "2027-05-10", "name": "A coronation"})),
     "admin.time_limits": ("admin", lambda s, c, k: ("/admin/time-limits", {"notice_months": "4"})),
 }

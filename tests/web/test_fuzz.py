@@ -1,6 +1,7 @@
 """No input a person can send produces a 500. Hypothesis fills in every action form of both
 processes (on a case at each open stage, as someone who may take the action), the forms that
-start a case or a dispute, the administration forms, sign-in and the projected timeline, with
+start a case or a dispute, the administration forms (adding and changing people and
+organisations, deactivating people), sign-in and the projected timeline, with
 unicode, NUL bytes, huge strings, markup, impossible dates, lists where one value is expected,
 missing fields and odd times. A refusal is a page with a GOV.UK error summary, and nothing is
 written; a success goes back to the case."""
@@ -17,7 +18,7 @@ from casework.logins import LoginSession
 from casework.organisations import Organisation, Person
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from tests.factories import DISPUTE_ROLES, counts, dispute_at, funding_case_at, walk
-from tests.web.helpers import email_of, location, login, page
+from tests.web.helpers import email_of, location, login, page, snapshot
 from workflows.journeys import DISPUTE_TO_PANEL
 from workflows.limits import TimeLimits
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
@@ -256,6 +257,39 @@ def test_no_input_to_an_administration_form_gets_a_server_error(app, factory, ur
         if response.status_code != 302:
             with factory() as s:
                 assert s.scalar(select(func.count()).select_from(model)) == before
+    check()
+
+
+#: The forms that change a person, their access or an organisation, and what might be sent.
+CHANGE_FORMS = {
+    "person": {"name": SCALAR, "email": st.one_of(st.sampled_from(["new.person@example.org", "FO@example.org"]), SCALAR),
+               "organisation": one_of_values(["1", "3", "99999", "²"]),
+               "roles": st.lists(one_of_values(["vco_staff", "mediator", "administrator"]), max_size=3)},
+    "access": {"confirm": SCALAR, "is_active": SCALAR},
+    "organisation": {"name": st.one_of(st.sampled_from(["BVSC", "Welling Food Bank"]), SCALAR),
+                     "kind": one_of_values(["vco", "statutory", "infrastructure"])},
+}
+
+
+@pytest.mark.parametrize("what", sorted(CHANGE_FORMS))
+def test_no_input_to_a_form_that_changes_a_person_or_an_organisation_gets_a_server_error(
+        app, engine, cast, service, clock, what):
+    funding_case_at(service, cast, clock, "draft")  # the kitchen is part of a case; its type cannot change
+    urls = {"person": [f"/admin/people/{cast[key]}" for key in ("vl", "admin")],
+            "access": [f"/admin/people/{cast[key]}/{change}" for key in ("vl", "admin")
+                       for change in ("deactivate", "reactivate")],
+            "organisation": [f"/admin/organisations/{cast.orgs[key]}" for key in ("youth", "kitchen")]}[what]
+    admin = Browsers(app)["admin"]  # signed in after the case, whose steps move the clock on
+
+    @settings(FUZZ, max_examples=20)
+    @given(url=st.sampled_from(urls),
+           form=st.fixed_dictionaries({name: shaped(s) for name, s in CHANGE_FORMS[what].items()}).map(pairs))
+    def check(url, form):
+        before = snapshot(engine)
+        response = admin.submit(url, form)
+        assert_answered_properly(response)
+        if response.status_code != 302:
+            assert snapshot(engine) == before, "nothing written on a refusal"
     check()
 
 

@@ -249,7 +249,8 @@ def test_no_page_runs_inline_script(app, signed_in, service, cast, clock):
                     "/disputes/new", "/timeline", "/timeline?start=nonsense", "/notifications", "/mail", "/help",
                     "/help/funder", "/accessibility", "/admin/", "/cases/999999", "/sign-out"],
              "admin": ["/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
-                       "/admin/failed-messages"]}
+                       "/admin/failed-messages", f"/admin/people/{cast['vl']}", f"/admin/people/{cast['vl']}/deactivate",
+                       f"/admin/organisations/{cast.orgs['kitchen']}"]}
     seen = {}
     for who, urls in pages.items():
         browser = signed_in(who)

@@ -1,23 +1,31 @@
 """Administration: people and their roles, organisations, bank holidays, time limits and
-messages that could not be delivered. Administrators see no case content here."""
+messages that could not be delivered. Administrators see no case content here. Changes to
+people and organisations are checked by casework.administration and logged with who made them."""
+import logging
 from dataclasses import fields as dc_fields
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_person,
+                                     change_organisation, change_person, clean, set_person_active)
 from casework.errors import InvalidInput
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, OrganisationKind, Person, Role
-from casework.passwords import hash_password
 from casework.permissions import can_administer
 from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
 from web.context import container
+from web.forms import ConfirmForm, OrganisationForm, PersonForm, put_problems
 from workflows.limits import TimeLimits
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
+#: The largest id a URL may name (PostgreSQL's integer); anything larger is simply not found.
+ID = "int(max=2147483647)"
 
 
 @bp.before_request
@@ -52,30 +60,89 @@ def people():
 
 
 def _add_person(form) -> dict[str, str]:
-    name, email = _typed(form, "name"), _typed(form, "email").lower()
-    password, org, roles = form.get("password", ""), form.get("organisation", ""), form.getlist("roles")
-    errors = {}
-    if not name or len(name) > 200:
-        errors["name"] = "Enter the person's full name"
-    if "@" not in email or len(email) > 254:
-        errors["email"] = "Enter an email address in the correct format, like name@example.org"
-    if len(password) < 12 or len(password) > 200:
-        errors["password"] = "Password must be between 12 and 200 characters"
-    if not roles or any(r not in {x.value for x in Role} for r in roles):
-        errors["roles"] = "Select at least one role"
-    c = container()
-    with unit_of_work(c.factory) as db:
-        organisation = db.get(Organisation, int(org)) if org.isdigit() and len(org) < 10 else None
-        if organisation is None:
-            errors["organisation"] = "Select an organisation"
-        if db.scalar(select(Person).where(func.lower(Person.email) == email)):
-            errors["email"] = "Someone already uses that email address"
-        if errors:
-            return errors
-        person = Person(name=name, email=email, organisation=organisation, password_hash=hash_password(password))
-        person.grant(*roles)
-        db.add(person)
+    details = PersonDetails(form.get("name", ""), form.get("email", ""), form.get("organisation", ""),
+                            tuple(form.getlist("roles")))
+    try:
+        with unit_of_work(container().factory) as db:
+            person_id = add_person(db, details, form.get("password", "")).id
+    except InvalidInput as exc:
+        return exc.problems
+    except IntegrityError:  # the same address added at the same moment by someone else
+        return {"email": EMAIL_TAKEN}
+    log.info("Administrator %s added person %s", current_user.id, person_id)
     return {}
+
+
+@bp.route(f"/people/<{ID}:person_id>", methods=["GET", "POST"])
+def edit_person(person_id: int):
+    c = container()
+    with c.factory() as db:
+        person = db.get(Person, person_id) or abort(404)
+        form = PersonForm() if request.method == "POST" else PersonForm(data={
+            "name": person.name, "email": person.email, "organisation": str(person.organisation_id or ""),
+            "roles": sorted(person.roles)})
+        organisations = db.scalars(select(Organisation).order_by(Organisation.name))
+        form.organisation.choices = [(str(o.id), o.name) for o in organisations]
+        shown = {"person": person, "is_self": person.id == current_user.id,
+                 "title": f"Change details for {person.name}"}
+    if form.validate_on_submit():
+        details = PersonDetails(form.name.data or "", form.email.data or "", form.organisation.data or "",
+                                tuple(form.roles.data or ()))
+        if _saved(form, lambda db: change_person(db, person_id, details, current_user.id), "person", person_id,
+                  {"email": EMAIL_TAKEN}):
+            flash(f"Details saved for {clean(details.name)}.", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/person.html", form=form, **shown), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route(f"/people/<{ID}:person_id>/<any(deactivate, reactivate):change>", methods=["GET", "POST"])
+def change_access(person_id: int, change: str):
+    c, active, form = container(), change == "reactivate", ConfirmForm()
+    with c.factory() as db:
+        person = db.get(Person, person_id) or abort(404)
+        name, is_self = person.name, person.id == current_user.id
+    if form.validate_on_submit():
+        if _saved(form, lambda db: set_person_active(db, person_id, active, current_user.id, c.clock.now()),
+                  "person", person_id, {}):
+            flash(f"{name} can sign in again." if active else f"{name} is deactivated and has been signed out.",
+                  "success")
+            return redirect(url_for("admin.edit_person", person_id=person_id))
+    title = f"{'Reactivate' if active else 'Deactivate'} {name}?"
+    return render_template("admin/person_access.html", form=form, title=title, name=name, person_id=person_id,
+                           active=active, is_self=is_self), 400 if form.form_errors else 200
+
+
+@bp.route(f"/organisations/<{ID}:organisation_id>", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int):
+    c = container()
+    with c.factory() as db:
+        organisation = db.get(Organisation, organisation_id) or abort(404)
+        form = OrganisationForm() if request.method == "POST" else OrganisationForm(
+            data={"name": organisation.name, "kind": organisation.kind})
+        title = f"Change details for {organisation.name}"
+    if form.validate_on_submit():
+        name = form.name.data or ""
+        if _saved(form, lambda db: change_organisation(db, organisation_id, name, form.kind.data or ""),
+                  "organisation", organisation_id, {"name": ORGANISATION_NAME_TAKEN}):
+            flash("Organisation details saved.", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation.html", form=form, title=title,
+                           organisation_id=organisation_id), 400 if form.errors or form.form_errors else 200
+
+
+def _saved(form, change, what: str, id_: int, on_conflict: dict[str, str]) -> bool:
+    """Run one change in its own transaction; put any problems on the form. Logs who changed what."""
+    try:
+        with unit_of_work(container().factory) as db:
+            changed = change(db)
+    except InvalidInput as exc:
+        put_problems(form, exc.problems)
+        return False
+    except IntegrityError:  # a unique value taken by someone else at the same moment
+        put_problems(form, on_conflict or {"": "Someone else changed this at the same time. Try again."})
+        return False
+    log.info("Administrator %s changed %s %s: %s", current_user.id, what, id_, ", ".join(changed) or "nothing")
+    return True
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

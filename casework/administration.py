@@ -1,0 +1,147 @@
+"""What administrators change about people and organisations. Each function checks everything
+it was given first and raises InvalidInput naming every problem, so a refusal writes nothing.
+Email addresses stay unique, and no administrator can deactivate themselves or give up their
+own administrator role, so the council can never lock itself out."""
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from casework.cases import Case
+from casework.errors import InvalidInput, NotFound
+from casework.logins import LoginSession
+from casework.organisations import Organisation, OrganisationKind, Person, Role
+from casework.passwords import hash_password
+
+MAX_NAME, MAX_EMAIL = 200, 254
+MIN_PASSWORD, MAX_PASSWORD = 12, 200
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EMAIL_TAKEN = "Someone already uses that email address"
+ORGANISATION_NAME_TAKEN = "There is already an organisation with that name"
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """A person's details as an administrator typed and chose them (organisation as its id)."""
+
+    name: str
+    email: str
+    organisation: str
+    roles: tuple[str, ...]
+
+
+def add_person(session: Session, details: PersonDetails, password: str) -> Person:
+    """A new person who can sign in with this password."""
+    problems, organisation = _person_problems(session, details, None)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        problems["password"] = f"Password must be between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
+    if problems:
+        raise InvalidInput(problems)
+    person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
+                    password_hash=hash_password(password))
+    person.grant(*details.roles)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def change_person(session: Session, person_id: int, details: PersonDetails, actor_id: int) -> list[str]:
+    """Change a person's name, email, organisation and roles; returns what changed."""
+    person = _get(session, Person, person_id)
+    problems, organisation = _person_problems(session, details, person)
+    if person.id == actor_id and Role.ADMINISTRATOR in person.roles and Role.ADMINISTRATOR not in details.roles:
+        problems["roles"] = ("You cannot remove your own administrator role. "
+                             "Ask another administrator if it needs to go")
+    if problems:
+        raise InvalidInput(problems)
+    wanted = {Role(r).value for r in details.roles}
+    before = (person.name, person.email, person.organisation_id, person.roles)
+    person.name, person.email, person.organisation = clean(details.name), clean(details.email).lower(), organisation
+    person.role_rows = [row for row in person.role_rows if row.role in wanted]
+    person.grant(*sorted(wanted))
+    after = (person.name, person.email, person.organisation_id, person.roles)
+    return [field for field, old, new in zip(("name", "email", "organisation", "roles"), before, after) if old != new]
+
+
+def set_person_active(session: Session, person_id: int, active: bool, actor_id: int, now: datetime) -> list[str]:
+    """Reactivate a person, or deactivate them: they cannot sign in, and every session they
+    have ends now (so reactivating them later does not bring an old session back). Returns
+    what changed."""
+    person = _get(session, Person, person_id)
+    if not active and person.id == actor_id:
+        raise InvalidInput({"confirm": "You cannot deactivate your own account. "
+                                       "Ask another administrator if it needs to be done"})
+    changed = ["is_active"] if person.is_active != active else []
+    person.is_active = active
+    if not active:
+        session.execute(update(LoginSession).where(LoginSession.person_id == person.id,
+                                                   LoginSession.ended_at.is_(None)).values(ended_at=now))
+    return changed
+
+
+def change_organisation(session: Session, organisation_id: int, name: str, kind: str) -> list[str]:
+    """Change an organisation's name and type; returns what changed. Its type cannot change once
+    it is part of a case, because each case was set up for the types its parties had."""
+    organisation = _get(session, Organisation, organisation_id)
+    name, problems = clean(name), {}
+    if not name:
+        problems["name"] = "Enter the organisation's name"
+    elif len(name) > MAX_NAME:
+        problems["name"] = f"Name must be {MAX_NAME} characters or fewer"
+    elif session.scalar(select(Organisation.id).where(Organisation.name == name, Organisation.id != organisation.id)):
+        problems["name"] = ORGANISATION_NAME_TAKEN
+    if kind not in {k.value for k in OrganisationKind}:
+        problems["kind"] = "Select the type of organisation"
+    elif kind != organisation.kind and _is_party_to_a_case(session, organisation.id):
+        problems["kind"] = "You cannot change the type of an organisation that is part of a case"
+    if problems:
+        raise InvalidInput(problems)
+    changed = [field for field, old, new in (("name", organisation.name, name), ("kind", organisation.kind, kind))
+               if old != new]
+    organisation.name, organisation.kind = name, kind
+    return changed
+
+
+def clean(text: str) -> str:
+    """What was typed, without NUL characters (PostgreSQL text cannot hold them) or outer spaces."""
+    return text.replace("\x00", "").strip()
+
+
+def _person_problems(session: Session, details: PersonDetails,
+                     person: Person | None) -> tuple[dict[str, str], Organisation | None]:
+    name, email = clean(details.name), clean(details.email).lower()
+    problems = {}
+    if not name:
+        problems["name"] = "Enter the person's full name"
+    elif len(name) > MAX_NAME:
+        problems["name"] = f"Full name must be {MAX_NAME} characters or fewer"
+    taken = select(Person.id).where(func.lower(Person.email) == email)
+    if person is not None:
+        taken = taken.where(Person.id != person.id)
+    if len(email) > MAX_EMAIL:
+        problems["email"] = f"Email address must be {MAX_EMAIL} characters or fewer"
+    elif not EMAIL.fullmatch(email):
+        problems["email"] = "Enter an email address in the correct format, like name@example.org"
+    elif session.scalar(taken.limit(1)) is not None:
+        problems["email"] = EMAIL_TAKEN
+    if not details.roles or any(r not in {x.value for x in Role} for r in details.roles):
+        problems["roles"] = "Select at least one role"
+    org = details.organisation
+    organisation = session.get(Organisation, int(org)) if org.isascii() and org.isdigit() and len(org) < 10 else None
+    if organisation is None:
+        problems["organisation"] = "Select an organisation"
+    return problems, organisation
+
+
+def _is_party_to_a_case(session: Session, organisation_id: int) -> bool:
+    columns = (Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)
+    return session.scalar(select(Case.id).where(or_(*(c == organisation_id for c in columns))).limit(1)) is not None
+
+
+def _get(session: Session, model, id_: int):
+    found = session.get(model, id_)
+    if found is None:
+        raise NotFound("That page does not exist.")
+    return found
