@@ -60,7 +60,13 @@ Actor = Person | SystemActor
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_updated_at_id", "updated_at", "id"),)
+    __table_args__ = (
+        Index("ix_cases_updated_at_id", "updated_at", "id"),
+        # Every column `casework.queries.can_see` tests: counting the cases a person may see
+        # (the case list's total) reads this index rather than every case row with its data.
+        Index("ix_cases_visibility", "workflow", "status", "funder_org_id", "vco_org_id", "complainant_org_id",
+              "respondent_org_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow: Mapped[str] = mapped_column(String(40), index=True)

@@ -2,14 +2,17 @@
 reader, the next deadline with working days left, the actions this person may take, and the
 timeline. Templates only lay these out."""
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from casework.audit import AuditEntry
 from casework.cases import Case, CaseRole, case_roles
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.organisations import Person
 from casework.permissions import sees_funder_view
+from casework.queries import CaseLine, DeadlineLine
 from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
@@ -22,13 +25,41 @@ OUTCOME_PAST = {"vary": "varied", "reduce": "reduced", "end": "ended", "realloca
 TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
 
 
+@lru_cache(maxsize=4096)
 def long_date(d: date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else ""
 
 
-def tag(case: Case) -> dict:
-    info = WORKFLOWS[case.workflow].info[case.status]
-    return {"text": info.tag, "classes": COLOURS[info.colour]}
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A stage as a coloured GOV.UK tag."""
+    text: str
+    classes: str
+
+
+def tag(case: Case) -> Tag:
+    return _tag(case.workflow, case.status)
+
+
+@lru_cache(maxsize=None)
+def _tag(workflow: str, status: str) -> Tag:
+    info = WORKFLOWS[workflow].info[status]
+    return Tag(info.tag, COLOURS[info.colour])
+
+
+def pagination(number: int, pages: int, url: Callable[[int], str]) -> dict | None:
+    """The govukPagination parameters for page `number` of `pages`: the first three and last
+    two pages, the pages either side of this one, and an ellipsis for each gap."""
+    if pages <= 1:
+        return None
+    shown = sorted({n for n in (1, 2, 3, number - 1, number, number + 1, pages - 1, pages) if 1 <= n <= pages})
+    items: list[dict] = []
+    for n in shown:
+        if items and n > items[-1]["number"] + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": url(n), "current": n == number})
+    return {"items": items, "previous": {"href": url(number - 1)} if number > 1 else None,
+            "next": {"href": url(number + 1)} if number < pages else None}
 
 
 @dataclass
@@ -58,6 +89,22 @@ def due_text(row: Deadline, today: date, calendar: cal.WorkingCalendar | None = 
     overdue = row.due_on < today
     left = 0 if overdue else cal.working_days_between(today, row.due_on, calendar=calendar)
     return DueText(row.label, row.due_on, left, overdue, False, list(row.acting_roles))
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    """A row of a table of deadlines: the case, its stage, what is due and when."""
+    case: CaseLine
+    href: str
+    tag: Tag
+    label: str
+    due: DueText
+
+
+def deadline_items(lines: list[DeadlineLine], today: date, calendar: cal.WorkingCalendar | None,
+                   case_url: Callable[[int], str]) -> list[DeadlineItem]:
+    return [DeadlineItem(line.case, case_url(line.case.id), tag(line.case), line.label,
+                         due_text(line, today, calendar)) for line in lines]
 
 
 def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: date) -> str:
@@ -103,23 +150,30 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[T
 def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
     """Audit entries, newest first, as timeline items with what was said."""
     workflow = WORKFLOWS[case.workflow]
-    labels = {t.trigger: t.button for t in workflow.transitions}
     items = []
     for entry in reversed(entries):
-        title = TRIGGER_WORDS.get(entry.trigger) or labels.get(entry.trigger, entry.trigger.replace("_", " ").capitalize())
+        title = TRIGGER_WORDS.get(entry.trigger) or _button_words(workflow.key).get(
+            entry.trigger, entry.trigger.replace("_", " ").capitalize())
         if entry.from_state != entry.to_state and entry.to_state in workflow.info:
             title += f" — now {workflow.info[entry.to_state].tag.lower()}"
+        local = entry.at.astimezone(cal.LONDON)
         items.append({"title": title, "byline": entry.actor_name, "datetime": entry.at.isoformat(),
-                      "date_text": f"{cal.local_date(entry.at):%-d %B %Y}, {entry.at.astimezone(cal.LONDON):%H:%M}",
-                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow, entry.trigger)))})
+                      "date_text": f"{local:%-d %B %Y}, {local:%H:%M}",
+                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow.key, entry.trigger)))})
     return items
 
 
-def _choice_words(workflow, trigger: str) -> dict[str, dict[str, str]]:
+@lru_cache(maxsize=None)
+def _button_words(workflow_key: str) -> dict[str, str]:
+    return {t.trigger: t.button for t in WORKFLOWS[workflow_key].transitions}
+
+
+@lru_cache(maxsize=None)
+def _choice_words(workflow_key: str, trigger: str) -> dict[str, dict[str, str]]:
     """The words for each choice the action asked for, by field: people read those, not codes."""
     from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
     fields = {"open_case": FUNDING_CASE_FIELDS, "raise_dispute": DISPUTE_FIELDS}.get(trigger) or next(
-        (t.fields for t in workflow.rows(trigger)), ())
+        (t.fields for t in WORKFLOWS[workflow_key].rows(trigger)), ())
     return {f.name: dict(f.choices) for f in fields if f.choices}
 
 

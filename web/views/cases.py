@@ -1,5 +1,4 @@
 """Cases: each person's home, case lists, the case page, and one question page per action."""
-from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -17,7 +16,8 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg
 from web.forms import apply_problems, build_form, engine_data
-from web.presenters import actions_for, due_text, stage_words, tag, timeline_items
+from web.presenters import (actions_for, deadline_items, due_text, pagination, stage_words, tag,
+                            timeline_items)
 from web.views import filters
 from web.views.options import field_options, initial_values
 from workflows import calendar as cal
@@ -48,8 +48,11 @@ def home():
     c = container()
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
-        waiting = filters.waiting_on(db, current_user.person, today, c.service.calendar)
-    return render_template("cases/home.html", title="Home", today=today, **waiting,
+        tables = filters.waiting_on(db, current_user.person, today)
+    case_url = _case_urls()
+    return render_template("cases/home.html", title="Home", today=today,
+                           **{name: deadline_items(lines, today, c.service.calendar, case_url)
+                              for name, lines in tables.items()},
                            can_open=can_open_funding_case(current_user.person),
                            can_dispute=can_raise_dispute(current_user.person))
 
@@ -63,9 +66,10 @@ def case_list():
         page = case_page(db, current_user.person, filters.page_number(request.args),
                          filters.case_filter(chosen, c.clock.now()))
         organisations = db.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
-    return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, tag=tag,
+    return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, tag=tag, case_url=_case_urls(),
                            stages=filters.stage_choices(), organisations=organisations,
-                           page_url=lambda n: url_for("cases.case_list", **{**request.args, "page": n}))
+                           pagination=pagination(page.number, page.pages, lambda n: url_for(
+                               "cases.case_list", **{**request.args, "page": n})))
 
 
 @bp.route("/cases/<int:case_id>")
@@ -169,13 +173,23 @@ def diagram(case_id: int):
         return diagram_svg(WORKFLOWS[case.workflow], case.status), 200, {"Content-Type": "image/svg+xml"}
 
 
+#: The cases linked to a dispute or to a funding case, by the case's workflow.
+_LINKED = {workflow: select(Case).where(Case.id.in_(select(other).where(this == bindparam("case_id")))).order_by(Case.id)
+           for workflow, this, other in (("dispute", CaseLink.dispute_id, CaseLink.funding_case_id),
+                                         ("funding_change", CaseLink.funding_case_id, CaseLink.dispute_id))}
+
+
 def _links(db, case: Case) -> list[Case]:
-    if case.workflow == "dispute":
-        ids = select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id)
-    else:
-        ids = select(CaseLink.dispute_id).where(CaseLink.funding_case_id == case.id)
-    linked = db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)).all()
+    linked = db.scalars(_LINKED[case.workflow], {"case_id": case.id}).all()
     return [other for other in linked if can_view_case(current_user.person, other)]
+
+
+def _case_urls():
+    """The case page's URL for any case id, from one call of url_for: a home page links up to
+    75 cases, and url_for costs as much as the rest of a table row."""
+    marker = "987654321"
+    pattern = url_for("cases.case_detail", case_id=int(marker))
+    return lambda case_id: pattern.replace(marker, str(case_id))
 
 
 def _submit_words(row) -> str:

@@ -1,14 +1,13 @@
-"""Case-list filters (stage, organisation, due or overdue) and the home page's groupings of
+"""Case-list filters (stage, organisation, due or overdue) and the home page's tables of
 live deadlines: waiting on me, overdue, due this week."""
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from casework.organisations import Person
-from casework.queries import CaseFilter, soonest_deadlines
+from casework.queries import CaseFilter, DeadlineLine, soonest_deadlines
 from workflows import calendar as cal
 from workflows.registry import WORKFLOWS
-from web.presenters import due_text, tag
 
 DUE_CHOICES = (("", "Any"), ("overdue", "Overdue"), ("week", "Due in the next 7 days"))
 
@@ -53,12 +52,9 @@ _DUE = {"overdue": lambda today: (date.min, today - timedelta(days=1)),
 TABLE_ROWS = 25
 
 
-def waiting_on(db: Session, person: Person, today: date,
-               calendar: cal.WorkingCalendar | None = None) -> dict[str, list]:
+def waiting_on(db: Session, person: Person, today: date) -> dict[str, list[DeadlineLine]]:
     """The home page's tables of live deadlines: mine to act on, overdue, and due in the next
     7 days; each the soonest TABLE_ROWS, and one more if there are more."""
-    tables = {"mine": soonest_deadlines(db, person, TABLE_ROWS + 1, waiting=True),
-              "overdue": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["overdue"](today)),
-              "week": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["week"](today))}
-    return {name: [{"case": line.case, "tag": tag(line.case), "due": due_text(line, today, calendar),
-                    "label": line.label} for line in lines] for name, lines in tables.items()}
+    return {"mine": soonest_deadlines(db, person, TABLE_ROWS + 1, waiting=True),
+            "overdue": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["overdue"](today)),
+            "week": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["week"](today))}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 14:13:39.462215
+Create Date: 2026-11-25 15:24:23.109570
 
 """
 from typing import Sequence, Union
@@ -57,6 +57,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_cases_status'), 'cases', ['status'], unique=False)
     op.create_index('ix_cases_updated_at_id', 'cases', ['updated_at', 'id'], unique=False)
     op.create_index(op.f('ix_cases_vco_org_id'), 'cases', ['vco_org_id'], unique=False)
+    op.create_index('ix_cases_visibility', 'cases', ['workflow', 'status', 'funder_org_id', 'vco_org_id', 'complainant_org_id', 'respondent_org_id'], unique=False)
     op.create_index(op.f('ix_cases_workflow'), 'cases', ['workflow'], unique=False)
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -277,6 +278,7 @@ def downgrade() -> None:
     op.drop_table('audit_entries')
     op.drop_table('people')
     op.drop_index(op.f('ix_cases_workflow'), table_name='cases')
+    op.drop_index('ix_cases_visibility', table_name='cases')
     op.drop_index(op.f('ix_cases_vco_org_id'), table_name='cases')
     op.drop_index('ix_cases_updated_at_id', table_name='cases')
     op.drop_index(op.f('ix_cases_status'), table_name='cases')
