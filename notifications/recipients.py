@@ -4,9 +4,9 @@ see, and administrators are told nothing unless they are also a party."""
 from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from casework.cases import ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, Case, CaseLink, CaseRole
+from casework.cases import ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, Case, CaseAssignment, CaseLink, CaseRole
 from casework.organisations import Person, PersonRole, Role
 from casework.permissions import can_view_case
 
@@ -68,7 +68,9 @@ def _linked_case(session: Session, case: Case) -> Case | None:
     funding_id = session.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id))
     if funding_id is None:  # when a dispute is raised, the link is written just after its event
         funding_id = ((case.data or {}).get("dispute") or {}).get("linked_case")
-    return session.get(Case, funding_id) if funding_id is not None else None
+    if funding_id is None:
+        return None
+    return session.get(Case, funding_id, options=[joinedload(Case.assignments).joinedload(CaseAssignment.person)])
 
 
 def _staff(session: Session, wanted: dict[int, tuple[str, ...]]) -> list[Person]:

@@ -25,11 +25,11 @@ from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
-#: A case with its assignments and their people in one query (not one per relationship); the
-#: people's roles load only if asked for, as only the actor's usually are (loaded with them).
+#: A case with its assignments, their people and roles in one query (not one per
+#: relationship): permissions and the people to notify read all three.
 CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id"))
                     .options(joinedload(Case.assignments).joinedload(CaseAssignment.person)
-                             .lazyload(Person.role_rows)))
+                             .joinedload(Person.role_rows)))
 ACTOR_WITH_ROLES = select(Person).where(Person.id == bindparam("person_id")).options(joinedload(Person.role_rows))
 
 

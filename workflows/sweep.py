@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from types import SimpleNamespace
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,7 @@ from workflows.context import Hooks
 from workflows.engine import apply_transition
 from workflows.limits import TimeLimits
 from workflows.registry import WORKFLOWS
+from workflows.service import CASE_WITH_PEOPLE
 
 log = logging.getLogger(__name__)
 
@@ -165,32 +167,46 @@ def _release_in(session: Session, sweep: _Sweep, row_ids: list[int]) -> None:
 
 
 def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
-    # The row, locked, with its case and which of its effects are already recorded for its due date.
-    query = (select(Deadline, Case, *(_recorded(effect) for effect in EFFECTS))
-             .join(Case, Case.id == Deadline.case_id)
-             .where(Deadline.id == row_id, Deadline.claimed_by == sweep.worker_id).with_for_update(of=Deadline))
-    found = session.execute(query).first()
+    # The row, locked, and which of its effects are already recorded for its due date. It is
+    # read and written with Core statements, like the engine's own deadline rows.
+    found = session.execute(_CLAIMED_ROW, {"row_id": row_id, "worker_id": sweep.worker_id}).first()
     if found is None:
         return  # our lease ran out and another sweeper took the row over
-    row, done, now = found[0], {e for e, recorded in zip(EFFECTS, found[2:]) if recorded}, sweep.now
+    row = SimpleNamespace(**{name: found._mapping[name] for name in _COLUMNS})
+    done, now = {e for e in EFFECTS if found._mapping[e]}, sweep.now
     events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
     expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
         and row.fired_at is None
-    # Settled before anything else reads the database, so the row is written in one UPDATE.
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
+    if events or expiring:  # the case and its people, in one query, for the messages and the transition
+        session.execute(CASE_WITH_PEOPLE, {"case_id": row.case_id}).unique().scalar_one()
     if events and sweep.hooks.on_events is not None:
         sweep.hooks.on_events(session, events)
     if expiring:
         _expire(session, sweep, row, done, result)
+    session.execute(_WRITE_ROW, {"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
 def _recorded(effect: str):
-    return exists().where(DeadlineEffect.deadline_id == Deadline.id, DeadlineEffect.due_on == Deadline.due_on,
+    return exists().where(DeadlineEffect.deadline_id == _TABLE.c.id, DeadlineEffect.due_on == _TABLE.c.due_on,
                           DeadlineEffect.effect == effect).label(effect)
 
 
-def _remind(session: Session, row: Deadline, now: datetime, done: set[str],
+_TABLE = Deadline.__table__
+_COLUMNS = [c.name for c in _TABLE.columns]
+_CLAIMED_ROW = (select(_TABLE, *(_recorded(effect) for effect in EFFECTS))
+                .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.claimed_by == bindparam("worker_id"))
+                .with_for_update(of=_TABLE))
+#: What the sweep changes on a row; written once, after the row's transition if it had one.
+_SWEEP_WRITES = ("reminded_at", "basis", "breached_at", "fired_at", "status", "closed_at", "next_action_at",
+                 "claimed_by", "lease_until")
+_WRITE_ROW = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
+    {name: bindparam(name) for name in _SWEEP_WRITES})
+_RECORD_EFFECT = insert(DeadlineEffect.__table__)
+
+
+def _remind(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
     if row.status != DeadlineStatus.OPEN or row.remind_at is None or row.reminded_at is not None \
@@ -204,7 +220,7 @@ def _remind(session: Session, row: Deadline, now: datetime, done: set[str],
     return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
 
 
-def _breach(session: Session, row: Deadline, now: datetime, done: set[str],
+def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
     if row.status != DeadlineStatus.OPEN or row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
@@ -216,12 +232,12 @@ def _breach(session: Session, row: Deadline, now: datetime, done: set[str],
                            tuple(row.notify_roles))]
 
 
-def _expire(session: Session, sweep: _Sweep, row: Deadline, done: set[str], result: SweepResult) -> None:
+def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, done: set[str], result: SweepResult) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
     if not _once(session, row, "expiry", sweep.now, done):
         return
-    case = session.get(Case, row.case_id)
+    case = session.get(Case, row.case_id)  # loaded with its people by _fire_row
     # After downtime the case moves on as it would have at the deadline, so the next stage's
     # dates count from then; never before the case's last change, so the audit stays in order.
     at = min(sweep.now, max(row.fires_at, case.updated_at))
@@ -231,16 +247,16 @@ def _expire(session: Session, sweep: _Sweep, row: Deadline, done: set[str], resu
     result.fired += 1
 
 
-def _once(session: Session, row: Deadline, effect: str, now: datetime, done: set[str]) -> bool:
+def _once(session: Session, row: SimpleNamespace, effect: str, now: datetime, done: set[str]) -> bool:
     """Record an effect unless `done` (read at the start) has it; the unique key guards races."""
     if effect in done:
         return False
     done.add(effect)
-    session.add(DeadlineEffect(deadline_id=row.id, effect=effect, due_on=row.due_on, at=now))
+    session.execute(_RECORD_EFFECT, {"deadline_id": row.id, "effect": effect, "due_on": row.due_on, "at": now})
     return True
 
 
-def next_action(row: Deadline, now: datetime) -> datetime | None:
+def next_action(row: Deadline | SimpleNamespace, now: datetime) -> datetime | None:
     """When this row next needs the sweep, or None when nothing more is due."""
     if row.status != DeadlineStatus.OPEN:
         return None
