@@ -1,7 +1,8 @@
 """What administrators change about people and organisations. Each function checks everything
 it was given first and raises InvalidInput naming every problem, so a refusal writes nothing.
 Email addresses stay unique, and no administrator can deactivate themselves or give up their
-own administrator role, so the council can never lock itself out."""
+own administrator role, so the council can never lock itself out. Organisation names stay
+unique too."""
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,23 +82,27 @@ def set_person_active(session: Session, person_id: int, active: bool, actor_id: 
     return changed
 
 
+def add_organisation(session: Session, name: str, kind: str) -> Organisation:
+    """A new organisation of this type (see OrganisationKind), under a name no other has."""
+    problems = _organisation_problems(session, name, kind, None)
+    if problems:
+        raise InvalidInput(problems)
+    organisation = Organisation(name=clean(name), kind=kind)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
 def change_organisation(session: Session, organisation_id: int, name: str, kind: str) -> list[str]:
     """Change an organisation's name and type; returns what changed. Its type cannot change once
     it is part of a case, because each case was set up for the types its parties had."""
     organisation = _get(session, Organisation, organisation_id)
-    name, problems = clean(name), {}
-    if not name:
-        problems["name"] = "Enter the organisation's name"
-    elif len(name) > MAX_NAME:
-        problems["name"] = f"Name must be {MAX_NAME} characters or fewer"
-    elif session.scalar(select(Organisation.id).where(Organisation.name == name, Organisation.id != organisation.id)):
-        problems["name"] = ORGANISATION_NAME_TAKEN
-    if kind not in {k.value for k in OrganisationKind}:
-        problems["kind"] = "Select the type of organisation"
-    elif kind != organisation.kind and _is_party_to_a_case(session, organisation.id):
+    problems = _organisation_problems(session, name, kind, organisation)
+    if "kind" not in problems and kind != organisation.kind and _is_party_to_a_case(session, organisation.id):
         problems["kind"] = "You cannot change the type of an organisation that is part of a case"
     if problems:
         raise InvalidInput(problems)
+    name = clean(name)
     changed = [field for field, old, new in (("name", organisation.name, name), ("kind", organisation.kind, kind))
                if old != new]
     organisation.name, organisation.kind = name, kind
@@ -133,6 +138,29 @@ def _person_problems(session: Session, details: PersonDetails,
     if organisation is None:
         problems["organisation"] = "Select an organisation"
     return problems, organisation
+
+
+def _organisation_problems(session: Session, name: str, kind: str,
+                           organisation: Organisation | None) -> dict[str, str]:
+    name, problems = clean(name), {}
+    if not name:
+        problems["name"] = "Enter the organisation's name"
+    elif len(name) > MAX_NAME:
+        problems["name"] = f"Name must be {MAX_NAME} characters or fewer"
+    elif _organisation_name_taken(session, name, organisation):
+        problems["name"] = ORGANISATION_NAME_TAKEN
+    if kind not in {k.value for k in OrganisationKind}:
+        problems["kind"] = "Select the type of organisation"
+    return problems
+
+
+def _organisation_name_taken(session: Session, name: str, organisation: Organisation | None = None) -> bool:
+    """Whether another organisation already has this name. Two people adding the same name at
+    the same moment can both pass this check: the unique index then refuses the second."""
+    taken = select(Organisation.id).where(Organisation.name == name)
+    if organisation is not None:
+        taken = taken.where(Organisation.id != organisation.id)
+    return session.scalar(taken.limit(1)) is not None
 
 
 def _is_party_to_a_case(session: Session, organisation_id: int) -> bool:

@@ -7,11 +7,13 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovDateInput,
-                                                GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput)
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
+                                                GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput,
+                                                GovTextArea, GovTextInput)
+from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 
+from casework.administration import MIN_PASSWORD
 from workflows.definitions import Field
 
 ACTION_ROWS = 5
@@ -149,12 +151,14 @@ def apply_problems(form: ActionForm, fields: tuple[Field, ...], problems: dict[s
 ROLE_CHOICES = [
     ("funder_officer", "Funder officer: runs funding cases at a council or NHS body"),
     ("decision_maker", "Decision-maker: decides on changes to funding"),
-    ("vco_staff", "Staff of a voluntary or community organisation"),
+    ("vco_staff", "VCO staff: works at a voluntary or community organisation"),
     ("mediator", "Mediator"),
     ("senior_reviewer", "Senior reviewer: reviews disputes at stage 2"),
     ("panel_member", "Compact panel member"),
     ("administrator", "Administrator: manages people, organisations, bank holidays and time limits"),
 ]
+#: Each role's short name, as the list of people shows it ("VCO staff").
+ROLE_NAMES = {value: label.partition(":")[0] for value, label in ROLE_CHOICES}
 ORGANISATION_KINDS = [
     ("vco", "Voluntary or community organisation"),
     ("statutory", "Funder (council or NHS body)"),
@@ -173,11 +177,23 @@ class PersonForm(FlaskForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
+class NewPersonForm(PersonForm):
+    """Adding a person: their details and the password they will first sign in with."""
+
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             description=f"At least {MIN_PASSWORD} characters.")
+    submit = SubmitField("Add person", widget=GovSubmitInput())
+
+
 class OrganisationForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput())
     kind = RadioField("Type of organisation", choices=_choices(ORGANISATION_KINDS), widget=GovRadioInput(),
                       validate_choice=False)
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class NewOrganisationForm(OrganisationForm):
+    submit = SubmitField("Add organisation", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

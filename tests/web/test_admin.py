@@ -1,12 +1,16 @@
-"""Administrators change people and organisations: each change is a question page that writes
-nothing while anything is wrong; email addresses and organisation names stay unique; a
+"""Administrators add and change people and organisations: each form names every problem in a
+GOV.UK error summary, keeps what was typed and ticked, and writes nothing while anything is
+wrong; email addresses and organisation names stay unique, even when two administrators add
+the same one at the same moment; roles read the same wherever they are shown; a
 deactivated person is signed out everywhere and cannot sign in; and no administrator can
 lock themselves out (deactivate themselves, or give up their own administrator role)."""
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
 
+from casework import administration
 from casework.logins import LoginSession
 from casework.organisations import Organisation, Person
 from tests.factories import funding_case_at
@@ -26,6 +30,27 @@ def stored(factory, model, id_: int):
 
 def page_text(html: str) -> str:
     return Page(html).text
+
+
+def summary_links(response) -> list[str]:
+    """Where each link in the error summary goes, checking that each goes to a field on the page."""
+    html = response.get_data(as_text=True)
+    summary = html.split('govuk-error-summary__list')[1].split("</ul>")[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert all(f'id="{target}"' in html for target in targets), targets
+    return targets
+
+
+def checkbox_labels(response, name: str) -> list[str]:
+    html = response.get_data(as_text=True)
+    return [" ".join(label.split()) for label in
+            re.findall(rf'class="govuk-label govuk-checkboxes__label" for="{name}(?:-\d+)?">(.*?)</label>', html, re.S)]
+
+
+def new_person(cast, **changes) -> dict:
+    """The add-a-person form filled in for someone new at the kitchen, with these changes."""
+    return {"name": "Jo Bloggs", "email": "jo.bloggs@example.org", "password": "a-long-enough-password",
+            "organisation": str(cast.orgs["kitchen"]), "roles": ["vco_staff"], **changes}
 
 
 def details(cast, **changes) -> dict:
@@ -102,6 +127,67 @@ def test_adding_a_person_with_an_address_in_use_is_refused(admin, cast, engine):
     assert response.status_code == 400
     assert page(response).errors == ["Someone already uses that email address"]
     assert snapshot(engine) == before
+
+
+def test_an_administrator_adds_a_person_who_can_then_sign_in(app, admin, cast, factory):
+    response = admin.submit("/admin/people", new_person(cast, email=" Jo.Bloggs@Example.org ",
+                                                        roles=["vco_staff", "mediator"]))
+
+    assert location(response) == "/admin/people"
+    assert "Person added." in page(admin.get("/admin/people")).text
+    with factory() as s:
+        jo = s.scalar(select(Person).where(Person.email == "jo.bloggs@example.org"))
+        assert (jo.name, jo.organisation.name, jo.roles) == ("Jo Bloggs", "Crayford Community Kitchen",
+                                                             {"vco_staff", "mediator"})
+    signed_in = app.test_client().submit("/sign-in", {"email": "jo.bloggs@example.org",
+                                                       "password": "a-long-enough-password"})
+    assert signed_in.status_code == 302
+
+
+def test_adding_a_person_with_problems_names_each_one_keeps_what_was_typed_and_ticked_and_writes_nothing(
+        admin, cast, engine):
+    before = snapshot(engine)
+
+    response = admin.submit("/admin/people", new_person(cast, name=" ", email="jo at example", password="short",
+                                                        organisation="", roles=["vco_staff", "mediator"]))
+
+    assert response.status_code == 400
+    assert page(response).errors == ["Enter the person's full name",
+                                     "Enter an email address in the correct format, like name@example.org",
+                                     "Select an organisation",
+                                     "Password must be between 12 and 200 characters"]
+    assert summary_links(response) == ["name", "email", "organisation", "password"]
+    shown = page(response)
+    assert shown.value("email") == "jo at example"
+    assert sorted(shown.fields["roles"]) == ["mediator", "vco_staff"], "the ticked roles stay ticked"
+    assert shown.value("password") == "", "a password is never sent back to the browser"
+    assert re.search(r"<title>\s*Error: ", response.get_data(as_text=True)), "the page title says there is a problem"
+    assert snapshot(engine) == before
+
+
+def test_adding_a_person_keeps_the_organisation_chosen_and_asks_for_a_role(admin, cast, engine):
+    before = snapshot(engine)
+    response = admin.submit("/admin/people", new_person(cast, roles=[]))
+    assert response.status_code == 400
+    assert page(response).errors == ["Select at least one role"]
+    assert summary_links(response) == ["roles"]
+    assert page(response).value("organisation") == str(cast.orgs["kitchen"])
+    assert page(response).value("name") == "Jo Bloggs"
+    assert snapshot(engine) == before
+
+
+def test_adding_a_person_names_each_role_as_the_change_page_does(admin, cast):
+    adding = checkbox_labels(admin.get("/admin/people"), "roles")
+    changing = checkbox_labels(admin.get(f"/admin/people/{cast['vl']}"), "roles")
+    assert adding == changing
+    assert "VCO staff: works at a voluntary or community organisation" in adding
+    assert not any("Vco" in label or "_" in label for label in adding)
+
+
+def test_the_people_page_names_each_persons_roles_in_words(admin, cast):
+    listed = page(admin.get("/admin/people")).rows("Everyone who can sign in")
+    assert any(row.startswith("Grace Adeyemi") and " VCO staff " in row for row in listed)
+    assert any(row.startswith("Sam Lee") and " Decision-maker, Funder officer " in row for row in listed)
 
 
 def test_an_administrator_cannot_remove_their_own_administrator_role(admin, cast, engine):
@@ -229,6 +315,59 @@ def test_the_type_of_an_organisation_in_a_case_cannot_change_but_its_name_can(si
     assert renamed.status_code == 302
 
 
+def test_an_administrator_adds_an_organisation(admin, factory):
+    response = admin.submit("/admin/organisations", {"name": " Welling Food Bank ", "kind": "vco"})
+
+    assert location(response) == "/admin/organisations"
+    assert "Organisation added." in page(admin.get("/admin/organisations")).text
+    with factory() as s:
+        added = s.scalar(select(Organisation).where(Organisation.name == "Welling Food Bank"))
+        assert added.kind == "vco"
+
+
+def test_adding_an_organisation_with_problems_names_each_one_in_an_error_summary(admin, engine):
+    before = snapshot(engine)
+
+    response = admin.submit("/admin/organisations", {"name": "x" * 201})
+
+    assert response.status_code == 400
+    assert page(response).errors == ["Name must be 200 characters or fewer", "Select the type of organisation"]
+    assert summary_links(response) == ["name", "kind"]
+    assert page(response).value("name") == "x" * 201, "what was typed is kept"
+    assert snapshot(engine) == before
+
+
+def test_adding_an_organisation_keeps_the_type_chosen_and_asks_for_its_name(admin, engine):
+    before = snapshot(engine)
+    response = admin.submit("/admin/organisations", {"name": " ", "kind": "statutory"})
+    assert response.status_code == 400
+    assert page(response).errors == ["Enter the organisation's name"]
+    assert page(response).value("kind") == "statutory"
+    assert snapshot(engine) == before
+
+
+def test_adding_an_organisation_whose_name_is_in_use_is_refused(admin, engine):
+    before = snapshot(engine)
+    response = admin.submit("/admin/organisations", {"name": "BVSC", "kind": "infrastructure"})
+    assert response.status_code == 400
+    assert page(response).errors == ["There is already an organisation with that name"]
+    assert page(response).value("name") == "BVSC" and page(response).value("kind") == "infrastructure"
+    assert snapshot(engine) == before
+
+
+def test_an_organisation_added_under_the_same_name_at_the_same_moment_is_refused_too(admin, engine, monkeypatch):
+    # Both administrators' checks ran before either saved: the database refuses the second.
+    monkeypatch.setattr(administration, "_organisation_name_taken", lambda *_: False)
+    before = snapshot(engine)
+
+    response = admin.submit("/admin/organisations", {"name": "BVSC", "kind": "infrastructure"})
+
+    assert response.status_code == 400
+    assert page(response).errors == ["There is already an organisation with that name"]
+    assert page(response).value("name") == "BVSC"
+    assert snapshot(engine) == before
+
+
 # --- who may, and what is recorded ----------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["/admin/people/{vl}", "/admin/people/{vl}/deactivate",
@@ -262,3 +401,15 @@ def test_changes_are_logged_with_the_administrator_who_made_them(admin, cast, ca
         f"Administrator {cast['admin']} changed person {cast['vl']}: name",
         f"Administrator {cast['admin']} changed person {cast['vl']}: is_active",
         f"Administrator {cast['admin']} changed organisation {cast.orgs['youth']}: name"]
+
+
+def test_additions_are_logged_with_the_administrator_who_made_them(admin, cast, factory, caplog):
+    with caplog.at_level(logging.INFO, logger="web.views.admin"):
+        admin.submit("/admin/people", new_person(cast))
+        admin.submit("/admin/organisations", {"name": "Welling Food Bank", "kind": "vco"})
+    with factory() as s:
+        jo = s.scalar(select(Person.id).where(Person.email == "jo.bloggs@example.org"))
+        welling = s.scalar(select(Organisation.id).where(Organisation.name == "Welling Food Bank"))
+    assert [r.getMessage() for r in caplog.records if r.name == "web.views.admin"] == [
+        f"Administrator {cast['admin']} added person {jo}",
+        f"Administrator {cast['admin']} added organisation {welling}"]

@@ -231,11 +231,13 @@ def test_no_input_to_a_form_that_starts_a_case_gets_a_server_error(app, factory,
 
 LIMIT_NAMES = [f for f in TimeLimits.__dataclass_fields__]
 ADMIN_FORMS = {
-    "/admin/people": (Person, {"name": SCALAR, "email": st.one_of(st.just("new.person@example.org"), SCALAR),
+    "/admin/people": (Person, {"name": SCALAR,
+                               "email": st.one_of(st.sampled_from(["new.person@example.org", "FO@example.org"]), SCALAR),
                                "password": st.one_of(st.just("a-long-enough-password"), SCALAR),
                                "organisation": one_of_values(["1", "3"]),
                                "roles": st.lists(one_of_values(["vco_staff", "mediator", "administrator"]), max_size=3)}),
-    "/admin/organisations": (Organisation, {"name": SCALAR, "kind": one_of_values(["vco", "statutory", "infrastructure"])}),
+    "/admin/organisations": (Organisation, {"name": st.one_of(st.sampled_from(["BVSC", "Welling Food Bank"]), SCALAR),
+                                            "kind": one_of_values(["vco", "statutory", "infrastructure"])}),
     "/admin/holidays": (ExtraHoliday, {"on": one_of_values(["2027-05-10", "2026-12-25", "2027-02-30"]),
                                        "name": SCALAR}),
     "/admin/time-limits": (TimeLimitSetting, {name: one_of_values(["0", "3", "10", "20"]) for name in LIMIT_NAMES[:6]}),

@@ -10,16 +10,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_person,
-                                     change_organisation, change_person, clean, set_person_active)
+from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_organisation,
+                                     add_person, change_organisation, change_person, clean, set_person_active)
 from casework.errors import InvalidInput
 from casework.messages import MessageStatus, OutboxMessage
-from casework.organisations import Organisation, OrganisationKind, Person, Role
+from casework.organisations import Organisation, Person
 from casework.permissions import can_administer
 from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
 from web.context import container
-from web.forms import ConfirmForm, OrganisationForm, PersonForm, put_problems
+from web.forms import (ROLE_NAMES, ConfirmForm, NewOrganisationForm, NewPersonForm, OrganisationForm, PersonForm,
+                       put_problems)
 from workflows.limits import TimeLimits
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -45,32 +46,26 @@ def index():
 
 @bp.route("/people", methods=["GET", "POST"])
 def people():
-    c = container()
-    errors = {}
-    if request.method == "POST":
-        errors = _add_person(request.form)
-        if not errors:
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        details, password = _person_details(form), form.password.data or ""
+        if _added(form, lambda db: add_person(db, details, password).id, "person", {"email": EMAIL_TAKEN}):
             flash("Person added.", "success")
             return redirect(url_for("admin.people"))
-    with c.factory() as db:
+    with container().factory() as db:
         everyone = db.scalars(select(Person).order_by(Person.name)).all()
-        orgs = db.scalars(select(Organisation).order_by(Organisation.name)).all()
-        return render_template("admin/people.html", title="People", people=everyone, organisations=orgs,
-                               roles=list(Role), errors=errors, values=request.form), 400 if errors else 200
+        form.organisation.choices = [("", "Choose an organisation"), *_organisation_choices(db)]
+        return render_template("admin/people.html", title="People", people=everyone, form=form,
+                               role_names=ROLE_NAMES), 400 if form.errors or form.form_errors else 200
 
 
-def _add_person(form) -> dict[str, str]:
-    details = PersonDetails(form.get("name", ""), form.get("email", ""), form.get("organisation", ""),
-                            tuple(form.getlist("roles")))
-    try:
-        with unit_of_work(container().factory) as db:
-            person_id = add_person(db, details, form.get("password", "")).id
-    except InvalidInput as exc:
-        return exc.problems
-    except IntegrityError:  # the same address added at the same moment by someone else
-        return {"email": EMAIL_TAKEN}
-    log.info("Administrator %s added person %s", current_user.id, person_id)
-    return {}
+def _person_details(form: PersonForm) -> PersonDetails:
+    return PersonDetails(form.name.data or "", form.email.data or "", form.organisation.data or "",
+                         tuple(form.roles.data or ()))
+
+
+def _organisation_choices(db) -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in db.scalars(select(Organisation).order_by(Organisation.name))]
 
 
 @bp.route(f"/people/<{ID}:person_id>", methods=["GET", "POST"])
@@ -81,13 +76,11 @@ def edit_person(person_id: int):
         form = PersonForm() if request.method == "POST" else PersonForm(data={
             "name": person.name, "email": person.email, "organisation": str(person.organisation_id or ""),
             "roles": sorted(person.roles)})
-        organisations = db.scalars(select(Organisation).order_by(Organisation.name))
-        form.organisation.choices = [(str(o.id), o.name) for o in organisations]
+        form.organisation.choices = _organisation_choices(db)
         shown = {"person": person, "is_self": person.id == current_user.id,
                  "title": f"Change details for {person.name}"}
     if form.validate_on_submit():
-        details = PersonDetails(form.name.data or "", form.email.data or "", form.organisation.data or "",
-                                tuple(form.roles.data or ()))
+        details = _person_details(form)
         if _saved(form, lambda db: change_person(db, person_id, details, current_user.id), "person", person_id,
                   {"email": EMAIL_TAKEN}):
             flash(f"Details saved for {clean(details.name)}.", "success")
@@ -132,39 +125,46 @@ def edit_organisation(organisation_id: int):
 
 def _saved(form, change, what: str, id_: int, on_conflict: dict[str, str]) -> bool:
     """Run one change in its own transaction; put any problems on the form. Logs who changed what."""
+    changed = _in_transaction(form, change, on_conflict)
+    if changed is not None:
+        log.info("Administrator %s changed %s %s: %s", current_user.id, what, id_, ", ".join(changed) or "nothing")
+    return changed is not None
+
+
+def _added(form, add, what: str, on_conflict: dict[str, str]) -> bool:
+    """Add one person or organisation (`add` returns its id) in its own transaction; put any
+    problems on the form. Logs who added what."""
+    new_id = _in_transaction(form, add, on_conflict)
+    if new_id is not None:
+        log.info("Administrator %s added %s %s", current_user.id, what, new_id)
+    return new_id is not None
+
+
+def _in_transaction(form, work, on_conflict: dict[str, str]):
+    """What `work` returned, committed; or None with the problems put on the form."""
     try:
         with unit_of_work(container().factory) as db:
-            changed = change(db)
+            return work(db)
     except InvalidInput as exc:
         put_problems(form, exc.problems)
-        return False
     except IntegrityError:  # a unique value taken by someone else at the same moment
         put_problems(form, on_conflict or {"": "Someone else changed this at the same time. Try again."})
-        return False
-    log.info("Administrator %s changed %s %s: %s", current_user.id, what, id_, ", ".join(changed) or "nothing")
-    return True
+    return None
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
 def organisations():
-    c = container()
-    error = None
-    if request.method == "POST":
-        name, kind = _typed(request.form, "name"), request.form.get("kind", "")
-        with unit_of_work(c.factory) as db:
-            if not name or len(name) > 200 or kind not in {k.value for k in OrganisationKind}:
-                error = "Enter the organisation's name and choose its type"
-            elif db.scalar(select(Organisation).where(Organisation.name == name)):
-                error = "There is already an organisation with that name"
-            else:
-                db.add(Organisation(name=name, kind=kind))
-        if error is None:
+    form = NewOrganisationForm()
+    if form.validate_on_submit():
+        name, kind = form.name.data or "", form.kind.data or ""
+        if _added(form, lambda db: add_organisation(db, name, kind).id, "organisation",
+                  {"name": ORGANISATION_NAME_TAKEN}):
             flash("Organisation added.", "success")
             return redirect(url_for("admin.organisations"))
-    with c.factory() as db:
+    with container().factory() as db:
         orgs = db.scalars(select(Organisation).order_by(Organisation.name)).all()
-        return render_template("admin/organisations.html", title="Organisations", organisations=orgs,
-                               kinds=list(OrganisationKind), error=error), 400 if error else 200
+    return render_template("admin/organisations.html", title="Organisations", organisations=orgs,
+                           form=form), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
