@@ -7,11 +7,45 @@ from web.config import ConfigError, Settings
 
 
 def _container():
+    """Everything a command needs, with a database it has just connected to: a database it cannot
+    reach stops the command with one line naming it (never its password), not a stack trace."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
     from web.composition import build
     try:
-        return build(Settings.from_environ())
+        settings = Settings.from_environ()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        container = build(settings)
+    except ArgumentError:  # names no password: SQLAlchemy does not repeat the URL
+        raise click.ClickException("CASEWORK_DATABASE_URL is not a database URL, like "
+                                   "postgresql+psycopg://user:password@host/casework") from None
+    except OSError as exc:  # the folder of a SQLite file cannot be made
+        why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        raise click.ClickException(f"Cannot open the database {_shown(settings.database_url)}: cannot make "
+                                   f"the folder {exc.filename} ({why}).") from None
+    try:
+        with container.engine.connect():
+            pass
+    except DBAPIError as exc:
+        container.engine.dispose()
+        raise click.ClickException(_unreachable(container.engine.url, exc)) from None
+    return container
+
+
+def _shown(url) -> str:
+    """The database URL with any password starred out."""
+    from sqlalchemy import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _unreachable(url, exc) -> str:
+    reason = (str(exc.orig).strip().splitlines() or ["no reason given"])[0].rstrip(".")
+    if url.password:
+        reason = reason.replace(str(url.password), "***")
+    check = ("its folder exists and can be written to" if url.get_backend_name() == "sqlite"
+             else "the database server is running and accepts connections")
+    return f"Cannot connect to the database {_shown(url)} ({reason}). Check CASEWORK_DATABASE_URL and that {check}."
 
 
 @click.group()

@@ -1,6 +1,11 @@
 """`casework init-db` on the databases people actually have: a new one, one already made by
 `init-db`, and one whose tables were made without Alembic (by `create_all`, or by hand), which
-is adopted if its tables match and otherwise refused with a message saying what to do."""
+is adopted if its tables match and otherwise refused with a message saying what to do. A
+database that cannot be reached (a SQLite file whose folder cannot be made or opened, a
+PostgreSQL server that refuses the connection) stops `init-db`, `demo` and `serve` with one
+line naming it, never its password."""
+import socket
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
@@ -86,3 +91,68 @@ def test_init_db_refuses_tables_made_without_alembic_that_differ_and_says_what_t
     assert "run `casework init-db` again" in result.output
     assert set(inspect(engine).get_table_names()) == tables_before, "nothing was changed"
     assert revision(engine) is None
+
+
+# --- a database the command cannot reach -------------------------------------------------------
+
+def run(command: list[str], url: str):
+    return CliRunner().invoke(main, command, env={"CASEWORK_DATABASE_URL": url, "CASEWORK_ENV": "test"})
+
+
+def assert_one_line_error(result, *expected: str) -> None:
+    """Exit status 1 and one line saying what is wrong: a message, not a stack trace."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    for text_ in expected:
+        assert text_ in result.output
+
+
+@pytest.fixture
+def closed_port():
+    """A local port on which nothing listens: bound here, so nothing else can take it, but
+    never listening, so every connection to it is refused."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
+
+
+def test_init_db_makes_the_missing_folder_of_a_new_sqlite_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'instance' / 'casework.db'}"
+    assert init_db(url).output == "Database is up to date.\n"
+    assert (tmp_path / "instance" / "casework.db").exists()
+
+
+@pytest.mark.parametrize("command", [["init-db"], ["demo"], ["serve", "--no-scheduler"]])
+def test_a_sqlite_database_in_a_folder_that_cannot_be_made_is_named_in_one_line(tmp_path, command):
+    (tmp_path / "not-a-folder").write_text("")
+    path = tmp_path / "not-a-folder" / "instance" / "casework.db"
+
+    result = run(command, f"sqlite:///{path}")
+
+    assert_one_line_error(result, f"Cannot open the database sqlite:///{path}",
+                          f"cannot make the folder {tmp_path / 'not-a-folder' / 'instance'} (a file is in the way)")
+
+
+def test_a_sqlite_database_in_a_missing_folder_it_cannot_open_is_named_in_one_line(tmp_path):
+    # A URL naming the driver is passed to SQLite as it is, missing folder and all.
+    url = f"sqlite+pysqlite:///{tmp_path / 'missing' / 'casework.db'}"
+
+    result = init_db(url)
+
+    assert_one_line_error(result, f"Cannot connect to the database {url} (unable to open database file)",
+                          "Check CASEWORK_DATABASE_URL")
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("command", [["init-db"], ["demo"], ["serve", "--no-scheduler"]])
+def test_an_unreachable_postgresql_database_is_named_in_one_line_without_its_password(closed_port, command):
+    url = f"postgresql+psycopg://casework:a-secret-password@127.0.0.1:{closed_port}/casework"
+
+    result = run(command, url)
+
+    assert_one_line_error(result, f"Cannot connect to the database postgresql+psycopg://casework:***@127.0.0.1:"
+                                  f"{closed_port}/casework", "Connection refused",
+                          "Check CASEWORK_DATABASE_URL and that the database server is running")
+    assert "a-secret-password" not in result.output
