@@ -13,7 +13,7 @@ from workflows import calendar as cal
 from workflows.context import Context
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, StateInfo,
                                    Transition, Workflow, as_date)
-from workflows.gates import deadline_passed, later_than_deadline, live_deadline, long_date, window_open
+from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, live_deadline, long_date, window_open
 
 
 class State(StrEnum):
@@ -286,7 +286,7 @@ TRANSITIONS = (
                guards=(not_yet_agreed,), effect=agree_to_mediate),
     Transition("record_session", (S.IN_MEDIATION,), None, MEDIATOR, "Record the mediation session",
                "When was the session?", (Field("session_on", "Session date", "date"),),
-               effect=lambda ctx: ctx.put("mediation_session_on", ctx.data["session_on"])),
+               guards=(date_not_in_future("session_on", "The session date"),), effect=lambda ctx: ctx.put("mediation_session_on", ctx.data["session_on"])),
     Transition("record_agreement", (S.IN_MEDIATION,), S.RESOLVED, MEDIATOR, "Record the agreement",
                "What did both sides agree?", (Field("terms", "Terms"), Field("follow_up", "Follow-up actions with dates")),
                guards=(session_held,), effect=outcome_letter("mediation agreement", "mediation_agreement"),

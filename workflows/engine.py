@@ -86,6 +86,20 @@ def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: 
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None) -> Context:
     """Fire one trigger on one case inside the caller's transaction; raises on any refusal."""
+    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
+                                calendar=calendar, hooks=hooks, expected_version=expected_version)
+    from_state = case.status
+    _change_state(workflow, case, trigger, ctx)
+    _record(session, workflow, case, row, ctx, actor, from_state)
+    return ctx
+
+
+def check_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+                     raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
+                     calendar: cal.WorkingCalendar, hooks: Hooks,
+                     expected_version: int | None = None) -> tuple[Transition, Context]:
+    """Every check `apply_transition` makes before it changes anything, in the same order;
+    raises the first refusal, or returns the row that applies and its context."""
     if not can_view_case(actor, case):
         raise NotFound("There is no case with that reference.")
     if expected_version is not None and expected_version != case.version:
@@ -100,10 +114,7 @@ def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: 
     message = refusal(ctx, rows[0])
     if message:
         raise GateRefused(message)
-    from_state = case.status
-    _change_state(workflow, case, trigger, ctx)
-    _record(session, workflow, case, rows[0], ctx, actor, from_state)
-    return ctx
+    return rows[0], ctx
 
 
 def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) -> None:

@@ -9,7 +9,7 @@ from casework.cases import CaseRole as R
 from workflows.definitions import (ANY_OPEN, DeadlineRule, Due, Field, StateInfo, Transition,
                                    Workflow, as_date)
 from workflows.funding_change_rules import (  # noqa: F401  (choices are re-exported)
-    not_the_funder_officer, assessment_complete, consultation_long_enough, consideration_given,
+    not_the_funder_officer, assessment_complete, actions_due_ahead, consultation_long_enough, consideration_given,
     plan_version_is_latest, action_exists, notice_date_lawful, sent_after_decision,
     notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
     append, raise_concern, propose_resource_change, propose_plan, both_agree, agree_plan,
@@ -17,7 +17,7 @@ from workflows.funding_change_rules import (  # noqa: F401  (choices are re-expo
     consultation_closes, grant_extension, decide, issue_notice, extend_notice, note_notice,
     reopen_consultation, pause, resume, assign_decision_maker, PROPOSALS, OUTCOME_WORDS, CHANNELS,
     EXCEPTIONS, ASSESSMENT_SECTIONS)
-from workflows.gates import (date_in_future, deadline_passed, later_than_deadline, not_paused, paused,
+from workflows.gates import (date_in_future, date_not_in_future, deadline_passed, later_than_deadline, not_paused, paused,
                              window_open)
 
 
@@ -58,6 +58,7 @@ TRANSITIONS = (
                (Field("issues", "Issues found"), Field("evidence", "Evidence"),
                 Field("what_good_looks_like", "What good looks like"),
                 Field("letter_date", "Date of the concern letter", "date")),
+               guards=(date_not_in_future("letter_date", "The date of the concern letter"),),
                effect=raise_concern, letter="concern"),
     Transition("propose_resource_change", (S.DRAFT,), S.IMPACT_ASSESSMENT, FO, "Propose a change to funding",
                "Why might funding change?",
@@ -73,7 +74,8 @@ TRANSITIONS = (
                "Why is no further action needed?", (REASON,), effect=record("resolution")),
     Transition("propose_plan", (S.IMPROVEMENT_PLANNING,), None, BOTH, "Propose a plan", "Timetable of actions",
                (Field("actions", "Actions", "actions"),
-                Field("support_offered", "Support offered", required=False)), effect=propose_plan),
+                Field("support_offered", "Support offered", required=False)),
+               guards=(actions_due_ahead,), effect=propose_plan),
     Transition("agree_plan", (S.IMPROVEMENT_PLANNING,), S.IMPROVEMENT_IN_PROGRESS, BOTH, "Agree this plan",
                "Agree version {n} of the plan", (Field("version", "Plan version", "int"),),
                guards=(plan_version_is_latest,), effect=agree_plan, when=both_agree),
@@ -82,7 +84,7 @@ TRANSITIONS = (
                guards=(plan_version_is_latest,), effect=agree_plan),
     Transition("record_support", (S.IMPROVEMENT_IN_PROGRESS,), None, FO, "Record support given",
                "What support did you give?", (Field("what", "What support was given"), Field("when", "When", "date")),
-               effect=append("support")),
+               guards=(date_not_in_future("when", "The date the support was given"),), effect=append("support")),
     Transition("complete_action", (S.IMPROVEMENT_IN_PROGRESS,), None, BOTH, "Mark action done",
                "Mark an action done", (Field("action", "Action number", "int"), Field("evidence", "Evidence", required=False)),
                guards=(action_exists,), effect=complete_action),

@@ -32,13 +32,25 @@ def not_the_funder_officer(ctx: Context) -> str | None:
     return None
 
 
+def missing_assessment_sections(assessment: dict) -> list[str]:
+    """The parts of an impact assessment not yet written, in words."""
+    return [label.split(",")[0].split(" considered")[0].lower() for key, label in ASSESSMENT_SECTIONS
+            if not str(assessment.get(key) or "").strip()]
+
+
 def assessment_complete(ctx: Context) -> str | None:
-    done = ctx.get("assessment", default={})
-    missing = [label.split(",")[0].split(" considered")[0].lower() for key, label in ASSESSMENT_SECTIONS
-               if not str(done.get(key) or "").strip()]
+    missing = missing_assessment_sections(ctx.get("assessment", default={}))
     if missing:
         return ("Complete every part of the impact assessment before consulting. Missing: "
                 + ", ".join(missing) + ".")
+    return None
+
+
+def actions_due_ahead(ctx: Context) -> str | None:
+    """Each action of a proposed plan is due after today."""
+    for number, action in enumerate(ctx.data["actions"], start=1):
+        if as_date(action.get("by")) is not None and as_date(action["by"]) <= ctx.today:
+            return f"Action {number} must be due after today."
     return None
 
 

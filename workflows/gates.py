@@ -61,6 +61,22 @@ def date_in_future(field: str, label: str) -> Guard:
     return guard
 
 
+def date_not_in_future(field: str, label: str) -> Guard:
+    """A date something happened must be today or earlier (London time), and not before
+    the case was opened."""
+    def guard(ctx: Context) -> str | None:
+        chosen, today = as_date(ctx.data.get(field)), local_date(ctx.now)
+        if chosen is None:
+            return None
+        if chosen > today:
+            return f"{label} must be today or in the past."
+        opened = local_date(ctx.case.opened_at)
+        if chosen < opened:
+            return f"{label} must be on or after {long_date(opened)}, when the case was opened."
+        return None
+    return guard
+
+
 def later_than_deadline(field: str, kind: str, label: str) -> Guard:
     """An extension's new date must be later than the deadline it extends."""
     def guard(ctx: Context) -> str | None:

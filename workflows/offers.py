@@ -4,6 +4,8 @@ only be refused, such as "Resume deadlines" on a case that is not paused."""
 from collections.abc import Callable
 
 from casework.cases import Case, CaseRole as R
+from casework.organisations import Person
+from workflows.funding_change_rules import missing_assessment_sections
 
 
 def _data(case: Case) -> dict:
@@ -27,6 +29,8 @@ OFFERED_IF: dict[str, Callable[[Case], bool]] = {
     "assign_reviewer": lambda case: not case.assignees(R.SENIOR_REVIEWER),
     "give_review_outcome": lambda case: bool(case.assignees(R.SENIOR_REVIEWER)),
     "assign_mediator": lambda case: not case.assignees(R.MEDIATOR),
+    "open_consultation": lambda case: not missing_assessment_sections(_data(case).get("assessment") or {}),
+    "record_session": lambda case: not _data(case).get("mediation_session_on"),
     "record_agreement": lambda case: bool(_data(case).get("mediation_session_on")),
     "record_no_agreement": lambda case: bool(_data(case).get("mediation_session_on")),
     "appoint_panel": lambda case: not case.assignees(R.PANEL_MEMBER),
@@ -34,7 +38,14 @@ OFFERED_IF: dict[str, Callable[[Case], bool]] = {
 }
 
 
-def worth_offering(trigger: str, case: Case) -> bool:
-    """False when the action could only be refused in the case's present condition."""
-    check = OFFERED_IF.get(trigger)
-    return check is None or check(case)
+#: Actions only some of the people in a role on the case may take.
+OFFERED_TO: dict[str, Callable[[Person], bool]] = {
+    "respond_to_findings": lambda person: person.has_role("decision_maker"),
+}
+
+
+def worth_offering(trigger: str, case: Case, person: Person | None = None) -> bool:
+    """False when the action could only be refused in the case's present condition, or
+    (given the person) to this person."""
+    check, fits = OFFERED_IF.get(trigger), OFFERED_TO.get(trigger)
+    return (check is None or check(case)) and (person is None or fits is None or fits(person))

@@ -20,7 +20,7 @@ from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
-from workflows.engine import apply_transition
+from workflows.engine import apply_transition, check_transition
 from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
@@ -67,6 +67,20 @@ class CaseService:
                 links.release_notice(session, case, now, self.limits, self.calendar)
             return case
         return self._run(work)
+
+    def check(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
+              now: datetime, expected_version: int | None = None) -> None:
+        """Raise what `fire` would refuse this action with, writing nothing: for a page that
+        asks a person to check their answers before the action is taken."""
+        require_aware(now)
+        with self.factory() as session:
+            actor = _actor(session, actor_id)
+            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
+            if case is None:
+                raise NotFound("There is no case with that reference.")
+            check_transition(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
+                             limits=self.limits, calendar=self.calendar, hooks=self.hooks,
+                             expected_version=expected_version)
 
     def open_funding_case(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Open a draft funding-change case."""

@@ -2,7 +2,7 @@
 journeys in workflows/journeys.py, which move the clock one day per step from Tuesday
 1 December 2026 (and 30 days before the review), so the Christmas 2026 holidays
 (25 and 28 December, 1 January) fall inside several of these clocks."""
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -353,3 +353,37 @@ def test_the_complainant_can_withdraw_a_dispute_from(status, service, factory, c
     assert case.status == "withdrawn"
     with factory() as s:
         assert s.scalars(select(Deadline).where(Deadline.case_id == case.id, Deadline.status.in_(LIVE))).all() == []
+
+
+# --- dates that cannot be true ----------------------------------------------------------------
+
+def test_a_concern_letter_cannot_be_dated_in_the_future(service, factory, cast, clock):
+    case = open_case(service, cast, clock)
+    tomorrow = cal.local_date(clock.now()) + timedelta(days=1)
+    data = {"issues": "Attendance has fallen.", "evidence": "Monitoring returns.",
+            "what_good_looks_like": "30 a week.", "letter_date": tomorrow}
+    assert refused(service, factory, case, "raise_concern", cast["fo"], data, clock.now()) == (
+        "The date of the concern letter must be today or in the past.")
+
+
+def test_a_concern_letter_cannot_be_dated_before_the_case_was_opened(service, factory, cast, clock):
+    case = open_case(service, cast, clock)
+    data = {"issues": "Attendance has fallen.", "evidence": "Monitoring returns.",
+            "what_good_looks_like": "30 a week.", "letter_date": date(2026, 11, 30)}
+    assert refused(service, factory, case, "raise_concern", cast["fo"], data, clock.now()) == (
+        "The date of the concern letter must be on or after 1 December 2026, when the case was opened.")
+
+
+def test_a_plan_action_must_be_due_after_today(service, factory, cast, clock):
+    case = funding_case_at(service, cast, clock, "improvement_planning")
+    data = _plan(clock.now(), {})
+    data["actions"][1]["by"] = cal.local_date(clock.now())
+    assert refused(service, factory, case, "propose_plan", cast["fo"], data, clock.now()) == (
+        "Action 2 must be due after today.")
+
+
+def test_a_mediation_session_cannot_be_recorded_before_it_happens(service, factory, cast, clock):
+    case = dispute_at(service, cast, clock, "in_mediation")
+    later = date(2030, 1, 1)
+    assert refused(service, factory, case, "record_session", cast["mediator"], {"session_on": later},
+                   clock.now()) == "The session date must be today or in the past."

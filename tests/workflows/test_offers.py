@@ -1,5 +1,8 @@
 """Pages offer an action only when it could succeed in the case's present condition."""
-from tests.factories import funding_case_at, open_case
+from casework.organisations import Person
+from tests.factories import dispute_at, funding_case_at, open_case
+from workflows import calendar as cal
+from workflows.journeys import ASSESSMENT
 from workflows.offers import worth_offering
 
 
@@ -20,3 +23,26 @@ def test_agreeing_a_plan_is_offered_only_once_a_plan_exists(service, cast, clock
 
 def test_actions_with_no_rule_are_always_offered(service, cast, clock):
     assert worth_offering("raise_concern", open_case(service, cast, clock))
+
+
+def test_consultation_is_offered_only_once_the_impact_assessment_is_complete(service, cast, clock):
+    case = funding_case_at(service, cast, clock, "impact_assessment")
+    assert not worth_offering("open_consultation", case)
+    case = service.fire(case.id, "save_assessment", cast["fo"], ASSESSMENT, clock.now())
+    assert worth_offering("open_consultation", case)
+
+
+def test_a_mediation_session_is_offered_until_it_is_recorded(service, cast, clock):
+    case = dispute_at(service, cast, clock, "in_mediation")
+    assert worth_offering("record_session", case)
+    case = service.fire(case.id, "record_session", cast["mediator"], {"session_on": cal.local_date(clock.now())},
+                        clock.now())
+    assert not worth_offering("record_session", case)
+
+
+def test_only_a_decision_maker_is_offered_the_response_to_the_panels_findings(service, factory, cast, clock):
+    case = dispute_at(service, cast, clock, "panel_findings_issued")
+    with factory() as s:
+        decision_maker, officer = s.get(Person, cast["dm"]), s.get(Person, cast["fo"])
+        assert worth_offering("respond_to_findings", case, decision_maker)
+        assert not worth_offering("respond_to_findings", case, officer)
