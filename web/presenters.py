@@ -147,7 +147,35 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[T
             if not t.is_system and roles & t.who and (not offered_only or worth_offering(t.trigger, case))]
 
 
-def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
+ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}
+
+
+def case_summary(case: Case) -> list[tuple[str, str]]:
+    """The case page's summary: the organisations, the route, who is assigned, when it opened."""
+    if case.workflow == "funding_change":
+        rows = [("Funded organisation", case.vco.name if case.vco else ""),
+                ("Funder", case.funder.name if case.funder else ""),
+                ("Route", ROUTES.get(case.route, "Not chosen yet"))]
+    else:
+        rows = [("Raised by", case.complainant_org.name if case.complainant_org else ""),
+                ("About", case.respondent_org.name if case.respondent_org else "")]
+    rows += [(a.role.replace("_", " ").capitalize(), a.person.name) for a in case.assignments]
+    return rows + [("Opened", case.opened_at.strftime("%-d %B %Y"))]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    """An entry of the MOJ timeline macro (`_macros.html`); attributes rather than a dict's
+    keys, which Jinja looks up only after failing to find an attribute."""
+    title: str
+    byline: str
+    datetime: str
+    date_text: str
+    text: str
+    html: str | None = None
+
+
+def timeline_items(entries: list[AuditEntry], case: Case) -> list[TimelineItem]:
     """Audit entries, newest first, as timeline items with what was said."""
     workflow = WORKFLOWS[case.workflow]
     items = []
@@ -157,9 +185,9 @@ def timeline_items(entries: list[AuditEntry], case: Case) -> list[dict]:
         if entry.from_state != entry.to_state and entry.to_state in workflow.info:
             title += f" — now {workflow.info[entry.to_state].tag.lower()}"
         local = entry.at.astimezone(cal.LONDON)
-        items.append({"title": title, "byline": entry.actor_name, "datetime": entry.at.isoformat(),
-                      "date_text": f"{local:%-d %B %Y}, {local:%H:%M}",
-                      "text": "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow.key, entry.trigger)))})
+        items.append(TimelineItem(
+            title, entry.actor_name, entry.at.isoformat(), f"{local:%-d %B %Y}, {local:%H:%M}",
+            "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow.key, entry.trigger)))))
     return items
 
 

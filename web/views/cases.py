@@ -16,7 +16,7 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg
 from web.forms import apply_problems, build_form, engine_data
-from web.presenters import (actions_for, deadline_items, due_text, pagination, stage_words, tag,
+from web.presenters import (actions_for, case_summary, deadline_items, due_text, pagination, stage_words, tag,
                             timeline_items)
 from web.views import filters
 from web.views.options import field_options, initial_values
@@ -81,7 +81,7 @@ def case_detail(case_id: int):
         case = load_case(db, case_id)
         deadlines = live_rows(db, case)
         return render_template(
-            "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case),
+            "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
             stage=stage_words(case, current_user.person, deadlines, today),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
             timeline=timeline_items(audit_trail(db, case.id), case), letters=letters_of(db, case.id),

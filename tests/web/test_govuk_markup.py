@@ -1,6 +1,7 @@
-"""The case list writes out the markup of GOV.UK Frontend's pagination component rather than
-calling its macro (the macro costs as much as the rest of the page): the two must agree, for
-the first, a middle and the last of many pages, and for a few pages."""
+"""The case list and case page write out the markup of GOV.UK Frontend's pagination and
+summary list components rather than calling their macros (the macros cost as much as the
+rest of a page): the two must agree, for the first, a middle and the last of many pages, and
+for a few pages; and for a summary with text that needs escaping."""
 import re
 
 import pytest
@@ -31,3 +32,13 @@ def test_the_case_list_shows_the_first_three_the_last_two_and_the_pages_around_t
 
 def test_one_page_needs_no_pagination():
     assert pagination(1, 1, str) is None
+
+
+def test_the_case_summary_is_the_govuk_summary_list(app):
+    summary = [("Funded organisation", "Crayford <Community> & Kitchen"), ("Route", ""), ("Opened", "1 December 2026")]
+    macro = app.jinja_env.from_string(
+        '{% from "govuk_frontend_jinja/components/summary-list/macro.html" import govukSummaryList %}'
+        '{{ govukSummaryList({"rows": rows}) }}')
+    rows = [{"key": {"text": key}, "value": {"text": value}} for key, value in summary]
+    ours = app.jinja_env.get_template("cases/_summary_list.html")
+    assert markup(ours.render(summary=summary)) == markup(macro.render(rows=rows))
