@@ -173,19 +173,38 @@ def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -
     """Render the transition's letter once, store it with its hash, and note the hash for audit."""
     if row.letter is None or ctx.hooks.render_letter is None:
         return None
-    context = {
+    rendered = ctx.hooks.render_letter(row.letter, letter_context(case, ctx))
+    letter = Letter(case_id=case.id, kind=row.letter, filename=rendered.filename, pdf=rendered.pdf,
+                    sha256=rendered.sha256, trigger=row.trigger, created_at=ctx.now)
+    session.add(letter)
+    ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
+    return letter
+
+
+def letter_context(case: Case, ctx: Context) -> dict[str, Any]:
+    """What the letter of a transition says: the case's common fields and what the effect set."""
+    return {
         "case_ref": case.ref, "programme": case.title, "letter_date": ctx.today,
         "generated_on": ctx.today,
         "funder_name": case.funder.name if case.funder else "",
         "org_name": case.vco.name if case.vco else "",
         **(ctx.letter_context or {}),
     }
-    rendered = ctx.hooks.render_letter(row.letter, context)
-    letter = Letter(case_id=case.id, kind=row.letter, filename=rendered.filename, pdf=rendered.pdf,
-                    sha256=rendered.sha256, trigger=row.trigger, created_at=ctx.now)
-    session.add(letter)
-    ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
-    return letter
+
+
+def preview_letter(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+                   raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
+                   calendar: cal.WorkingCalendar, hooks: Hooks) -> tuple[str, dict[str, Any]] | None:
+    """The letter this action would send, as (kind, context), after every check the action
+    makes; its effect runs on the case in memory only, so the caller must roll back."""
+    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
+                                calendar=calendar, hooks=hooks)
+    if row.letter is None:
+        return None
+    with session.no_autoflush:
+        if row.effect is not None:
+            row.effect(ctx)
+    return row.letter, letter_context(case, ctx)
 
 
 def _name_people(session: Session, row: Transition, ctx: Context) -> None:

@@ -20,7 +20,7 @@ from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
-from workflows.engine import apply_transition, check_transition
+from workflows.engine import apply_transition, check_transition, preview_letter
 from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
@@ -81,6 +81,21 @@ class CaseService:
             check_transition(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                              expected_version=expected_version)
+
+    def preview_letter(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
+                       now: datetime) -> tuple[str, dict[str, Any]] | None:
+        """The letter this action would send, as (kind, context), refused as `fire` would
+        refuse it; nothing is written (the transaction is rolled back)."""
+        require_aware(now)
+        with self.factory() as session, session.begin():
+            actor = _actor(session, actor_id)
+            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
+            if case is None:
+                raise NotFound("There is no case with that reference.")
+            preview = preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
+                                     limits=self.limits, calendar=self.calendar, hooks=self.hooks)
+            session.rollback()
+            return preview
 
     def open_funding_case(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Open a draft funding-change case."""

@@ -91,6 +91,16 @@ def letter_html(kind: str, context: Mapping[str, Any]) -> str:
     return render_template(f"{kind}.html", _complete_context(kind, context))
 
 
+def letter_preview_html(kind: str, context: Mapping[str, Any]) -> str:
+    """The letter's content as a fragment to show inside a page: no document, styles or
+    landmarks of its own, and its headings one level down (the page has the h1). Our own
+    templates write the heading tags; what people typed is escaped, so it has none."""
+    html = render_template(f"{kind}.html", {**_complete_context(kind, context), "fragment": True})
+    for level in (2, 1):
+        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+    return html
+
+
 def render_letter(kind: str, context: Mapping[str, Any]) -> Letter:
     """Render a letter to A4 PDF; the same context always gives the same bytes."""
     html = letter_html(kind, context)
@@ -126,7 +136,7 @@ def _complete_context(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
         _check_notice_dates(context)
     if kind == "dispute_outcome":
         check_dispute_outcome(context["stage"], context["outcome"])
-    return {**OPTIONAL_FIELDS[kind], **context, "kind": kind}
+    return {**OPTIONAL_FIELDS[kind], **context, "kind": kind, "fragment": False}
 
 
 def _check_notice_dates(context: Mapping[str, Any]) -> None:

@@ -2,7 +2,7 @@
 dates, the engine's context fills every template, and a changed template never alters a
 letter already stored."""
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,15 +12,17 @@ from sqlalchemy import select
 
 from casework.audit import AuditEntry, verify_chains
 from casework.clock import FixedClock
+from casework.errors import GateRefused
 from casework.letters import Letter
 from casework.models import Base
 from casework.persistence import make_engine, make_session_factory
 from notifications.case_letters import render_case_letter, template_context
-from notifications.letters import letter_html, rendering
+from notifications.letters import letter_html, letter_preview_html, rendering
 from notifications.subscribers import make_subscriber
-from tests.factories import dispute_at, funding_case_at, make_cast
+from tests.factories import counts, dispute_at, funding_case_at, make_cast
 from workflows import calendar as cal
 from workflows.context import Hooks
+from workflows.journeys import _notice
 from workflows.service import CaseService
 
 TEMPLATES = Path(rendering.__file__).parent / "templates"
@@ -145,3 +147,21 @@ def test_a_decision_without_a_response_says_so():
     fields = template_context("decision", context)
     assert fields["outcome"] == "re_allocate"
     assert fields["response_considered"].startswith("Crayford Community Kitchen did not send a response")
+
+
+def test_the_notice_can_be_previewed_before_it_is_sent_without_writing_anything(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    data = _notice(clock.now(), {})
+    before = counts(factory, case.id)
+    kind, context = service.preview_letter(case.id, "issue_notice", cast["fo"], data, clock.now())
+    html = letter_preview_html(kind, template_context(kind, context))
+    assert counts(factory, case.id) == before
+    assert "Notice counts as given" in html and f"{data['effective_on'].day} {data['effective_on']:%B %Y}" in html
+    assert "<html" not in html and "<main" not in html and "<h1" not in html and "<style" not in html
+
+
+def test_a_preview_is_refused_as_sending_would_be(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    too_soon = {**_notice(clock.now(), {}), "effective_on": cal.local_date(clock.now()) + timedelta(days=30)}
+    with pytest.raises(GateRefused, match="needs an effective date of"):
+        service.preview_letter(case.id, "issue_notice", cast["fo"], too_soon, clock.now())
