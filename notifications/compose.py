@@ -122,7 +122,7 @@ class Composer:
         if not rows:
             return w.dispute_subject(case.ref, stage, None, None)
         who = self.acting_names(case, rows[0].acting_roles)
-        return w.dispute_subject(case.ref, stage, who[:1].upper() + who[1:], rows[0].due_on)
+        return w.dispute_subject(case.ref, stage, who, rows[0].due_on)
 
     # --- deadlines -----------------------------------------------------------------------
 
@@ -181,7 +181,9 @@ class Composer:
     def todo(self, case: Case, person: Person) -> tuple[str, ...]:
         """What this person must do on the case, and by when."""
         roles = case_roles(case, person)
-        return tuple(_todo_line(row) for row in self.live(case) if roles & set(row.acting_roles))
+        # A date the case is waiting for (the plan or the notice ending) is not something to do.
+        return tuple(_todo_line(row) for row in self.live(case)
+                     if roles & set(row.acting_roles) and row.kind.split(":")[0] not in w.DATE_ONLY_KINDS)
 
     def acting_names(self, case: Case, roles) -> str:
         names = [_role_name(case, role) for role in roles]

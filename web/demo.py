@@ -15,7 +15,7 @@ from workflows.service import CaseService
 PASSWORD = "compact-demo-2026"
 ORGANISATIONS = {
     "council": ("London Borough of Bexley", "statutory"), "nhs": ("NHS South East London", "statutory"),
-    "bvsc": ("BVSC (Bexley Voluntary Service Council)", "infrastructure"),
+    "bvsc": ("Bexley Voluntary Service Council", "infrastructure"),
     "panel": ("Bexley Compact Panel", "infrastructure"),
     "kitchen": ("Crayford Community Kitchen", "vco"), "youth": ("Erith Youth Partnership", "vco"),
     "carers": ("Sidcup Carers Network", "vco"), "advice": ("Thamesmead Advice Centre", "vco"),

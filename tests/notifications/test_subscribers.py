@@ -160,3 +160,13 @@ def test_unread_count_list_and_marking_read_are_per_person(service, cast, clock,
         assert inapp.unread_count(s, vl) == unread - 1
         assert inapp.mark_all_read(s, vl, clock.now()) == unread - 1
         assert inapp.notifications_for(s, vl, unread_only=True) == []
+
+
+def test_a_date_the_case_waits_for_is_not_told_as_something_to_do(service, factory, cast, clock):
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    service.fire(case.id, "complete_action", cast["vl"], {"action": 1, "evidence": "Two drivers started."},
+                 clock.now())
+    with factory() as s:
+        told = s.scalars(select(Notification.text).where(Notification.person_id == cast["fo"])
+                         .order_by(Notification.id.desc())).first()
+    assert "improvement plan ends" not in told.lower() and "You need to" not in told
