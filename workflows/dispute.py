@@ -2,12 +2,13 @@
 informal resolution (D1), senior review (D2), mediation by BVSC (D3) and the Compact panel
 (D4). Reads like the spec's table: states, transitions, deadline rules; gates and effects
 below them."""
+from collections.abc import Callable
 from enum import StrEnum
 
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
-from casework.cases import CaseAssignment, CaseLink, CaseRole as R
+from casework.cases import Case, CaseAssignment, CaseLink, CaseRole as R
 from casework.organisations import Person
 from workflows import calendar as cal
 from workflows.context import Context
@@ -62,12 +63,22 @@ def involved_people(ctx: Context) -> set[int]:
     return {i for i in (*actors, *assigned) if i is not None}
 
 
-def person_in_respondent_org(field: str, role: str, what: str):
+def responding_role(case: Case) -> str:
+    """The role of the people who may answer a dispute in writing for the organisation it is
+    about: a funder's officers, or a voluntary organisation's staff."""
+    org = case.respondent_org
+    return "funder_officer" if org is not None and org.is_funder else "vco_staff"
+
+
+def person_in_respondent_org(field: str, role: str | Callable[[Case], str], what: str):
+    """The person chosen works for the organisation the dispute is about and holds the role
+    (given, or worked out from the case)."""
     def guard(ctx: Context) -> str | None:
         person = ctx.session.get(Person, ctx.data[field])
         if person is None or person.organisation_id != ctx.case.respondent_org_id or not person.is_active:
             return f"Choose {what} from the organisation the dispute is about."
-        if role and not person.has_role(role):
+        needed = role(ctx.case) if callable(role) else role
+        if not person.has_role(needed):
             return f"{person.name} is not set up as {what}."
         return None
     return guard
@@ -233,7 +244,8 @@ DECLARATION = Field("declaration", "Declaration of no conflict of interest")
 TRANSITIONS = (
     Transition("acknowledge_dispute", (S.RAISED,), S.INFORMAL_RESOLUTION, RESPONDENT, "Acknowledge the dispute",
                "Who will respond?", (Field("officer", "Officer who will respond in writing", "person"),),
-               guards=(person_in_respondent_org("officer", "", "an officer"),), effect=acknowledge),
+               guards=(person_in_respondent_org("officer", responding_role, "an officer who can answer it"),),
+               effect=acknowledge),
     Transition("give_informal_response", (S.INFORMAL_RESOLUTION,), S.INFORMAL_RESPONSE_GIVEN, OFFICER,
                "Give a written response", "Your written response", (Field("response", "Response"),),
                effect=outcome_letter("informal response", "informal_response"), letter="dispute_outcome"),

@@ -387,3 +387,12 @@ def test_a_mediation_session_cannot_be_recorded_before_it_happens(service, facto
     later = date(2030, 1, 1)
     assert refused(service, factory, case, "record_session", cast["mediator"], {"session_on": later},
                    clock.now()) == "The session date must be today or in the past."
+
+
+@pytest.mark.parametrize("who", ["reviewer", "admin", "dm"])
+def test_a_dispute_is_answered_by_an_officer_not_a_reviewer_administrator_or_decision_maker(
+        service, factory, cast, clock, who):
+    case = dispute_at(service, cast, clock, "raised")
+    name = {"reviewer": "Anne Clarke", "admin": "Ade Bello", "dm": "Helen Marsh"}[who]
+    assert refused(service, factory, case, "acknowledge_dispute", cast["fo"], {"officer": cast[who]},
+                   clock.now()) == f"{name} is not set up as an officer who can answer it."

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from casework.cases import Case, CaseRole
 from casework.organisations import Person, PersonRole
+from workflows.dispute import responding_role
 
 
 def _people(db: Session, role: str | None = None, org: int | None = None, exclude_orgs=()) -> list[tuple[str, str]]:
@@ -21,7 +22,7 @@ def field_options(db: Session, case: Case, trigger: str) -> dict[str, list[tuple
     panel = lambda: _people(db, "panel_member")  # noqa: E731
     options = {
         "assign_decision_maker": lambda: {"person": _people(db, "decision_maker", case.funder_org_id)},
-        "acknowledge_dispute": lambda: {"officer": _people(db, None, case.respondent_org_id)},
+        "acknowledge_dispute": lambda: {"officer": _people(db, responding_role(case), case.respondent_org_id)},
         "assign_reviewer": lambda: {"person": _people(db, "senior_reviewer", case.respondent_org_id)},
         "assign_mediator": lambda: {"person": _people(db, "mediator", exclude_orgs=case.party_org_ids())},
         "appoint_panel": lambda: {"chair": panel(), "statutory_member": panel(), "vcs_member": panel()},
