@@ -7,17 +7,17 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, s
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from casework.logins import LoginSession, end_session, live_session, start_session
+from casework.logins import end_session, live_session, start_session
 from casework.organisations import Person
 from casework.passwords import check_password, is_locked
 from casework.persistence import unit_of_work
 from web import csrf
 from web.context import container
+from web.people import session_person
 
 bp = Blueprint("auth", __name__)
 TOUCH_EVERY = timedelta(seconds=30)
@@ -53,13 +53,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-#: The read every request makes, as `live_session` makes it but in one statement built once:
-#: the session row with its person, the person's organisation and roles.
-_SESSION_WITH_PERSON = select(LoginSession).where(LoginSession.token == bindparam("token")).options(
-    joinedload(LoginSession.person).joinedload(Person.organisation),
-    joinedload(LoginSession.person).joinedload(Person.role_rows))
-
-
 @login_manager.user_loader
 def load_user(token: str) -> SignedIn | None:
     c = container()
@@ -67,11 +60,13 @@ def load_user(token: str) -> SignedIn | None:
     # Most requests only read: a write transaction on every page would make every request
     # queue for SQLite's single write lock. Write only to end an idle session or, at most
     # every 30 seconds, to note that the session is in use.
-    with c.factory() as db:
-        row = db.execute(_SESSION_WITH_PERSON, {"token": token}).unique().scalar_one_or_none()
-        if (row is not None and row.ended_at is None and row.person.is_active and now - row.last_seen_at <= idle
-                and (now - row.last_seen_at <= TOUCH_EVERY or request.endpoint == "pages.heartbeat")):
-            return SignedIn(row.person, token)
+    with c.engine.connect() as conn:
+        found = session_person(conn, token)  # the checks of `live_session`, without its writes
+    if found is not None:
+        last_seen, ended, person = found
+        if (ended is None and person.is_active and now - last_seen <= idle
+                and (now - last_seen <= TOUCH_EVERY or request.endpoint == "pages.heartbeat")):
+            return SignedIn(person, token)
     with unit_of_work(c.factory) as db:
         row = live_session(db, token, now, idle)
         if row is None:

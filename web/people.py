@@ -1,0 +1,57 @@
+"""The person behind a server-side session, for the check every signed-in request makes: the
+session row, the person's row, organisation and roles read in one statement, and the
+detached Person kept while those rows read the same, so that a page does not load them
+through the ORM again. A changed row (a role granted, an account deactivated, a failed
+sign-in) reads differently and so gets a new Person at once."""
+from datetime import datetime
+from threading import Lock
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import make_transient_to_detached
+
+from casework.logins import LoginSession
+from casework.organisations import Organisation, Person, PersonRole
+
+_PERSON = Person.__table__
+_SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, _PERSON, Organisation.name, Organisation.kind,
+                   PersonRole.id, PersonRole.role)
+            .join(_PERSON, _PERSON.c.id == LoginSession.person_id)
+            .outerjoin(Organisation, Organisation.id == _PERSON.c.organisation_id)
+            .outerjoin(PersonRole, PersonRole.person_id == _PERSON.c.id)
+            .where(LoginSession.token == bindparam("token")).order_by(PersonRole.id))
+_COLUMNS = [column.key for column in _PERSON.columns]
+
+_people: dict[tuple, Person] = {}
+_lock = Lock()
+
+
+def session_person(conn: Connection, token: str) -> tuple[datetime, datetime | None, Person] | None:
+    """(last seen, ended at, person) of the session with this token, or None if there is none."""
+    rows = conn.execute(_SESSION, {"token": token}).all()
+    if not rows:
+        return None
+    person_row = tuple(rows[0][2:len(_COLUMNS) + 4])  # the person's columns, their organisation's name and kind
+    key = person_row + tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
+    person = _people.get(key)
+    if person is None:
+        person = _detached(person_row, key[len(person_row):])
+        with _lock:
+            if len(_people) >= 1000:  # people come and go; keep the cache small
+                _people.clear()
+            _people[key] = person
+    return rows[0][0], rows[0][1], person
+
+
+def _detached(person_row: tuple, roles: tuple[tuple[int, str], ...]) -> Person:
+    """A Person with its organisation and roles, as if loaded by a session that has closed."""
+    values = dict(zip(_COLUMNS, person_row))
+    person = Person(**values)
+    loaded = [person]
+    if values["organisation_id"] is not None:
+        name, kind = person_row[len(_COLUMNS):]
+        person.organisation = Organisation(id=values["organisation_id"], name=name, kind=kind)
+        loaded.append(person.organisation)
+    person.role_rows = [PersonRole(id=role_id, person_id=values["id"], role=role) for role_id, role in roles]
+    for instance in loaded + person.role_rows:
+        make_transient_to_detached(instance)
+    return person
