@@ -49,5 +49,39 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     def govuk_assets(filename: str):
         return send_from_directory(HERE / "static" / "govuk" / "assets", filename, max_age=86400)
 
-    container.service.load_holidays()
+    _load_holidays(container)
     return app
+
+
+class DatabaseNotReady(RuntimeError):
+    """The database can be reached but has not been set up; the message says what to run."""
+
+
+def schema_problem(engine) -> str | None:
+    """What to run if the database lacks tables this version needs (one line), else None."""
+    from sqlalchemy import inspect
+
+    from casework.models import Base
+    missing = sorted(set(Base.metadata.tables) - set(inspect(engine).get_table_names()))
+    shown = engine.url.render_as_string(hide_password=True)
+    if not missing:
+        return None
+    if len(missing) == len(Base.metadata.tables):
+        return (f"The database {shown} has no tables yet. Run `casework init-db` to create them, "
+                f"or `casework demo` to create them with demo data.")
+    return (f"The database {shown} is missing tables this version needs ({', '.join(missing)}). "
+            f"Run `casework init-db` to bring it up to date.")
+
+
+def _load_holidays(container) -> None:
+    """The one-off bank holidays, read straight away: a database with no tables yet stops the
+    app with what to run, not a stack trace from deep inside SQLAlchemy."""
+    from sqlalchemy.exc import DBAPIError
+    try:
+        container.service.load_holidays()
+    except DBAPIError:
+        problem = schema_problem(container.engine)
+        if problem is None:
+            raise
+        container.engine.dispose()  # the app will not be used
+        raise DatabaseNotReady(problem) from None

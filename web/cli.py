@@ -6,10 +6,13 @@ import click
 from web.config import ConfigError, Settings
 
 
-def _container():
+def _container(needs_tables: bool = True):
     """Everything a command needs, with a database it has just connected to: a database it cannot
-    reach stops the command with one line naming it (never its password), not a stack trace."""
+    reach, or (unless the command makes them) one without its tables, stops the command with
+    one line naming it (never its password) and what to do, not a stack trace."""
     from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from web import schema_problem
     from web.composition import build
     try:
         settings = Settings.from_environ()
@@ -30,6 +33,9 @@ def _container():
     except DBAPIError as exc:
         container.engine.dispose()
         raise click.ClickException(_unreachable(container.engine.url, exc)) from None
+    if needs_tables and (problem := schema_problem(container.engine)) is not None:
+        container.engine.dispose()
+        raise click.ClickException(problem)
     return container
 
 
@@ -57,7 +63,7 @@ def main() -> None:
 def init_db() -> None:
     """Create or upgrade the database schema."""
     from casework.persistence.migrate import upgrade
-    container = _container()
+    container = _container(needs_tables=False)
     try:
         if _adopt_unrecorded_schema(container.engine):
             click.echo("The database already had every table this version needs, made without "
@@ -187,7 +193,7 @@ def demo(reset: bool) -> None:
     from casework.models import Base
     from casework.persistence.migrate import upgrade
     from web.demo import logins, seed
-    container = _container()
+    container = _container(needs_tables=False)
     if reset:
         Base.metadata.drop_all(container.engine)
         with container.engine.begin() as conn:

@@ -3,15 +3,20 @@
 is adopted if its tables match and otherwise refused with a message saying what to do. A
 database that cannot be reached (a SQLite file whose folder cannot be made or opened, a
 PostgreSQL server that refuses the connection) stops `init-db`, `demo` and `serve` with one
-line naming it, never its password."""
+line naming it, never its password. A database that can be reached but has no tables yet (or
+lacks some) stops `serve` and the other commands that need them, and `create_app`, with one
+line saying to run `casework init-db` (or `casework demo`)."""
+import os
 import socket
+import uuid
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from casework.models import Base
 from casework.persistence import make_engine
+from web import DatabaseNotReady, create_app
 from web.cli import main
 
 NEEDS_ACTION = "no record of which schema version they are"
@@ -156,3 +161,74 @@ def test_an_unreachable_postgresql_database_is_named_in_one_line_without_its_pas
                                   f"{closed_port}/casework", "Connection refused",
                           "Check CASEWORK_DATABASE_URL and that the database server is running")
     assert "a-secret-password" not in result.output
+
+
+# --- a database without its tables ---------------------------------------------------------------
+
+NO_TABLES = ("has no tables yet. Run `casework init-db` to create them, "
+             "or `casework demo` to create them with demo data.")
+
+
+@pytest.fixture
+def empty_postgres():
+    """(url, engine) for a new, empty PostgreSQL database of this test's own."""
+    server = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
+    name = f"casework_empty_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request):
+    return request.getfixturevalue("database" if request.param == "sqlite" else "empty_postgres")
+
+
+def shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.mark.parametrize("command", [["serve", "--no-scheduler"], ["serve"], ["scheduler", "--once"],
+                                     ["add-holiday", "2027-05-10", "A coronation"], ["mail", "failed"],
+                                     ["audit", "verify"]])
+def test_a_database_with_no_tables_yet_says_to_run_init_db_in_one_line(empty_database, command):
+    url, engine = empty_database
+
+    result = run(command, url)
+
+    assert_one_line_error(result, f"The database {shown(url)} {NO_TABLES}")
+    assert inspect(engine).get_table_names() == [], "nothing was made"
+
+
+def test_create_app_on_a_database_with_no_tables_yet_says_to_run_init_db(empty_database, monkeypatch):
+    url, engine = empty_database
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", url)
+    monkeypatch.setenv("CASEWORK_ENV", "test")
+
+    with pytest.raises(DatabaseNotReady) as refused:
+        create_app()
+
+    assert str(refused.value) == f"The database {shown(url)} {NO_TABLES}"
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__, "no SQL error chained on"
+
+
+def test_a_database_missing_some_tables_says_to_run_init_db_to_bring_it_up_to_date(database):
+    url, engine = database
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE extra_holidays"))
+
+    result = run(["serve", "--no-scheduler"], url)
+
+    assert_one_line_error(result, f"The database {url} is missing tables this version needs (extra_holidays). "
+                                  "Run `casework init-db` to bring it up to date.")
+
