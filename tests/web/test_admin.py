@@ -1,11 +1,16 @@
-"""Administrators add and change people and organisations: each form names every problem in a
-GOV.UK error summary, keeps what was typed and ticked, and writes nothing while anything is
-wrong; email addresses and organisation names stay unique, even when two administrators add
-the same one at the same moment; roles read the same wherever they are shown; a
-deactivated person is signed out everywhere and cannot sign in; and no administrator can
-lock themselves out (deactivate themselves, or give up their own administrator role)."""
+"""Administrators add and change people and organisations, add one-off bank holidays and set
+the time limits: each form names every problem in a GOV.UK error summary, keeps what was typed
+and ticked, and writes nothing while anything is wrong; email addresses and organisation names
+stay unique, even when two administrators add the same one at the same moment; roles and
+organisation types read the same wherever they are shown; a holiday's date is asked for in
+day, month and year boxes, with the GOV.UK date input's messages; each time limit has its own
+box and its own message; a deactivated person is signed out everywhere and cannot sign in; and
+no administrator can lock themselves out (deactivate themselves, or give up their own
+administrator role)."""
 import logging
 import re
+from dataclasses import fields as dc_fields
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +18,12 @@ from sqlalchemy import select
 from casework import administration
 from casework.logins import LoginSession
 from casework.organisations import Organisation, Person
+from casework.persistence import unit_of_work
+from casework.settings import ExtraHoliday, TimeLimitSetting
 from tests.factories import funding_case_at
 from tests.web.helpers import Page, email_of, location, login, page, snapshot
+from web.forms import LIMIT_WORDS
+from workflows.limits import TimeLimits
 
 LOCKED_OUT_ROLE = "You cannot remove your own administrator role"
 LOCKED_OUT_ACCOUNT = "You cannot deactivate your own account"
@@ -366,6 +375,197 @@ def test_an_organisation_added_under_the_same_name_at_the_same_moment_is_refused
     assert page(response).errors == ["There is already an organisation with that name"]
     assert page(response).value("name") == "BVSC"
     assert snapshot(engine) == before
+
+
+def test_the_organisations_table_names_each_type_as_the_form_does(admin):
+    shown = page(admin.get("/admin/organisations"))
+    council = next(row for row in shown.rows("Organisations") if row.startswith("London Borough of Bexley"))
+    assert "Funder (council or NHS body)" in council
+    html = admin.get("/admin/organisations").get_data(as_text=True)
+    assert re.search(r'class="govuk-label govuk-radios__label"[^>]*>\s*Funder \(council or NHS body\)', html)
+
+
+# --- bank holidays -------------------------------------------------------------------------
+
+def date_box_classes(response, field: str) -> dict[str, bool]:
+    """Which of a date input's day, month and year boxes are marked as having a problem."""
+    html = response.get_data(as_text=True)
+    return {part: "govuk-input--error" in re.search(rf'<input class="([^"]*)" id="{field}-{part}"', html).group(1)
+            for part in ("day", "month", "year")}
+
+
+def test_the_holiday_date_is_asked_for_in_day_month_and_year_boxes(admin):
+    html = admin.get("/admin/holidays").get_data(as_text=True)
+    for part in ("day", "month", "year"):
+        assert re.search(rf'<label class="govuk-label govuk-date-input__label" for="on-{part}">\s*{part.title()}', html)
+    assert re.search(r"<legend[^>]*>\s*Date of the holiday\s*</legend>", html)
+    assert "For example, 8 5 2027" in page_text(html) and "2027-05-10" not in html
+
+
+def test_a_holiday_added_by_day_month_and_year_is_listed(admin, factory):
+    response = admin.submit("/admin/holidays", {"on": [" 10 ", "May", "2027"], "name": " A coronation "})
+
+    assert location(response) == "/admin/holidays"
+    shown = page(admin.get("/admin/holidays"))
+    assert "Monday 10 May 2027 A coronation" in shown.rows("Coming up")
+    assert "10 May 2027: A coronation" in shown.text
+    with factory() as s:
+        assert s.scalars(select(ExtraHoliday.name).where(ExtraHoliday.on == date(2027, 5, 10))).all() == [
+            "A coronation"]
+
+
+@pytest.mark.parametrize("typed, message, marked", [
+    (["", "", ""], "Enter the date of the holiday", {"day", "month", "year"}),
+    (["", "5", "2027"], "Date of the holiday must include a day", {"day"}),
+    (["10", "", "2027"], "Date of the holiday must include a month", {"month"}),
+    (["10", "5", ""], "Date of the holiday must include a year", {"year"}),
+    (["", "", "2027"], "Date of the holiday must include a day and month", {"day", "month", "year"}),
+    (["10", "13", "2027"], "Date of the holiday must be a real date", {"month"}),
+    (["ten", "5", "2027"], "Date of the holiday must be a real date", {"day"}),
+    (["31", "2", "2027"], "Date of the holiday must be a real date", {"day", "month", "year"}),
+    (["10", "5", "27"], "Date of the holiday must include a year with 4 numbers", {"year"}),
+])
+def test_a_holiday_date_with_a_problem_is_named_box_by_box_kept_and_nothing_is_written(
+        admin, engine, service, typed, message, marked):
+    before = snapshot(engine)
+
+    response = admin.submit("/admin/holidays", {"on": typed, "name": "A coronation"})
+
+    assert response.status_code == 400
+    assert page(response).errors == [message]
+    assert summary_links(response) == ["on-day"]
+    assert {part for part, wrong in date_box_classes(response, "on").items() if wrong} == marked
+    assert page(response).fields["on"] == typed, "what was typed is kept, box by box"
+    assert page(response).value("name") == "A coronation"
+    assert snapshot(engine) == before
+    assert service.calendar.extra_holidays() == {}
+
+
+def test_problems_with_a_holidays_date_and_name_are_named_together(admin, engine):
+    before = snapshot(engine)
+    response = admin.submit("/admin/holidays", {"on": ["10", "", "2027"], "name": "x" * 201})
+    assert page(response).errors == ["Date of the holiday must include a month",
+                                     "Name of the holiday must be 200 characters or fewer"]
+    assert summary_links(response) == ["on-day", "name"]
+    assert page(response).value("name") == "x" * 201
+    assert snapshot(engine) == before
+
+
+def test_a_holiday_needs_a_name(admin, engine):
+    before = snapshot(engine)
+    response = admin.submit("/admin/holidays", {"on": ["10", "5", "2027"], "name": " \x00 "})
+    assert page(response).errors == ["Enter the name of the holiday"]
+    assert page(response).fields["on"] == ["10", "5", "2027"]
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("typed, message", [
+    (["25", "12", "2026"], "25 December 2026 is already a bank holiday (Christmas Day)"),
+    (["10", "5", "2027"], "10 May 2027 is already a bank holiday (A coronation)"),
+])
+def test_a_day_that_is_already_a_bank_holiday_is_refused_with_its_name(admin, engine, service, typed, message):
+    admin.submit("/admin/holidays", {"on": ["10", "5", "2027"], "name": "A coronation"})
+    before, calendar_before = snapshot(engine), service.calendar.extra_holidays()
+
+    response = admin.submit("/admin/holidays", {"on": typed, "name": "Another day off"})
+
+    assert response.status_code == 400
+    assert page(response).errors == [message]
+    assert page(response).fields["on"] == typed
+    assert snapshot(engine) == before
+    assert service.calendar.extra_holidays() == calendar_before
+
+
+def test_a_holiday_another_server_added_a_moment_ago_is_refused_and_then_shown(admin, engine, factory, service):
+    # Added by another server process, whose holidays this one has not read: the database refuses it.
+    with unit_of_work(factory) as s:
+        s.add(ExtraHoliday(on=date(2027, 5, 10), name="A coronation", added_at=datetime.now(timezone.utc)))
+    before = snapshot(engine)
+
+    response = admin.submit("/admin/holidays", {"on": ["10", "5", "2027"], "name": "The coronation"})
+
+    assert response.status_code == 400
+    assert page(response).errors == ["10 May 2027 is already a bank holiday"]
+    assert snapshot(engine) == before
+    assert service.calendar.extra_holidays() == {date(2027, 5, 10): "A coronation"}, "read now"
+    assert "Monday 10 May 2027 A coronation" in page(response).rows("Coming up")
+
+
+# --- time limits --------------------------------------------------------------------------
+
+LIMIT_NAMES = [f.name for f in dc_fields(TimeLimits)]
+
+
+def limits_form(**changes) -> dict:
+    """The time limits form as it stands for the defaults, with these changes."""
+    values = {name: str(getattr(TimeLimits(), name)) for name in LIMIT_NAMES}
+    return {**values, **changes}
+
+
+def test_every_time_limit_is_named_in_words_with_its_unit(admin):
+    html = admin.get("/admin/time-limits").get_data(as_text=True)
+    shown = Page(html)
+    assert {n for words in LIMIT_WORDS.values() for n in words} == set(LIMIT_NAMES)
+    for name in LIMIT_NAMES:
+        assert shown.value(name) == str(getattr(TimeLimits(), name)), name
+        assert f'for="{name}"' in html or f'aria-describedby="{name}-hint' in html
+    assert "Time to acknowledge a concern" in shown.text and "Shortest written notice" in shown.text
+    assert "calendar months" in shown.text and "working days" in shown.text
+    assert not re.search(r"\b(?:ack|wd)\b|_", shown.text.replace("Error:", "")), "no internal names"
+
+
+def test_each_time_limit_with_a_problem_is_named_on_its_own_box_and_nothing_is_saved(admin, engine, service):
+    before, limits_before = snapshot(engine), service.limits
+    typed = {"reminder_wd": "", "concern_ack_wd": "-1", "plan_agree_wd": "three", "plan_period_months": "61",
+             "review_wd": "99999999999999999999", "notice_months": "4", "dispute_pauses_notice": "maybe"}
+
+    response = admin.submit("/admin/time-limits", limits_form(**typed))
+
+    assert response.status_code == 400
+    assert page(response).errors == [
+        "Enter the time between a reminder and its due date",
+        "Time to acknowledge a concern must be 0 working days or more",
+        "Time to agree a plan must be a whole number of working days, like 20",
+        "Usual length of an improvement plan must be 60 calendar months or fewer",
+        "Time to review performance must be 520 working days or fewer",
+        "Select yes if raising a dispute pauses written notice"]
+    assert summary_links(response) == ["reminder_wd", "concern_ack_wd", "plan_agree_wd", "plan_period_months",
+                                       "review_wd", "dispute_pauses_notice"]
+    kept = page(response)
+    assert {name: kept.value(name) for name in typed if name != "dispute_pauses_notice"} == {
+        name: value for name, value in typed.items() if name != "dispute_pauses_notice"}, "what was typed is kept"
+    assert snapshot(engine) == before
+    assert service.limits == limits_before
+
+
+@pytest.mark.parametrize("changes, message, box", [
+    ({"consultation_min_wd": "9"}, "Shortest consultation must be at least 10 working days", "consultation_min_wd"),
+    ({"consultation_min_wd": "15", "consultation_wd": "12"},
+     "Usual length of a consultation must be at least as long as the shortest consultation (15 working days)",
+     "consultation_wd"),
+])
+def test_the_consultation_rules_are_named_on_the_box_to_change(admin, engine, changes, message, box):
+    before = snapshot(engine)
+    response = admin.submit("/admin/time-limits", limits_form(**changes))
+    assert response.status_code == 400
+    assert page(response).errors == [message]
+    assert summary_links(response) == [box]
+    assert snapshot(engine) == before
+
+
+def test_saved_time_limits_are_used_and_shown(admin, factory, service):
+    response = admin.submit("/admin/time-limits", limits_form(notice_months=" 4 ", consultation_min_wd="12",
+                                                              dispute_pauses_notice="1"))
+
+    assert location(response) == "/admin/time-limits"
+    shown = page(admin.get("/admin/time-limits"))
+    assert "Time limits saved. They apply to deadlines set from now on." in shown.text
+    assert (shown.value("notice_months"), shown.value("consultation_min_wd"), shown.value("dispute_pauses_notice")) == (
+        "4", "12", "1")
+    assert (service.limits.notice_months, service.limits.consultation_min_wd, service.limits.dispute_pauses_notice) == (
+        4, 12, 1)
+    with factory() as s:
+        assert s.get(TimeLimitSetting, "notice_months").value == 4
 
 
 # --- who may, and what is recorded ----------------------------------------------------------

@@ -13,7 +13,7 @@ NUL_FORMS = {
     "/admin/organisations": ({"name": "Welling\x00 Food Bank", "kind": "vco"}, Organisation.name, "Welling Food Bank"),
     "/admin/people": ({"name": "Jo\x00 Bloggs", "email": "jo\x00@example.org", "password": "a-long-enough-password",
                        "organisation": "3", "roles": "vco_staff"}, Person.name, "Jo Bloggs"),
-    "/admin/holidays": ({"on": "2027-05-10", "name": "A corona\x00tion"}, ExtraHoliday.name, "A coronation"),
+    "/admin/holidays": ({"on": ["10", "5", "2027"], "name": "A corona\x00tion"}, ExtraHoliday.name, "A coronation"),
 }
 
 

@@ -52,7 +52,8 @@ FORMS = {
     "admin.change_access": ("admin", lambda s, c, k: (f"/admin/people/{c['vl']}/deactivate", {})),
     "admin.edit_organisation": ("admin", lambda s, c, k: (f"/admin/organisations/{c.orgs['youth']}", {
         "name": "Erith Youth Trust", "kind": "vco"})),
-    "admin.holidays": ("admin", lambda s, c, k: ("/admin/holidays", {"on": "2027-05-10", "name": "A coronation"})),
+    "admin.holidays": ("admin", lambda s, c, k: ("/admin/holidays", {"on": parts(date(2027, 5, 10)),
+                                                                     "name": "A coronation"})),
     "admin.time_limits": ("admin", lambda s, c, k: ("/admin/time-limits", {"notice_months": "4"})),
 }
 

@@ -195,7 +195,7 @@ def test_the_case_page_marks_a_missed_deadline_overdue(service, cast, clock, sig
 def test_working_days_left_count_a_one_off_bank_holiday(service, cast, clock, signed_in):
     case = funding_case_at(service, cast, clock, "concern_raised")   # due Wednesday 9 December
     admin = signed_in("admin")
-    admin.submit("/admin/holidays", {"on": "2026-12-04", "name": "A royal wedding"})
+    admin.submit("/admin/holidays", {"on": ["4", "12", "2026"], "name": "A royal wedding"})
     row = deadline_row(signed_in("vl"), case.id)
     assert "by 10 December 2026 (5 working days left)" in row
 
@@ -327,7 +327,7 @@ def test_adding_a_bank_holiday_says_how_many_deadlines_moved(service, cast, cloc
     funding_case_at(service, cast, clock, "draft")                     # no deadline to move
     admin = signed_in("admin")
 
-    response = admin.submit("/admin/holidays", {"on": "2026-12-04", "name": "A royal wedding"})
+    response = admin.submit("/admin/holidays", {"on": ["4", "12", "2026"], "name": "A royal wedding"})
 
     assert location(response) == "/admin/holidays"
     shown = page(admin.get("/admin/holidays")).text
@@ -340,18 +340,18 @@ def test_adding_a_bank_holiday_says_how_many_deadlines_moved(service, cast, cloc
 def test_a_bank_holiday_after_every_deadline_moves_none(service, cast, clock, signed_in):
     funding_case_at(service, cast, clock, "concern_raised")
     admin = signed_in("admin")
-    admin.submit("/admin/holidays", {"on": "2027-06-07", "name": "A jubilee"})
+    admin.submit("/admin/holidays", {"on": ["7", "6", "2027"], "name": "A jubilee"})
     assert "Bank holiday added. 0 deadline(s) moved" in page(admin.get("/admin/holidays")).text
 
 
 def test_the_case_timeline_says_why_a_deadline_moved(service, cast, clock, signed_in):
     case = funding_case_at(service, cast, clock, "concern_raised")
-    signed_in("admin").submit("/admin/holidays", {"on": "2026-12-04", "name": "A royal wedding"})
+    signed_in("admin").submit("/admin/holidays", {"on": ["4", "12", "2026"], "name": "A royal wedding"})
     text = page(signed_in("vl").get(f"/cases/{case.id}")).text
     assert "A royal wedding on 04 December 2026 was added as a bank holiday" in text
 
 
-@pytest.mark.parametrize("on", ["2027-02-30", "04/12/2026", "", "2026-12-25"])
+@pytest.mark.parametrize("on", [["30", "2", "2027"], ["04/12/2026", "", ""], ["", "", ""], ["25", "12", "2026"]])
 def test_a_bank_holiday_that_is_not_a_new_working_day_is_refused_with_a_reason(signed_in, on):
     response = signed_in("admin").submit("/admin/holidays", {"on": on, "name": "Something"})
     assert response.status_code == 400

@@ -1,8 +1,8 @@
 """Administration: people and their roles, organisations, bank holidays, time limits and
 messages that could not be delivered. Administrators see no case content here. Changes to
-people and organisations are checked by casework.administration and logged with who made them."""
+people and organisations are checked by casework.administration, bank holidays and time limits
+by their forms (web.forms) and the case service; each is logged with who made it."""
 import logging
-from dataclasses import fields as dc_fields
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,16 +12,15 @@ from sqlalchemy.exc import IntegrityError
 
 from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_organisation,
                                      add_person, change_organisation, change_person, clean, set_person_active)
-from casework.errors import InvalidInput
+from casework.errors import InvalidInput, StaleVersion
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person
 from casework.permissions import can_administer
 from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
 from web.context import container
-from web.forms import (ROLE_NAMES, ConfirmForm, NewOrganisationForm, NewPersonForm, OrganisationForm, PersonForm,
-                       put_problems)
-from workflows.limits import TimeLimits
+from web.forms import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm, NewPersonForm,
+                       OrganisationForm, PersonForm, TimeLimitsForm, limit_groups, limit_values, put_problems)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -164,50 +163,59 @@ def organisations():
     with container().factory() as db:
         orgs = db.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("admin/organisations.html", title="Organisations", organisations=orgs,
-                           form=form), 400 if form.errors or form.form_errors else 200
+                           kinds=dict(ORGANISATION_KINDS), form=form), 400 if form.errors else 200
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
 def holidays():
-    c = container()
-    errors = {}
-    if request.method == "POST":
-        try:
-            on = date.fromisoformat(request.form.get("on", ""))
-            moved = c.service.add_holiday(current_user.id, on, _typed(request.form, "name"), c.clock.now())
-            flash(f"Bank holiday added. {moved} deadline(s) moved, and each case's timeline says why.", "success")
-            return redirect(url_for("admin.holidays"))
-        except ValueError:
-            errors["on"] = "Enter a real date, like 2027-05-10"
-        except InvalidInput as exc:
-            errors = exc.problems
+    c, form = container(), HolidayForm()
+    if form.validate_on_submit() and _holiday_added(form, c):
+        return redirect(url_for("admin.holidays"))
     today = c.clock.now().date()
     upcoming = c.service.calendar.holidays_between(today, date(today.year + 1, 12, 31))
     with c.factory() as db:
         extra = db.scalars(select(ExtraHoliday).order_by(ExtraHoliday.on)).all()
     return render_template("admin/holidays.html", title="Bank holidays", upcoming=upcoming, extra=extra,
-                           errors=errors, values=request.form), 400 if errors else 200
+                           form=form), 400 if form.errors else 200
+
+
+def _holiday_added(form: HolidayForm, c) -> bool:
+    """Add the holiday and move the deadlines it affects; or put the problems on the form."""
+    on, name = form.on.data, clean(form.name.data or "")
+    if (existing := c.service.calendar.holiday_name(on)) is not None:
+        put_problems(form, {"on": f"{on.day} {on:%B %Y} is already a bank holiday ({existing})"})
+        return False
+    try:
+        moved = c.service.add_holiday(current_user.id, on, name, c.clock.now())
+    except InvalidInput as exc:
+        put_problems(form, exc.problems)
+        return False
+    except StaleVersion:  # just added by another server, whose holidays this one had not read yet
+        c.service.load_holidays()
+        put_problems(form, {"on": f"{on.day} {on:%B %Y} is already a bank holiday"})
+        return False
+    log.info("Administrator %s added the bank holiday %s", current_user.id, on.isoformat())
+    flash(f"Bank holiday added. {moved} deadline(s) moved, and each case's timeline says why.", "success")
+    return True
 
 
 @bp.route("/time-limits", methods=["GET", "POST"])
 def time_limits():
     c = container()
-    error = None
-    if request.method == "POST":
+    form = TimeLimitsForm(data=limit_values(c.service.limits))
+    if form.validate_on_submit():
         try:
-            changes = {f.name: request.form[f.name] for f in dc_fields(TimeLimits) if f.name in request.form}
-            c.service.set_limits(c.service.limits.with_overrides(changes), current_user.id, c.clock.now())
+            limits = c.service.limits.with_overrides(form.limits())
+        except ValueError:  # a rule of workflows.limits that the form does not check box by box
+            log.exception("Time limits refused")
+            form.form_errors.append("These time limits cannot be used together. Check each one and try again")
+        else:
+            c.service.set_limits(limits, current_user.id, c.clock.now())
+            log.info("Administrator %s saved the time limits", current_user.id)
             flash("Time limits saved. They apply to deadlines set from now on.", "success")
             return redirect(url_for("admin.time_limits"))
-        except ValueError as exc:
-            error = str(exc)
-    return render_template("admin/time_limits.html", title="Time limits", limits=c.service.limits,
-                           names=[f.name for f in dc_fields(TimeLimits)], error=error), 400 if error else 200
-
-
-def _typed(form, name: str) -> str:
-    """What was typed in a text box, without NUL characters (PostgreSQL text cannot hold them)."""
-    return form.get(name, "").replace("\x00", "").strip()
+    return render_template("admin/time_limits.html", title="Time limits", form=form,
+                           groups=limit_groups()), 400 if form.errors else 200
 
 
 @bp.route("/failed-messages")
