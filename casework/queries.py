@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, exists, false, func, or_, select,
-                        true, union_all)
+from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, exists, false, func, literal, or_,
+                        select, true, union_all)
 from sqlalchemy.orm import Session
 
 from casework.audit import AuditEntry
@@ -181,32 +181,59 @@ def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tup
     return count, page
 
 
+@dataclass(frozen=True)
+class DeadlineTable:
+    """Which live deadlines a table lists: only those waiting on the person, or only those
+    due within two dates (both, or neither: every live deadline)."""
+    waiting: bool = False
+    due: tuple[date, date] | None = None
+
+
 def soonest_deadlines(session: Session, person: Person, limit: int, *, waiting: bool = False,
                       due: tuple[date, date] | None = None) -> list[DeadlineLine]:
     """Live deadlines of the cases this person may see, soonest first: only those waiting on
     this person, or only those due within two dates, if asked."""
-    params = params_of(person) | {"limit": limit} | (dict(zip(("first", "last"), due)) if due else {})
-    rows = session.connection().execute(_soonest_statement(shape_of(person), waiting, due is not None), params)
-    return [DeadlineLine(*row[:6], CaseLine(*row[6:])) for row in rows]
+    return deadline_tables(session, person, limit, {"": DeadlineTable(waiting, due)})[""]
+
+
+def deadline_tables(session: Session, person: Person, limit: int,
+                    tables: dict[str, DeadlineTable]) -> dict[str, list[DeadlineLine]]:
+    """For each table, its soonest live deadlines of the cases this person may see, at most
+    `limit`; all the tables in one statement."""
+    names = list(tables)
+    statement = _tables_statement(shape_of(person), tuple((tables[n].waiting, tables[n].due is not None) for n in names))
+    params = params_of(person) | {"limit": limit}
+    for i, name in enumerate(names):
+        if tables[name].due:
+            params[f"first_{i}"], params[f"last_{i}"] = tables[name].due
+    found: dict[str, list[DeadlineLine]] = {name: [] for name in names}
+    for row in session.connection().execute(statement, params):
+        found[names[row[0]]].append(DeadlineLine(*row[1:7], CaseLine(*row[7:])))
+    return found
 
 
 @lru_cache(maxsize=256)
-def _soonest_statement(shape: Shape, waiting: bool, due: bool) -> Select:
-    terms = [can_see(shape)]
-    if waiting:
-        terms.append(acts_on(shape))
-    if due:
-        terms.append(Deadline.due_on.between(bindparam("first"), bindparam("last")))
-    # One walk of the (status, due_on) index per live status, each stopping at the limit, then
-    # merged: `status IN (...)` would make SQLite sort every live deadline to find the first few.
-    walks = [select(Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on, Deadline.status,
-                    Deadline.paused_remaining, Deadline.acting_roles, Case.id, Case.workflow,
-                    Case.status.label("case_status"), Case.title)
-             .join(Case, Case.id == Deadline.case_id).where(Deadline.status == status, *terms)
-             .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")).subquery()
-             for status in LIVE]
-    merged = union_all(*(select(walk) for walk in walks)).subquery()
-    return select(merged).order_by(merged.c.due_on, merged.c.deadline_id).limit(bindparam("limit"))
+def _tables_statement(shape: Shape, tables: tuple[tuple[bool, bool], ...]) -> Select:
+    selects = []
+    for i, (waiting, due) in enumerate(tables):
+        terms = [can_see(shape)]
+        if waiting:
+            terms.append(acts_on(shape))
+        if due:
+            terms.append(Deadline.due_on.between(bindparam(f"first_{i}"), bindparam(f"last_{i}")))
+        # One walk of the (status, due_on) index per live status, each stopping at the limit,
+        # then merged: `status IN (...)` would make SQLite sort every live deadline first.
+        walks = [select(literal(i).label("table"), Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on,
+                        Deadline.status, Deadline.paused_remaining, Deadline.acting_roles, Case.id, Case.workflow,
+                        Case.status.label("case_status"), Case.title)
+                 .join(Case, Case.id == Deadline.case_id).where(Deadline.status == status, *terms)
+                 .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")).subquery()
+                 for status in LIVE]
+        merged = union_all(*(select(walk) for walk in walks)).subquery()
+        selects.append(select(merged).order_by(merged.c.due_on, merged.c.deadline_id).limit(bindparam("limit"))
+                       .subquery())
+    every = union_all(*(select(table) for table in selects)).subquery()
+    return select(every).order_by(every.c.table, every.c.due_on, every.c.deadline_id)
 
 
 _TRAIL = (select(AuditEntry.seq, AuditEntry.at, AuditEntry.actor_name, AuditEntry.trigger, AuditEntry.from_state,

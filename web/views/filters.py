@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from casework.organisations import Person
-from casework.queries import CaseFilter, DeadlineLine, soonest_deadlines
+from casework.queries import CaseFilter, DeadlineLine, DeadlineTable, deadline_tables
 from workflows import calendar as cal
 from workflows.registry import WORKFLOWS
 
@@ -55,6 +55,6 @@ TABLE_ROWS = 25
 def waiting_on(db: Session, person: Person, today: date) -> dict[str, list[DeadlineLine]]:
     """The home page's tables of live deadlines: mine to act on, overdue, and due in the next
     7 days; each the soonest TABLE_ROWS, and one more if there are more."""
-    return {"mine": soonest_deadlines(db, person, TABLE_ROWS + 1, waiting=True),
-            "overdue": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["overdue"](today)),
-            "week": soonest_deadlines(db, person, TABLE_ROWS + 1, due=_DUE["week"](today))}
+    return deadline_tables(db, person, TABLE_ROWS + 1, {
+        "mine": DeadlineTable(waiting=True), "overdue": DeadlineTable(due=_DUE["overdue"](today)),
+        "week": DeadlineTable(due=_DUE["week"](today))})
