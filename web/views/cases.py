@@ -173,14 +173,16 @@ def diagram(case_id: int):
         return diagram_svg(WORKFLOWS[case.workflow], case.status), 200, {"Content-Type": "image/svg+xml"}
 
 
-#: The cases linked to a dispute or to a funding case, by the case's workflow.
-_LINKED = {workflow: select(Case).where(Case.id.in_(select(other).where(this == bindparam("case_id")))).order_by(Case.id)
+#: The ids of the cases linked to a dispute or to a funding case, by the case's workflow.
+_LINKED = {workflow: select(other).where(this == bindparam("case_id")).order_by(other)
            for workflow, this, other in (("dispute", CaseLink.dispute_id, CaseLink.funding_case_id),
                                          ("funding_change", CaseLink.funding_case_id, CaseLink.dispute_id))}
 
 
 def _links(db, case: Case) -> list[Case]:
-    linked = db.scalars(_LINKED[case.workflow], {"case_id": case.id}).all()
+    # Most cases have none: ask for ids first, and load cases only when there are some.
+    ids = db.connection().execute(_LINKED[case.workflow], {"case_id": case.id}).scalars().all()
+    linked = db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)).all() if ids else []
     return [other for other in linked if can_view_case(current_user.person, other)]
 
 
