@@ -49,7 +49,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     def govuk_assets(filename: str):
         return send_from_directory(HERE / "static" / "govuk" / "assets", filename, max_age=86400)
 
-    _load_holidays(container)
+    _load_settings(container)
+    _keep_settings_fresh(app, container)
     return app
 
 
@@ -73,15 +74,38 @@ def schema_problem(engine) -> str | None:
             f"Run `casework init-db` to bring it up to date.")
 
 
-def _load_holidays(container) -> None:
-    """The one-off bank holidays, read straight away: a database with no tables yet stops the
-    app with what to run, not a stack trace from deep inside SQLAlchemy."""
+def _load_settings(container) -> None:
+    """The one-off bank holidays and the saved time limits, read straight away: a database
+    with no tables yet stops the app with what to run, not a stack trace from SQLAlchemy."""
     from sqlalchemy.exc import DBAPIError
     try:
-        container.service.load_holidays()
+        _reload_settings(container)
     except DBAPIError:
         problem = schema_problem(container.engine)
         if problem is None:
             raise
         container.engine.dispose()  # the app will not be used
         raise DatabaseNotReady(problem) from None
+
+
+def _reload_settings(container) -> None:
+    from workflows.limits import TimeLimits
+    container.service.load_holidays()
+    container.service.load_limits(TimeLimits.from_environ(container.settings.limits))
+
+
+#: How old another process's change to holidays or time limits may be before this one sees it.
+SETTINGS_REFRESH_SECONDS = 30.0
+
+
+def _keep_settings_fresh(app: Flask, container) -> None:
+    """Each server process rereads holidays and time limits at most every 30 seconds, so a
+    change an administrator saved through another process (or worker) is soon used here."""
+    import time
+    last = {"at": time.monotonic()}
+
+    @app.before_request
+    def refresh_settings() -> None:
+        if time.monotonic() - last["at"] >= SETTINGS_REFRESH_SECONDS:
+            last["at"] = time.monotonic()
+            _reload_settings(container)

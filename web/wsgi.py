@@ -1,4 +1,9 @@
 """The WSGI entry point for production servers: `gunicorn 'web.wsgi:app'`."""
-from web import create_app
+import sys
 
-app = create_app()
+from web import DatabaseNotReady, create_app
+
+try:
+    app = create_app()
+except DatabaseNotReady as problem:  # one line saying what to run, not a stack trace
+    sys.exit(str(problem))
