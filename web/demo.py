@@ -92,8 +92,47 @@ def _walk(service, case, steps, ids, clock, until=None):
         if until is not None and case.status == until:
             break
         clock.advance(days=step.days_after)
-        case = service.fire(case.id, step.trigger, ids[step.who], step.data_for(clock.now(), ids), clock.now())
+        data = _about(step.data_for(clock.now(), ids), case.title if case.workflow == "funding_change" else None)
+        case = service.fire(case.id, step.trigger, ids[step.who], data, clock.now())
     return case
+
+
+def _about(value, programme: str | None):
+    """The journeys' words are written about a lunch club: say the case's own programme."""
+    if programme is None or "lunch club" in programme.lower():
+        return value
+    if isinstance(value, str):
+        name = programme[0].lower() + programme[1:]
+        return value.replace("the lunch club", f"the {name}").replace("Lunch club", programme) \
+            .replace("lunch club", name).replace("a second minibus run", "extra sessions")
+    if isinstance(value, dict):
+        return {k: _about(v, programme) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_about(v, programme) for v in value]
+    return value
+
+
+#: What each demo dispute is about, so that a list of them reads as different disputes.
+DISPUTE_STORIES = (
+    (["s4.consultation", "s4.impact_assessment"], "The council decided to reduce our grant without considering our response.",
+     "A fresh consultation that considers our evidence."),
+    (["s2.proportionate_monitoring"], "Quarterly monitoring now asks for 40 pages of data for a £6,000 grant.",
+     "Monitoring proportionate to the size of the grant."),
+    (["s4.three_months_notice"], "We were told by email on a Friday that funding would stop at the end of the month.",
+     "Three months' written notice with the reasons, as the Compact promises."),
+    (["s2.timely_information"], "The new commissioning round was announced two days before the closing date.",
+     "The round reopened for at least four weeks."),
+    (["s2.full_cost_recovery"], "The grant offer refuses to cover any share of our rent or our manager's time.",
+     "A grant that pays a fair share of overheads."),
+    (["s4.early_clear_concerns", "s4.support"], "Concerns about our attendance were raised for the first time in the decision letter.",
+     "A chance to agree an improvement plan before any decision."),
+)
+
+
+def _dispute(n: int, respondent: int, **extra) -> dict:
+    undertakings, happened, sought = DISPUTE_STORIES[n % len(DISPUTE_STORIES)]
+    return {**DISPUTE_RAISE, "undertakings": undertakings, "what_happened": happened, "outcome_sought": sought,
+            "respondent": respondent, **extra}
 
 
 def _funding_case(service, ids, spec: DemoCase, start: datetime, dm: bool = True):
@@ -127,19 +166,19 @@ def _disputes(service, ids, today):
     roles = {**ids, "complainant": ids["vl"], "respondent": ids["fo"], "respondent_dm": ids["dm"]}
     for n, (until, days) in enumerate(DISPUTE_STAGES):
         clock = FixedClock(today - timedelta(days=days, hours=n))
-        case = service.raise_dispute(ids["vl"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+        case = service.raise_dispute(ids["vl"], _dispute(n, ids["org:council"]), clock.now())
         _walk(service, case, DISPUTE_TO_PANEL, roles, clock, until)
     # The linked dispute in mediation, about the case whose notice is running.
     clock = FixedClock(today - timedelta(days=30))
     linked_to = _linked_target(service)
-    case = service.raise_dispute(ids["vl"], {**DISPUTE_RAISE, "respondent": ids["org:council"], "linked_case": linked_to}, clock.now())
+    case = service.raise_dispute(ids["vl"], _dispute(0, ids["org:council"], linked_case=linked_to), clock.now())
     _walk(service, case, DISPUTE_TO_PANEL, roles, clock, "in_mediation")
     clock = FixedClock(today - timedelta(days=25))
-    case = service.raise_dispute(ids["carers"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+    case = service.raise_dispute(ids["carers"], _dispute(4, ids["org:council"]), clock.now())
     case = _walk(service, case, DISPUTE_TO_PANEL, {**roles, "complainant": ids["carers"]}, clock, "informal_response_given")
     service.fire(case.id, "accept_outcome", ids["carers"], {"comments": "Thank you for explaining."}, clock.advance(days=2))
     clock = FixedClock(today - timedelta(days=9))
-    case = service.raise_dispute(ids["youth"], {**DISPUTE_RAISE, "respondent": ids["org:council"]}, clock.now())
+    case = service.raise_dispute(ids["youth"], _dispute(3, ids["org:council"]), clock.now())
     service.fire(case.id, "withdraw_dispute", ids["youth"], {"reason": "We settled this at a meeting."}, clock.advance(days=1))
 
 
