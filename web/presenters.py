@@ -76,7 +76,7 @@ class DueText:
         if self.paused:
             return f"paused with {self.days_left} working days left"
         if self.overdue:
-            return f"overdue since {long_date(self.due_on)}"
+            return f"was due on {long_date(self.due_on)}"
         if self.days_left == 0:
             return f"by {long_date(self.due_on)} (today)"
         return f"by {long_date(self.due_on)} ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"

@@ -113,8 +113,8 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
     answers = dict(zip(fo.locator(".govuk-summary-list__key").all_inner_texts(),
                        fo.locator(".govuk-summary-list__value").all_inner_texts()))
     expected = {"Sent by": "Hand delivery", "Sending time": f"{long_date(today)} at 10:00",
-                "Deemed given on": long_date(today), "Notice period ends": long_date(period_end),
-                "Earliest lawful effective date": long_date(period_end + timedelta(days=1)),
+                "Deemed given on": long_date(today), "Minimum notice period ends": long_date(period_end),
+                "Earliest date the change can take effect": long_date(period_end + timedelta(days=1)),
                 "Effective date": long_date(period_end + timedelta(days=1))}
     assert {key: answers.get(key) for key in expected} == expected
     assert serious(accessibility_violations(fo)) == []

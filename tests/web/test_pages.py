@@ -62,7 +62,7 @@ def test_home_shows_what_is_overdue(service, cast, clock, signed_in):
     home = page(signed_in("vl").get("/"))
     assert refs_in(home.rows("Overdue")) == {late.ref}
     assert on_time.ref not in " ".join(home.rows("Overdue"))
-    assert "overdue since" in home.rows("Overdue")[0]
+    assert "was due on" in home.rows("Overdue")[0]
 
 
 def test_home_shows_a_mediator_the_disputes_waiting_for_mediation(service, cast, clock, signed_in):
@@ -189,7 +189,7 @@ def test_the_case_page_marks_a_missed_deadline_overdue(service, cast, clock, sig
     case = funding_case_at(service, cast, clock, "concern_raised")
     clock.advance(days=8)                                              # Thursday 10 December
     row = deadline_row(signed_in("vl"), case.id)
-    assert "Overdue" in row and "overdue since 9 December 2026" in row
+    assert "Overdue" in row and "was due on 9 December 2026" in row
 
 
 def test_working_days_left_count_a_one_off_bank_holiday(service, cast, clock, signed_in):
@@ -279,17 +279,19 @@ def test_checking_the_notice_shows_its_dates(notice_pending, signed_in):
 
     assert "Check the notice before you send it" in check.text
     assert "Deemed given on 2 February 2027" in check.text, "emailed after 5pm: given the next working day"
-    assert "Notice period ends 2 May 2027" in check.text
-    assert "Earliest lawful effective date 3 May 2027" in check.text
-    assert "earlier than the minimum notice allows" not in check.text
+    assert "Minimum notice period ends 2 May 2027" in check.text
+    assert "Earliest date the change can take effect 3 May 2027" in check.text
+    assert "The letter as it will be sent" in check.text
 
 
-def test_checking_a_notice_with_too_early_an_effective_date_warns(notice_pending, signed_in):
+def test_checking_a_notice_with_too_early_an_effective_date_refuses_it_on_the_question_page(notice_pending, signed_in):
     fo = signed_in("fo")
     url = f"/cases/{notice_pending.id}/actions/issue_notice"
     form = notice_form(page(fo.get(url)), date(2027, 2, 1), "10:30", date(2027, 3, 1))
-    check = page(fo.submit(url, form))
-    assert "earlier than the minimum notice allows" in check.text
+    response = fo.submit(url, form)
+    assert response.status_code == 400
+    assert "Check the notice before you send it" not in page(response).text
+    assert "needs an effective date of 2 May 2027 or later" in page(response).errors[0]
 
 
 def test_sending_a_notice_with_too_early_an_effective_date_is_refused(notice_pending, signed_in, service):
