@@ -24,7 +24,7 @@ def new_case():
     c = container()
     with c.factory() as db:
         form = build_form(FUNDING_CASE_FIELDS, _case_options(db), "Create draft case")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _title_too_long(form):
         try:
             case = c.service.open_funding_case(current_user.id, engine_data(form, FUNDING_CASE_FIELDS), c.clock.now())
             flash(f"Draft case {case.ref} created. Only you can see it until you raise a concern or propose a change.", "success")
@@ -55,6 +55,19 @@ def new_dispute():
             form.form_errors.append(exc.message)
     return render_template("cases/start.html", form=form, title="Raise a Compact dispute",
                            intro="Say which Compact undertakings were not kept, what happened and what you want to happen."), 400 if form.errors or form.form_errors else 200
+
+
+#: The longest title a case keeps (the `cases.title` column is String(300)): a longer one is
+#: refused, never cut short without saying.
+MAX_TITLE = 300
+
+
+def _title_too_long(form) -> bool:
+    """Put an error on a title longer than the case can keep; True if there was one."""
+    if len((form.title.data or "").strip()) <= MAX_TITLE:
+        return False
+    apply_problems(form, FUNDING_CASE_FIELDS, {"title": f"Programme or service must be {MAX_TITLE} characters or fewer"})
+    return True
 
 
 def _case_options(db) -> dict:
