@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, func, select
 
 from casework.messages import Notification
-from notifications.inapp import mark_all_read, notifications_for
+from notifications.inapp import mark_all_read, notifications_page
 from casework.persistence import unit_of_work
 from web.context import container
+from web.presenters import pagination
 from workflows import calendar as cal
 from workflows.timeline import project
 
@@ -71,8 +72,15 @@ def _start_date(raw: str, today: date) -> tuple[date, str | None]:
 def notifications():
     c = container()
     with c.factory() as db:
-        items = notifications_for(db, current_user.id, limit=100)
-        return render_template("pages/notifications.html", title="Notifications", items=items)
+        page = notifications_page(db, current_user.id, _page_number(request.args))
+    return render_template("pages/notifications.html", title="Notifications", page=page,
+                           pagination=pagination(page.number, page.pages,
+                                                 lambda n: url_for("pages.notifications", page=n)))
+
+
+def _page_number(args) -> int:
+    raw = args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
 @bp.route("/notifications/read", methods=["POST"])
