@@ -34,3 +34,11 @@ def test_tables_sit_in_a_focusable_scrolling_region(signed_in, service, cast, cl
     assert tables >= 1
     assert html.count('class="app-table-region" role="region"') == tables
     assert html.count('tabindex="0">\n<table') == tables
+
+
+def test_the_accessibility_statement_gives_fixed_dates_not_today(app, clock):
+    from tests.factories import later
+    later(clock, days=40)
+    html = app.test_client().get("/accessibility").get_data(as_text=True)
+    assert "This statement was prepared on 25 November 2026. It was last reviewed on 25 November 2026." in html
+    assert "This service was last tested on 25 November 2026" in html

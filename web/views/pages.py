@@ -26,9 +26,18 @@ def heartbeat():
     return {"status": "ok"}
 
 
+#: When the accessibility statement was prepared, last reviewed and the service last tested:
+#: fixed dates, changed by hand when someone reviews or tests again (never today's date).
+STATEMENT_PREPARED_ON = date(2026, 11, 25)
+STATEMENT_REVIEWED_ON = date(2026, 11, 25)
+SERVICE_TESTED_ON = date(2026, 11, 25)
+
+
 @bp.route("/accessibility")
 def accessibility():
-    return render_template("pages/accessibility.html", title="Accessibility statement")
+    return render_template("pages/accessibility.html", title="Accessibility statement",
+                           prepared_on=STATEMENT_PREPARED_ON, reviewed_on=STATEMENT_REVIEWED_ON,
+                           tested_on=SERVICE_TESTED_ON)
 
 
 @bp.route("/help")
