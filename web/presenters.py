@@ -107,15 +107,49 @@ def deadline_items(lines: list[DeadlineLine], today: date, calendar: cal.Working
                          due_text(line, today, calendar)) for line in lines]
 
 
-def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: date) -> str:
+#: The sentence to use instead when the person a stage's sentence names is not assigned yet:
+#: (workflow, status) -> (the role, the sentence).
+UNASSIGNED = {
+    ("dispute", "informal_resolution"): (CaseRole.RESPONDENT_OFFICER, "{respondent} will respond in writing by {due}."),
+    ("dispute", "senior_review"): (CaseRole.SENIOR_REVIEWER, "{respondent} must assign a senior reviewer, who was not involved before, by {due}."),
+    ("dispute", "in_mediation"): (CaseRole.MEDIATOR, "BVSC will appoint a mediator. Session by {due}."),
+    ("dispute", "panel_findings_issued"): (CaseRole.DECISION_MAKER, "A decision-maker at {respondent} must respond to the findings by {due}."),
+    ("funding_change", "decision_pending"): (CaseRole.DECISION_MAKER, "A decision-maker at {funder} must decide by {due}, taking {org}'s response fully into account."),
+}
+
+
+def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: date,
+                notice_months: int | None = None, calendar: cal.WorkingCalendar | None = None) -> str:
     """The current stage's sentence for this reader, with names and dates filled in."""
     info = WORKFLOWS[case.workflow].info[case.status]
-    template = info.funder if sees_funder_view(viewer, case) or case.workflow == "dispute" else info.organisation
+    funder_view = sees_funder_view(viewer, case) or case.workflow == "dispute"
+    template = info.funder if funder_view else info.organisation
+    role, instead = UNASSIGNED.get((case.workflow, case.status), (None, ""))
+    if role and case.assignee(role) is None:
+        template = instead
+    deemed = as_date(((case.data or {}).get("notice") or {}).get("deemed_given_on"))
+    if case.status == "notice_period" and funder_view and deemed:
+        template = template.replace("Notice given on", "Notice counts as given on" if deemed <= today
+                                    else "Notice will count as given on")
     first = next((d for d in deadlines if d.due_on), None)
-    return template.format_map(defaultdict(str, _placeholders(case, first, today)))
+    words = template.format_map(defaultdict(str, _placeholders(case, first, today, notice_months, calendar)))
+    return words[:1].upper() + words[1:]
 
 
-def _placeholders(case: Case, first: Deadline | None, today: date) -> dict[str, str]:
+def _earliest_effective(case: Case, today: date, months: int | None, calendar: cal.WorkingCalendar | None) -> str:
+    """The earliest effective date if it is known; otherwise how it is worked out."""
+    notice = (case.data or {}).get("notice") or {}
+    if as_date(notice.get("deemed_given_on")) and months:
+        return long_date(cal.earliest_effective_date(as_date(notice["deemed_given_on"]), months, calendar=calendar))
+    if not months:
+        return "the day after the minimum notice period ends"
+    if_today = cal.earliest_effective_date(today, months, calendar=calendar)
+    return (f"the day after the minimum notice period of {months} months ends, counted from the day the notice "
+            f"counts as given (if it counts as given today, {long_date(if_today)})")
+
+
+def _placeholders(case: Case, first: Deadline | None, today: date, notice_months: int | None = None,
+                  calendar: cal.WorkingCalendar | None = None) -> dict[str, str]:
     data = case.data or {}
     notice, decision = data.get("notice") or {}, data.get("decision") or {}
     proposal = dict(PROPOSALS).get((data.get("resource_change") or {}).get("proposal", ""), "")
@@ -124,11 +158,12 @@ def _placeholders(case: Case, first: Deadline | None, today: date) -> dict[str, 
     return {
         "org": case.vco.name if case.vco else "", "funder": case.funder.name if case.funder else "",
         "programme": case.title, "due": long_date(first.due_on) if first else "the date shown below",
-        "date": long_date(as_date((data.get("concern") or {}).get("raised_on")) or (case.closed_at and cal.local_date(case.closed_at))),
+        "date": long_date((case.closed_at and cal.local_date(case.closed_at))
+                          or as_date((data.get("concern") or {}).get("raised_on"))),
         "plan_end": long_date(as_date(data.get("plan_end"))),
         "proposal": (data.get("consultation") or {}).get("proposal") or proposal.lower() or "a change to funding",
         "decision_maker": person(CaseRole.DECISION_MAKER),
-        "earliest_effective": "the day after the notice period ends",
+        "earliest_effective": _earliest_effective(case, today, notice_months, calendar),
         "outcome": (OUTCOME_PAST if case.status == "closed_changed" else OUTCOME_WORDS).get(decision.get("outcome", ""), "change"),
         "deemed_given": long_date(as_date(notice.get("deemed_given_on"))),
         "effective": long_date(as_date(notice.get("effective_on"))),

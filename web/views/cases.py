@@ -82,7 +82,8 @@ def case_detail(case_id: int):
         deadlines = live_rows(db, case)
         return render_template(
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
-            stage=stage_words(case, current_user.person, deadlines, today),
+            stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
+                             c.service.calendar),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
             timeline=timeline_items(audit_trail(db, case.id), case), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow])

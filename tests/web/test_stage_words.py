@@ -1,0 +1,62 @@
+"""The case page's "What happens next" sentence in every stage of both processes: names and
+dates filled in, never a placeholder or "the person assigned", and starting with a capital."""
+import re
+
+import pytest
+
+from tests.factories import dispute_at, funding_case_at
+from tests.web.helpers import page
+from workflows.registry import WORKFLOWS
+
+
+def stage_sentence(client, case_id: int) -> str:
+    html = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    inset = re.search(r'<div class="govuk-inset-text">(.*?)</div>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", inset.group(1)).split())
+
+
+def assert_filled(sentence: str) -> None:
+    assert sentence and sentence[0].isupper(), sentence
+    assert "{" not in sentence and "the person assigned" not in sentence, sentence
+    assert not re.search(r"\b(by|on|until|from|after)\s*[.,:]", sentence), sentence
+
+
+FUNDING = [s.value for s in WORKFLOWS["funding_change"].states]
+DISPUTE = [s.value for s in WORKFLOWS["dispute"].states if s.value not in ("panel_hearing",)]
+
+
+@pytest.mark.parametrize("status", FUNDING)
+def test_a_funding_case_says_what_happens_next_with_names_and_dates(status, service, cast, clock, signed_in):
+    try:
+        case = funding_case_at(service, cast, clock, status)
+    except AssertionError:
+        case = funding_case_at(service, cast, clock, status, route="resource")
+    for who in ("fo", "vl"):
+        if who == "vl" and status == "draft":
+            continue
+        assert_filled(stage_sentence(signed_in(who), case.id))
+
+
+@pytest.mark.parametrize("status", DISPUTE)
+def test_a_dispute_says_what_happens_next_with_names_and_dates(status, service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, status)
+    assert_filled(stage_sentence(signed_in("vl"), case.id))
+
+
+def test_a_dispute_waiting_for_a_senior_reviewer_says_who_must_assign_one(service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, "senior_review")
+    sentence = stage_sentence(signed_in("vl"), case.id)
+    if case.assignee("senior_reviewer") is None:
+        assert "must assign a senior reviewer" in sentence
+
+
+def test_preparing_notice_gives_the_earliest_effective_date(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    sentence = stage_sentence(signed_in("fo"), case.id)
+    assert "the day after the minimum notice period of 3 months ends" in sentence
+    assert re.search(r"\d{1,2} \w+ \d{4}\)\.$", sentence), sentence
+
+
+def test_a_sent_notice_says_when_it_counts_as_given(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_period")
+    assert "counts as given on" in stage_sentence(signed_in("fo"), case.id)
