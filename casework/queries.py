@@ -19,7 +19,7 @@ from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, ex
 from sqlalchemy.orm import Session
 
 from casework.audit import AuditEntry
-from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole
+from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole, case_roles
 from casework.deadlines import LIVE, Deadline
 from casework.letters import Letter
 from casework.organisations import Organisation, Person, Role
@@ -70,24 +70,56 @@ def can_see(shape: Shape) -> ColumnElement[bool]:
     return and_(or_(*rules), draft_ok)
 
 
+#: Deadlines that are dates a case waits for, never something to do (the sweep acts on them):
+#: nobody is waiting on them. The same kinds as `notifications.wording.DATE_ONLY_KINDS`.
+DATES_NOT_TASKS = frozenset({"plan_end", "notice_effective"})
+
+#: Which of their own roles let a member of a party organisation act for it on a dispute. A
+#: senior reviewer acts only in the review assigned to them, never as the party.
+PARTY_ACTORS = frozenset({"vco_staff", "funder_officer", "decision_maker"})
+
+#: Deadlines only some of a party's staff act on, whatever else they may do: the panel's
+#: findings are answered by a decision-maker; a mediator is assigned by the mediation service
+#: alone (its staff act through MEDIATION_SERVICE, never as a party).
+PARTY_KIND_ACTORS: dict[str, frozenset[str]] = {"findings_response": frozenset({"decision_maker"}),
+                                                "mediation_agreement": frozenset()}
+
+_PARTY_ROLES = frozenset({CaseRole.COMPLAINANT, CaseRole.RESPONDENT})
+
+
+def waits_on(person: Person, case: Case, kind: str, acting_roles: list[str]) -> bool:
+    """Whether this live deadline waits on this person: the Python form of `acts_on`."""
+    if kind in DATES_NOT_TASKS:
+        return False
+    roles = set(acting_roles) & case_roles(case, person)
+    if case.workflow == "dispute" and not {a.role for a in case.assignments if a.person_id == person.id} & roles:
+        party_ok = bool(person.roles & PARTY_ACTORS & PARTY_KIND_ACTORS.get(kind, PARTY_ACTORS))
+        roles = {role for role in roles if role not in _PARTY_ROLES or party_ok}
+    return bool(roles)
+
+
 def acts_on(shape: Shape) -> ColumnElement[bool]:
-    """The condition on `deadlines` joined to `cases` that some role the person plays on the
-    case (`case_roles`) is one the deadline waits on (`Deadline.acting_roles`)."""
+    """The condition on `deadlines` joined to `cases` that the deadline waits on the person
+    (`waits_on`): some role they play on the case (`case_roles`) is one the deadline waits on
+    (`Deadline.acting_roles`), it is a task rather than a date, and on a dispute a party's
+    task is one this person acts on for their organisation."""
     _active, has_org, roles = shape
     me, org = bindparam("person_id"), bindparam("org_id")
     terms = [exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
                             or_(*(and_(CaseAssignment.role == role, _waits_on(role)) for role in CaseRole)))]
     if has_org and Role.VCO_STAFF in roles:
         terms.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, _waits_on(CaseRole.VCO_LEAD)))
-    if has_org and roles & PARTY_STAFF_ROLES:
-        terms += [and_(Case.workflow == "dispute", Case.complainant_org_id == org, _waits_on(CaseRole.COMPLAINANT)),
-                  and_(Case.workflow == "dispute", Case.respondent_org_id == org, _waits_on(CaseRole.RESPONDENT))]
+    if has_org and roles & PARTY_STAFF_ROLES and roles & PARTY_ACTORS:
+        barred = [kind for kind, actors in PARTY_KIND_ACTORS.items() if not roles & actors]
+        kinds = Deadline.kind.not_in(barred) if barred else true()
+        terms += [and_(Case.workflow == "dispute", Case.complainant_org_id == org, _waits_on(CaseRole.COMPLAINANT), kinds),
+                  and_(Case.workflow == "dispute", Case.respondent_org_id == org, _waits_on(CaseRole.RESPONDENT), kinds)]
     if Role.MEDIATOR in roles:
         not_a_party = true() if not has_org else and_(*(or_(column.is_(None), column != org) for column in (
             Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)))
         terms.append(and_(Case.workflow == "dispute", Case.status.in_(MEDIATOR_QUEUE_STATES), not_a_party,
                           _waits_on(CaseRole.MEDIATION_SERVICE)))
-    return or_(*terms)
+    return and_(Deadline.kind.not_in(DATES_NOT_TASKS), or_(*terms))
 
 
 def _waits_on(role: str) -> ColumnElement[bool]:

@@ -1,6 +1,6 @@
 """The home page and case list ask the database which cases a person may see and which
 deadlines wait on them; those SQL conditions must agree with the Python rules the case page
-uses (`can_view_case`, `case_roles`), for every member of the cast, across the stages of
+uses (`can_view_case`, `waits_on`), for every member of the cast, across the stages of
 both processes."""
 from datetime import date
 
@@ -8,16 +8,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from casework.cases import Case, case_roles
+from casework.cases import Case
 from casework.deadlines import LIVE, Deadline
 from casework.organisations import Person
 from casework.permissions import can_view_case
-from casework.queries import CaseFilter, case_page, soonest_deadlines, visible_cases
+from casework.queries import CaseFilter, case_page, soonest_deadlines, visible_cases, waits_on
 from tests.factories import PEOPLE, dispute_at, funding_case_at
 
-FUNDING = ["draft", "concern_raised", "consultation", "notice_period"]
+FUNDING = ["draft", "concern_raised", "improvement_in_progress", "consultation", "notice_period"]
 DISPUTES = ["raised", "informal_resolution", "senior_review", "mediation_requested", "in_mediation",
-            "panel_referred"]
+            "no_agreement", "panel_referred", "panel_findings_issued"]
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_the_deadlines_waiting_on_a_person_are_those_of_their_roles_on_the_case(
         rows = db.scalars(select(Deadline).where(Deadline.status.in_(LIVE))
                           .options(selectinload(Deadline.case).selectinload(Case.assignments))).all()
         expected = {row.id for row in rows if can_view_case(person, row.case)
-                    and set(row.acting_roles) & case_roles(row.case, person)}
+                    and waits_on(person, row.case, row.kind, row.acting_roles)}
         found = {line.id for line in soonest_deadlines(db, person, 1000, waiting=True)}
     assert found == expected
 
