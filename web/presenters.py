@@ -179,7 +179,7 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[T
     """The actions this person may take on the case now (one per trigger, no system ones)."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who and (not offered_only or worth_offering(t.trigger, case))]
+            if not t.is_system and roles & t.who and (not offered_only or worth_offering(t.trigger, case, viewer))]
 
 
 ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}
@@ -284,7 +284,7 @@ def _details(data: dict, choices: dict[str, dict[str, str]] | None = None) -> li
 
 def choice_label(value: str) -> str:
     """The words for a stored choice code (an outcome, a category), for pages that show it."""
-    from workflows.dispute import REVIEW_OUTCOMES
+    from workflows.dispute import FINDINGS, REVIEW_OUTCOMES
     from workflows.funding_change import EXCEPTIONS, PROPOSALS
-    words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES)
+    words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES + FINDINGS)
     return words.get(str(value), str(value))

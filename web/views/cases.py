@@ -102,6 +102,8 @@ def action(case_id: int, trigger: str):
         start = initial_values(case, trigger, c.service.limits, c.service.calendar, cal.local_date(c.clock.now()))
         form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
                           data={"case_version": case.version, **start})
+        if "consideration" in form:
+            _consideration_wording(form.consideration, case)
         view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
@@ -201,6 +203,16 @@ def _case_urls():
     marker = "987654321"
     pattern = url_for("cases.case_detail", case_id=int(marker))
     return lambda case_id: pattern.replace(marker, str(case_id))
+
+
+def _consideration_wording(field, case: Case) -> None:
+    """How the response was considered: required when the organisation responded (the
+    response is shown above it), optional, and saying why, when it did not."""
+    if ((case.data or {}).get("consultation") or {}).get("response"):
+        field.label.text = "How the response was considered"
+        field.description = "Say how you took the organisation's response, shown above, fully into account."
+    else:
+        field.description = "The organisation did not respond to the consultation, so this is optional."
 
 
 def _submit_words(row) -> str:

@@ -1,0 +1,29 @@
+"""The action pages: what is offered to whom, and what each page shows before its questions."""
+from tests.factories import dispute_at, funding_case_at
+from tests.web.helpers import page
+
+
+def test_responding_to_the_panels_findings_is_offered_only_to_a_decision_maker(service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, "panel_findings_issued")
+    assert "/actions/respond_to_findings" not in signed_in("fo").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "/actions/respond_to_findings" in signed_in("dm").get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_the_respond_page_shows_the_panels_findings(service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, "panel_findings_issued")
+    text = page(signed_in("dm").get(f"/cases/{case.id}/actions/respond_to_findings")).text
+    assert "The panel's findings" in text
+    assert "The Compact was" in text
+
+
+def test_the_decision_asks_how_a_response_was_considered_as_a_required_question(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "decision_pending")
+    text = page(signed_in("dm").get(f"/cases/{case.id}/actions/decide_change")).text
+    assert "The organisation's response" in text
+    if "No response was received" in text:
+        assert "How the response was considered (optional)" in text
+        assert "did not respond to the consultation, so this is optional" in text
+    else:
+        assert "How the response was considered (optional)" not in text
+        assert "How the response was considered" in text
+        assert "Required when" not in text
