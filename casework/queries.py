@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, exists, false, func, literal, or_,
                         select, true, union_all)
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from casework.audit import AuditEntry
 from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole, case_roles
@@ -137,6 +137,9 @@ class CaseLine:
     title: str
     vco_name: str | None = None
 
+    #: On a table of deadlines: who must act on the deadline listed with this case.
+    acting: str | None = None
+
     ref = property(Case.ref.fget)  # the reference the case page shows
 
 
@@ -239,9 +242,67 @@ def deadline_tables(session: Session, person: Person, limit: int,
         if tables[name].due:
             params[f"first_{i}"], params[f"last_{i}"] = tables[name].due
     found: dict[str, list[DeadlineLine]] = {name: [] for name in names}
-    for row in session.connection().execute(statement, params):
-        found[names[row[0]]].append(DeadlineLine(*row[1:7], CaseLine(*row[7:])))
+    rows = session.connection().execute(statement, params).all()
+    who = _who_acts(session, rows)
+    for row in rows:
+        found[names[row[0]]].append(DeadlineLine(*row[1:7], CaseLine(*row[7:11], acting=who[row.deadline_id])))
     return found
+
+
+_PARTIES = {role: aliased(Organisation) for role in ("funder", "vco", "complainant", "respondent")}
+_CASE_PARTIES = (select(Case.id, *(org.name for org in _PARTIES.values()))
+                 .outerjoin(_PARTIES["funder"], _PARTIES["funder"].id == Case.funder_org_id)
+                 .outerjoin(_PARTIES["vco"], _PARTIES["vco"].id == Case.vco_org_id)
+                 .outerjoin(_PARTIES["complainant"], _PARTIES["complainant"].id == Case.complainant_org_id)
+                 .outerjoin(_PARTIES["respondent"], _PARTIES["respondent"].id == Case.respondent_org_id)
+                 .where(Case.id.in_(bindparam("case_ids", expanding=True))))
+_ASSIGNEES = (select(CaseAssignment.case_id, CaseAssignment.role, Person.name)
+              .join(Person, Person.id == CaseAssignment.person_id)
+              .where(CaseAssignment.case_id.in_(bindparam("case_ids", expanding=True)))
+              .order_by(CaseAssignment.id))
+
+#: Who a role on a case is, when nobody is assigned to it: the party organisation named by
+#: the key, or these words.
+_NOBODY_ASSIGNED = {
+    CaseRole.FUNDER_OFFICER: "funder", CaseRole.VCO_LEAD: "vco", CaseRole.COMPLAINANT: "complainant",
+    CaseRole.RESPONDENT: "respondent", CaseRole.RESPONDENT_OFFICER: "respondent",
+    CaseRole.SENIOR_REVIEWER: "respondent", CaseRole.DECISION_MAKER: "a decision-maker at {funder}",
+    CaseRole.MEDIATOR: "BVSC", CaseRole.MEDIATION_SERVICE: "BVSC", CaseRole.PANEL_MEMBER: "the Compact panel",
+}
+#: Deadlines that every role named must act on (for the others, any one of them may).
+_EVERY_ROLE_ACTS = frozenset({"mediation_agreement"})
+#: Deadlines that only some of a role act on, named as these words instead.
+_ACTING_INSTEAD = {"findings_response": "a decision-maker at {respondent}"}
+
+
+def _who_acts(session: Session, rows: list) -> dict[int, str]:
+    """Who must act on each deadline row, by deadline id: the people assigned to its roles,
+    or else the organisation; two statements for all the rows."""
+    case_ids = sorted({row.id for row in rows})
+    if not case_ids:
+        return {}
+    conn = session.connection()
+    parties = {row[0]: dict(zip(_PARTIES, row[1:])) for row in conn.execute(_CASE_PARTIES, {"case_ids": case_ids})}
+    assigned: dict[tuple[int, str], list[str]] = {}
+    for case_id, role, name in conn.execute(_ASSIGNEES, {"case_ids": case_ids}):
+        assigned.setdefault((case_id, role), []).append(name)
+    found = {}
+    for row in rows:
+        named = parties.get(row.id, {})
+        names: list[str] = []
+        for role in row.acting_roles:
+            fallback = _ACTING_INSTEAD.get(row.kind) or _NOBODY_ASSIGNED.get(role, "")
+            for name in assigned.get((row.id, role)) or [named.get(fallback) or fallback.format(
+                    funder=named.get("funder") or "the funder", respondent=named.get("respondent") or "the respondent")]:
+                if name and name not in names:
+                    names.append(name)
+        found[row.deadline_id] = _listed(names, " and " if row.kind in _EVERY_ROLE_ACTS else " or ")
+    return found
+
+
+def _listed(names: list[str], last: str) -> str:
+    """Names as a sentence lists them: "A", "A or B", "A, B and C"."""
+    return ", ".join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
 @lru_cache(maxsize=256)
@@ -257,7 +318,7 @@ def _tables_statement(shape: Shape, tables: tuple[tuple[bool, bool], ...]) -> Se
         # then merged: `status IN (...)` would make SQLite sort every live deadline first.
         walks = [select(literal(i).label("table"), Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on,
                         Deadline.status, Deadline.paused_remaining, Deadline.acting_roles, Case.id, Case.workflow,
-                        Case.status.label("case_status"), Case.title)
+                        Case.status.label("case_status"), Case.title, Deadline.kind)
                  .join(Case, Case.id == Deadline.case_id).where(Deadline.status == status, *terms)
                  .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")).subquery()
                  for status in LIVE]

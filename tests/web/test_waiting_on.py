@@ -44,3 +44,26 @@ def test_only_the_mediation_service_waits_on_assigning_a_mediator(factory, servi
     label = "Agree to mediation and assign a mediator"
     assert label in waiting(factory, cast, "mediator")
     assert not [who for who in ("fo", "dm", "officer", "reviewer", "vl") if label in waiting(factory, cast, who)]
+
+
+def acting(factory, cast, who: str) -> dict[str, str]:
+    with factory() as db:
+        person = db.get(Person, cast[who])
+        return {line.label: line.case.acting for line in soonest_deadlines(db, person, 100)}
+
+
+def test_tables_of_deadlines_say_who_must_act(factory, service, cast, clock):
+    funding_case_at(service, cast, clock, "concern_raised")
+    dispute_at(service, cast, clock, "mediation_requested")
+    dispute_at(service, cast, clock, "panel_findings_issued")
+    seen = acting(factory, cast, "dm") | acting(factory, cast, "fo")
+    assert seen["Acknowledge the concern"] == "Crayford Community Kitchen"
+    assert seen["Agree to mediation and assign a mediator"] == (
+        "Crayford Community Kitchen, London Borough of Bexley and BVSC")
+    assert seen["Respond to the panel's findings"] == "a decision-maker at London Borough of Bexley"
+
+
+def test_the_home_page_says_who_must_act_on_deadlines_that_may_not_be_yours(signed_in, service, cast, clock):
+    funding_case_at(service, cast, clock, "concern_raised")
+    html = signed_in("fo").get("/").get_data(as_text=True)
+    assert "Who must act" in html and "Crayford Community Kitchen" in html
