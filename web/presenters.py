@@ -4,7 +4,7 @@ timeline. Templates only lay these out."""
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from casework.audit import AuditEntry
@@ -70,9 +70,13 @@ class DueText:
     overdue: bool
     paused: bool
     acting: list[str]
+    on_the_day: bool = False   # a date something happens on, not a date to act by
 
     @property
     def text(self) -> str:
+        if self.on_the_day and not self.paused:
+            left = "" if self.overdue else f" ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
+            return f"on {long_date(self.due_on)}{left}"
         if self.paused:
             return f"paused with {self.days_left} working days left"
         if self.overdue:
@@ -82,8 +86,17 @@ class DueText:
         return f"by {long_date(self.due_on)} ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
 
 
+#: The notice's deadline falls due the day before the effective date (so the case closes on
+#: it); people read it as the day funding changes, in the case page's words.
+NOTICE_EFFECTIVE_LABEL = "The notice period ends"
+
+
 def due_text(row: Deadline, today: date, calendar: cal.WorkingCalendar | None = None) -> DueText:
     """`calendar` must be the service's: only it knows the one-off bank holidays."""
+    if row.label == NOTICE_EFFECTIVE_LABEL and row.due_on and row.status != DeadlineStatus.PAUSED:
+        changes_on = row.due_on + timedelta(days=1)
+        left = 0 if changes_on <= today else cal.working_days_between(today, changes_on, calendar=calendar)
+        return DueText("Funding changes", changes_on, left, False, False, list(row.acting_roles), on_the_day=True)
     if row.status == DeadlineStatus.PAUSED:
         return DueText(row.label, None, row.paused_remaining or 0, False, True, list(row.acting_roles))
     overdue = row.due_on < today
@@ -103,8 +116,11 @@ class DeadlineItem:
 
 def deadline_items(lines: list[DeadlineLine], today: date, calendar: cal.WorkingCalendar | None,
                    case_url: Callable[[int], str]) -> list[DeadlineItem]:
-    return [DeadlineItem(line.case, case_url(line.case.id), tag(line.case), line.label,
-                         due_text(line, today, calendar)) for line in lines]
+    items = []
+    for line in lines:
+        due = due_text(line, today, calendar)
+        items.append(DeadlineItem(line.case, case_url(line.case.id), tag(line.case), due.label, due))
+    return items
 
 
 #: The sentence to use instead when the person a stage's sentence names is not assigned yet:
@@ -183,6 +199,7 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[T
 
 
 ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}
+ROLE_WORDS = {"decision_maker": "Decision-maker"}
 
 
 def case_summary(case: Case) -> list[tuple[str, str]]:
@@ -194,7 +211,7 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
     else:
         rows = [("Raised by", case.complainant_org.name if case.complainant_org else ""),
                 ("About", case.respondent_org.name if case.respondent_org else "")]
-    rows += [(a.role.replace("_", " ").capitalize(), a.person.name) for a in case.assignments]
+    rows += [(ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name) for a in case.assignments]
     return rows + [("Opened", case.opened_at.strftime("%-d %B %Y"))]
 
 
@@ -210,7 +227,8 @@ class TimelineItem:
     html: str | None = None
 
 
-def timeline_items(entries: list[AuditEntry], case: Case) -> list[TimelineItem]:
+def timeline_items(entries: list[AuditEntry], case: Case,
+                   calendar: cal.WorkingCalendar | None = None) -> list[TimelineItem]:
     """Audit entries, newest first, as timeline items with what was said."""
     workflow = WORKFLOWS[case.workflow]
     items = []
@@ -218,12 +236,33 @@ def timeline_items(entries: list[AuditEntry], case: Case) -> list[TimelineItem]:
         title = TRIGGER_WORDS.get(entry.trigger) or _button_words(workflow.key).get(
             entry.trigger, entry.trigger.replace("_", " ").capitalize())
         if entry.from_state != entry.to_state and entry.to_state in workflow.info:
-            title += f" — now {workflow.info[entry.to_state].tag.lower()}"
+            title += f" — Now: {workflow.info[entry.to_state].tag}"
         local = entry.at.astimezone(cal.LONDON)
+        details = _details(entry.data, _choice_words(workflow.key, entry.trigger), _field_words(workflow.key, entry.trigger))
+        if entry.trigger == "issue_notice":
+            details += _deemed_given(entry.data or {}, calendar)
         items.append(TimelineItem(
             title, entry.actor_name, entry.at.isoformat(), f"{local:%-d %B %Y}, {local:%H:%M}",
-            "\n".join(f"{k}: {v}" for k, v in _details(entry.data, _choice_words(workflow.key, entry.trigger)))))
+            "\n".join(f"{k}: {v}" for k, v in details)))
     return items
+
+
+def _deemed_given(data: dict, calendar: cal.WorkingCalendar | None) -> list[tuple[str, str]]:
+    """The day a notice counts as given, which the timeline shows next to its sending time."""
+    try:
+        sent_at = datetime.fromisoformat(str(data["sent_at"]))
+        return [("Counts as given on", long_date(cal.deemed_given(sent_at, data["channel"], calendar=calendar)))]
+    except (KeyError, ValueError, TypeError):
+        return []
+
+
+@lru_cache(maxsize=None)
+def _field_words(workflow_key: str, trigger: str) -> dict[str, str]:
+    """The question's label for each field of the action, as the timeline's labels."""
+    from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
+    fields = {"open_case": FUNDING_CASE_FIELDS, "raise_dispute": DISPUTE_FIELDS}.get(trigger) or next(
+        (t.fields for t in WORKFLOWS[workflow_key].rows(trigger)), ())
+    return {f.name: f.label for f in fields}
 
 
 @lru_cache(maxsize=None)
@@ -261,7 +300,8 @@ def readable(value) -> str:
     return text
 
 
-def _details(data: dict, choices: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+def _details(data: dict, choices: dict[str, dict[str, str]] | None = None,
+             labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     out = []
     for key, value in (data or {}).items():
         if value in (None, "", [], {}) or key in HIDDEN_KEYS:
@@ -269,16 +309,17 @@ def _details(data: dict, choices: dict[str, dict[str, str]] | None = None) -> li
         words = (choices or {}).get(key, {})
         if words:
             value = [words.get(str(v), v) for v in value] if isinstance(value, list) else words.get(str(value), value)
+        label = (labels or {}).get(key) or (labels or {}).get(key.removesuffix("_name"))
         key = key.removesuffix("_name")
         if key == "letter":
-            out.append(("Letter", f"{value.get('filename')} (SHA-256 {value.get('sha256', '')[:12]}…)"))
+            out.append(("Letter", str(value.get("filename"))))
         elif key == "deadlines_moved":
-            out += [("Deadline moved", f"{m['deadline']}: {m['from']} to {m['to']} ({m['reason']})") for m in value]
+            out += [("Deadline moved", f"{m['deadline']}: {readable(m['from'])} to {readable(m['to'])} ({m['reason']})") for m in value]
         elif isinstance(value, list):
-            out.append((key.replace("_", " ").capitalize(), "; ".join(
+            out.append((label or key.replace("_", " ").capitalize(), "; ".join(
                 ", ".join(readable(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
         else:
-            out.append((key.replace("_", " ").capitalize(), readable(value)))
+            out.append((label or key.replace("_", " ").capitalize(), readable(value)))
     return out
 
 
@@ -288,3 +329,40 @@ def choice_label(value: str) -> str:
     from workflows.funding_change import EXCEPTIONS, PROPOSALS
     words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES + FINDINGS)
     return words.get(str(value), str(value))
+
+
+#: What the success banner says once an action is done: a past-tense sentence.
+DONE_WORDS = {
+    "raise_concern": "The concern was raised.", "propose_resource_change": "The change to funding was proposed.",
+    "acknowledge_concern": "You acknowledged the concern.", "resolve_concern": "The case was closed with no further action.",
+    "propose_plan": "Your plan was proposed.", "agree_plan": "You agreed the plan.",
+    "record_support": "The support was recorded.", "complete_action": "The action was marked as done.",
+    "start_review": "The review has started.", "confirm_improved": "You recorded that performance has improved.",
+    "extend_plan": "The plan was extended.", "begin_impact_assessment": "The impact assessment has started.",
+    "save_assessment": "The assessment was saved.", "add_impact_advice": "Your advice was added.",
+    "open_consultation": "The consultation has started.", "abandon_change": "The case was stopped with no change to funding.",
+    "submit_response": "Your response was sent.", "request_extension": "You asked for more time.",
+    "grant_extension": "More time was given.", "decide_no_change": "You decided: no change to funding.",
+    "decide_change": "You decided to change funding.", "sign_off_exception": "Shorter notice was approved.",
+    "issue_notice": "The notice was sent.", "acknowledge_notice": "You acknowledged the notice.",
+    "submit_exit_plan": "Your plan for the end of funding was sent.", "extend_notice": "More notice was given.",
+    "rescind_notice": "The notice was withdrawn.", "reopen_consultation": "The consultation was opened again.",
+    "withdraw": "The case was withdrawn.", "pause": "Deadlines were paused.", "resume": "Deadlines were resumed.",
+    "assign_decision_maker": "The decision-maker was chosen.", "acknowledge_dispute": "You acknowledged the dispute.",
+    "give_informal_response": "Your written response was sent.", "extend_informal": "The informal stage was extended.",
+    "accept_outcome": "You accepted the outcome.", "escalate_to_review": "You asked for a senior review.",
+    "assign_reviewer": "The senior reviewer was assigned.", "give_review_outcome": "The review outcome was given.",
+    "extend_review": "The review was extended.", "request_mediation": "You asked for mediation.",
+    "assign_mediator": "You took on the mediation.", "agree_to_mediate": "You agreed to mediation.",
+    "record_session": "The mediation session was recorded.", "record_agreement": "The agreement was recorded.",
+    "record_no_agreement": "It was recorded that mediation ended without agreement.",
+    "refer_to_panel": "The dispute was referred to the Compact panel.", "close_dispute": "The dispute was closed.",
+    "appoint_panel": "The panel was appointed.", "schedule_hearing": "The hearing was scheduled.",
+    "issue_findings": "The findings were issued.", "respond_to_findings": "Your response to the findings was sent.",
+    "withdraw_dispute": "The dispute was withdrawn.", "record_external_referral": "The referral outside the Compact was recorded.",
+}
+
+
+def done_words(row: Transition) -> str:
+    """The success banner's sentence for an action just done."""
+    return DONE_WORDS.get(row.trigger, f"Done: {row.button[:1].lower()}{row.button[1:]}.")

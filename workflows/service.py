@@ -156,7 +156,7 @@ class CaseService:
             case.updated_at = now
             append_entry(session, case, actor, "deadline_moved", case.status, case.status, to_json({
                 "deadline": event.label, "from": event.old_due_on, "to": event.new_due_on,
-                "reason": f"{name} on {on:%d %B %Y} was added as a bank holiday"}), now)
+                "reason": f"{name} on {on.day} {on:%B %Y} was added as a bank holiday"}), now)
         if self.hooks.on_events is not None and moved:
             self.hooks.on_events(session, list(moved))
         return len(moved)

@@ -350,7 +350,7 @@ def test_the_case_timeline_says_why_a_deadline_moved(service, cast, clock, signe
     case = funding_case_at(service, cast, clock, "concern_raised")
     signed_in("admin").submit("/admin/holidays", {"on": ["4", "12", "2026"], "name": "A royal wedding"})
     text = page(signed_in("vl").get(f"/cases/{case.id}")).text
-    assert "A royal wedding on 04 December 2026 was added as a bank holiday" in text
+    assert "A royal wedding on 4 December 2026 was added as a bank holiday" in text
 
 
 @pytest.mark.parametrize("on", [["30", "2", "2027"], ["04/12/2026", "", ""], ["", "", ""], ["25", "12", "2026"]])

@@ -16,7 +16,7 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg
 from web.forms import apply_problems, build_form, engine_data
-from web.presenters import (actions_for, case_summary, deadline_items, due_text, pagination, stage_words, tag,
+from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, pagination, stage_words, tag,
                             timeline_items)
 from web.views import filters
 from web.views.options import field_options, initial_values
@@ -85,7 +85,7 @@ def case_detail(case_id: int):
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
                              c.service.calendar),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
-            timeline=timeline_items(audit_trail(db, case.id), case), letters=letters_of(db, case.id),
+            timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow])
 
 
@@ -112,7 +112,7 @@ def action(case_id: int, trigger: str):
             return _check_notice(view, engine_data(form, row.fields))
         status = _fire(view, engine_data(form, row.fields))
         if status is None:
-            flash(f"{row.button}: done.", "success")
+            flash(done_words(row), "success")
             return redirect(url_for("cases.case_detail", case_id=case_id))
         return render_template("cases/action.html", **view), status
     return render_template("cases/action.html", **view), 400 if form.errors else 200

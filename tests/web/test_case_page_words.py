@@ -1,0 +1,34 @@
+"""The case page's words: the notice's dates, letters, the timeline's labels and the banner
+after an action."""
+from datetime import date
+
+from tests.factories import funding_case_at
+from tests.web.helpers import page
+from web.presenters import long_date
+
+
+def test_a_sent_notice_shows_the_day_funding_changes_and_when_it_counts_as_given(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_period")
+    text = page(signed_in("fo").get(f"/cases/{case.id}")).text
+    effective = date.fromisoformat(case.data["notice"]["effective_on"])
+    assert f"Funding changes on {long_date(effective)}" in text
+    assert "The notice period ends" not in text
+    assert f"Counts as given on: {long_date(date.fromisoformat(case.data['notice']['deemed_given_on']))}" in text
+    assert "Decision-maker" in text and "Decision maker" not in text
+    assert " — Now: Notice given" in text
+
+
+def test_the_timeline_uses_the_questions_labels(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "consultation", route="resource")
+    text = page(signed_in("fo").get(f"/cases/{case.id}")).text
+    assert "Criteria reasons:" not in text
+
+
+def test_the_banner_after_an_action_is_a_sentence(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "draft")
+    fo = signed_in("fo")
+    url = f"/cases/{case.id}/actions/withdraw"
+    form = page(fo.get(url))
+    response = fo.submit(url, {"case_version": form.value("case_version"), "reason": "Opened by mistake."},
+                         follow_redirects=True)
+    assert "The case was withdrawn." in page(response).text
