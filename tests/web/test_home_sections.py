@@ -1,0 +1,45 @@
+"""The home page's sections for each kind of person: cases by stage for a contract manager,
+decisions pending for a decision-maker, disputes waiting for mediation for a mediator, and
+the service's counts (not cases) for an administrator."""
+from casework.messages import MessageStatus, OutboxMessage
+from casework.persistence import unit_of_work
+from tests.factories import dispute_at, funding_case_at
+from tests.web.helpers import page
+
+
+def test_a_contract_manager_sees_their_cases_by_stage_linking_to_the_list(signed_in, service, cast, clock):
+    funding_case_at(service, cast, clock, "concern_raised")
+    funding_case_at(service, cast, clock, "concern_raised")
+    html = signed_in("fo").get("/").get_data(as_text=True)
+    assert "funding cases by stage" in html
+    assert 'href="/cases?stage=funding_change:concern_raised">2 cases' in html
+
+
+def test_a_decision_maker_sees_decisions_pending_and_findings_to_answer(signed_in, service, cast, clock):
+    decision = funding_case_at(service, cast, clock, "decision_pending", route="resource")
+    findings = dispute_at(service, cast, clock, "panel_findings_issued")
+    text = page(signed_in("dm").get("/")).text
+    assert "Decisions pending" in text and decision.ref in text and findings.ref in text
+    assert "Decisions pending" not in page(signed_in("fo").get("/")).text
+
+
+def test_a_mediator_sees_disputes_waiting_for_mediation(signed_in, service, cast, clock):
+    waiting = dispute_at(service, cast, clock, "mediation_requested")
+    text = page(signed_in("mediator").get("/")).text
+    assert "Disputes waiting for mediation" in text and waiting.ref in text
+
+
+def test_an_administrator_sees_the_service_counts_instead_of_cases(signed_in, cast, clock, factory):
+    with unit_of_work(factory) as s:
+        s.add(OutboxMessage(person_id=cast["vl"], to_address="vl@example.org", subject="Test", body_text="Body", body_html="<p>Body</p>", message_id="<t-1@example.org>",
+                            status=MessageStatus.FAILED, created_at=clock.now(), next_attempt_at=clock.now(), dedupe_key="t-1"))
+    html = signed_in("admin").get("/").get_data(as_text=True)
+    assert "1 message could not be delivered." in html
+    assert 'href="/admin/people"' in html and "Time limits" in html
+    assert "Waiting on you" not in html and "do not see what is in cases" in html
+
+
+def test_an_administrator_is_told_why_the_case_list_is_empty(signed_in, service, cast, clock):
+    funding_case_at(service, cast, clock, "concern_raised")
+    text = page(signed_in("admin").get("/cases")).text
+    assert "As an administrator you see what is in a case only if you are also a party to it" in text

@@ -1,0 +1,94 @@
+"""The home page's sections for each kind of person, beyond the tables of deadlines: a
+contract manager's cases by stage, a decision-maker's decisions pending, a mediator's
+disputes waiting for mediation, and an administrator's counts. Each section is one cheap
+statement, built once for each shape of person."""
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import url_for
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+
+from casework.cases import Case, CaseAssignment, CaseRole
+from casework.messages import MessageStatus, OutboxMessage
+from casework.organisations import Organisation, Person, Role
+from casework.queries import CaseLine, Shape, can_see, params_of, shape_of
+from casework.settings import ExtraHoliday, TimeLimitSetting
+from web.context import container
+from workflows.registry import WORKFLOWS
+
+#: A section lists this many cases, and links to the case list when there are more.
+SECTION_ROWS = 10
+MEDIATION_STATES = ("mediation_requested", "in_mediation")
+CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
+
+
+@dataclass
+class Sections:
+    stages: list[tuple[str, int, str]] | None = None      # (tag, count, case list link)
+    decisions: list[CaseLine] | None = None
+    mediation: list[CaseLine] | None = None
+    admin: dict[str, int] | None = None
+    admin_only: bool = False
+
+    @staticmethod
+    def stage(line: CaseLine) -> str:
+        """The tag people see for the case's stage."""
+        return WORKFLOWS[line.workflow].info[line.status].tag
+
+
+def sections(person: Person) -> Sections:
+    """The sections this person's home page shows, each found in one statement."""
+    shape, roles = shape_of(person), set(person.roles)
+    found = Sections(admin_only=Role.ADMINISTRATOR in roles and not roles & CASE_ROLES)
+    with container().engine.connect() as conn:
+        params = params_of(person)
+        if Role.FUNDER_OFFICER in roles:
+            counts = dict(conn.execute(_by_stage(shape), params).all())
+            found.stages = [(info.tag, counts[state], url_for("cases.case_list", stage=f"funding_change:{state}"))
+                            for state, info in WORKFLOWS["funding_change"].info.items() if counts.get(state)]
+        if Role.DECISION_MAKER in roles:
+            found.decisions = [CaseLine(*row) for row in conn.execute(_decisions(shape), params)]
+        if Role.MEDIATOR in roles:
+            found.mediation = [CaseLine(*row) for row in conn.execute(_mediation(shape), params)]
+        if Role.ADMINISTRATOR in roles:
+            found.admin = dict(conn.execute(_ADMIN_COUNTS).mappings().one())
+    return found
+
+
+_LINE = (Case.id, Case.workflow, Case.status, Case.title)
+
+
+@lru_cache(maxsize=64)
+def _by_stage(shape: Shape) -> Select:
+    return (select(Case.status, func.count()).where(can_see(shape), Case.workflow == "funding_change")
+            .group_by(Case.status))
+
+
+@lru_cache(maxsize=64)
+def _decisions(shape: Shape) -> Select:
+    mine = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == bindparam("person_id"),
+                          CaseAssignment.role == CaseRole.DECISION_MAKER)
+    return (select(*_LINE).where(can_see(shape), or_(
+        and_(Case.workflow == "funding_change", Case.status == "decision_pending", mine),
+        and_(Case.workflow == "dispute", Case.status == "panel_findings_issued",
+             Case.respondent_org_id == bindparam("org_id"))))
+        .order_by(Case.updated_at, Case.id).limit(SECTION_ROWS + 1))
+
+
+@lru_cache(maxsize=64)
+def _mediation(shape: Shape) -> Select:
+    return (select(*_LINE).where(can_see(shape), Case.workflow == "dispute", Case.status.in_(MEDIATION_STATES))
+            .order_by(Case.updated_at, Case.id).limit(SECTION_ROWS + 1))
+
+
+def _count(model, *where):
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+_ADMIN_COUNTS = select(
+    _count(Person, Person.is_active.is_(True)).label("people"),
+    _count(Organisation).label("organisations"),
+    _count(ExtraHoliday).label("holidays"),
+    _count(TimeLimitSetting).label("time_limits"),
+    _count(OutboxMessage, OutboxMessage.status == MessageStatus.FAILED).label("failed"),
+)
