@@ -19,8 +19,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from casework.administration import MIN_PASSWORD, clean
+from casework.errors import InvalidInput
 from casework.settings import ExtraHoliday
 from workflows.definitions import Field
+from workflows.fields import parse_fields
 from workflows.limits import CONSULTATION_FLOOR_WD, DEFAULT_LIMITS, MAX_MONTHS, MAX_WORKING_DAYS, TimeLimits
 
 ACTION_ROWS = 5
@@ -99,6 +101,16 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+class GovTimeInput(GovTextInput):
+    """A text input as wide as a time (GOV.UK: size a box to what goes in it)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["classes"] = f"{params.get('classes') or ''} govuk-input--width-5".strip()
+        params.setdefault("inputmode", "text")
+        return params
+
+
 class ActionForm(FlaskForm):
     case_version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -118,9 +130,10 @@ def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str
                 attrs[f"action_{n}_what"] = StringField("What will be done", widget=GovTextInput())
                 attrs[f"action_{n}_who"] = StringField("Who will do it", widget=GovTextInput())
                 attrs[f"action_{n}_by"] = GovDate("By when", description="For example, 27 3 2027")
-        elif f.kind == "datetime":
-            attrs[f"{f.name}_date"] = GovDate(f"{f.label}: date")
-            attrs[f"{f.name}_time"] = StringField(f"{f.label}: time", widget=GovTextInput(),
+        elif f.kind == "datetime":  # "Sending time": a "Sending date" date input, then a "Sending time" box
+            attrs[f"{f.name}_date"] = GovDate(f"{f.label.removesuffix(' time')} date")
+            attrs[f"{f.name}_time"] = StringField(f.label if f.label.endswith(" time") else f"{f.label}: time",
+                                                  widget=GovTimeInput(),
                                                   description="Use the 24-hour clock, for example 14:30")
         else:
             attrs[f.name] = _field(f, options.get(f.name, []))
@@ -187,11 +200,33 @@ def _clock(text: str) -> str:
     return f"{h:02d}:{m:02d}" if 0 <= h < 24 and 0 <= m < 60 else "invalid"
 
 
-def apply_problems(form: ActionForm, fields: tuple[Field, ...], problems: dict[str, str]) -> None:
+def add_engine_problems(form: ActionForm, fields: tuple[Field, ...]) -> None:
+    """When the form itself refused something (an impossible date), also say what the engine
+    would refuse in the other fields, so that every problem shows at once."""
+    try:
+        parse_fields(fields, engine_data(form, fields))
+    except InvalidInput as exc:
+        apply_problems(form, fields, exc.problems, only_where_none=True)
+
+
+def _problem_target(form: ActionForm, name: str, kind: str) -> str:
+    if kind == "datetime":  # the time box when the date is there: it is the time that is wrong
+        return f"{name}_time" if form[f"{name}_date"].data and (form[f"{name}_time"].data or "").strip() \
+            and _clock(form[f"{name}_time"].data.strip()) == "invalid" else f"{name}_date"
+    return {"actions": "action_1_what"}.get(kind, name)
+
+
+def apply_problems(form: ActionForm, fields: tuple[Field, ...], problems: dict[str, str],
+                   only_where_none: bool = False) -> None:
     """Put the engine's problems onto the form's fields, for the error summary."""
     for name, message in problems.items():
         kind = next((f.kind for f in fields if f.name == name), "")
-        target = {"actions": "action_1_what", "datetime": f"{name}_date"}.get(kind, name)
+        target = _problem_target(form, name, kind) if kind == "datetime" and f"{name}_date" in form \
+            else {"actions": "action_1_what"}.get(kind, name)
+        if only_where_none and target in form and form[target].errors:
+            continue
+        if kind == "datetime" and target.endswith("_date") and only_where_none and form[f"{name}_time"].errors:
+            continue
         if target in form:
             form[target].errors = list(form[target].errors) + [message]
         else:

@@ -40,14 +40,27 @@ def _is_blank(value: Any) -> bool:
     return value is False
 
 
+#: Words that keep their capital inside a sentence.
+PROPER_WORDS = {"Compact", "BVSC", "Bexley"}
+
+
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: a lower-case first letter unless it is a name."""
+    first = label.split(" ", 1)[0]
+    return label if first in PROPER_WORDS else label[:1].lower() + label[1:]
+
+
 def _missing_message(f: Field) -> str:
-    if f.kind in ("choice", "person"):
-        return f"Select {f.label.lower()}"
+    # GOV.UK: "Select" for radios and checkboxes (choices, people, organisations), "Enter" for boxes.
+    if f.kind in ("choice", "person", "int", "multichoice"):
+        return f"Select {_in_sentence(f.label)}"
     if f.kind == "confirm":
-        return f"Confirm that {f.label[0].lower()}{f.label[1:]}"
+        return f"Confirm that {_in_sentence(f.label)}"
     if f.kind == "actions":
         return "Add at least one action, with what, who and by when"
-    return f"Enter {f.label[0].lower()}{f.label[1:]}"
+    if f.kind == "datetime":
+        return f"Enter the {_in_sentence(f.label).removesuffix(' time')} date and time"
+    return f"Enter {_in_sentence(f.label)}"
 
 
 def _text(f: Field, value: Any) -> str:
@@ -87,7 +100,7 @@ def _datetime(f: Field, value: Any) -> datetime:
 def _choice(f: Field, value: Any) -> str:
     allowed = {key for key, _ in f.choices}
     if str(value) not in allowed:
-        raise ValueError(f"Select {f.label.lower()} from the list")
+        raise ValueError(f"Select {_in_sentence(f.label)} from the list")
     return str(value)
 
 
@@ -95,7 +108,7 @@ def _multichoice(f: Field, value: Any) -> list[str]:
     values = [value] if isinstance(value, str) else list(value)
     allowed = {key for key, _ in f.choices}
     if any(str(v) not in allowed for v in values):
-        raise ValueError(f"Select {f.label.lower()} from the list")
+        raise ValueError(f"Select {_in_sentence(f.label)} from the list")
     return sorted({str(v) for v in values}, key=[k for k, _ in f.choices].index)
 
 

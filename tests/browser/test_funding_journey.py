@@ -105,7 +105,7 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
     choose_action(fo, case, "Check and send notice")
     fo.get_by_label("By hand").check()
     fill_date(fo, "sent_at_date", today)
-    fo.get_by_label("Sending time: time").fill("10:00")
+    fo.get_by_label("Sending time", exact=True).fill("10:00")
     period_end = today + relativedelta(months=3)
     fill_date(fo, "effective_on", period_end + timedelta(days=1))
     send(fo, "Continue")

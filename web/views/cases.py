@@ -15,7 +15,7 @@ from casework.permissions import can_open_funding_case, can_raise_dispute, can_v
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg
-from web.forms import apply_problems, build_form, engine_data
+from web.forms import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, pagination, stage_words, tag,
                             timeline_items)
 from web.views import filters
@@ -115,6 +115,8 @@ def action(case_id: int, trigger: str):
             flash(done_words(row), "success")
             return redirect(url_for("cases.case_detail", case_id=case_id))
         return render_template("cases/action.html", **view), status
+    if form.errors:
+        add_engine_problems(form, row.fields)
     return render_template("cases/action.html", **view), 400 if form.errors else 200
 
 
