@@ -8,31 +8,68 @@ import graphviz
 from workflows.definitions import Workflow
 
 
+#: Automatic steps as people would put them (the system's trigger names are never shown).
+AUTOMATIC_WORDS = {"plan_period_ends": "The plan period ends", "consultation_closes": "The consultation closes",
+                   "notice_takes_effect": "The notice takes effect",
+                   "escalation_window_closes": "The time to ask for a review ends",
+                   "mediation_window_closes": "The time to ask for mediation ends"}
+
+
+def _automatic(trigger: str) -> str:
+    return AUTOMATIC_WORDS.get(trigger, trigger.replace("_", " ").capitalize())
+
+
+@lru_cache(maxsize=None)
+def stage_names(workflow_key: str) -> dict[str, str]:
+    """Each stage's name as people read it: its tag, with a few words more where two stages
+    share a tag (the Compact panel before and after the hearing is scheduled)."""
+    from workflows.registry import WORKFLOWS
+    info = WORKFLOWS[workflow_key].info
+    tags = [i.tag for i in info.values()]
+    return {state: i.tag + (f": {SHARED_TAG_WORDS.get(state, state.rsplit('_', 1)[-1])}" if tags.count(i.tag) > 1 else "")
+            for state, i in info.items()}
+
+
+SHARED_TAG_WORDS = {"panel_referred": "referred", "panel_hearing": "hearing"}
+
+
 @lru_cache(maxsize=64)
 def _svg(workflow_key: str, current: str) -> str:
     from workflows.registry import WORKFLOWS
     workflow = WORKFLOWS[workflow_key]
-    dot = graphviz.Digraph(graph_attr={"rankdir": "TB", "fontname": "Arial", "bgcolor": "white"},
+    dot = graphviz.Digraph(graph_attr={"rankdir": "TB", "fontname": "Arial", "bgcolor": "white",
+                                       "nodesep": "0.8", "ranksep": "0.7", "forcelabels": "true"},
                            node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Arial",
                                       "fillcolor": "#f3f2f1", "color": "#505a5f", "fontsize": "12"},
                            edge_attr={"fontname": "Arial", "fontsize": "10", "color": "#505a5f"})
+    names = stage_names(workflow_key)
     node = {state.value: f"stage{n}" for n, state in enumerate(workflow.states)}  # ids never show state names
     for state in workflow.states:
-        info = workflow.info[state.value]
-        label = info.tag + (" (you are here)" if state.value == current else "")
+        label = names[state.value] + (" (this case is here)" if state.value == current else "")
         extra = {"fillcolor": "#005a5b", "fontcolor": "white", "penwidth": "3"} if state.value == current else {}
-        dot.node(node[state.value], label, tooltip=info.tag, **extra)
-    seen = set()
+        dot.node(node[state.value], label, tooltip=names[state.value], **extra)
+    seen, from_any = set(), set()
     for t in workflow.transitions:
         if t.dest is None:
             continue
-        for source in workflow.expand(t.sources):
-            if (source, t.dest) in seen or source == str(t.dest):
+        sources = workflow.expand(t.sources)
+        if len(sources) > 3:  # "withdraw from any stage": one note, not an arrow from every stage
+            from_any.add((str(t.dest), t.button or t.trigger.replace("_", " ").capitalize(), t.is_system))
+            continue
+        for source in sources:
+            if (source, t.dest, t.is_system) in seen or source == str(t.dest):
                 continue
-            if len(workflow.expand(t.sources)) > 3:
-                continue  # "withdraw from any stage" would clutter the picture; it is listed in words
-            seen.add((source, t.dest))
-            dot.edge(node[source], node[str(t.dest)], label=t.button if not t.is_system else f"{t.button} (automatic)")
+            seen.add((source, t.dest, t.is_system))
+            if t.is_system:  # the service does these itself when a date passes
+                dot.edge(node[source], node[str(t.dest)], label=f"  {_automatic(t.trigger)} (automatic)  ",
+                         style="dashed")
+            else:
+                dot.edge(node[source], node[str(t.dest)], label=f"  {t.button}  ")
+    if from_any:
+        dot.node("any_open", "Any open stage", shape="note", style="filled", fillcolor="white")
+        for dest, words, system in sorted(from_any):
+            dot.edge("any_open", node[dest], label=f"  {words}{' (automatic)' if system else ''}  ",
+                     style="dashed" if system else "solid")
     return dot.pipe(format="svg").decode("utf-8")
 
 

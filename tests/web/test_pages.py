@@ -233,9 +233,9 @@ def test_the_process_diagram_highlights_the_current_stage(service, cast, clock, 
     response = signed_in("fo").get(f"/cases/{case.id}/diagram.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
-    assert svg.count("(you are here)") == 1
-    node = next(g for g in svg.split('<g id="node') if "(you are here)" in g)
-    assert "Concern raised (you are here)" in " ".join(re.sub(r"<[^>]+>", " ", node).split())
+    assert svg.count("(this case is here)") == 1
+    node = next(g for g in svg.split('<g id="node') if "(this case is here)" in g)
+    assert "Concern raised (this case is here)" in " ".join(re.sub(r"<[^>]+>", " ", node).split())
     assert 'fill="#005a5b"' in node
 
 

@@ -14,7 +14,7 @@ from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
-from web.diagram import diagram_svg
+from web.diagram import diagram_svg, stage_names
 from web.forms import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, pagination, stage_words, tag,
                             timeline_items)
@@ -86,7 +86,7 @@ def case_detail(case_id: int):
                              c.service.calendar),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
             timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
-            links=_links(db, case), workflow=WORKFLOWS[case.workflow])
+            links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow))
 
 
 @bp.route("/cases/<int:case_id>/actions/<trigger>", methods=["GET", "POST"])

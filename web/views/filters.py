@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from casework.organisations import Person
 from casework.queries import CaseFilter, DeadlineLine, DeadlineTable, deadline_tables
+from web.diagram import stage_names
 from workflows import calendar as cal
 from workflows.registry import WORKFLOWS
 
@@ -17,8 +18,8 @@ def stage_choices() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for workflow in WORKFLOWS.values():
         prefix = "Funding" if workflow.key == "funding_change" else "Dispute"
-        for state, info in workflow.info.items():
-            seen.setdefault(f"{workflow.key}:{state}", f"{prefix}: {info.tag}")
+        for state, name in stage_names(workflow.key).items():
+            seen.setdefault(f"{workflow.key}:{state}", f"{prefix}: {name}")
     return list(seen.items())
 
 
