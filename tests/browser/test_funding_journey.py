@@ -95,7 +95,7 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
 
     def decision(page):
         page.get_by_label("Reduce the funding").check()
-        page.get_by_label("How the response was considered (optional)").fill("The driver is not yet recruited.")
+        page.get_by_label("How the response was considered", exact=True).fill("The driver is not yet recruited.")
         page.get_by_label("Options weighed").fill("No change; reduce by a third; end the grant.")
         page.get_by_label("Rationale").fill("A smaller grant matches the children who come.")
     dm = sign_in(DECISION_MAKER)
