@@ -237,6 +237,7 @@ def test_one_side_cannot_agree_the_same_version_twice(service, factory, cast, cl
 # --- disputes: independence -----------------------------------------------------------------------
 
 def test_the_informal_stage_officer_cannot_be_the_senior_reviewer(service, factory, cast, clock):
+    grant(factory, cast["reviewer"], "funder_officer")  # an officer who can also review, but not this dispute
     case = dispute_at(service, cast, clock, "senior_review", roles={"officer": cast["reviewer"]})
     message = refused(service, factory, case, "assign_reviewer", cast["fo"], {"person": cast["reviewer"]}, clock.now())
     assert message == ("The senior reviewer must not have been involved in the decision or the informal stage. "
