@@ -183,7 +183,7 @@ def add_holiday(on, name: str) -> None:
         moved = container.service.add_holiday(None, on.date(), name, container.clock.now())
     except CaseworkError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Added {name} on {on:%d %B %Y}; {moved} deadline(s) moved.")
+    click.echo(f"Added {name} on {on.day} {on:%B %Y}; {moved} deadline(s) moved.")
 
 
 @main.command()

@@ -139,7 +139,7 @@ class CaseService:
         if not name or not name.strip():
             raise InvalidInput({"name": "Enter the name of the holiday"})
         if self.calendar.holiday_name(on) is not None:
-            raise InvalidInput({"on": f"{on:%d %B %Y} is already a bank holiday"})
+            raise InvalidInput({"on": f"{on.day} {on:%B %Y} is already a bank holiday"})
         self.calendar.add_holiday(on, name)
         try:
             return self._run(lambda s: self._record_holiday(s, actor_id, on, name.strip(), now))
