@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.errors import StaleVersion
-
 from casework.organisations import Organisation, Person
 from casework.persistence import Base, UTCDateTime
 

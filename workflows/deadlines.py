@@ -102,10 +102,10 @@ def sync(session: Session, workflow: Workflow, case: Case, now: datetime, limits
 def _new_row(case: Case, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
              limits: TimeLimits, calendar: cal.WorkingCalendar) -> SimpleNamespace:
     row = SimpleNamespace(case_id=case.id, kind=spec.kind, label=spec.label, state=case.status,
-                   on_expiry=rule.on_expiry, acting_roles=list(rule.acting),
-                   notify_roles=list(rule.notify), basis=spec.basis, created_at=now,
-                   status=DeadlineStatus.OPEN, paused_remaining=None, reminded_at=None,
-                   breached_at=None, fired_at=None, closed_at=None, claimed_by=None, lease_until=None)
+                          on_expiry=rule.on_expiry, acting_roles=list(rule.acting),
+                          notify_roles=list(rule.notify), basis=spec.basis, created_at=now,
+                          status=DeadlineStatus.OPEN, paused_remaining=None, reminded_at=None,
+                          breached_at=None, fired_at=None, closed_at=None, claimed_by=None, lease_until=None)
     set_due(row, spec.due_on, now, limits, calendar)
     if case.is_paused:
         _pause_row(row, now, calendar)

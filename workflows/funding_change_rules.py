@@ -258,7 +258,7 @@ def issue_notice(ctx: Context) -> None:
     ctx.letter_context = {
         "outcome": decision["outcome"], "outcome_words": OUTCOME_WORDS[decision["outcome"]],
         "rationale": decision["rationale"], "decided_on": as_date(decision["decided_on"]),
-        "channel": ctx.data["channel"], "sent_on": cal.local_date(ctx.data["sent_at"]),
+        "channel": ctx.data["channel"], "sent_at": ctx.data["sent_at"], "sent_on": cal.local_date(ctx.data["sent_at"]),
         "deemed_given_on": deemed, "notice_period_end": notice["period_end"],
         "earliest_effective_on": notice["earliest_effective"], "effective_on": ctx.data["effective_on"],
         "exception": ctx.get("exception"), "notice_months": ctx.limits.notice_months,

@@ -20,7 +20,7 @@ from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
-from workflows.engine import apply_transition, check_transition, preview_letter
+from workflows.engine import apply_transition, preview_letter
 from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
@@ -55,10 +55,7 @@ class CaseService:
         require_aware(now)
 
         def work(session: Session) -> Case:
-            actor = _actor(session, actor_id)
-            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
-            if case is None:
-                raise NotFound("There is no case with that reference.")
+            actor, case = _actor(session, actor_id), _case(session, case_id)
             workflow = WORKFLOWS[case.workflow]
             apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
@@ -68,34 +65,15 @@ class CaseService:
             return case
         return self._run(work)
 
-    def check(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
-              now: datetime, expected_version: int | None = None) -> None:
-        """Raise what `fire` would refuse this action with, writing nothing: for a page that
-        asks a person to check their answers before the action is taken."""
-        require_aware(now)
-        with self.factory() as session:
-            actor = _actor(session, actor_id)
-            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
-            if case is None:
-                raise NotFound("There is no case with that reference.")
-            check_transition(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
-                             limits=self.limits, calendar=self.calendar, hooks=self.hooks,
-                             expected_version=expected_version)
-
     def preview_letter(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
                        now: datetime) -> tuple[str, dict[str, Any]] | None:
         """The letter this action would send, as (kind, context), refused as `fire` would
-        refuse it; nothing is written (the transaction is rolled back)."""
+        refuse it; nothing is written (the session closes without committing)."""
         require_aware(now)
-        with self.factory() as session, session.begin():
-            actor = _actor(session, actor_id)
-            case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
-            if case is None:
-                raise NotFound("There is no case with that reference.")
-            preview = preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
-                                     limits=self.limits, calendar=self.calendar, hooks=self.hooks)
-            session.rollback()
-            return preview
+        with self.factory() as session:
+            actor, case = _actor(session, actor_id), _case(session, case_id)
+            return preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
+                                  limits=self.limits, calendar=self.calendar, hooks=self.hooks)
 
     def open_funding_case(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Open a draft funding-change case."""
@@ -169,3 +147,10 @@ def _actor(session: Session, actor_id: int | None) -> Actor:
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
+
+
+def _case(session: Session, case_id: int) -> Case:
+    case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
+    if case is None:
+        raise NotFound("There is no case with that reference.")
+    return case

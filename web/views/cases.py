@@ -149,19 +149,17 @@ def _check_notice(view: dict, data: dict):
     after every check that sending makes, so a refusal shows on the question page."""
     from notifications.case_letters import template_context
     from notifications.letters import letter_preview_html
-    from web.notice_preview import notice_dates
     c, form, row = container(), view["form"], view["row"]
     try:
-        preview = c.service.preview_letter(view["case"].id, row.trigger, current_user.id, data, c.clock.now())
-        dates = notice_dates(data, view["case"], c.service.limits, c.service.calendar)
+        kind, notice = c.service.preview_letter(view["case"].id, row.trigger, current_user.id, data, c.clock.now())
     except InvalidInput as exc:
         apply_problems(form, row.fields, exc.problems)
         return render_template("cases/action.html", **view), 400
     except GateRefused as exc:
         form.form_errors.append(exc.message)
         return render_template("cases/action.html", **view), 400
-    letter_html = letter_preview_html(preview[0], template_context(*preview)) if preview else None
-    return render_template("cases/check_notice.html", dates=dates, data=data, letter_html=letter_html, **view)
+    letter_html = letter_preview_html(kind, template_context(kind, notice))
+    return render_template("cases/check_notice.html", notice=notice, data=data, letter_html=letter_html, **view)
 
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>")
