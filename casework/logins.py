@@ -30,15 +30,20 @@ def start_session(session: Session, person: Person, now: datetime) -> LoginSessi
     return row
 
 
+def is_live(last_seen_at: datetime, ended_at: datetime | None, person_active: bool, now: datetime,
+            idle: timedelta) -> bool:
+    """The one rule for a usable session: not ended, its person active, and not idle too long."""
+    return ended_at is None and person_active and now - last_seen_at <= idle
+
+
 def live_session(session: Session, token: str, now: datetime, idle: timedelta) -> LoginSession | None:
     """The session for this token if it has not ended or gone idle; ends it if it went idle."""
     row = session.scalar(select(LoginSession).where(LoginSession.token == token))
-    if row is None or row.ended_at is not None or not row.person.is_active:
-        return None
-    if now - row.last_seen_at > idle:
+    if row is None or is_live(row.last_seen_at, row.ended_at, row.person.is_active, now, idle):
+        return row
+    if row.ended_at is None and row.person.is_active:  # went idle: end it on the server too
         row.ended_at = now
-        return None
-    return row
+    return None
 
 
 def end_session(session: Session, token: str, now: datetime) -> None:

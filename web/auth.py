@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from casework.logins import end_session, live_session, start_session
+from casework.logins import end_session, is_live, live_session, start_session
 from casework.organisations import Person
 from casework.passwords import check_password, is_locked
 from casework.persistence import unit_of_work
@@ -64,8 +64,8 @@ def load_user(token: str) -> SignedIn | None:
         found = session_person(conn, token)  # the checks of `live_session`, without its writes
     if found is not None:
         last_seen, ended, person = found
-        if (ended is None and person.is_active and now - last_seen <= idle
-                and (now - last_seen <= TOUCH_EVERY or request.endpoint == "pages.heartbeat")):
+        if is_live(last_seen, ended, person.is_active, now, idle) and (
+                now - last_seen <= TOUCH_EVERY or request.endpoint == "pages.heartbeat"):
             return SignedIn(person, token)
     with unit_of_work(c.factory) as db:
         row = live_session(db, token, now, idle)

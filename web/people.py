@@ -1,10 +1,9 @@
 """The person behind a server-side session, for the check every signed-in request makes: the
-session row, the person's row, organisation and roles read in one statement, and the
-detached Person kept while those rows read the same, so that a page does not load them
-through the ORM again. A changed row (a role granted, an account deactivated, a failed
-sign-in) reads differently and so gets a new Person at once."""
+session row, the person's row, organisation and roles read in one statement and built into a
+detached Person for this request alone, so that a page does not load them through the ORM
+again. Each request reads them afresh, so a role granted or an account deactivated counts
+on the next request."""
 from datetime import datetime
-from threading import Lock
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
@@ -21,8 +20,6 @@ _SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, _PERSON, Or
             .where(LoginSession.token == bindparam("token")).order_by(PersonRole.id))
 _COLUMNS = [column.key for column in _PERSON.columns]
 
-_people: dict[tuple, Person] = {}
-_lock = Lock()
 
 
 def session_person(conn: Connection, token: str) -> tuple[datetime, datetime | None, Person] | None:
@@ -31,15 +28,8 @@ def session_person(conn: Connection, token: str) -> tuple[datetime, datetime | N
     if not rows:
         return None
     person_row = tuple(rows[0][2:len(_COLUMNS) + 4])  # the person's columns, their organisation's name and kind
-    key = person_row + tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
-    person = _people.get(key)
-    if person is None:
-        person = _detached(person_row, key[len(person_row):])
-        with _lock:
-            if len(_people) >= 1000:  # people come and go; keep the cache small
-                _people.clear()
-            _people[key] = person
-    return rows[0][0], rows[0][1], person
+    roles = tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
+    return rows[0][0], rows[0][1], _detached(person_row, roles)
 
 
 def _detached(person_row: tuple, roles: tuple[tuple[int, str], ...]) -> Person:
