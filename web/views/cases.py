@@ -19,6 +19,7 @@ from web.forms import add_engine_problems, apply_problems, build_form, engine_da
 from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, pagination, stage_words, tag,
                             timeline_items)
 from web.views import filters
+from web.views.home import sections as home_sections
 from web.views.options import field_options, initial_values
 from workflows import calendar as cal
 from workflows.deadlines import live_rows
@@ -49,8 +50,9 @@ def home():
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
         tables = filters.waiting_on(db, current_user.person, today)
+        sections = home_sections(db.connection(), current_user.person)
     case_url = _case_urls()
-    return render_template("cases/home.html", title="Home", today=today,
+    return render_template("cases/home.html", title="Home", today=today, sections=sections,
                            **{name: deadline_items(lines, today, c.service.calendar, case_url)
                               for name, lines in tables.items()},
                            can_open=can_open_funding_case(current_user.person),

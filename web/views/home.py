@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, exists, func, or_, select
 
 from casework.cases import Case, CaseAssignment, CaseRole
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person, Role
 from casework.queries import CaseLine, Shape, can_see, params_of, shape_of
 from casework.settings import ExtraHoliday, TimeLimitSetting
-from web.context import container
 from workflows.registry import WORKFLOWS
 
 #: A section lists this many cases, and links to the case list when there are more.
 SECTION_ROWS = 10
-MEDIATION_STATES = ("mediation_requested", "in_mediation")
+#: Disputes whose parties asked for mediation and that BVSC has not yet taken on.
+MEDIATION_STATE = "mediation_requested"
 CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
 
 
@@ -36,22 +36,20 @@ class Sections:
         return WORKFLOWS[line.workflow].info[line.status].tag
 
 
-def sections(person: Person) -> Sections:
+def sections(conn: Connection, person: Person) -> Sections:
     """The sections this person's home page shows, each found in one statement."""
-    shape, roles = shape_of(person), set(person.roles)
+    shape, roles, params = shape_of(person), set(person.roles), params_of(person)
     found = Sections(admin_only=Role.ADMINISTRATOR in roles and not roles & CASE_ROLES)
-    with container().engine.connect() as conn:
-        params = params_of(person)
-        if Role.FUNDER_OFFICER in roles:
-            counts = dict(conn.execute(_by_stage(shape), params).all())
-            found.stages = [(info.tag, counts[state], url_for("cases.case_list", stage=f"funding_change:{state}"))
-                            for state, info in WORKFLOWS["funding_change"].info.items() if counts.get(state)]
-        if Role.DECISION_MAKER in roles:
-            found.decisions = [CaseLine(*row) for row in conn.execute(_decisions(shape), params)]
-        if Role.MEDIATOR in roles:
-            found.mediation = [CaseLine(*row) for row in conn.execute(_mediation(shape), params)]
-        if Role.ADMINISTRATOR in roles:
-            found.admin = dict(conn.execute(_ADMIN_COUNTS).mappings().one())
+    if Role.FUNDER_OFFICER in roles:
+        counts = dict(conn.execute(_by_stage(shape), params).all())
+        found.stages = [(info.tag, counts[state], url_for("cases.case_list", stage=f"funding_change:{state}"))
+                        for state, info in WORKFLOWS["funding_change"].info.items() if counts.get(state)]
+    if Role.DECISION_MAKER in roles:
+        found.decisions = [CaseLine(*row) for row in conn.execute(_decisions(shape), params)]
+    if Role.MEDIATOR in roles:
+        found.mediation = [CaseLine(*row) for row in conn.execute(_mediation(shape), params)]
+    if Role.ADMINISTRATOR in roles:
+        found.admin = dict(conn.execute(_ADMIN_COUNTS).mappings().one())
     return found
 
 
@@ -77,7 +75,7 @@ def _decisions(shape: Shape) -> Select:
 
 @lru_cache(maxsize=64)
 def _mediation(shape: Shape) -> Select:
-    return (select(*_LINE).where(can_see(shape), Case.workflow == "dispute", Case.status.in_(MEDIATION_STATES))
+    return (select(*_LINE).where(can_see(shape), Case.workflow == "dispute", Case.status == MEDIATION_STATE)
             .order_by(Case.updated_at, Case.id).limit(SECTION_ROWS + 1))
 
 

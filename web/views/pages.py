@@ -10,14 +10,11 @@ from casework.messages import Notification
 from notifications.inapp import mark_all_read, notifications_page
 from casework.persistence import unit_of_work
 from web.context import container
-from web.views import home
 from web.presenters import pagination
 from workflows import calendar as cal
 from workflows.timeline import project
 
 bp = Blueprint("pages", __name__)
-#: The home page (cases.home) asks for its sections for each kind of person as it renders.
-bp.add_app_template_global(home.sections, "home_sections")
 
 HELP_PAGES = {"funder": "help_funder", "vco": "help_vco", "mediator": "help_mediator",
               "decision-maker": "help_decision_maker", "reviewer-panel": "help_reviewer_panel",
