@@ -71,7 +71,7 @@ def can_see(shape: Shape) -> ColumnElement[bool]:
 
 
 #: Deadlines that are dates a case waits for, never something to do (the sweep acts on them):
-#: nobody is waiting on them. The same kinds as `notifications.wording.DATE_ONLY_KINDS`.
+#: nobody is waiting on them. Notifications word them as dates (`notifications.wording`).
 DATES_NOT_TASKS = frozenset({"plan_end", "notice_effective"})
 
 #: Which of their own roles let a member of a party organisation act for it on a dispute. A

@@ -9,11 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.cases import Case, CaseRole, case_roles
+from casework.cases import Case, CaseRole
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
                              LetterIssued, TransitionApplied)
 from casework.organisations import Person
+from casework.queries import waits_on
 from notifications import wording as w
 from notifications.recipients import everyone_on, people_in_roles
 from workflows import calendar as cal
@@ -180,10 +181,10 @@ class Composer:
 
     def todo(self, case: Case, person: Person) -> tuple[str, ...]:
         """What this person must do on the case, and by when."""
-        roles = case_roles(case, person)
-        # A date the case is waiting for (the plan or the notice ending) is not something to do.
+        # The same rule as the home page's "waiting on you" (a date the case waits for is not
+        # something to do; on a dispute, only the party's staff who act for it).
         return tuple(_todo_line(row) for row in self.live(case)
-                     if roles & set(row.acting_roles) and row.kind.split(":")[0] not in w.DATE_ONLY_KINDS)
+                     if waits_on(person, case, row.kind, row.acting_roles))
 
     def acting_names(self, case: Case, roles) -> str:
         names = [_role_name(case, role) for role in roles]

@@ -2,6 +2,8 @@
 subject lines, exactly as content.md ("Emails (subject lines)") gives them."""
 from datetime import date
 
+from casework.queries import DATES_NOT_TASKS
+
 #: What someone did, to follow their name: "Priya Shah raised a concern".
 DONE = {
     "open_case": "opened a case",
@@ -73,7 +75,7 @@ SYSTEM_DONE = {
 }
 
 #: Deadlines that are dates to know about rather than something a person does.
-DATE_ONLY_KINDS = frozenset({"plan_end", "notice_effective"})
+DATE_ONLY_KINDS = DATES_NOT_TASKS
 
 
 def long_date(d: date) -> str:

@@ -1,8 +1,7 @@
 """"Waiting on you" lists only what the person can do themselves: not dates the case waits
 for, not a party's task that only some of its staff take, not another body's task."""
 from casework.organisations import Person
-from casework.queries import DATES_NOT_TASKS, soonest_deadlines
-from notifications.wording import DATE_ONLY_KINDS
+from casework.queries import soonest_deadlines
 from tests.factories import dispute_at, funding_case_at
 
 
@@ -10,10 +9,6 @@ def waiting(factory, cast, who: str) -> set[str]:
     with factory() as db:
         person = db.get(Person, cast[who])
         return {line.label for line in soonest_deadlines(db, person, 100, waiting=True)}
-
-
-def test_the_dates_a_case_waits_for_are_the_ones_notifications_word_as_dates():
-    assert DATES_NOT_TASKS == DATE_ONLY_KINDS
 
 
 def test_the_end_of_a_plan_or_of_notice_waits_on_nobody(factory, service, cast, clock):
