@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from casework.cases import REF_PREFIX, Case
@@ -13,10 +13,14 @@ from casework.messages import Notification
 from casework.queries import Page
 
 
-def unread_count(session: Session, person_id: int) -> int:
-    """How many of this person's notifications are unread."""
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.person_id == person_id, Notification.read_at.is_(None))) or 0
+def unread_count(db: Session | Connection, person_id: int, cap: int | None = None) -> int:
+    """How many of this person's notifications are unread (counting no further than `cap`,
+    which is all a badge needs and keeps the count cheap however many there are)."""
+    unread = select(Notification.id).where(Notification.person_id == bindparam("person_id"),
+                                           Notification.read_at.is_(None))
+    if cap is not None:
+        unread = unread.limit(cap)
+    return db.execute(select(func.count()).select_from(unread.subquery()), {"person_id": person_id}).scalar_one()
 
 
 def notifications_for(session: Session, person_id: int, *, limit: int = 50,

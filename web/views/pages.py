@@ -4,13 +4,13 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 
-from casework.messages import Notification
-from notifications.inapp import mark_all_read, notifications_page
+from notifications.inapp import mark_all_read, notifications_page, unread_count as inapp_unread_count
 from casework.persistence import unit_of_work
 from web.context import container
 from web.presenters import pagination
+from web.views import filters
 from workflows import calendar as cal
 from workflows.timeline import project
 
@@ -81,15 +81,10 @@ def _start_date(raw: str, today: date) -> tuple[date, str | None]:
 def notifications():
     c = container()
     with c.factory() as db:
-        page = notifications_page(db, current_user.id, _page_number(request.args))
+        page = notifications_page(db, current_user.id, filters.page_number(request.args))
     return render_template("pages/notifications.html", title="Notifications", page=page,
                            pagination=pagination(page.number, page.pages,
                                                  lambda n: url_for("pages.notifications", page=n)))
-
-
-def _page_number(args) -> int:
-    raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
 @bp.route("/notifications/read", methods=["POST"])
@@ -103,15 +98,10 @@ def mark_read():
 
 #: Unread notifications, counted up to 100: the badge says "99+" beyond that, and every page
 #: asks, so a person with thousands unread must not cost a count of thousands.
-_UNREAD = select(func.count()).select_from(
-    select(Notification.id).where(Notification.person_id == bindparam("person_id"), Notification.read_at.is_(None))
-    .limit(100).subquery())
-
-
 def unread_count(person_id: int) -> int:
     """The header's badge: this person's unread notifications, up to 100."""
     with container().engine.connect() as conn:
-        return conn.execute(_UNREAD, {"person_id": person_id}).scalar_one()
+        return inapp_unread_count(conn, person_id, cap=100)
 
 
 @bp.route("/mail")
