@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.cases import Actor, Case
-from casework.persistence import Base, UTCDateTime
+from casework.cases import Actor, Case, CaseReading
+from casework.persistence import Base, Db, UTCDateTime
 
 GENESIS = "0" * 64
 
@@ -39,7 +39,6 @@ class AuditEntry(Base):
 
 
 _INSERT = insert(AuditEntry.__table__)
-_COLUMNS = [c.name for c in AuditEntry.__table__.columns if c.name != "id"]
 
 
 @event.listens_for(AuditEntry, "before_update")
@@ -59,20 +58,19 @@ def entry_hash(case_id: int, seq: int, at: datetime, actor_id: int | None, actor
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def append_entry(session: Session, case: Case, actor: Actor, trigger: str,
-                 from_state: str | None, to_state: str, data: dict, at: datetime) -> AuditEntry:
+def append_entry(db: Db, case: CaseReading, actor: Actor, trigger: str,
+                 from_state: str | None, to_state: str, data: dict, at: datetime) -> dict[str, Any]:
     """Insert the next entry of this case's chain in the caller's transaction (one Core
-    INSERT; entries are never changed, so the ORM need not track them) and return it,
-    detached. The case keeps the chain's length and last hash, so a deleted last entry is
+    INSERT; entries are never changed, so the ORM need not track them) and return its
+    columns. The case keeps the chain's length and last hash, so a deleted last entry is
     noticed too; the case row must already exist."""
     seq, prev = (case.audit_seq or 0) + 1, case.audit_head or GENESIS
-    entry = AuditEntry(case_id=case.id, seq=seq, at=at, actor_id=actor.id, actor_name=actor.name,
-                       trigger=trigger, from_state=from_state, to_state=to_state,
-                       data=data, prev_hash=prev)
-    entry.hash = entry.compute_hash()
-    session.execute(_INSERT, {name: getattr(entry, name) for name in _COLUMNS})
-    case.audit_seq, case.audit_head = seq, entry.hash
-    return entry
+    row = {"case_id": case.id, "seq": seq, "at": at, "actor_id": actor.id, "actor_name": actor.name,
+           "trigger": trigger, "from_state": from_state, "to_state": to_state, "data": data, "prev_hash": prev}
+    row["hash"] = entry_hash(case.id, seq, at, actor.id, actor.name, trigger, from_state, to_state, data, prev)
+    db.execute(_INSERT, row)
+    case.audit_seq, case.audit_head = seq, row["hash"]
+    return row
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, inspect, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.errors import StaleVersion
-from casework.organisations import Organisation, Person
+from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
 
 REF_PREFIX = {"funding_change": "FC", "dispute": "DS"}
@@ -54,10 +52,43 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
-Actor = Person | SystemActor
+Actor = Person | PersonRecord | SystemActor
 
 
-class Case(Base):
+class CaseReading:
+    """What every view of a case answers from its columns and assignments: the mapped `Case`
+    and the plain `casework.case_records.CaseRecord` a transition works on."""
+
+    id: int
+    workflow: str
+    paused_at: datetime | None
+    funder_org_id: int | None
+    vco_org_id: int | None
+    complainant_org_id: int | None
+    respondent_org_id: int | None
+    assignments: list
+
+    @property
+    def ref(self) -> str:
+        return f"{REF_PREFIX.get(self.workflow, 'CS')}-{self.id:04d}"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def party_org_ids(self) -> frozenset[int]:
+        ids = (self.funder_org_id, self.vco_org_id, self.complainant_org_id, self.respondent_org_id)
+        return frozenset(i for i in ids if i is not None)
+
+    def assignees(self, role: str) -> list:
+        return [a.person for a in self.assignments if a.role == role]
+
+    def assignee(self, role: str):
+        people = self.assignees(role)
+        return people[0] if people else None
+
+
+class Case(CaseReading, Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_updated_at_id", "updated_at", "id"),
@@ -95,25 +126,6 @@ class Case(Base):
     assignments: Mapped[list["CaseAssignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin")
 
-    @property
-    def ref(self) -> str:
-        return f"{REF_PREFIX.get(self.workflow, 'CS')}-{self.id:04d}"
-
-    @property
-    def is_paused(self) -> bool:
-        return self.paused_at is not None
-
-    def party_org_ids(self) -> frozenset[int]:
-        ids = (self.funder_org_id, self.vco_org_id, self.complainant_org_id, self.respondent_org_id)
-        return frozenset(i for i in ids if i is not None)
-
-    def assignees(self, role: str) -> list[Person]:
-        return [a.person for a in self.assignments if a.role == role]
-
-    def assignee(self, role: str) -> Person | None:
-        people = self.assignees(role)
-        return people[0] if people else None
-
     def __repr__(self) -> str:
         return f"<Case {self.ref if self.id else '?'} {self.workflow} {self.status}>"
 
@@ -143,7 +155,7 @@ class CaseLink(Base):
     funding_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
-def case_roles(case: Case, actor: Actor) -> frozenset[str]:
+def case_roles(case: CaseReading, actor: Actor) -> frozenset[str]:
     """Every role this actor plays on this case, from assignments and organisation."""
     if isinstance(actor, SystemActor):
         return frozenset({CaseRole.SYSTEM})
@@ -162,38 +174,3 @@ def case_roles(case: Case, actor: Actor) -> frozenset[str]:
                 and case.status in MEDIATOR_QUEUE_STATES):
             roles.add(CaseRole.MEDIATION_SERVICE)
     return frozenset(roles)
-
-
-def save_case(session: Session, case: Case) -> None:
-    """Write the case's changed columns in one UPDATE that also checks and bumps its version.
-
-    This is what the ORM's flush would send for a case whose only changes are its own
-    columns, without the unit of work's bookkeeping, which on a case with five relationships
-    costs more than the statement itself. A case changed by someone else since it was
-    loaded raises StaleVersion; so does the ORM's flush, which handles any other change."""
-    state = inspect(case)
-    if not state.committed_state.keys() <= _CASE_COLUMNS:
-        try:
-            session.flush()
-        except StaleDataError:
-            raise StaleVersion() from None
-        return
-    if not state.committed_state:
-        return
-    version = case.version
-    values = {key: state.dict[key] for key in _CASE_COLUMNS}
-    result = session.execute(_SAVE_CASE, {**values, "case_id": case.id, "loaded_version": version,
-                                          "new_version": version + 1})
-    if result.rowcount != 1:
-        raise StaleVersion()
-    state.dict["version"] = version + 1
-    # As the flush does after writing an object: its attributes are now the saved ones.
-    state._commit_all(state.dict, session.identity_map)
-
-
-_CASE_COLUMNS = frozenset(c.key for c in Case.__mapper__.column_attrs) - {"id", "version"}
-#: Every column is written (one statement, compiled once); the version check makes that safe.
-_SAVE_CASE = (update(Case.__table__)
-              .where(Case.__table__.c.id == bindparam("case_id"),
-                     Case.__table__.c.version == bindparam("loaded_version"))
-              .values({key: bindparam(key) for key in _CASE_COLUMNS} | {"version": bindparam("new_version")}))

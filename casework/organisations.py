@@ -1,5 +1,6 @@
 """Organisations and the people who work for them, with the roles they hold across the
 service. Which role someone plays on a particular case is decided by case assignments."""
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -80,3 +81,31 @@ class PersonRole(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(40))
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRecord:
+    """An organisation as a transition reads it (a plain row, not tracked by the ORM)."""
+
+    id: int
+    name: str
+    kind: str
+
+    @property
+    def is_funder(self) -> bool:
+        return self.kind == OrganisationKind.STATUTORY
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A person as a transition reads them: who they are, where they work, what they may do."""
+
+    id: int
+    email: str
+    name: str
+    organisation_id: int | None
+    is_active: bool
+    roles: frozenset[str]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles

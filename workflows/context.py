@@ -2,14 +2,19 @@
 their roles on it, what they typed (already checked and parsed), `now`, the time limits and
 the calendar. Effects write through the helpers here so that case data stays JSON-safe."""
 import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from casework.cases import Actor, Case
+from casework.case_records import CaseRecord, load_person
+from casework.cases import Actor
 from casework.events import DomainEvent
+from casework.organisations import PersonRecord
 from workflows import calendar as cal
 from workflows.limits import TimeLimits
 
@@ -19,13 +24,15 @@ class Hooks:
     """Callables the composition root hands down: letter rendering and event subscribers."""
 
     render_letter: Callable[[str, dict[str, Any]], Any] | None = None
-    on_events: Callable[[Session, list[DomainEvent]], None] | None = None
+    #: Called with the events of one change and the cases it changed, by id (any case not
+    #: given is for the subscriber to load).
+    on_events: Callable[[Session, list[DomainEvent], Mapping[int, Any]], None] | None = None
 
 
 @dataclass
 class Context:
     session: Session
-    case: Case
+    case: CaseRecord
     actor: Actor
     roles: frozenset[str]
     data: dict[str, Any]
@@ -38,6 +45,11 @@ class Context:
     events: list[DomainEvent] = field(default_factory=list)
     letter_context: dict[str, Any] | None = None
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
+
+    @cached_property
+    def conn(self) -> Connection:
+        """The transaction's connection, for the Core statements a transition makes."""
+        return self.session.connection()
 
     @property
     def today(self) -> date:
@@ -61,6 +73,14 @@ class Context:
         data = dict(self.case.data or {})
         data[key] = to_json(value)
         self.case.data = data
+
+    def person(self, person_id: int | None) -> PersonRecord | None:
+        """Someone chosen in the form (or None if there is no such person)."""
+        return load_person(self.conn, person_id)
+
+    def assign(self, role: str, person_id: int) -> None:
+        """Give the chosen person this role on the case (saved with the case)."""
+        self.case.assign(self.person(person_id), role, self.now)
 
     def move_deadline(self, kind: str, new_due: date, reason: str) -> None:
         """Ask the engine to move an open deadline to a new date, recorded with its reason."""

@@ -10,19 +10,23 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, or_, select, update
 
-from casework.cases import Case
+from casework.cases import CaseReading
 from casework.deadlines import LIVE, Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
+from casework.persistence import Db
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
 from workflows.limits import TimeLimits
 
 TABLE = Deadline.__table__
-_LIVE_OF_CASE = (select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), TABLE.c.status.in_(LIVE))
-                 .order_by(TABLE.c.id))
+#: Running and paused rows (an OR of equalities: an IN list is re-rendered on every execution).
+_IS_LIVE = or_(*(TABLE.c.status == status for status in LIVE))
+_LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
+#: What `sync` needs to know of each live row: which to keep and which to close.
+_LIVE_KINDS = (select(TABLE.c.id, TABLE.c.kind, TABLE.c.state)
+               .where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id))
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 #: What set_due, pausing and resuming may change on a row; written back by id.
@@ -34,7 +38,7 @@ _NEW_COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
 _INSERT = insert(TABLE)
 
 
-def required_deadlines(workflow: Workflow, case: Case, limits: TimeLimits,
+def required_deadlines(workflow: Workflow, case: CaseReading, limits: TimeLimits,
                        calendar: cal.WorkingCalendar) -> dict[str, DeadlineSpec]:
     """Every deadline the case's current state requires, by kind."""
     specs: dict[str, DeadlineSpec] = {}
@@ -50,7 +54,7 @@ def required_deadlines(workflow: Workflow, case: Case, limits: TimeLimits,
     return specs
 
 
-def compute_due(rule: DeadlineRule, case: Case, limits: TimeLimits,
+def compute_due(rule: DeadlineRule, case: CaseReading, limits: TimeLimits,
                 calendar: cal.WorkingCalendar) -> tuple[date | None, dict]:
     """The due date of a rule for this case, and the basis to recompute it from."""
     anchor = rule.due.anchor(case)
@@ -65,41 +69,41 @@ def compute_due(rule: DeadlineRule, case: Case, limits: TimeLimits,
     return cal.add_calendar_months(anchor, count), basis
 
 
-def live_rows(session: Session, case: Case) -> list[Deadline]:
+def live_rows(db: Db, case: CaseReading) -> list[Deadline]:
     """The case's running and paused rows as they stand in the database, oldest first, as
     detached objects for reading: change them through the functions here."""
-    return [Deadline(**vars(row)) for row in _live(session, case)]
+    return [Deadline(**vars(row)) for row in _live(db, case)]
 
 
-def live_row(session: Session, case: Case, kind: str) -> SimpleNamespace | None:
+def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
-    return next((row for row in _live(session, case) if row.kind == kind), None)
+    return next((row for row in _live(db, case) if row.kind == kind), None)
 
 
-def _live(session: Session, case: Case) -> list[SimpleNamespace]:
-    return [SimpleNamespace(**row._mapping) for row in session.execute(_LIVE_OF_CASE, {"case_id": case.id})]
+def _live(db: Db, case: CaseReading) -> list[SimpleNamespace]:
+    return [SimpleNamespace(**row._mapping) for row in db.execute(_LIVE_OF_CASE, {"case_id": case.id})]
 
 
-def sync(session: Session, workflow: Workflow, case: Case, now: datetime, limits: TimeLimits,
+def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
          calendar: cal.WorkingCalendar) -> None:
     """Close rows the state no longer needs and open the ones it needs."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
     have, closing = set(), []
-    for row in _live(session, case):
+    for row in db.execute(_LIVE_KINDS, {"case_id": case.id}):
         if row.state == case.status and row.kind in required:
             have.add(row.kind)
         else:
             closing.append({"row_id": row.id, "now": now})
     if closing:
-        session.execute(_CLOSE, closing)
+        db.execute(_CLOSE, closing)
     rules = {r.kind: r for r in workflow.rules_for(case.status)}
     opening = [_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
                for kind, spec in required.items() if kind not in have]
     if opening:
-        session.execute(_INSERT, [{name: getattr(row, name) for name in _NEW_COLUMNS} for row in opening])
+        db.execute(_INSERT, [{name: getattr(row, name) for name in _NEW_COLUMNS} for row in opening])
 
 
-def _new_row(case: Case, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
+def _new_row(case: CaseReading, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
              limits: TimeLimits, calendar: cal.WorkingCalendar) -> SimpleNamespace:
     row = SimpleNamespace(case_id=case.id, kind=spec.kind, label=spec.label, state=case.status,
                           on_expiry=rule.on_expiry, acting_roles=list(rule.acting),
@@ -128,19 +132,19 @@ def set_due(row: Deadline | SimpleNamespace, due_on: date, now: datetime, limits
         row.breached_at = None  # an extension past a breach gives a fresh chance
 
 
-def _write_timing(session: Session, rows: list[SimpleNamespace]) -> None:
+def _write_timing(db: Db, rows: list[SimpleNamespace]) -> None:
     if rows:
-        session.execute(_WRITE_TIMING, [_timing(row) for row in rows])
+        db.execute(_WRITE_TIMING, [_timing(row) for row in rows])
 
 
 def _timing(row: SimpleNamespace) -> dict[str, Any]:
     return {"row_id": row.id, **{name: getattr(row, name) for name in _TIMING}}
 
 
-def move(session: Session, case: Case, kind: str, new_due: date, reason: str, now: datetime,
+def move(db: Db, case: CaseReading, kind: str, new_due: date, reason: str, now: datetime,
          limits: TimeLimits, calendar: cal.WorkingCalendar) -> DeadlineMoved | None:
     """Move one live deadline (an extension), keeping the reason for the timeline."""
-    row = live_row(session, case, kind)
+    row = live_row(db, case, kind)
     if row is None:
         return None
     old = row.due_on
@@ -149,7 +153,7 @@ def move(session: Session, case: Case, kind: str, new_due: date, reason: str, no
         row.paused_remaining = cal.working_days_between(cal.local_date(now), new_due, calendar=calendar)
     else:
         set_due(row, new_due, now, limits, calendar)
-    _write_timing(session, [row])
+    _write_timing(db, [row])
     return DeadlineMoved(case.id, now, row.id, row.label, old, new_due, reason)
 
 
@@ -159,34 +163,34 @@ def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalenda
     row.status, row.next_action_at = DeadlineStatus.PAUSED, None
 
 
-def pause_all(session: Session, case: Case, now: datetime, calendar: cal.WorkingCalendar) -> None:
+def pause_all(db: Db, case: CaseReading, now: datetime, calendar: cal.WorkingCalendar) -> None:
     """Stop every running clock on the case, keeping the working days left."""
-    running = [row for row in _live(session, case) if row.status == DeadlineStatus.OPEN]
+    running = [row for row in _live(db, case) if row.status == DeadlineStatus.OPEN]
     for row in running:
         _pause_row(row, now, calendar)
-    _write_timing(session, running)
+    _write_timing(db, running)
 
 
-def resume_all(session: Session, case: Case, now: datetime, limits: TimeLimits,
+def resume_all(db: Db, case: CaseReading, now: datetime, limits: TimeLimits,
                calendar: cal.WorkingCalendar) -> None:
     """Restart paused clocks with the working days they had left."""
     today = cal.local_date(now)
-    paused = [row for row in _live(session, case) if row.status == DeadlineStatus.PAUSED]
+    paused = [row for row in _live(db, case) if row.status == DeadlineStatus.PAUSED]
     for row in paused:
         row.status = DeadlineStatus.OPEN
         set_due(row, cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar),
                 now, limits, calendar)
         row.paused_remaining = None
-    _write_timing(session, paused)
+    _write_timing(db, paused)
 
 
-def recompute_working_day_rows(session: Session, now: datetime, limits: TimeLimits,
+def recompute_working_day_rows(db: Db, now: datetime, limits: TimeLimits,
                                calendar: cal.WorkingCalendar) -> list[DeadlineMoved]:
     """After the holiday list changes, recompute every open working-day deadline."""
     moved: list[DeadlineMoved] = []
     changed: list[SimpleNamespace] = []
     query = select(TABLE).where(TABLE.c.status == DeadlineStatus.OPEN).order_by(TABLE.c.id)
-    for row in (SimpleNamespace(**r._mapping) for r in session.execute(query)):
+    for row in (SimpleNamespace(**r._mapping) for r in db.execute(query)):
         if (row.basis or {}).get("unit") != "wd":
             continue
         new_due = cal.add_working_days(date.fromisoformat(row.basis["anchor"]), row.basis["count"],
@@ -197,5 +201,5 @@ def recompute_working_day_rows(session: Session, now: datetime, limits: TimeLimi
             changed.append(row)
             moved.append(DeadlineMoved(row.case_id, now, row.id, row.label, old, new_due,
                                        "the bank holiday list changed"))
-    _write_timing(session, changed)
+    _write_timing(db, changed)
     return moved

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from casework.cases import Case
+from casework.cases import CaseReading
 
 if TYPE_CHECKING:
     from workflows.context import Context
@@ -67,7 +67,7 @@ class Due:
     date, or a date someone chose (unit "date")."""
 
     unit: str                                   # wd, months, date
-    anchor: Callable[[Case], date | None]
+    anchor: Callable[[CaseReading], date | None]
     limit: str | None = None                    # the TimeLimits field holding the count
     days_before: int = 0                        # for "date": due the day(s) before the anchor
 
@@ -81,8 +81,8 @@ class DeadlineRule:
     due: Due
     on_expiry: str | None = None
     notify: tuple[str, ...] = ()
-    applies: Callable[[Case], bool] = lambda case: True
-    items: Callable[[Case], Sequence[tuple[str, str, date]]] | None = None   # one row per item
+    applies: Callable[[CaseReading], bool] = lambda case: True
+    items: Callable[[CaseReading], Sequence[tuple[str, str, date]]] | None = None   # one row per item
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
-from casework.cases import Case, CaseAssignment, CaseLink, CaseRole as R
-from casework.organisations import Person
+from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
 from workflows import calendar as cal
 from workflows.context import Context
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, StateInfo,
@@ -63,18 +62,18 @@ def involved_people(ctx: Context) -> set[int]:
     return {i for i in (*actors, *assigned) if i is not None}
 
 
-def responding_role(case: Case) -> str:
+def responding_role(case: CaseReading) -> str:
     """The role of the people who may answer a dispute in writing for the organisation it is
     about: a funder's officers, or a voluntary organisation's staff."""
     org = case.respondent_org
     return "funder_officer" if org is not None and org.is_funder else "vco_staff"
 
 
-def person_in_respondent_org(field: str, role: str | Callable[[Case], str], what: str):
+def person_in_respondent_org(field: str, role: str | Callable[[CaseReading], str], what: str):
     """The person chosen works for the organisation the dispute is about and holds the role
     (given, or worked out from the case)."""
     def guard(ctx: Context) -> str | None:
-        person = ctx.session.get(Person, ctx.data[field])
+        person = ctx.person(ctx.data[field])
         if person is None or person.organisation_id != ctx.case.respondent_org_id or not person.is_active:
             return f"Choose {what} from the organisation the dispute is about."
         needed = role(ctx.case) if callable(role) else role
@@ -108,7 +107,7 @@ def reviewer_assigned(ctx: Context) -> str | None:
 
 
 def mediator_independent(ctx: Context) -> str | None:
-    person = ctx.session.get(Person, ctx.data["person"])
+    person = ctx.person(ctx.data["person"])
     if person is None or not person.has_role("mediator") or not person.is_active:
         return "Choose a mediator."
     if person.organisation_id in ctx.case.party_org_ids():
@@ -133,7 +132,7 @@ def panel_independent(ctx: Context) -> str | None:
     ids = [ctx.data["chair"], ctx.data["statutory_member"], ctx.data["vcs_member"]]
     if len(set(ids)) != 3:
         return "The panel needs three different people."
-    people = [ctx.session.get(Person, i) for i in ids]
+    people = [ctx.person(i) for i in ids]
     if any(p is None or not p.has_role("panel_member") for p in people):
         return "Every panel member must be on the Compact panel list."
     involved = involved_people(ctx)
@@ -178,8 +177,7 @@ def keep(key: str):
 
 def assign(role: str, field: str = "person", stamp: str | None = None):
     def effect(ctx: Context) -> None:
-        ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data[field]), role=role,
-                                                   assigned_at=ctx.now))
+        ctx.assign(role, ctx.data[field])
         if stamp:
             ctx.put(stamp, ctx.today)
             ctx.put(stamp.replace("_on", "_declaration"), ctx.data.get("declaration", ""))
@@ -220,8 +218,7 @@ def ready_to_mediate(ctx: Context) -> bool:
 
 def appoint_panel(ctx: Context) -> None:
     for field in ("chair", "statutory_member", "vcs_member"):
-        ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data[field]),
-                                                   role=R.PANEL_MEMBER, assigned_at=ctx.now))
+        ctx.assign(R.PANEL_MEMBER, ctx.data[field])
     ctx.put("panel", {**ctx.data, "appointed_on": ctx.today})
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from casework.audit import AuditEntry, append_entry
-from casework.cases import Actor, Case, case_roles, save_case
+from casework.audit import append_entry
+from casework.case_records import CaseRecord, save_case
+from casework.cases import Actor, case_roles
 from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
                              UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
@@ -30,7 +31,7 @@ _MACHINES: dict[str, Machine] = {}
 class _Bound:
     """The machine's view of a case: its `state` is the case's status column."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: CaseRecord) -> None:
         self.case = case
 
     @property
@@ -60,7 +61,7 @@ def _machine_row(workflow: Workflow, t: Transition) -> dict[str, Any]:
     return row
 
 
-def choose_row(workflow: Workflow, case: Case, trigger: str) -> list[Transition]:
+def choose_row(workflow: Workflow, case: CaseRecord, trigger: str) -> list[Transition]:
     """The rows of this trigger allowed from the case's state; refuses unknown or misplaced ones."""
     rows = workflow.rows(trigger)
     if not rows:
@@ -81,7 +82,7 @@ def refusal(ctx: Context, row: Transition) -> str | None:
     return None
 
 
-def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None) -> Context:
@@ -94,7 +95,7 @@ def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: 
     return ctx
 
 
-def check_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+def check_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None) -> tuple[Transition, Context]:
@@ -117,7 +118,7 @@ def check_transition(session: Session, workflow: Workflow, case: Case, trigger: 
     return rows[0], ctx
 
 
-def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) -> None:
+def _change_state(workflow: Workflow, case: CaseRecord, trigger: str, ctx: Context) -> None:
     # The event is fired on the case directly rather than adding the case to the shared
     # machine and removing it again: that re-bound every trigger and state on each call,
     # and mutated the machine's model list, which threads share.
@@ -126,28 +127,27 @@ def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) ->
         raise TriggerNotAllowed("That action could not be applied at this stage.")
 
 
-def _record(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
+def _record(session: Session, workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context,
             actor: Actor, from_state: str) -> None:
     # The audit entry and deadline rows are written by Core statements as they are made, and
-    # the case in one UPDATE at the end; no autoflush may write the case before that.
-    with session.no_autoflush:
-        entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
-        save_case(session, case)
+    # the case in one UPDATE at the end.
+    entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
+    save_case(ctx.conn, case)
     if session.new or session.dirty or session.deleted:
         try:
-            session.flush()   # what an effect added or changed beside the case (assignments, links)
+            session.flush()   # the letter, or another case an effect changed through the ORM
         except StaleDataError:
             raise StaleVersion() from None
     ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
-                                           actor.id, dict(entry.data)))
+                                           actor.id, dict(entry["data"])))
     if letter is not None:
         ctx.events.append(LetterIssued(case.id, ctx.now, letter.id, letter.kind))
     if ctx.hooks.on_events is not None:
-        ctx.hooks.on_events(session, ctx.events)
+        ctx.hooks.on_events(session, ctx.events, {case.id: case})
 
 
-def _write(session: Session, workflow: Workflow, case: Case, row: Transition, ctx: Context,
-           actor: Actor, from_state: str) -> tuple[AuditEntry, Letter | None]:
+def _write(session: Session, workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context,
+           actor: Actor, from_state: str) -> tuple[dict[str, Any], Letter | None]:
     if case.status != from_state:
         ctx.put("stage_started_on", ctx.today)
     if row.effect is not None:
@@ -156,20 +156,20 @@ def _write(session: Session, workflow: Workflow, case: Case, row: Transition, ct
     if case.status in workflow.terminal:
         case.closed_at = ctx.now
     for kind, new_due, reason in ctx.deadline_moves:
-        moved = deadlines.move(session, case, kind, new_due, reason, ctx.now, ctx.limits, ctx.calendar)
+        moved = deadlines.move(ctx.conn, case, kind, new_due, reason, ctx.now, ctx.limits, ctx.calendar)
         if moved:
             ctx.events.append(moved)
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
-    deadlines.sync(session, workflow, case, ctx.now, ctx.limits, ctx.calendar)
-    _name_people(session, row, ctx)
+    deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar)
+    _name_people(row, ctx)
     letter = _issue_letter(session, case, row, ctx)
-    entry = append_entry(session, case, actor, row.trigger, from_state, case.status,
+    entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,
                          to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
     return entry, letter
 
 
-def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -> Letter | None:
+def _issue_letter(session: Session, case: CaseRecord, row: Transition, ctx: Context) -> Letter | None:
     """Render the transition's letter once, store it with its hash, and note the hash for audit."""
     if row.letter is None or ctx.hooks.render_letter is None:
         return None
@@ -181,7 +181,7 @@ def _issue_letter(session: Session, case: Case, row: Transition, ctx: Context) -
     return letter
 
 
-def letter_context(case: Case, ctx: Context) -> dict[str, Any]:
+def letter_context(case: CaseRecord, ctx: Context) -> dict[str, Any]:
     """What the letter of a transition says: the case's common fields and what the effect set."""
     return {
         "case_ref": case.ref, "programme": case.title, "letter_date": ctx.today,
@@ -192,7 +192,7 @@ def letter_context(case: Case, ctx: Context) -> dict[str, Any]:
     }
 
 
-def preview_letter(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
+def preview_letter(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                    raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                    calendar: cal.WorkingCalendar, hooks: Hooks) -> tuple[str, dict[str, Any]] | None:
     """The letter this action would send, as (kind, context), after every check the action
@@ -201,16 +201,14 @@ def preview_letter(session: Session, workflow: Workflow, case: Case, trigger: st
                                 calendar=calendar, hooks=hooks)
     if row.letter is None:
         return None
-    with session.no_autoflush:
-        if row.effect is not None:
-            row.effect(ctx)
+    if row.effect is not None:
+        row.effect(ctx)
     return row.letter, letter_context(case, ctx)
 
 
-def _name_people(session: Session, row: Transition, ctx: Context) -> None:
+def _name_people(row: Transition, ctx: Context) -> None:
     """Record chosen people by name as well as id, so the timeline reads without look-ups."""
-    from casework.organisations import Person
     for f in row.fields:
         if f.kind == "person" and ctx.data.get(f.name) is not None:
-            person = session.get(Person, ctx.data[f.name])
+            person = ctx.person(ctx.data[f.name])
             ctx.audit_extra[f"{f.name}_name"] = person.name if person else None

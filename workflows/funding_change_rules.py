@@ -119,8 +119,7 @@ def later_effective_date(ctx: Context) -> str | None:
 
 
 def decision_maker_eligible(ctx: Context) -> str | None:
-    from casework.organisations import Person
-    person = ctx.session.get(Person, ctx.data["person"])
+    person = ctx.person(ctx.data["person"])
     if person is None or not person.has_role("decision_maker") or person.organisation_id != ctx.case.funder_org_id:
         return "Choose a decision-maker from the funding organisation."
     if any(p.id == person.id for p in ctx.case.assignees(R.FUNDER_OFFICER)):
@@ -293,20 +292,15 @@ def reopen_consultation(ctx: Context) -> None:
 def pause(ctx: Context) -> None:
     from workflows.deadlines import pause_all
     ctx.case.paused_at = ctx.now
-    pause_all(ctx.session, ctx.case, ctx.now, ctx.calendar)
+    pause_all(ctx.conn, ctx.case, ctx.now, ctx.calendar)
 
 
 def resume(ctx: Context) -> None:
     from workflows.deadlines import resume_all
     ctx.case.paused_at = None
-    resume_all(ctx.session, ctx.case, ctx.now, ctx.limits, ctx.calendar)
+    resume_all(ctx.conn, ctx.case, ctx.now, ctx.limits, ctx.calendar)
 
 
 def assign_decision_maker(ctx: Context) -> None:
-    from casework.cases import CaseAssignment
-    from casework.organisations import Person
-    for a in [a for a in ctx.case.assignments if a.role == R.DECISION_MAKER]:
-        ctx.case.assignments.remove(a)
-    # The person object, not just the id, so the returned case can name its assignees.
-    ctx.case.assignments.append(CaseAssignment(person=ctx.session.get(Person, ctx.data["person"]),
-                                               role=R.DECISION_MAKER, assigned_at=ctx.now))
+    ctx.case.unassign(R.DECISION_MAKER)
+    ctx.assign(R.DECISION_MAKER, ctx.data["person"])

@@ -12,7 +12,7 @@ from workflows.definitions import Guard, as_date
 
 def live_deadline(ctx: Context, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
-    return live_row(ctx.session, ctx.case, kind)
+    return live_row(ctx.conn, ctx.case, kind)
 
 
 def long_date(d: date) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.audit import append_entry
-from casework.cases import SYSTEM, Case, CaseLink
+from casework.cases import SYSTEM, Case, CaseLink, CaseReading
 from workflows import calendar as cal
 from workflows.context import to_json
 from workflows.deadlines import pause_all, resume_all
@@ -17,12 +17,12 @@ from workflows.limits import TimeLimits
 PAUSED_BY = "notice_paused_by_dispute"
 
 
-def linked_funding_case(session: Session, dispute: Case) -> Case | None:
+def linked_funding_case(session: Session, dispute: CaseReading) -> Case | None:
     case_id = session.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == dispute.id))
     return session.get(Case, case_id) if case_id else None
 
 
-def hold_notice(session: Session, dispute: Case, now: datetime, limits: TimeLimits,
+def hold_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,
                 calendar: cal.WorkingCalendar) -> None:
     """Pause the linked case's notice clock while the dispute is open, if the code says so."""
     case = linked_funding_case(session, dispute)
@@ -35,7 +35,7 @@ def hold_notice(session: Session, dispute: Case, now: datetime, limits: TimeLimi
         {"reason": f"Dispute {dispute.ref} was raised; the funding code pauses the notice period."}), now)
 
 
-def release_notice(session: Session, dispute: Case, now: datetime, limits: TimeLimits,
+def release_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,
                    calendar: cal.WorkingCalendar) -> None:
     """Resume the linked case's notice clock when the dispute that paused it ends."""
     case = linked_funding_case(session, dispute)

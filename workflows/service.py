@@ -5,17 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
-from casework.cases import SYSTEM, Actor, Case, CaseAssignment
+from casework.case_records import CaseRecord, load_case, load_person
+from casework.cases import SYSTEM, Actor, Case
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
 from casework.organisations import Person
-from casework.persistence import unit_of_work
+from casework.persistence import Db, unit_of_work
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
@@ -25,12 +26,6 @@ from workflows.limits import DEFAULT_LIMITS, TimeLimits
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
-#: A case with its assignments, their people and roles in one query (not one per
-#: relationship): permissions and the people to notify read all three.
-CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id"))
-                    .options(joinedload(Case.assignments).joinedload(CaseAssignment.person)
-                             .joinedload(Person.role_rows)))
-ACTOR_WITH_ROLES = select(Person).where(Person.id == bindparam("person_id")).options(joinedload(Person.role_rows))
 
 
 @dataclass
@@ -50,12 +45,13 @@ class CaseService:
             raise StaleVersion() from None
 
     def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
-             now: datetime, expected_version: int | None = None) -> Case:
+             now: datetime, expected_version: int | None = None) -> CaseRecord:
         """Apply one action to one case and commit it with its audit, deadlines and messages."""
         require_aware(now)
 
-        def work(session: Session) -> Case:
-            actor, case = _actor(session, actor_id), _case(session, case_id)
+        def work(session: Session) -> CaseRecord:
+            conn = session.connection()
+            actor, case = _actor(conn, actor_id), _case(conn, case_id)
             workflow = WORKFLOWS[case.workflow]
             apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
@@ -71,18 +67,19 @@ class CaseService:
         refuse it; nothing is written (the session closes without committing)."""
         require_aware(now)
         with self.factory() as session:
-            actor, case = _actor(session, actor_id), _case(session, case_id)
+            conn = session.connection()
+            actor, case = _actor(conn, actor_id), _case(conn, case_id)
             return preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
                                   limits=self.limits, calendar=self.calendar, hooks=self.hooks)
 
     def open_funding_case(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Open a draft funding-change case."""
-        return self._run(lambda s: opening.open_funding_case(s, _actor(s, actor_id), data, now, self.hooks))
+        return self._run(lambda s: opening.open_funding_case(s, _person(s, actor_id), data, now, self.hooks))
 
     def raise_dispute(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
         """Raise a dispute, optionally linked to a funding-change case."""
         def work(session: Session) -> Case:
-            case = opening.raise_dispute(session, _actor(session, actor_id), data, now, self.limits,
+            case = opening.raise_dispute(session, _person(session, actor_id), data, now, self.limits,
                                          self.calendar, self.hooks)
             links.hold_notice(session, case, now, self.limits, self.calendar)
             return case
@@ -136,21 +133,29 @@ class CaseService:
                 "deadline": event.label, "from": event.old_due_on, "to": event.new_due_on,
                 "reason": f"{name} on {on.day} {on:%B %Y} was added as a bank holiday"}), now)
         if self.hooks.on_events is not None and moved:
-            self.hooks.on_events(session, list(moved))
+            self.hooks.on_events(session, list(moved), {})
         return len(moved)
 
 
-def _actor(session: Session, actor_id: int | None) -> Actor:
+def _actor(db: Db, actor_id: int | None) -> Actor:
     if actor_id is None:
         return SYSTEM
-    person = session.execute(ACTOR_WITH_ROLES, {"person_id": actor_id}).unique().scalar_one_or_none()
+    person = load_person(db, actor_id)
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
 
 
-def _case(session: Session, case_id: int) -> Case:
-    case = session.execute(CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
+def _person(session: Session, person_id: int) -> Person:
+    """The person opening a case, through the ORM: the new case's assignments refer to them."""
+    person = session.get(Person, person_id)
+    if person is None or not person.is_active:
+        raise NotFound("There is no such person.")
+    return person
+
+
+def _case(db: Db, case_id: int) -> CaseRecord:
+    case = load_case(db, case_id)
     if case is None:
         raise NotFound("There is no case with that reference.")
     return case

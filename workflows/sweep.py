@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework.cases import SYSTEM, Case
+from casework.case_records import CaseRecord, load_case
+from casework.cases import SYSTEM
 from casework.clock import require_aware
 from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
 from casework.errors import StaleVersion
@@ -35,7 +36,6 @@ from workflows.context import Hooks
 from workflows.engine import apply_transition
 from workflows.limits import TimeLimits
 from workflows.registry import WORKFLOWS
-from workflows.service import CASE_WITH_PEOPLE
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +179,11 @@ def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult)
         and row.fired_at is None
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
-    if events or expiring:  # the case and its people, in one query, for the messages and the transition
-        session.execute(CASE_WITH_PEOPLE, {"case_id": row.case_id}).unique().scalar_one()
+    case = load_case(session.connection(), row.case_id) if events or expiring else None
     if events and sweep.hooks.on_events is not None:
-        sweep.hooks.on_events(session, events)
+        sweep.hooks.on_events(session, events, {case.id: case})
     if expiring:
-        _expire(session, sweep, row, done, result)
+        _expire(session, sweep, row, case, done, result)
     session.execute(_WRITE_ROW, {"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
@@ -232,12 +231,12 @@ def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str
                            tuple(row.notify_roles))]
 
 
-def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, done: set[str], result: SweepResult) -> None:
+def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
+            result: SweepResult) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
     if not _once(session, row, "expiry", sweep.now, done):
         return
-    case = session.get(Case, row.case_id)  # loaded with its people by _fire_row
     # After downtime the case moves on as it would have at the deadline, so the next stage's
     # dates count from then; never before the case's last change, so the audit stays in order.
     at = min(sweep.now, max(row.fires_at, case.updated_at))

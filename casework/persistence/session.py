@@ -4,8 +4,12 @@ PostgreSQL relies on the case version column for the same guarantee."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+#: Where a statement runs inside the current transaction: the unit of work's session, or its
+#: connection (`session.connection()`), which the hot paths use to skip the ORM's execute.
+Db = Session | Connection
 
 
 #: Execution option marking a connection that will write (SQLite then begins IMMEDIATE).

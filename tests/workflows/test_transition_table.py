@@ -19,6 +19,7 @@ from workflows.context import Hooks
 from workflows.definitions import Workflow
 from workflows.dispute import WORKFLOW as DISPUTE
 from workflows.engine import apply_transition
+from casework.case_records import load_case
 from workflows.funding_change import WORKFLOW as FUNDING
 
 #: Everyone who tries every action: the brief's cast, the D1 officer, and the scheduler.
@@ -93,7 +94,9 @@ def check_every_trigger(service, factory, clock, workflow: Workflow, case: Case,
             for actor in ACTORS:
                 want = expected(workflow, subject.status, trigger, roles_of(actor), can_see(actor))
                 label = f"{subject.status} / {trigger} / {actor}"
-                attempt = lambda: apply_transition(session, workflow, subject, trigger, people[actor], {},  # noqa: E731
+                # A fresh record each time: a permitted action changes the one it is given.
+                attempt = lambda: apply_transition(session, workflow, load_case(session, case.id), trigger,  # noqa: E731
+                                                   people[actor], {},
                                                    clock.now(), limits=service.limits,
                                                    calendar=service.calendar, hooks=Hooks())
                 if want is PERMITTED:

@@ -1,0 +1,171 @@
+"""The case as a transition works on it: plain records of the case row, its organisations and
+the people assigned to it, read and written with prepared Core statements.
+
+Every transition, a person's action or a deadline the scheduler fires, loads one case and
+the person acting, checks them, changes a few columns and writes the case back. Through the
+ORM, loading and tracking those objects cost more than the writes themselves. A `CaseRecord`
+reads like the mapped `Case` (both are `CaseReading`), so gates, effects, deadline rules and
+notifications take either; pages and reports keep using the ORM.
+
+`save_case` writes the whole row in one UPDATE that checks and bumps the version, so a case
+changed by someone else since it was loaded raises StaleVersion and nothing is overwritten."""
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy.orm import aliased
+
+from casework.cases import Case, CaseAssignment, CaseReading
+from casework.errors import StaleVersion
+from casework.organisations import Organisation, OrganisationRecord, Person, PersonRecord, PersonRole
+from casework.persistence import Db
+
+CASES, ASSIGNMENTS, PEOPLE, ROLES = (Case.__table__, CaseAssignment.__table__, Person.__table__,
+                                     PersonRole.__table__)
+ORGANISATION_OF = {"funder": "funder_org_id", "vco": "vco_org_id", "complainant_org": "complainant_org_id",
+                   "respondent_org": "respondent_org_id"}
+CASE_COLUMNS = tuple(c.name for c in CASES.columns)
+
+
+@dataclass(eq=False, slots=True)
+class AssignmentRecord:
+    """Someone's role on the case; `id` is None until the case is saved."""
+
+    person: PersonRecord
+    role: str
+    assigned_at: datetime
+    id: int | None = None
+
+    @property
+    def person_id(self) -> int:
+        return self.person.id
+
+
+class CaseRecord(CaseReading):
+    """One case row (every column as an attribute), its organisations and its assignments,
+    with the version it was loaded at; changed in memory, then written by `save_case`."""
+
+    id: int
+    version: int
+    data: dict[str, Any]
+
+    def __init__(self, columns: dict[str, Any], organisations: dict[str, OrganisationRecord | None],
+                 assignments: list[AssignmentRecord]) -> None:
+        self.__dict__.update(columns)
+        self.organisations = organisations
+        self.assignments = assignments
+        self.unassigned: list[AssignmentRecord] = []
+
+    @property
+    def funder(self) -> OrganisationRecord | None:
+        return self.organisations["funder"]
+
+    @property
+    def vco(self) -> OrganisationRecord | None:
+        return self.organisations["vco"]
+
+    @property
+    def complainant_org(self) -> OrganisationRecord | None:
+        return self.organisations["complainant_org"]
+
+    @property
+    def respondent_org(self) -> OrganisationRecord | None:
+        return self.organisations["respondent_org"]
+
+    def assign(self, person: PersonRecord, role: str, at: datetime) -> None:
+        self.assignments.append(AssignmentRecord(person, role, at))
+
+    def unassign(self, role: str) -> None:
+        """Take everyone off this role (saved with the case)."""
+        self.unassigned += [a for a in self.assignments if a.role == role and a.id is not None]
+        self.assignments = [a for a in self.assignments if a.role != role]
+
+    def __repr__(self) -> str:
+        return f"<CaseRecord {self.ref} {self.workflow} {self.status}>"
+
+
+def load_case(db: Db, case_id: int) -> CaseRecord | None:
+    """The case with its organisations and everyone assigned to it, in two queries."""
+    found = db.execute(_CASE, {"case_id": case_id}).first()
+    if found is None:
+        return None
+    row = found._mapping
+    organisations = {name: _organisation(row, name) for name in ORGANISATION_OF}
+    return CaseRecord({name: row[name] for name in CASE_COLUMNS}, organisations, _assignments(db, case_id))
+
+
+def load_person(db: Db, person_id: int | None) -> PersonRecord | None:
+    """A person with their roles, or None if there is no such person."""
+    if person_id is None:
+        return None
+    rows = db.execute(_PERSON, {"person_id": person_id}).all()
+    return _person(rows) if rows else None
+
+
+def save_case(db: Db, case: CaseRecord) -> None:
+    """Write every column of the case if it is still at the version it was loaded at, then
+    its assignment changes; raises StaleVersion (nothing written) if someone got there first."""
+    values = {name: getattr(case, name) for name in CASE_COLUMNS if name not in ("id", "version")}
+    written = db.execute(_SAVE, {**values, "case_id": case.id, "loaded_version": case.version,
+                                   "new_version": case.version + 1})
+    if written.rowcount != 1:
+        raise StaleVersion()
+    case.version += 1
+    if case.unassigned:
+        db.execute(_UNASSIGN, [{"assignment_id": a.id} for a in case.unassigned])
+        case.unassigned = []
+    for new in (a for a in case.assignments if a.id is None):
+        new.id = db.execute(_ASSIGN, {"case_id": case.id, "person_id": new.person.id, "role": new.role,
+                                        "assigned_at": new.assigned_at}).inserted_primary_key[0]
+
+
+def _organisation(row, name: str) -> OrganisationRecord | None:
+    org_id = row[ORGANISATION_OF[name]]
+    return None if org_id is None else OrganisationRecord(org_id, row[f"{name}_name"], row[f"{name}_kind"])
+
+
+def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
+    """One row per assignment and role of its person (a person with no role gives one row)."""
+    by_id: dict[int, tuple[Row, set[str]]] = {}
+    for row in db.execute(_ASSIGNMENTS, {"case_id": case_id}):
+        _, roles = by_id.setdefault(row.id, (row, set()))
+        if row.person_role is not None:
+            roles.add(row.person_role)
+    return [AssignmentRecord(PersonRecord(row.person_id, row.email, row.name, row.organisation_id,
+                                          row.is_active, frozenset(roles)), row.role, row.assigned_at, row.id)
+            for row, roles in by_id.values()]
+
+
+def _person(rows: list[Row]) -> PersonRecord:
+    first = rows[0]
+    return PersonRecord(first.id, first.email, first.name, first.organisation_id, first.is_active,
+                        frozenset(r.person_role for r in rows if r.person_role is not None))
+
+
+def _case_query():
+    query = select(CASES)
+    for name, column in ORGANISATION_OF.items():
+        org = aliased(Organisation.__table__, name=f"{name}_org")
+        query = (query.add_columns(org.c.name.label(f"{name}_name"), org.c.kind.label(f"{name}_kind"))
+                 .outerjoin(org, org.c.id == CASES.c[column]))
+    return query.where(CASES.c.id == bindparam("case_id"))
+
+
+_PERSON_COLUMNS = (PEOPLE.c.email, PEOPLE.c.name, PEOPLE.c.organisation_id, PEOPLE.c.is_active,
+                   ROLES.c.role.label("person_role"))
+_CASE = _case_query()
+_PERSON = (select(PEOPLE.c.id, *_PERSON_COLUMNS).outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
+           .where(PEOPLE.c.id == bindparam("person_id")))
+_ASSIGNMENTS = (select(ASSIGNMENTS.c.id, ASSIGNMENTS.c.role, ASSIGNMENTS.c.assigned_at, ASSIGNMENTS.c.person_id,
+                       *_PERSON_COLUMNS)
+                .join(PEOPLE, PEOPLE.c.id == ASSIGNMENTS.c.person_id)
+                .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
+                .where(ASSIGNMENTS.c.case_id == bindparam("case_id"))
+                .order_by(ASSIGNMENTS.c.id))
+_SAVE = (update(CASES)
+         .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("loaded_version"))
+         .values({name: bindparam(name) for name in CASE_COLUMNS if name not in ("id", "version")}
+                 | {"version": bindparam("new_version")}))
+_UNASSIGN = delete(ASSIGNMENTS).where(ASSIGNMENTS.c.id == bindparam("assignment_id"))
+_ASSIGN = insert(ASSIGNMENTS)
