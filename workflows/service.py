@@ -115,6 +115,8 @@ class CaseService:
             raise InvalidInput({"name": "Enter the name of the holiday"})
         if self.calendar.holiday_name(on) is not None:
             raise InvalidInput({"on": f"{on.day} {on:%B %Y} is already a bank holiday"})
+        if on.weekday() >= 5:
+            raise InvalidInput({"on": f"{on.day} {on:%B %Y} is a {on:%A}, which is not a working day anyway"})
         self.calendar.add_holiday(on, name)
         try:
             return self._run(lambda s: self._record_holiday(s, actor_id, on, name.strip(), now))

@@ -90,6 +90,17 @@ def test_an_existing_bank_holiday_cannot_be_added(service, factory, cases, clock
     assert counts(factory, concern.id) == before
 
 
+def test_a_weekend_day_is_refused_as_a_holiday(service, factory, cases, clock):
+    concern, _ = cases
+    before = counts(factory, concern.id)
+    with pytest.raises(InvalidInput) as refused:
+        service.add_holiday(None, date(2027, 1, 16), NAME, clock.now())
+    assert refused.value.problems == {"on": "16 January 2027 is a Saturday, which is not a working day anyway"}
+    assert counts(factory, concern.id) == before
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(ExtraHoliday)) == 0
+
+
 def test_a_holiday_without_a_name_is_refused(service, cases, clock):
     with pytest.raises(InvalidInput) as refused:
         service.add_holiday(None, HOLIDAY, "  ", clock.now())
