@@ -15,7 +15,7 @@ csrf = CSRFProtect()
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
-    from web import auth, errors, navigation, presenters, security
+    from web import auth, errors, macro_cache, navigation, presenters, security
     from web.composition import build
     from web.views import admin, cases, pages, start
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    macro_cache.init_app(app)
     for blueprint in (pages.bp, cases.bp, start.bp, admin.bp, auth.bp):
         app.register_blueprint(blueprint)
 

@@ -25,10 +25,11 @@ login_manager = LoginManager()
 
 
 class SignedIn(UserMixin):
-    """The signed-in person as flask-login sees them: the Person plus their session token."""
+    """The signed-in person as flask-login sees them: the Person plus their session token, and
+    their unread notifications when the session check read them (None: not read yet)."""
 
-    def __init__(self, person: Person, token: str) -> None:
-        self.person, self.token = person, token
+    def __init__(self, person: Person, token: str, unread: int | None = None) -> None:
+        self.person, self.token, self.unread = person, token, unread
 
     def get_id(self) -> str:
         return self.token
@@ -62,11 +63,9 @@ def load_user(token: str) -> SignedIn | None:
     # every 30 seconds, to note that the session is in use.
     with c.engine.connect() as conn:
         found = session_person(conn, token)  # the checks of `live_session`, without its writes
-    if found is not None:
-        last_seen, ended, person = found
-        if is_live(last_seen, ended, person.is_active, now, idle) and (
-                now - last_seen <= TOUCH_EVERY or request.endpoint == "pages.heartbeat"):
-            return SignedIn(person, token)
+    if found is not None and is_live(found.last_seen_at, found.ended_at, found.person.is_active, now, idle) and (
+            now - found.last_seen_at <= TOUCH_EVERY or request.endpoint == "pages.heartbeat"):
+        return SignedIn(found.person, token, found.unread)
     with unit_of_work(c.factory) as db:
         row = live_session(db, token, now, idle)
         if row is None:

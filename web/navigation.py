@@ -25,15 +25,18 @@ def init_app(app: Flask) -> None:
         context.update(
             nav_items=[{"href": href, "text": text, "active": request.endpoint == endpoint}
                        for endpoint, href, text in items],
-            unread_count=_unread(person.id, unread_count),
+            unread_count=_unread(current_user, unread_count),
             idle_timeout_seconds=c.settings.idle_timeout_minutes * 60,
             idle_warning_seconds=c.settings.idle_warning_minutes * 60)
         return context
 
 
-def _unread(person_id: int, count) -> int:
-    """Once per request: GOV.UK form widgets render templates of their own, each of which runs
-    this context processor, and a page of fields would otherwise query once per field."""
-    if g.get("unread_for") != person_id:
-        g.unread_for, g.unread = person_id, count(person_id)
+def _unread(signed_in, count) -> int:
+    """Once per request, and not at all when the session check has read it: GOV.UK form
+    widgets render templates of their own, each of which runs this context processor, and a
+    page of fields would otherwise query once per field."""
+    if signed_in.unread is not None:
+        return signed_in.unread
+    if g.get("unread_for") != signed_in.id:
+        g.unread_for, g.unread = signed_in.id, count(signed_in.id)
     return g.unread

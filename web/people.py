@@ -1,19 +1,30 @@
 """The person behind a server-side session, for the check every signed-in request makes: the
-session row, the person's row, organisation and roles read in one statement and built into a
-detached Person for this request alone, so that a page does not load them through the ORM
-again. Each request reads them afresh, so a role granted or an account deactivated counts
-on the next request."""
+session row, the person's row, organisation, roles and the header's count of unread
+notifications read in one statement and built into a detached Person for this request alone,
+so that a page does not load them through the ORM again (nor open a second connection for
+the badge). Each request reads them afresh, so a role granted or an account deactivated
+counts on the next request."""
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import make_transient_to_detached
 
 from casework.logins import LoginSession
+from casework.messages import Notification
 from casework.organisations import Organisation, Person, PersonRole
 
+#: The header's badge counts unread notifications no further than this ("99+" beyond).
+UNREAD_CAP = 100
+
 _PERSON = Person.__table__
+#: `notifications.inapp.unread_count(conn, person_id, cap=UNREAD_CAP)` as a column of the
+#: session's statement; a test checks that the two agree.
+_UNREAD = select(func.count()).select_from(
+    select(Notification.id).where(Notification.person_id == _PERSON.c.id, Notification.read_at.is_(None))
+    .correlate(_PERSON).limit(UNREAD_CAP).subquery()).scalar_subquery()
 _SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, _PERSON, Organisation.name, Organisation.kind,
-                   PersonRole.id, PersonRole.role)
+                   _UNREAD, PersonRole.id, PersonRole.role)
             .join(_PERSON, _PERSON.c.id == LoginSession.person_id)
             .outerjoin(Organisation, Organisation.id == _PERSON.c.organisation_id)
             .outerjoin(PersonRole, PersonRole.person_id == _PERSON.c.id)
@@ -22,14 +33,23 @@ _COLUMNS = [column.key for column in _PERSON.columns]
 
 
 
-def session_person(conn: Connection, token: str) -> tuple[datetime, datetime | None, Person] | None:
-    """(last seen, ended at, person) of the session with this token, or None if there is none."""
+@dataclass(frozen=True, slots=True)
+class SessionPerson:
+    """A session as the check on every request reads it."""
+    last_seen_at: datetime
+    ended_at: datetime | None
+    person: Person
+    unread: int  # the person's unread notifications, counted up to UNREAD_CAP
+
+
+def session_person(conn: Connection, token: str) -> SessionPerson | None:
+    """The session with this token and its person, or None if there is none."""
     rows = conn.execute(_SESSION, {"token": token}).all()
     if not rows:
         return None
     person_row = tuple(rows[0][2:len(_COLUMNS) + 4])  # the person's columns, their organisation's name and kind
     roles = tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
-    return rows[0][0], rows[0][1], _detached(person_row, roles)
+    return SessionPerson(rows[0][0], rows[0][1], _detached(person_row, roles), rows[0][len(_COLUMNS) + 4])
 
 
 def _detached(person_row: tuple, roles: tuple[tuple[int, str], ...]) -> Person:

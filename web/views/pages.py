@@ -9,6 +9,7 @@ from sqlalchemy import select
 from notifications.inapp import mark_all_read, notifications_page, unread_count as inapp_unread_count
 from casework.persistence import unit_of_work
 from web.context import container
+from web.people import UNREAD_CAP
 from web.presenters import pagination
 from web.views import filters
 from workflows import calendar as cal
@@ -101,7 +102,7 @@ def mark_read():
 def unread_count(person_id: int) -> int:
     """The header's badge: this person's unread notifications, up to 100."""
     with container().engine.connect() as conn:
-        return inapp_unread_count(conn, person_id, cap=100)
+        return inapp_unread_count(conn, person_id, cap=UNREAD_CAP)
 
 
 @bp.route("/mail")
@@ -111,6 +112,7 @@ def mail():
     up, this is where a person trying the service reads them."""
     from casework.messages import OutboxMessage
     from casework.permissions import can_administer
+    from notifications.emails import text_body
     c = container()
     with c.factory() as db:
         query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(100)
@@ -120,4 +122,4 @@ def mail():
         messages = db.scalars(query).all()
         shown = next((m for m in messages if str(m.id) == chosen), None)
         return render_template("pages/mail.html", title="Emails", messages=messages, shown=shown,
-                               captured=not c.settings.smtp_host)
+                               body=text_body(db, shown) if shown else None, captured=not c.settings.smtp_host)
