@@ -23,6 +23,10 @@ def _container(needs_tables: bool = True):
     except ArgumentError:  # names no password: SQLAlchemy does not repeat the URL
         raise click.ClickException("CASEWORK_DATABASE_URL is not a database URL, like "
                                    "postgresql+psycopg://user:password@host/casework") from None
+    except ImportError as exc:  # a database this installation has no driver for, e.g. mysql://
+        raise click.ClickException(f"CASEWORK_DATABASE_URL needs the Python module '{exc.name}', which is not "
+                                   "installed: use sqlite:///path/to/casework.db or "
+                                   "postgresql+psycopg://user:password@host/casework") from None
     except OSError as exc:  # the folder of a SQLite file cannot be made
         why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
         raise click.ClickException(f"Cannot open the database {_shown(settings.database_url)}: cannot make "

@@ -163,6 +163,15 @@ def test_an_unreachable_postgresql_database_is_named_in_one_line_without_its_pas
     assert "a-secret-password" not in result.output
 
 
+@pytest.mark.parametrize("command", [["init-db"], ["audit", "verify"]])
+def test_a_database_this_installation_has_no_driver_for_is_named_in_one_line(command):
+    result = run(command, "mysql://casework:a-secret-password@127.0.0.1/casework")
+
+    assert_one_line_error(result, "CASEWORK_DATABASE_URL needs the Python module 'MySQLdb', which is not installed",
+                          "postgresql+psycopg://")
+    assert "a-secret-password" not in result.output
+
+
 # --- a database without its tables ---------------------------------------------------------------
 
 NO_TABLES = ("has no tables yet. Run `casework init-db` to create them, "
