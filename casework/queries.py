@@ -219,9 +219,11 @@ def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tup
 @dataclass(frozen=True)
 class DeadlineTable:
     """Which live deadlines a table lists: only those waiting on the person, or only those
-    due within two dates (both, or neither: every live deadline)."""
+    due within two dates (both, or neither: every live deadline); and whether it names who
+    must act (`CaseLine.acting`, None where it does not: a table of what waits on the reader)."""
     waiting: bool = False
     due: tuple[date, date] | None = None
+    names_who_acts: bool = True
 
 
 def soonest_deadlines(session: Session, person: Person, limit: int, *, waiting: bool = False,
@@ -243,9 +245,9 @@ def deadline_tables(session: Session, person: Person, limit: int,
             params[f"first_{i}"], params[f"last_{i}"] = tables[name].due
     found: dict[str, list[DeadlineLine]] = {name: [] for name in names}
     rows = session.connection().execute(statement, params).all()
-    who = _who_acts(session, rows)
+    who = _who_acts(session, [row for row in rows if tables[names[row[0]]].names_who_acts])
     for row in rows:
-        found[names[row[0]]].append(DeadlineLine(*row[1:7], CaseLine(*row[7:11], acting=who[row.deadline_id])))
+        found[names[row[0]]].append(DeadlineLine(*row[1:7], CaseLine(*row[7:11], acting=who.get(row.deadline_id))))
     return found
 
 

@@ -57,5 +57,5 @@ def waiting_on(db: Session, person: Person, today: date) -> dict[str, list[Deadl
     """The home page's tables of live deadlines: mine to act on, overdue, and due in the next
     7 days; each the soonest TABLE_ROWS, and one more if there are more."""
     return deadline_tables(db, person, TABLE_ROWS + 1, {
-        "mine": DeadlineTable(waiting=True), "overdue": DeadlineTable(due=_DUE["overdue"](today)),
+        "mine": DeadlineTable(waiting=True, names_who_acts=False), "overdue": DeadlineTable(due=_DUE["overdue"](today)),
         "week": DeadlineTable(due=_DUE["week"](today))})
