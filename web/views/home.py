@@ -42,7 +42,9 @@ def sections(conn: Connection, person: Person) -> Sections:
     found = Sections(admin_only=Role.ADMINISTRATOR in roles and not roles & CASE_ROLES)
     if Role.FUNDER_OFFICER in roles:
         counts = dict(conn.execute(_by_stage(shape), params).all())
-        found.stages = [(info.tag, counts[state], url_for("cases.case_list", stage=f"funding_change:{state}"))
+        # One url_for for all the stages' links rather than one each (about 0.06 ms a call).
+        link = url_for("cases.case_list", stage="funding_change:STATE")
+        found.stages = [(info.tag, counts[state], link.replace("STATE", state))
                         for state, info in WORKFLOWS["funding_change"].info.items() if counts.get(state)]
     if Role.DECISION_MAKER in roles:
         found.decisions = [CaseLine(*row) for row in conn.execute(_decisions(shape), params)]
