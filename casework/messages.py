@@ -1,10 +1,12 @@
 """The outbox and in-app notifications. Messages are written in the same transaction as the
 change that causes them and delivered later, so a crash never loses one and a retry never
-makes a second distinct email (the Message-ID is fixed when the row is written)."""
+makes a second distinct email (the Message-ID is fixed when the row is written). An outbox
+row keeps what its email says as data; its bodies are rendered when it is sent."""
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.persistence import Base, UTCDateTime
@@ -30,8 +32,9 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    #: What the email says (the person's name, what happened, what to do, the case's link...),
+    #: rendered into its text and HTML bodies when it is sent (`notifications.emails`).
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
     letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
     status: Mapped[str] = mapped_column(String(10), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,22 +1,27 @@
 """From domain events to drafts: one draft per person told, saying what happened, what that
 person must do and by when, with the subject line when the event is worth an email and the
-letter the transition sent. Drafts carry only what the person may already see on the case."""
+letter the transition sent. Drafts carry only what the person may already see on the case.
+
+A batch of events reads what it needs about each case once: the case itself (handed in by the
+engine, or else loaded), its running deadlines, and the people around it (`recipients`)."""
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from casework.cases import Case, CaseRole
+from casework.cases import Case, CaseReading, CaseRole
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
                              LetterIssued, TransitionApplied)
-from casework.organisations import Person
+from casework.organisations import Organisation, Person
 from casework.queries import waits_on
 from notifications import wording as w
-from notifications.recipients import everyone_on, people_in_roles
+from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal
 from workflows.funding_change import OUTCOME_WORDS
 from workflows.registry import WORKFLOWS
@@ -32,12 +37,13 @@ FUNDING_EMAILS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
-    """A message for one person; `subject` None means in-app only."""
+    """A message for one person; `subject` None means in-app only. `person` and `case` are
+    read as the engine hands them over: the mapped objects or plain records like them."""
 
-    person: Person
-    case: Case
+    person: Recipient
+    case: CaseReading
     key: str
     in_app: str
     subject: str | None = None
@@ -49,23 +55,42 @@ class Draft:
 class Composer:
     """Drafts for one batch of events, inside the transaction that caused them."""
 
-    def __init__(self, session: Session, calendar: cal.WorkingCalendar) -> None:
+    def __init__(self, session: Session, calendar: cal.WorkingCalendar,
+                 cases: Mapping[int, CaseReading] | None = None) -> None:
         self.session = session
+        self.connection = session.connection()
         self.calendar = calendar
-        self._live: dict[int, list[Deadline]] = {}
-        self._people: dict[tuple, list[Person]] = {}
+        self.cases = dict(cases or {})
+        self.recipients = Recipients(self.connection)
+        self._live: dict[int, list[Row]] = {}
+        self._people: dict[tuple, list[Recipient]] = {}
 
     def drafts(self, events: list[DomainEvent]) -> list[Draft]:
         letters = {e.case_id: e.letter_id for e in events if isinstance(e, LetterIssued)}
         out: list[Draft] = []
         for event in events:
-            case = self.session.get(Case, event.case_id)
+            if self._told_by_transition(event):
+                continue
+            case = self.case(event.case_id)
             if case is None or case.status == "draft":
                 continue
             out += self._for(event, case, letters.get(event.case_id))
         return out
 
-    def _for(self, event: DomainEvent, case: Case, letter_id: int | None) -> list[Draft]:
+    def case(self, case_id: int) -> CaseReading | None:
+        """The case as the engine handed it over, or else loaded."""
+        if case_id not in self.cases:
+            self.cases[case_id] = self.session.get(Case, case_id)
+        return self.cases[case_id]
+
+    def _told_by_transition(self, event: DomainEvent) -> bool:
+        """A missed deadline that fires a system transition: the transition tells people."""
+        if not isinstance(event, DeadlineMissed):
+            return False
+        row = self.deadline(event.case_id, event.deadline_id)
+        return row is not None and bool(row.on_expiry)
+
+    def _for(self, event: DomainEvent, case: CaseReading, letter_id: int | None) -> list[Draft]:
         if isinstance(event, TransitionApplied):
             return self._transition(event, case, letter_id)
         if isinstance(event, CaseOpened) and case.workflow == "dispute":
@@ -80,30 +105,26 @@ class Composer:
 
     # --- transitions ---------------------------------------------------------------------
 
-    def _transition(self, e: TransitionApplied, case: Case, letter_id: int | None) -> list[Draft]:
+    def _transition(self, e: TransitionApplied, case: CaseReading, letter_id: int | None) -> list[Draft]:
         digest = hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest()[:12]
         key = f"t:{case.id}:{e.trigger}:{e.at.isoformat()}:{e.actor_id}:{digest}"
         emails = case.workflow == "dispute" and e.from_state != e.to_state
         return self._changed(case, e.trigger, e.actor_id, key, letter_id, emails)
 
-    def _changed(self, case: Case, trigger: str, actor_id: int | None, key: str, letter_id: int | None,
+    def _changed(self, case: CaseReading, trigger: str, actor_id: int | None, key: str, letter_id: int | None,
                  dispute_email: bool) -> list[Draft]:
-        actor = self.session.get(Person, actor_id) if actor_id is not None else None
-        happened = w.what_happened(trigger, _name(actor))
+        happened = w.what_happened(trigger, self._actor_name(actor_id))
         subject = self._dispute_subject(case) if dispute_email else self._funding_subject(case, trigger)
-        emailed = {p.id for p in self.people(case, FUNDING_EMAILS.get(trigger, ()))}
-        drafts = []
-        for person in self.people(case, None):
-            if person.id == actor_id:
-                continue
-            todo = self.todo(case, person)
-            mail = subject is not None and (dispute_email or person.id in emailed)
-            drafts.append(Draft(person, case, f"{key}:{person.id}", self._line(case, happened, todo),
-                                subject if mail else None, f"{happened} {_about(case)}", todo,
-                                letter_id if mail else None))
-        return drafts
+        told = [p for p in self.people(case, None) if p.id != actor_id]
+        if subject is None:
+            mailed = set()
+        elif dispute_email:
+            mailed = {p.id for p in told}
+        else:
+            mailed = {p.id for p in self.people(case, FUNDING_EMAILS.get(trigger, ()))}
+        return self._drafts(case, told, key, happened, subject, mailed, letter_id)
 
-    def _funding_subject(self, case: Case, trigger: str) -> str | None:
+    def _funding_subject(self, case: CaseReading, trigger: str) -> str | None:
         funder, programme = _org(case.funder), case.title
         if trigger == "raise_concern":
             return w.concern_subject(funder, programme, self._due(case, "concern_ack"))
@@ -117,7 +138,7 @@ class Composer:
             return w.notice_subject(programme, outcome, effective)
         return None
 
-    def _dispute_subject(self, case: Case) -> str:
+    def _dispute_subject(self, case: CaseReading) -> str:
         stage = WORKFLOWS[case.workflow].info[case.status].tag
         rows = self.live(case)
         if not rows:
@@ -127,81 +148,108 @@ class Composer:
 
     # --- deadlines -----------------------------------------------------------------------
 
-    def _reminder(self, e: DeadlineReminderDue, case: Case) -> list[Draft]:
-        row = self.session.get(Deadline, e.deadline_id)
+    def _reminder(self, e: DeadlineReminderDue, case: CaseReading) -> list[Draft]:
+        row = self.deadline(case.id, e.deadline_id)
         left = cal.working_days_between(cal.local_date(e.at), e.due_on, calendar=self.calendar)
         happened = f"{e.label} is due on {w.long_date(e.due_on)}: {w.working_days_left(left)}."
         email = row is None or row.kind.split(":")[0] not in w.DATE_ONLY_KINDS
         subject = w.reminder_subject(e.label, e.due_on, left) if email else None
         return self._told(case, e.acting_roles, f"remind:{e.deadline_id}:{e.due_on}", happened, subject)
 
-    def _missed(self, e: DeadlineMissed, case: Case) -> list[Draft]:
-        row = self.session.get(Deadline, e.deadline_id)
+    def _missed(self, e: DeadlineMissed, case: CaseReading) -> list[Draft]:
         roles = tuple(dict.fromkeys((*e.acting_roles, *e.notify_roles)))
-        if (row is not None and row.on_expiry) or not self.people(case, roles):
-            return []  # the system transition it fires tells people instead; or there is nobody to tell
+        if not self.people(case, roles):
+            return []  # nobody to tell (one that fires a transition never gets here: see drafts)
         who = self.acting_names(case, e.acting_roles)
         happened = f"{e.label} was due on {w.long_date(e.due_on)} and has not been done by {who}."
         return self._told(case, roles, f"miss:{e.deadline_id}:{e.due_on}", happened,
                           w.overdue_subject(e.label, e.due_on))
 
-    def _moved(self, e: DeadlineMoved, case: Case) -> list[Draft]:
-        row = self.session.get(Deadline, e.deadline_id)
+    def _moved(self, e: DeadlineMoved, case: CaseReading) -> list[Draft]:
+        row = self.deadline(case.id, e.deadline_id)
         roles = (*row.acting_roles, *row.notify_roles) if row is not None else ()
         old = f" from {w.long_date(e.old_due_on)}" if e.old_due_on else ""
         new = w.long_date(e.new_due_on) if e.new_due_on else "no date"
         happened = f"The date to {w.lower_first(e.label)} moved{old} to {new}: {e.reason}."
         return self._told(case, roles, f"move:{e.deadline_id}:{e.new_due_on}:{e.at.isoformat()}", happened, None)
 
-    def _told(self, case: Case, roles, key: str, happened: str, subject: str | None) -> list[Draft]:
+    def _told(self, case: CaseReading, roles, key: str, happened: str, subject: str | None) -> list[Draft]:
+        people = self.people(case, tuple(roles))
+        return self._drafts(case, people, key, happened, subject, {p.id for p in people} if subject else set())
+
+    def _drafts(self, case: CaseReading, people: list[Recipient], key: str, happened: str, subject: str | None,
+                mailed: set[int], letter_id: int | None = None) -> list[Draft]:
+        """A draft for each person: what happened and what they must do, emailed to `mailed`."""
+        line, about = f"{case.ref} {case.title}: {happened}", f"{happened} {_about(case)}"
         drafts = []
-        for person in self.people(case, tuple(roles)):
-            todo = self.todo(case, person)
-            drafts.append(Draft(person, case, f"{key}:{person.id}", self._line(case, happened, todo), subject,
-                                f"{happened} {_about(case)}", todo))
+        for person in people:
+            todo, mail = self.todo(case, person), person.id in mailed
+            drafts.append(Draft(person, case, f"{key}:{person.id}", _line(line, todo), subject if mail else None,
+                                about, todo, letter_id if mail else None))
         return drafts
 
     # --- helpers -------------------------------------------------------------------------
 
-    def live(self, case: Case) -> list[Deadline]:
+    def live(self, case: CaseReading) -> list[Row]:
         """The case's running deadlines, soonest first (read once per batch of events)."""
-        if case.id not in self._live:
-            self._live[case.id] = list(self.session.scalars(select(Deadline).where(
-                Deadline.case_id == case.id, Deadline.status == DeadlineStatus.OPEN)
-                .order_by(Deadline.due_on, Deadline.id)))
-        return self._live[case.id]
+        return self._running(case.id)
 
-    def people(self, case: Case, roles: tuple[str, ...] | None) -> list[Person]:
+    def deadline(self, case_id: int, deadline_id: int) -> Row | None:
+        """A deadline row an event names: a running one as read for its case, any other alone."""
+        for row in self._running(case_id):
+            if row.id == deadline_id:
+                return row
+        return self.connection.execute(_DEADLINE, {"deadline_id": deadline_id}).first()
+
+    def _running(self, case_id: int) -> list[Row]:
+        if case_id not in self._live:
+            # Sorted here: ordering in SQL leads SQLite to walk every open deadline by due date.
+            rows = self.connection.execute(_LIVE, {"case_id": case_id}).all()
+            self._live[case_id] = sorted(rows, key=lambda row: (row.due_on or date.min, row.id))
+        return self._live[case_id]
+
+    def people(self, case: CaseReading, roles: tuple[str, ...] | None) -> list[Recipient]:
         """Everyone on the case (roles None) or those in these roles (looked up once per batch)."""
         key = (case.id, case.status, roles)
         if key not in self._people:
-            self._people[key] = (everyone_on(self.session, case) if roles is None
-                                 else people_in_roles(self.session, case, roles))
+            self._people[key] = (self.recipients.everyone_on(case) if roles is None
+                                 else self.recipients.in_roles(case, roles))
         return self._people[key]
 
-    def todo(self, case: Case, person: Person) -> tuple[str, ...]:
+    def todo(self, case: CaseReading, person: Recipient) -> tuple[str, ...]:
         """What this person must do on the case, and by when."""
         # The same rule as the home page's "waiting on you" (a date the case waits for is not
         # something to do; on a dispute, only the party's staff who act for it).
         return tuple(_todo_line(row) for row in self.live(case)
                      if waits_on(person, case, row.kind, row.acting_roles))
 
-    def acting_names(self, case: Case, roles) -> str:
+    def acting_names(self, case: CaseReading, roles) -> str:
         names = [_role_name(case, role) for role in roles]
         return " and ".join(dict.fromkeys(n for n in names if n)) or "the people involved"
 
-    def _due(self, case: Case, kind: str) -> date:
+    def _due(self, case: CaseReading, kind: str) -> date:
         row = next((r for r in self.live(case) if r.kind == kind), None)
         return row.due_on if row is not None else cal.local_date(case.updated_at)
 
-    def _line(self, case: Case, happened: str, todo: tuple[str, ...]) -> str:
-        line = f"{case.ref} {case.title}: {happened}"
-        if todo:
-            line += f" You need to: {w.lower_first(todo[0])}."
-        return line[:500]
+    def _actor_name(self, actor_id: int | None) -> str | None:
+        """Who acted, as "name (organisation)"; None for the system."""
+        if actor_id is None:
+            return None
+        found = self.connection.execute(_ACTOR, {"person_id": actor_id}).first()
+        if found is None:
+            return None
+        name, org = found
+        return f"{name} ({org})" if org else name
 
 
-def _todo_line(row: Deadline) -> str:
+def _line(line: str, todo: tuple[str, ...]) -> str:
+    """The in-app line: the case and what happened, then the first thing to do."""
+    if todo:
+        line += f" You need to: {w.lower_first(todo[0])}."
+    return line[:500]
+
+
+def _todo_line(row: Row) -> str:
     if row.kind.split(":")[0] in w.DATE_ONLY_KINDS:
         return f"{row.label} on {w.long_date(row.due_on)}"
     if row.breached_at is not None:
@@ -209,7 +257,7 @@ def _todo_line(row: Deadline) -> str:
     return f"{row.label} by {w.long_date(row.due_on)}"
 
 
-def _role_name(case: Case, role: str) -> str | None:
+def _role_name(case: CaseReading, role: str) -> str | None:
     if role == R.VCO_LEAD:
         return _org(case.vco)
     if role == R.COMPLAINANT:
@@ -228,12 +276,15 @@ def _org(org) -> str:
     return org.name if org is not None else ""
 
 
-def _name(person: Person | None) -> str | None:
-    if person is None:
-        return None
-    org = person.organisation.name if person.organisation else None
-    return f"{person.name} ({org})" if org else person.name
-
-
-def _about(case: Case) -> str:
+def _about(case: CaseReading) -> str:
     return f"This is about {case.title} ({case.ref})."
+
+
+_DEADLINE_COLUMNS = (Deadline.id, Deadline.case_id, Deadline.kind, Deadline.label, Deadline.due_on,
+                     Deadline.breached_at, Deadline.on_expiry, Deadline.acting_roles, Deadline.notify_roles)
+_LIVE = select(*_DEADLINE_COLUMNS).where(Deadline.case_id == bindparam("case_id"),
+                                         Deadline.status == DeadlineStatus.OPEN)
+_DEADLINE = select(*_DEADLINE_COLUMNS).where(Deadline.id == bindparam("deadline_id"))
+#: Who acted, as their name and organisation's name.
+_ACTOR = (select(Person.name, Organisation.name).outerjoin(Organisation, Organisation.id == Person.organisation_id)
+          .where(Person.id == bindparam("person_id")))

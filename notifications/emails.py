@@ -1,14 +1,17 @@
-"""Email bodies from the Jinja templates in notifications/templates/ (text and HTML), and the
-MIME message built from a stored outbox row: the same Message-ID and Date on every attempt,
-the letter attached as PDF."""
+"""What an email says, kept on its outbox row when the message is composed, and the MIME
+message built from that row when it is sent: text and HTML bodies from the Jinja templates in
+notifications/templates/, the same Message-ID and Date on every attempt, the letter attached
+as PDF. The same row always gives the same bytes, so a retry sends the same email."""
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select
 
 from casework.letters import Letter
 from casework.messages import OutboxMessage
+from casework.persistence import Db
 
 
 @cache
@@ -19,10 +22,23 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_bodies(context: dict) -> tuple[str, str]:
-    """The text and HTML bodies of one email."""
-    env = environment()
+def email_content(*, name: str, subject: str, happened: str, todo: tuple[str, ...], case_url: str,
+                  case_ref: str) -> dict:
+    """What an email says, as stored on its outbox row (JSON) until it is sent."""
+    return {"name": name, "subject": subject, "happened": happened, "todo": list(todo), "case_url": case_url,
+            "case_ref": case_ref}
+
+
+def render_bodies(content: dict, letter_name: str | None = None) -> tuple[str, str]:
+    """The text and HTML bodies of one email, from its stored content and the attached letter's name."""
+    env, context = environment(), {**content, "letter_name": letter_name}
     return env.get_template("email.txt").render(context), env.get_template("email.html").render(context)
+
+
+def text_body(db: Db, row: OutboxMessage) -> str:
+    """The plain-text body of an outbox email, as it is sent (for the page that shows emails)."""
+    letter_name = db.scalar(select(Letter.filename).where(Letter.id == row.letter_id)) if row.letter_id else None
+    return render_bodies(row.content, letter_name)[0]
 
 
 def case_url(base_url: str, case_id: int) -> str:
@@ -43,8 +59,9 @@ def build_email(row: OutboxMessage, sender: str, letter: Letter | None = None) -
     msg["From"] = sender
     msg["To"] = row.to_address
     msg["Subject"] = row.subject
-    msg.set_content(row.body_text)
-    msg.add_alternative(row.body_html, subtype="html")
+    text, html = render_bodies(row.content, letter.filename if letter is not None else None)
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
     if letter is not None:
         msg.add_attachment(letter.pdf, maintype="application", subtype="pdf", filename=letter.filename)
     return msg

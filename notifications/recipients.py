@@ -1,13 +1,19 @@
 """Who is told: the people who play a role on a case, found from case assignments and from the
 staff of the organisations that are parties to it. Nobody is told about a case they may not
-see, and administrators are told nothing unless they are also a party."""
+see, and administrators are told nothing unless they are also a party.
+
+People assigned to a case come with the case. Everyone else a case may tell (its parties'
+staff, the officers of the funding case a dispute is linked to, the mediation service's
+mediators) is read in one query, as plain records, the first time the case needs them; each
+role then picks its people from those in Python."""
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Boolean, Connection, and_, bindparam, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
-from casework.cases import ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, Case, CaseAssignment, CaseLink, CaseRole
-from casework.organisations import Person, PersonRole, Role
+from casework.cases import ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, CaseAssignment, CaseReading, CaseRole
+from casework.organisations import Person, PersonRecord, PersonRole, Role
 from casework.permissions import can_view_case
 
 FUNDING_ROLES = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.VCO_LEAD)
@@ -15,77 +21,122 @@ DISPUTE_ROLES = (CaseRole.COMPLAINANT, CaseRole.RESPONDENT, CaseRole.RESPONDENT_
                  CaseRole.SENIOR_REVIEWER, CaseRole.MEDIATOR, CaseRole.PANEL_MEMBER,
                  CaseRole.MEDIATION_SERVICE)
 #: Who speaks for a party: a funder's officers and decision-makers; the other side's staff.
-FUNDER_STAFF = (Role.FUNDER_OFFICER, Role.DECISION_MAKER)
-ORGANISATION_STAFF = (Role.VCO_STAFF,)
+FUNDER_STAFF = frozenset({Role.FUNDER_OFFICER, Role.DECISION_MAKER})
+ORGANISATION_STAFF = frozenset({Role.VCO_STAFF})
+#: The people on a dispute's linked funding case who speak for the funder, when active there.
+LINKED_OFFICERS = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER)
+#: Someone told: as assigned on a mapped case, or a plain record (a case record's, or read here).
+Recipient = Person | PersonRecord
 
 
-def everyone_on(session: Session, case: Case) -> list[Person]:
-    """Every person with a role on the case who may see it."""
-    roles = FUNDING_ROLES if case.workflow == "funding_change" else DISPUTE_ROLES
-    return people_in_roles(session, case, roles)
+@dataclass(frozen=True)
+class _Around:
+    """The people around one case who are not assigned to it."""
+
+    staff: list[PersonRecord]     # active staff of its parties (and mediators, when they act)
+    officers: list[PersonRecord]  # assigned to the funding case a dispute is linked to
 
 
-def people_in_roles(session: Session, case: Case, roles: Iterable[str]) -> list[Person]:
-    """The people who play any of these roles on the case and may see it, in a stable order."""
-    roles = set(roles)
-    found: dict[int, Person] = {}
-    for role in roles & ASSIGNABLE_ROLES:
-        for person in case.assignees(role):
-            found.setdefault(person.id, person)
-    wanted: dict[int, tuple[str, ...]] = {}
-    for role in roles - ASSIGNABLE_ROLES:
-        for person_or_org in _party(session, case, role):
-            if isinstance(person_or_org, Person):
-                found.setdefault(person_or_org.id, person_or_org)
-            else:
-                org_id, staff_roles = person_or_org
-                wanted[org_id] = tuple(dict.fromkeys((*wanted.get(org_id, ()), *staff_roles)))
-    for person in _staff(session, wanted):
-        found.setdefault(person.id, person)
-    if CaseRole.MEDIATION_SERVICE in roles and case.status in MEDIATOR_QUEUE_STATES:
-        for person in _mediators(session, case):
-            found.setdefault(person.id, person)
-    return sorted((p for p in found.values() if can_view_case(p, case)), key=lambda p: p.id)
+class Recipients:
+    """The people to tell on the cases of one batch of events."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._around: dict[int, _Around] = {}
+
+    def everyone_on(self, case: CaseReading) -> list[Recipient]:
+        """Every person with a role on the case who may see it."""
+        return self.in_roles(case, FUNDING_ROLES if case.workflow == "funding_change" else DISPUTE_ROLES)
+
+    def in_roles(self, case: CaseReading, roles: Iterable[str]) -> list[Recipient]:
+        """The people who play any of these roles on the case and may see it, in a stable order."""
+        roles = set(roles)
+        found: dict[int, Recipient] = {}
+        for role in roles & ASSIGNABLE_ROLES:
+            for person in case.assignees(role):
+                found.setdefault(person.id, person)
+        for role in roles - ASSIGNABLE_ROLES:
+            for person in self._speaking_for(case, role):
+                found.setdefault(person.id, person)
+        if CaseRole.MEDIATION_SERVICE in roles and case.status in MEDIATOR_QUEUE_STATES:
+            parties = case.party_org_ids()
+            for person in self._around_case(case).staff:
+                if Role.MEDIATOR in person.roles and person.organisation_id not in parties:
+                    found.setdefault(person.id, person)
+        return sorted((p for p in found.values() if can_view_case(p, case)), key=lambda p: p.id)
+
+    def _speaking_for(self, case: CaseReading, role: str) -> list[PersonRecord]:
+        """Who speaks for a party role: for the funder in a dispute, the linked funding case's
+        officers if it has any; otherwise the organisation's active staff in the right roles."""
+        if role == CaseRole.VCO_LEAD:
+            org_id = case.vco_org_id if case.workflow == "funding_change" else None
+        else:
+            org_id = {CaseRole.COMPLAINANT: case.complainant_org_id,
+                      CaseRole.RESPONDENT: case.respondent_org_id}.get(role)
+        if not org_id:
+            return []
+        around = self._around_case(case)
+        if org_id != case.funder_org_id or role == CaseRole.VCO_LEAD:
+            return _staff_of(around.staff, org_id, ORGANISATION_STAFF)
+        officers = [p for p in around.officers if p.organisation_id == org_id and p.is_active]
+        return officers or _staff_of(around.staff, org_id, FUNDER_STAFF)
+
+    def _around_case(self, case: CaseReading) -> _Around:
+        if case.id not in self._around:
+            self._around[case.id] = _read_around(self.connection, case)
+        return self._around[case.id]
 
 
-def _party(session: Session, case: Case, role: str) -> list:
-    """People (from a linked case) or (organisation, staff roles) to look up, for a party role."""
-    if role == CaseRole.VCO_LEAD and case.workflow == "funding_change" and case.vco_org_id:
-        return [(case.vco_org_id, ORGANISATION_STAFF)]
-    org_id = {CaseRole.COMPLAINANT: case.complainant_org_id, CaseRole.RESPONDENT: case.respondent_org_id}.get(role)
-    if org_id is None:
-        return []
-    if org_id != case.funder_org_id:
-        return [(org_id, ORGANISATION_STAFF)]
-    linked = _linked_case(session, case)
-    roles = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER)
-    officers = [p for r in roles for p in (linked.assignees(r) if linked else [])
-                if p.organisation_id == org_id and p.is_active]
-    return officers or [(org_id, FUNDER_STAFF)]
-
-
-def _linked_case(session: Session, case: Case) -> Case | None:
-    funding_id = session.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == case.id))
-    if funding_id is None:  # when a dispute is raised, the link is written just after its event
-        funding_id = ((case.data or {}).get("dispute") or {}).get("linked_case")
-    if funding_id is None:
+def linked_case_id(case: CaseReading) -> int | None:
+    """The funding case a dispute concerns. Its link row is written from this same field when
+    the dispute is raised (just after the dispute's first event), so the field is read."""
+    if case.workflow != "dispute":
         return None
-    return session.get(Case, funding_id, options=[joinedload(Case.assignments).joinedload(CaseAssignment.person)])
+    return ((case.data or {}).get("dispute") or {}).get("linked_case")
 
 
-def _staff(session: Session, wanted: dict[int, tuple[str, ...]]) -> list[Person]:
-    """Active people of each organisation holding any of the roles wanted there, in one query."""
-    if not wanted:
-        return []
-    matches = [and_(Person.organisation_id == org_id, PersonRole.role.in_([str(r) for r in roles]))
-               for org_id, roles in wanted.items()]
-    return list(session.scalars(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
-                                .where(Person.is_active.is_(True), or_(*matches)).order_by(Person.id).distinct()))
+def _staff_of(staff: list[PersonRecord], org_id: int, roles: frozenset[str]) -> list[PersonRecord]:
+    return [p for p in staff if p.organisation_id == org_id and p.roles & roles]
 
 
-def _mediators(session: Session, case: Case) -> list[Person]:
-    """Mediators outside the parties: the mediation service that takes disputes on."""
-    people = session.scalars(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
-                             .where(Person.is_active.is_(True), PersonRole.role == Role.MEDIATOR)
-                             .order_by(Person.id).distinct())
-    return [p for p in people if p.organisation_id not in case.party_org_ids()]
+def _read_around(connection: Connection, case: CaseReading) -> _Around:
+    rows = connection.execute(_AROUND, {
+        "vco": case.vco_org_id, "complainant": case.complainant_org_id, "respondent": case.respondent_org_id,
+        "mediators": case.workflow == "dispute" and case.status in MEDIATOR_QUEUE_STATES,
+        "linked_case": linked_case_id(case)})
+    people: dict[tuple[bool, int], tuple[tuple, set[str]]] = {}
+    for linked, person_id, email, name, org_id, active, role in rows:
+        _, roles = people.setdefault((linked, person_id), ((person_id, email, name, org_id, active), set()))
+        if role is not None:
+            roles.add(role)
+    found = {key: PersonRecord(*fields, frozenset(roles)) for key, (fields, roles) in people.items()}
+    return _Around(staff=[p for (linked, _), p in found.items() if not linked],
+                   officers=[p for (linked, _), p in found.items() if linked])
+
+
+def _each(values) -> list:
+    # A bound value each, rather than a list SQLAlchemy expands into the SQL on every run.
+    return [literal(str(v)) for v in sorted(values)]
+
+
+_PERSON = (Person.id, Person.email, Person.name, Person.organisation_id, Person.is_active)
+_MATCH, _MATCHED = aliased(PersonRole), aliased(Person)
+#: Active people of the case's parties holding a role that may speak for a party, or (when
+#: :mediators) holding the mediator role; with every role they hold, a row for each.
+_STAFF = (select(literal(False).label("linked"), *_PERSON, PersonRole.role)
+          .select_from(PersonRole).join(Person, Person.id == PersonRole.person_id)
+          .where(PersonRole.person_id.in_(
+              select(_MATCH.person_id).join(_MATCHED, _MATCHED.id == _MATCH.person_id)
+              .where(_MATCHED.is_active.is_(True), or_(
+                  and_(_MATCHED.organisation_id.in_([bindparam("vco"), bindparam("complainant"),
+                                                     bindparam("respondent")]),
+                       _MATCH.role.in_(_each(FUNDER_STAFF | ORGANISATION_STAFF))),
+                  and_(_MATCH.role == str(Role.MEDIATOR), bindparam("mediators", type_=Boolean)))))))
+#: The officers and decision-makers assigned to the :linked_case, with every role they hold.
+_OFFICERS = (select(literal(True).label("linked"), *_PERSON, PersonRole.role)
+             .select_from(CaseAssignment)
+             .join(Person, Person.id == CaseAssignment.person_id)
+             .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+             .where(CaseAssignment.case_id == bindparam("linked_case"),
+                    CaseAssignment.role.in_(_each(LINKED_OFFICERS))))
+_AROUND = union_all(_STAFF, _OFFICERS)

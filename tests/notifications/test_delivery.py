@@ -12,7 +12,7 @@ from casework.letters import Letter
 from casework.messages import MessageStatus, OutboxMessage
 from casework.persistence import unit_of_work
 from notifications.delivery import backoff, claim_pending, deliver_due, failed_messages, outbox_counts, retry_message
-from notifications.emails import build_email, new_message_id
+from notifications.emails import build_email, email_content, new_message_id
 from notifications.transports import SmtpTransport
 from tests.factories import open_case
 from tests.reliability.helpers import SmtpSink, free_port
@@ -35,7 +35,9 @@ def queue(factory, now, n=1, to="vl@example.org", letter_id=None, case_id=None) 
     with unit_of_work(factory) as s:
         rows = [OutboxMessage(dedupe_key=f"test:{now.isoformat()}:{i}:{to}", message_id=new_message_id(SENDER),
                               case_id=case_id, to_address=to, subject=f"Reminder {i}: act by Friday — £0",
-                              body_text=f"Body {i}", body_html=f"<p>Body {i}</p>", letter_id=letter_id,
+                              content=email_content(name="Grace Adeyemi", subject=f"Reminder {i}", happened=f"Body {i}",
+                                                    todo=(), case_url="https://casework.test/cases/1",
+                                                    case_ref="FC-0001"), letter_id=letter_id,
                               next_attempt_at=now, created_at=now, status=MessageStatus.PENDING, attempts=0)
                 for i in range(n)]
         s.add_all(rows)

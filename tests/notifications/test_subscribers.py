@@ -9,6 +9,7 @@ from casework.messages import MessageStatus, Notification, OutboxMessage
 from casework.persistence import unit_of_work
 from notifications import inapp
 from notifications.case_letters import render_case_letter
+from notifications.emails import render_bodies
 from notifications.subscribers import make_subscriber
 from tests.factories import dispute_at, funding_case_at, open_case, walk
 from workflows.context import Hooks
@@ -25,9 +26,9 @@ class Recording:
     def __init__(self, calendar):
         self.events, self.subscriber = [], make_subscriber(BASE_URL, SENDER, calendar)
 
-    def __call__(self, session, events):
+    def __call__(self, session, events, cases=None):
         self.events.append(list(events))
-        self.subscriber(session, events)
+        self.subscriber(session, events, cases)
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_concern_email_tells_the_organisation_what_to_do_by_when_with_the_letter
                              "— action needed by 9 December 2026")
     assert (email.to_address, email.status, email.attempts) == ("vl@example.org", MessageStatus.PENDING, 0)
     assert email.letter_id is not None
-    for body in (email.body_text, email.body_html):
+    for body in render_bodies(email.content, "concern-FC-0001.pdf"):
         assert "Acknowledge the concern by 9 December 2026" in body
         assert f"{BASE_URL}/cases/{case.id}" in body
         assert "raised a concern" in body
@@ -137,7 +138,8 @@ def test_typed_text_is_escaped_in_html_email(service, cast, clock, factory):
     service.fire(case.id, "raise_concern", cast["fo"], {"issues": "x", "evidence": "y", "what_good_looks_like": "z",
                                                          "letter_date": date(2026, 12, 1)}, clock.now())
     [email] = outbox(factory)
-    assert "&lt;b&gt;Lunch&lt;/b&gt; &amp; chat" in email.body_html and "<b>Lunch</b>" not in email.body_html
+    _, html = render_bodies(email.content)
+    assert "&lt;b&gt;Lunch&lt;/b&gt; &amp; chat" in html and "<b>Lunch</b>" not in html
 
 
 def test_a_moved_deadline_tells_who_acts_in_app(service, cast, clock, factory):

@@ -10,7 +10,7 @@ import pytest
 from casework.letters import Letter
 from casework.messages import OutboxMessage
 from notifications.capture import CaptureTransport, captured_attachment, captured_message, captured_messages
-from notifications.emails import build_email, new_message_id
+from notifications.emails import build_email, email_content, new_message_id
 from notifications.notify import NotifyTransport
 from notifications.transports import DeliveryError, PermanentFailure, TransportUnavailable
 from tests.reliability.helpers import FakeNotify, free_port
@@ -25,7 +25,9 @@ PDF = b"%PDF-1.7 the notice"
 def email(subject="Decision on Lunch club for older residents", letter=True):
     at = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
     row = OutboxMessage(message_id=new_message_id(SENDER), to_address="vl@example.org", subject=subject,
-                        body_text="Dear Grace,\nRead the decision.", body_html="<p>Dear Grace,</p>", created_at=at)
+                        content=email_content(name="Grace", subject=subject, happened="Read the decision.", todo=(),
+                                              case_url="https://casework.test/cases/1", case_ref="FC-0001"),
+                        created_at=at)
     attached = Letter(filename="decision-FC-0001.pdf", pdf=PDF) if letter else None
     return build_email(row, SENDER, attached)
 
