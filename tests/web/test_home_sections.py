@@ -31,7 +31,7 @@ def test_a_mediator_sees_disputes_waiting_for_mediation(signed_in, service, cast
 
 def test_an_administrator_sees_the_service_counts_instead_of_cases(signed_in, cast, clock, factory):
     with unit_of_work(factory) as s:
-        s.add(OutboxMessage(person_id=cast["vl"], to_address="vl@example.org", subject="Test", body_text="Body", body_html="<p>Body</p>", message_id="<t-1@example.org>",
+        s.add(OutboxMessage(person_id=cast["vl"], to_address="vl@example.org", subject="Test", content={}, message_id="<t-1@example.org>",
                             status=MessageStatus.FAILED, created_at=clock.now(), next_attempt_at=clock.now(), dedupe_key="t-1"))
     html = signed_in("admin").get("/").get_data(as_text=True)
     assert "1 message could not be delivered." in html
