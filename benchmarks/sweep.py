@@ -33,7 +33,7 @@ from casework.messages import MessageStatus, OutboxMessage  # noqa: E402
 from casework.models import Base  # noqa: E402
 from casework.persistence import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from notifications.delivery import deliver_due  # noqa: E402
-from notifications.emails import new_message_id  # noqa: E402
+from notifications.emails import email_content, new_message_id  # noqa: E402
 from notifications.subscribers import make_subscriber  # noqa: E402
 from notifications.transports import SmtpTransport  # noqa: E402
 from tests.factories import make_cast  # noqa: E402
@@ -167,16 +167,23 @@ def bench_fire(kind: str, pg: str | None, folder: Path, n: int = 1000) -> dict:
                 "outbox_rows": outbox, "notifications": inapp}
 
 
+def _queued_email(i: int, now: datetime) -> OutboxMessage:
+    subject = f"Reminder {i}: respond to the consultation"
+    content = email_content(name="Grace", subject=subject, happened="The consultation closes in two working days.",
+                            todo=("Respond to the consultation by 9 December 2026",),
+                            case_url="https://casework.test/cases/1", case_ref="FC-0001")
+    return OutboxMessage(dedupe_key=f"bench:{i}", message_id=new_message_id(SENDER), to_address="vl@example.org",
+                         subject=subject, content=content, status=MessageStatus.PENDING, attempts=0,
+                         next_attempt_at=now, created_at=now)
+
+
 def bench_deliver(kind: str, pg: str | None, folder: Path, n: int = 1000) -> dict:
     """Deliver n queued emails to aiosmtpd on loopback."""
     now = datetime.now(timezone.utc)
     with database(kind, pg, folder) as engine:
         factory = make_session_factory(engine)
         with unit_of_work(factory) as s:
-            s.add_all(OutboxMessage(dedupe_key=f"bench:{i}", message_id=new_message_id(SENDER), to_address="vl@example.org",
-                                    subject=f"Reminder {i}: respond to the consultation", body_text="Dear Grace,\n" * 20,
-                                    body_html="<p>Dear Grace,</p>" * 20, status=MessageStatus.PENDING, attempts=0,
-                                    next_attempt_at=now, created_at=now) for i in range(n))
+            s.add_all(_queued_email(i, now) for i in range(n))
         sink = SmtpSink().start()
         try:
             started = time.perf_counter()
