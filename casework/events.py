@@ -48,6 +48,7 @@ class DeadlineMissed(DomainEvent):
     due_on: date
     acting_roles: tuple[str, ...]
     notify_roles: tuple[str, ...]
+    fires: str | None = None    #: the system action the deadline's expiry fires, if any
 
 
 @dataclass(frozen=True)

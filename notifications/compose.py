@@ -85,10 +85,7 @@ class Composer:
 
     def _told_by_transition(self, event: DomainEvent) -> bool:
         """A missed deadline that fires a system transition: the transition tells people."""
-        if not isinstance(event, DeadlineMissed):
-            return False
-        row = self.deadline(event.case_id, event.deadline_id)
-        return row is not None and bool(row.on_expiry)
+        return isinstance(event, DeadlineMissed) and event.fires is not None
 
     def _for(self, event: DomainEvent, case: CaseReading, letter_id: int | None) -> list[Draft]:
         if isinstance(event, TransitionApplied):

@@ -228,7 +228,7 @@ def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str
         return []
     result.breaches += 1
     return [DeadlineMissed(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles),
-                           tuple(row.notify_roles))]
+                           tuple(row.notify_roles), row.on_expiry)]
 
 
 def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
