@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.add_template_filter(presenters.readable, "readable")
+    app.add_template_filter(presenters.local_time, "local_time")
+    app.add_template_filter(presenters.local_date, "local_date")
     app.add_template_filter(presenters.choice_label, "choice_label")
     csrf.init_app(app)
     WTFormsHelpers(app)

@@ -212,7 +212,7 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
         rows = [("Raised by", case.complainant_org.name if case.complainant_org else ""),
                 ("About", case.respondent_org.name if case.respondent_org else "")]
     rows += [(ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name) for a in case.assignments]
-    return rows + [("Opened", case.opened_at.strftime("%-d %B %Y"))]
+    return rows + [("Opened", local_date(case.opened_at))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +281,17 @@ def _choice_words(workflow_key: str, trigger: str) -> dict[str, dict[str, str]]:
 
 HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
                "respondent", "linked_case", "confirm"}
+
+
+def local_time(instant: datetime) -> str:
+    """An instant (stored in UTC) as people in England read it: London's date and time."""
+    local = instant.astimezone(cal.LONDON)
+    return f"{long_date(local.date())}, {local:%H:%M}"
+
+
+def local_date(instant: datetime) -> str:
+    """The London date of an instant stored in UTC, as people write it."""
+    return long_date(cal.local_date(instant))
 
 
 def readable(value) -> str:

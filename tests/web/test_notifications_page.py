@@ -1,6 +1,6 @@
 """The notifications page: the case reference is the link, the sentence is text, and every
 notification can be reached a page at a time."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from casework.messages import Notification
 from casework.persistence import unit_of_work
@@ -32,3 +32,10 @@ def test_notifications_beyond_the_first_page_are_on_later_pages(signed_in, cast,
     last = vl.get("/notifications?page=6").get_data(as_text=True)
     assert "Notification number 0." in last and "Showing 126 to 130 of 130" in last
     assert vl.get("/notifications?page=999").status_code == 200
+
+
+def test_a_notifications_time_is_shown_in_london_time(signed_in, cast, factory):
+    summer = datetime(2027, 6, 30, 23, 30, tzinfo=timezone.utc)   # 00:30 on 1 July in London
+    _notify(factory, cast["vl"], None, 1, summer)
+    html = signed_in("vl").get("/notifications").get_data(as_text=True)
+    assert "1 July 2027, 00:30" in html and "23:30" not in html
