@@ -16,11 +16,17 @@ from casework.queries import Page
 def unread_count(db: Session | Connection, person_id: int, cap: int | None = None) -> int:
     """How many of this person's notifications are unread (counting no further than `cap`,
     which is all a badge needs and keeps the count cheap however many there are)."""
-    unread = select(Notification.id).where(Notification.person_id == bindparam("person_id"),
-                                           Notification.read_at.is_(None))
+    return db.execute(select(unread_count_of(bindparam("person_id"), cap)), {"person_id": person_id}).scalar_one()
+
+
+def unread_count_of(person_id, cap: int | None = None):
+    """The unread count as an expression, for a person id given as a value, parameter or
+    column (the web's session check reads it in the same statement as the person)."""
+    unread = (select(Notification.id).where(Notification.person_id == person_id, Notification.read_at.is_(None))
+              .correlate_except(Notification))  # a column is the enclosing statement's, not a second FROM
     if cap is not None:
         unread = unread.limit(cap)
-    return db.execute(select(func.count()).select_from(unread.subquery()), {"person_id": person_id}).scalar_one()
+    return select(func.count()).select_from(unread.subquery()).scalar_subquery()
 
 
 def notifications_for(session: Session, person_id: int, *, limit: int = 50,

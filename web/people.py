@@ -7,23 +7,20 @@ counts on the next request."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.logins import LoginSession
-from casework.messages import Notification
 from casework.organisations import Organisation, Person, PersonRole
+from notifications.inapp import unread_count_of
 
 #: The header's badge counts unread notifications no further than this ("99+" beyond).
 UNREAD_CAP = 100
 
 _PERSON = Person.__table__
-#: `notifications.inapp.unread_count(conn, person_id, cap=UNREAD_CAP)` as a column of the
-#: session's statement; a test checks that the two agree.
-_UNREAD = select(func.count()).select_from(
-    select(Notification.id).where(Notification.person_id == _PERSON.c.id, Notification.read_at.is_(None))
-    .correlate(_PERSON).limit(UNREAD_CAP).subquery()).scalar_subquery()
+#: The header's badge, read as a column of the session's statement.
+_UNREAD = unread_count_of(_PERSON.c.id, UNREAD_CAP)
 _SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, _PERSON, Organisation.name, Organisation.kind,
                    _UNREAD, PersonRole.id, PersonRole.role)
             .join(_PERSON, _PERSON.c.id == LoginSession.person_id)

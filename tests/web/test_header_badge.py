@@ -1,5 +1,5 @@
 """The header's badge of unread notifications, which the session check reads in the same
-statement as the person (web/people.py): it agrees with notifications.inapp.unread_count,
+statement as the person (web/people.py, by notifications.inapp.unread_count_of): it agrees with unread_count,
 says "99+" beyond 99, and follows the notifications from one request to the next."""
 import re
 
