@@ -49,29 +49,17 @@ class CaseRecord(CaseReading):
     id: int
     version: int
     data: dict[str, Any]
+    funder: OrganisationRecord | None
+    vco: OrganisationRecord | None
+    complainant_org: OrganisationRecord | None
+    respondent_org: OrganisationRecord | None
 
     def __init__(self, columns: dict[str, Any], organisations: dict[str, OrganisationRecord | None],
                  assignments: list[AssignmentRecord]) -> None:
         self.__dict__.update(columns)
-        self.organisations = organisations
+        self.__dict__.update(organisations)   # funder, vco, complainant_org, respondent_org
         self.assignments = assignments
         self.unassigned: list[AssignmentRecord] = []
-
-    @property
-    def funder(self) -> OrganisationRecord | None:
-        return self.organisations["funder"]
-
-    @property
-    def vco(self) -> OrganisationRecord | None:
-        return self.organisations["vco"]
-
-    @property
-    def complainant_org(self) -> OrganisationRecord | None:
-        return self.organisations["complainant_org"]
-
-    @property
-    def respondent_org(self) -> OrganisationRecord | None:
-        return self.organisations["respondent_org"]
 
     def assign(self, person: PersonRecord, role: str, at: datetime) -> None:
         self.assignments.append(AssignmentRecord(person, role, at))

@@ -4,8 +4,8 @@ the calendar. Effects write through the helpers here so that case data stays JSO
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection

@@ -142,6 +142,16 @@ def test_the_funder_officer_cannot_be_chosen_as_decision_maker(service, factory,
     assert message == "The funder officer on this case cannot also be its decision-maker."
 
 
+def test_choosing_another_decision_maker_replaces_the_first_on_the_stored_case(service, factory, cast, clock):
+    case = open_case(service, cast, clock)   # with cast["dm"] as its decision-maker
+    returned = service.fire(case.id, "assign_decision_maker", cast["fo"], {"person": cast["dm_fo"]}, clock.now())
+    assert [p.id for p in returned.assignees(CaseRole.DECISION_MAKER)] == [cast["dm_fo"]]
+    with factory() as s:
+        stored = s.scalars(select(CaseAssignment.person_id).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.role == CaseRole.DECISION_MAKER)).all()
+    assert stored == [cast["dm_fo"]]
+
+
 def test_a_decision_maker_who_is_also_the_cases_funder_officer_cannot_decide(service, factory, cast, clock):
     case = open_case(service, cast, clock, dm=False)
     service.fire(case.id, "assign_decision_maker", cast["fo"], {"person": cast["dm_fo"]}, clock.now())
