@@ -91,6 +91,18 @@ def test_expiry_fires_the_system_transition_as_the_system(service, cast, clock, 
     assert deadline(factory, case.id, "consultation_response").status == DeadlineStatus.FIRED
 
 
+def test_a_deadline_whose_expiry_moves_the_case_on_is_told_by_that_move_not_as_overdue(service, cast, clock, factory):
+    case = consultation_case(service, cast, clock)
+    clock.current = deadline(factory, case.id, "consultation_response").fires_at + timedelta(days=3)
+    with factory() as s:
+        seen = s.scalar(select(func.max(Notification.id)))
+    assert sweep(service, clock).fired == 1
+    assert emails(factory, "Overdue") == []
+    with factory() as s:
+        told = s.scalars(select(Notification.text).where(Notification.id > seen)).all()
+    assert told and all("closed without a response" in text and "was due on" not in text for text in told), told
+
+
 def test_after_downtime_the_next_stage_counts_from_the_deadline_not_from_the_restart(service, cast, clock, factory):
     case = consultation_case(service, cast, clock)
     row = deadline(factory, case.id, "consultation_response")
