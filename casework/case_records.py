@@ -83,6 +83,21 @@ def load_case(db: Db, case_id: int) -> CaseRecord | None:
     return CaseRecord({name: row[name] for name in CASE_COLUMNS}, organisations, _assignments(db, case_id))
 
 
+def load_cases(db: Db, case_ids: list[int]) -> dict[int, CaseRecord]:
+    """Several cases with their organisations and assignments, by id, in two queries."""
+    if not case_ids:
+        return {}
+    columns = {}
+    organisations = {}
+    for found in db.execute(_CASES, {"case_ids": sorted(set(case_ids))}):
+        row = found._mapping
+        columns[row["id"]] = {name: row[name] for name in CASE_COLUMNS}
+        organisations[row["id"]] = {name: _organisation(row, name) for name in ORGANISATION_OF}
+    assignments = _assignments_of(db.execute(_ASSIGNMENTS_OF_CASES, {"case_ids": sorted(columns)}))
+    return {case_id: CaseRecord(columns[case_id], organisations[case_id], assignments.get(case_id, []))
+            for case_id in columns}
+
+
 def load_person(db: Db, person_id: int | None) -> PersonRecord | None:
     """A person with their roles, or None if there is no such person."""
     if person_id is None:
@@ -114,15 +129,23 @@ def _organisation(row, name: str) -> OrganisationRecord | None:
 
 
 def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
-    """One row per assignment and role of its person (a person with no role gives one row)."""
+    return _assignments_of(db.execute(_ASSIGNMENTS, {"case_id": case_id})).get(case_id, [])
+
+
+def _assignments_of(rows) -> dict[int, list[AssignmentRecord]]:
+    """Assignments by case, from one row per assignment and role of its person (a person with
+    no role gives one row)."""
     by_id: dict[int, tuple[Row, set[str]]] = {}
-    for row in db.execute(_ASSIGNMENTS, {"case_id": case_id}):
+    for row in rows:
         _, roles = by_id.setdefault(row.id, (row, set()))
         if row.person_role is not None:
             roles.add(row.person_role)
-    return [AssignmentRecord(PersonRecord(row.person_id, row.email, row.name, row.organisation_id,
-                                          row.is_active, frozenset(roles)), row.role, row.assigned_at, row.id)
-            for row, roles in by_id.values()]
+    by_case: dict[int, list[AssignmentRecord]] = {}
+    for row, roles in by_id.values():
+        person = PersonRecord(row.person_id, row.email, row.name, row.organisation_id, row.is_active,
+                              frozenset(roles))
+        by_case.setdefault(row.case_id, []).append(AssignmentRecord(person, row.role, row.assigned_at, row.id))
+    return by_case
 
 
 def _person(rows: list[Row]) -> PersonRecord:
@@ -137,20 +160,22 @@ def _case_query():
         org = aliased(Organisation.__table__, name=f"{name}_org")
         query = (query.add_columns(org.c.name.label(f"{name}_name"), org.c.kind.label(f"{name}_kind"))
                  .outerjoin(org, org.c.id == CASES.c[column]))
-    return query.where(CASES.c.id == bindparam("case_id"))
+    return query
 
 
 _PERSON_COLUMNS = (PEOPLE.c.email, PEOPLE.c.name, PEOPLE.c.organisation_id, PEOPLE.c.is_active,
                    ROLES.c.role.label("person_role"))
-_CASE = _case_query()
+_CASE = _case_query().where(CASES.c.id == bindparam("case_id"))
+_CASES = _case_query().where(CASES.c.id.in_(bindparam("case_ids", expanding=True)))
 _PERSON = (select(PEOPLE.c.id, *_PERSON_COLUMNS).outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
            .where(PEOPLE.c.id == bindparam("person_id")))
-_ASSIGNMENTS = (select(ASSIGNMENTS.c.id, ASSIGNMENTS.c.role, ASSIGNMENTS.c.assigned_at, ASSIGNMENTS.c.person_id,
-                       *_PERSON_COLUMNS)
-                .join(PEOPLE, PEOPLE.c.id == ASSIGNMENTS.c.person_id)
-                .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
-                .where(ASSIGNMENTS.c.case_id == bindparam("case_id"))
-                .order_by(ASSIGNMENTS.c.id))
+_ASSIGNED = (select(ASSIGNMENTS.c.id, ASSIGNMENTS.c.case_id, ASSIGNMENTS.c.role, ASSIGNMENTS.c.assigned_at,
+                    ASSIGNMENTS.c.person_id, *_PERSON_COLUMNS)
+             .join(PEOPLE, PEOPLE.c.id == ASSIGNMENTS.c.person_id)
+             .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
+             .order_by(ASSIGNMENTS.c.id))
+_ASSIGNMENTS = _ASSIGNED.where(ASSIGNMENTS.c.case_id == bindparam("case_id"))
+_ASSIGNMENTS_OF_CASES = _ASSIGNED.where(ASSIGNMENTS.c.case_id.in_(bindparam("case_ids", expanding=True)))
 _SAVE = (update(CASES)
          .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("loaded_version"))
          .values({name: bindparam(name) for name in CASE_COLUMNS if name not in ("id", "version")}

@@ -12,6 +12,7 @@ from casework.cases import SYSTEM, Case, CaseLink, CaseReading
 from workflows import calendar as cal
 from workflows.context import to_json
 from workflows.deadlines import pause_all, resume_all
+from workflows.definitions import Workflow
 from workflows.limits import TimeLimits
 
 PAUSED_BY = "notice_paused_by_dispute"
@@ -33,6 +34,18 @@ def hold_notice(session: Session, dispute: CaseReading, now: datetime, limits: T
     pause_all(session, case, now, calendar)
     append_entry(session, case, SYSTEM, "pause", case.status, case.status, to_json(
         {"reason": f"Dispute {dispute.ref} was raised; the funding code pauses the notice period."}), now)
+
+
+def after_transition(session: Session, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
+                     calendar: cal.WorkingCalendar) -> None:
+    """What a change to a case does to the case it is linked to, whoever made the change (a
+    person, or the scheduler when a window lapses): a dispute that has ended resumes the
+    notice clock it paused."""
+    # The link row is written from the dispute's own "linked case" field, so a dispute
+    # without one needs no look-up.
+    linked = ((case.data or {}).get("dispute") or {}).get("linked_case")
+    if case.workflow == "dispute" and case.status in workflow.terminal and linked:
+        release_notice(session, case, now, limits, calendar)
 
 
 def release_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,

@@ -56,8 +56,7 @@ class CaseService:
             apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                              expected_version=expected_version)
-            if case.workflow == "dispute" and case.status in workflow.terminal:
-                links.release_notice(session, case, now, self.limits, self.calendar)
+            links.after_transition(session, workflow, case, now, self.limits, self.calendar)
             return case
         return self._run(work)
 

@@ -4,16 +4,19 @@ A sweep claims due rows with a conditional UPDATE (claimed_by, lease_until) chec
 row count, skipping rows another sweeper has locked on PostgreSQL. Each claimed row is then
 handled in its own transaction, in due order: a reminder before the due date, a breach
 recorded once when it passes, and the deadline's system transition fired. Rows are handled
-several to a transaction, each in its own savepoint, so one row's failure undoes only that
-row while the commit (and its sync to disk) is shared. Every effect is
-also a `DeadlineEffect` row with a unique key, so a retried or concurrent sweep cannot cause
-it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
+several to a transaction, so the commit (and its sync to disk) is shared: their rows and
+cases are read together, and their effect rows, their own columns and the messages telling
+people are written together at the end. If anything in the transaction fails, it is rolled
+back and the rows are handled again one by one, each in its own savepoint, so one row's
+failure undoes only that row. Every effect is also a `DeadlineEffect` row with a unique key,
+so a retried or concurrent sweep cannot cause it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
 """
 import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from types import SimpleNamespace
@@ -23,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework.case_records import CaseRecord, load_case
+from casework.case_records import CaseRecord, load_case, load_cases
 from casework.cases import SYSTEM
 from casework.clock import require_aware
 from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
@@ -32,6 +35,7 @@ from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
 from casework.persistence.claims import claim_rows, claimable
 from casework.persistence import unit_of_work
 from workflows import calendar as cal
+from workflows import links
 from workflows.context import Hooks
 from workflows.engine import apply_transition
 from workflows.limits import TimeLimits
@@ -127,7 +131,41 @@ def _since(started: float) -> timedelta:
 
 
 def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
-    """Rows in one transaction, each in its own savepoint: a failure rolls back that row only."""
+    """Rows in one transaction: together, with their writes and messages gathered into a few
+    statements; if anything fails, that is rolled back and the rows are handled again one
+    by one, each in its own savepoint, so a failure undoes that row only."""
+    try:
+        with unit_of_work(sweep.factory) as session:
+            done = _handle_together(session, sweep, row_ids)
+    except Exception:  # noqa: BLE001 - handled again row by row, which reports what failed
+        log.info("Deadlines %s are handled again one by one", row_ids, exc_info=True)
+        _handle_one_by_one(sweep, row_ids, result)
+    else:
+        result.add(done)
+
+
+def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> SweepResult:
+    done, pending = SweepResult(), _Pending(sweep.hooks)
+    claimed = _read_claimed(session, sweep, row_ids)
+    cases = load_cases(session.connection(), [row.case_id for row, _ in claimed.values()])
+    for row_id in row_ids:
+        if row_id not in claimed:
+            continue  # our lease ran out and another sweeper took the row over
+        row, effects_done = claimed[row_id]
+        if row.case_id in pending.cases:
+            # An earlier row changed this case: write what is gathered, then read both afresh.
+            pending.write(session)
+            found = _read_claimed(session, sweep, [row_id])
+            if row_id not in found:
+                continue
+            row, effects_done = found[row_id]
+            cases[row.case_id] = load_case(session.connection(), row.case_id)
+        _fire_row(session, sweep, row, cases[row.case_id], effects_done, pending, done)
+    pending.write(session)
+    return done
+
+
+def _handle_one_by_one(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
     done, conflicts, errors = SweepResult(), [], []
     try:
         with unit_of_work(sweep.factory) as session:
@@ -135,7 +173,7 @@ def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
                 row_result = SweepResult()
                 try:
                     with session.begin_nested():
-                        _fire_row(session, sweep, row_id, row_result)
+                        _fire_one(session, sweep, row_id, row_result)
                 except (IntegrityError, StaleDataError, StaleVersion):
                     # Another sweeper or a person changed the row or case first; look again next sweep.
                     conflicts.append(row_id)
@@ -155,6 +193,16 @@ def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
     result.errors.extend(errors)
 
 
+def _fire_one(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
+    found = _read_claimed(session, sweep, [row_id])
+    if row_id not in found:
+        return  # our lease ran out and another sweeper took the row over
+    row, effects_done = found[row_id]
+    pending = _Pending(sweep.hooks)
+    _fire_row(session, sweep, row, load_case(session.connection(), row.case_id), effects_done, pending, result)
+    pending.write(session)
+
+
 def _release(sweep: _Sweep, *row_ids: int) -> None:
     with unit_of_work(sweep.factory) as session:
         _release_in(session, sweep, list(row_ids))
@@ -166,25 +214,59 @@ def _release_in(session: Session, sweep: _Sweep, row_ids: list[int]) -> None:
                         .values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
 
 
-def _fire_row(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
-    # The row, locked, and which of its effects are already recorded for its due date. It is
-    # read and written with Core statements, like the engine's own deadline rows.
-    found = session.execute(_CLAIMED_ROW, {"row_id": row_id, "worker_id": sweep.worker_id}).first()
-    if found is None:
-        return  # our lease ran out and another sweeper took the row over
-    row = SimpleNamespace(**{name: found._mapping[name] for name in _COLUMNS})
-    done, now = {e for e in EFFECTS if found._mapping[e]}, sweep.now
-    events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
+class _Pending:
+    """What handled rows write at the end, in a statement each: the effect rows, the rows'
+    own columns, and the messages telling people (composed together, so the people around
+    each case are read once)."""
+
+    def __init__(self, hooks: Hooks) -> None:
+        self.effects: list[dict] = []
+        self.rows: list[dict] = []
+        self.events: list[DomainEvent] = []
+        self.cases: dict[int, CaseRecord] = {}
+        self.on_events = hooks.on_events
+        #: The hooks a row's transition runs with: its events are gathered here too.
+        self.hooks = replace(hooks, on_events=self.tell)
+
+    def tell(self, _session: Session, events: list[DomainEvent], cases: Mapping[int, CaseRecord]) -> None:
+        self.events += events
+        self.cases.update(cases)
+
+    def write(self, session: Session) -> None:
+        if self.effects:
+            session.execute(_RECORD_EFFECT, self.effects)
+        if self.events and self.on_events is not None:
+            self.on_events(session, self.events, self.cases)
+        if self.rows:
+            session.execute(_WRITE_ROW, self.rows)
+        self.effects, self.rows, self.events, self.cases = [], [], [], {}
+
+
+def _read_claimed(session: Session, sweep: _Sweep, row_ids: list[int]) -> dict[int, tuple[SimpleNamespace, set[str]]]:
+    """The rows still claimed by this sweeper, locked, with the effects already recorded for
+    each one's due date. They are read and written with Core statements, like the engine's
+    own deadline rows."""
+    found = {}
+    for row in session.execute(_CLAIMED_ROWS, {"row_ids": row_ids, "worker_id": sweep.worker_id}):
+        columns = row._mapping
+        found[columns["id"]] = (SimpleNamespace(**{name: columns[name] for name in _COLUMNS}),
+                                {effect for effect in EFFECTS if columns[effect]})
+    return found
+
+
+def _fire_row(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
+              pending: _Pending, result: SweepResult) -> None:
+    now = sweep.now
+    events = _remind(row, now, done, pending, result) + _breach(row, now, done, pending, result)
     expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
         and row.fired_at is None
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
-    case = load_case(session.connection(), row.case_id) if events or expiring else None
-    if events and sweep.hooks.on_events is not None:
-        sweep.hooks.on_events(session, events, {case.id: case})
+    if events:
+        pending.tell(session, events, {case.id: case})
     if expiring:
-        _expire(session, sweep, row, case, done, result)
-    session.execute(_WRITE_ROW, {"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
+        _expire(session, sweep, row, case, done, pending, result)
+    pending.rows.append({"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
 def _recorded(effect: str):
@@ -194,9 +276,10 @@ def _recorded(effect: str):
 
 _TABLE = Deadline.__table__
 _COLUMNS = [c.name for c in _TABLE.columns]
-_CLAIMED_ROW = (select(_TABLE, *(_recorded(effect) for effect in EFFECTS))
-                .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.claimed_by == bindparam("worker_id"))
-                .with_for_update(of=_TABLE))
+_CLAIMED_ROWS = (select(_TABLE, *(_recorded(effect) for effect in EFFECTS))
+                 .where(_TABLE.c.id.in_(bindparam("row_ids", expanding=True)),
+                        _TABLE.c.claimed_by == bindparam("worker_id"))
+                 .with_for_update(of=_TABLE))
 #: What the sweep changes on a row; written once, after the row's transition if it had one.
 _SWEEP_WRITES = ("reminded_at", "basis", "breached_at", "fired_at", "status", "closed_at", "next_action_at",
                  "claimed_by", "lease_until")
@@ -205,7 +288,7 @@ _WRITE_ROW = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
 _RECORD_EFFECT = insert(DeadlineEffect.__table__)
 
 
-def _remind(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
+def _remind(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pending,
             result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
     if row.status != DeadlineStatus.OPEN or row.remind_at is None or row.reminded_at is not None \
@@ -213,18 +296,18 @@ def _remind(session: Session, row: SimpleNamespace, now: datetime, done: set[str
         return []
     row.reminded_at = now
     row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
-    if not _once(session, row, "reminder", now, done):
+    if not _once(row, "reminder", now, done, pending):
         return []
     result.reminders += 1
     return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
 
 
-def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
+def _breach(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pending,
             result: SweepResult) -> list[DomainEvent]:
     if row.status != DeadlineStatus.OPEN or row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now
-    if not _once(session, row, "breach", now, done):
+    if not _once(row, "breach", now, done, pending):
         return []
     result.breaches += 1
     return [DeadlineMissed(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles),
@@ -232,26 +315,28 @@ def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str
 
 
 def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
-            result: SweepResult) -> None:
+            pending: _Pending, result: SweepResult) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
-    if not _once(session, row, "expiry", sweep.now, done):
+    if not _once(row, "expiry", sweep.now, done, pending):
         return
     # After downtime the case moves on as it would have at the deadline, so the next stage's
     # dates count from then; never before the case's last change, so the audit stays in order.
     at = min(sweep.now, max(row.fires_at, case.updated_at))
-    apply_transition(session, WORKFLOWS[case.workflow], case, row.on_expiry, SYSTEM, {}, at,
-                     limits=sweep.limits, calendar=sweep.calendar, hooks=sweep.hooks)
+    workflow = WORKFLOWS[case.workflow]
+    apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at,
+                     limits=sweep.limits, calendar=sweep.calendar, hooks=pending.hooks)
+    links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 
 
-def _once(session: Session, row: SimpleNamespace, effect: str, now: datetime, done: set[str]) -> bool:
+def _once(row: SimpleNamespace, effect: str, now: datetime, done: set[str], pending: _Pending) -> bool:
     """Record an effect unless `done` (read at the start) has it; the unique key guards races."""
     if effect in done:
         return False
     done.add(effect)
-    session.execute(_RECORD_EFFECT, {"deadline_id": row.id, "effect": effect, "due_on": row.due_on, "at": now})
+    pending.effects.append({"deadline_id": row.id, "effect": effect, "due_on": row.due_on, "at": now})
     return True
 
 

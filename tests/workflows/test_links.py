@@ -1,12 +1,16 @@
 """A dispute linked to a funding case in its notice period pauses the notice clock only
 where the funding code says so, and resumes it with the working days it had left."""
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from casework.cases import Case
 from casework.deadlines import Deadline
-from tests.factories import funding_case_at, raise_dispute
+from tests.factories import dispute_at, funding_case_at, raise_dispute
 from workflows import calendar as cal
+from workflows.dispute import WORKFLOW as DISPUTE
+from workflows.sweep import sweep_due
 
 
 def notice_row(factory, case_id):
@@ -41,3 +45,23 @@ def test_ending_the_dispute_resumes_notice_with_the_days_it_had_left(service, ca
     row = notice_row(factory, case.id)
     assert row.status == "open"
     assert row.due_on == cal.add_working_days(cal.local_date(clock.now()), remaining, calendar=service.calendar)
+
+
+def test_a_dispute_whose_window_lapses_resumes_notice_too(service, cast, clock, factory):
+    service.limits = replace(service.limits, dispute_pauses_notice=1)
+    case = funding_case_at(service, cast, clock, "notice_period")
+    dispute = dispute_at(service, cast, clock, "informal_response_given", linked=case)
+    remaining = notice_row(factory, case.id).paused_remaining
+    window = deadline_of(factory, dispute.id, "escalation_window")
+    clock.current = window.fires_at + timedelta(days=3)   # nobody asked for a senior review in time
+    sweep_due(service.factory, clock.now(), "sweeper", service.calendar, service.limits, service.hooks)
+    with factory() as s:
+        assert s.get(Case, dispute.id).status in DISPUTE.terminal
+    row = notice_row(factory, case.id)
+    assert row.status == "open"
+    assert row.due_on == cal.add_working_days(cal.local_date(window.fires_at), remaining, calendar=service.calendar)
+
+
+def deadline_of(factory, case_id, kind):
+    with factory() as s:
+        return s.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind))

@@ -224,3 +224,27 @@ def test_a_row_that_fails_undoes_only_itself_in_a_shared_transaction(service, ca
         told = set(s.scalars(select(OutboxMessage.case_id).where(OutboxMessage.subject.startswith("Overdue"))))
     assert told == {cases[0].id, cases[2].id}
     assert deadline(factory, broken, "concern_ack").breached_at is None
+
+
+def test_rows_of_one_case_due_together_are_handled_in_turn(service, cast, clock, factory):
+    # The plan's actions and its end fall due at the same moment and are swept in one
+    # transaction: each action is told as overdue once, then the plan's end moves the case
+    # on, which closes the actions (each row sees what the rows before it did to the case).
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    end = deadline(factory, case.id, "plan_end")
+    with factory() as s:
+        actions = s.scalars(select(Deadline.id).where(Deadline.case_id == case.id,
+                                                      Deadline.kind.startswith("action:"))).all()
+    assert len(actions) == 2
+    clock.current = end.fires_at + timedelta(hours=1)
+    result = sweep(service, clock)
+    assert (result.claimed, result.fired, result.breaches, result.errors) == (3, 1, 3, [])
+    with factory() as s:
+        assert s.get(Case, case.id).status == "performance_review"
+        rows = s.scalars(select(Deadline).where(Deadline.id.in_(actions))).all()
+        assert {row.status for row in rows} == {DeadlineStatus.CLOSED} and all(row.breached_at for row in rows)
+        audit = s.scalars(select(AuditEntry.trigger).where(AuditEntry.case_id == case.id)
+                          .order_by(AuditEntry.seq.desc())).first()
+    assert audit == "plan_period_ends"
+    overdue = emails(factory, "Overdue")
+    assert len(overdue) == len({(m.person_id, m.subject) for m in overdue}) == 2 * len({m.person_id for m in overdue})
