@@ -67,6 +67,7 @@ class Composer:
 
     def drafts(self, events: list[DomainEvent]) -> list[Draft]:
         letters = {e.case_id: e.letter_id for e in events if isinstance(e, LetterIssued)}
+        self._read_running([e.case_id for e in events if not self._told_by_transition(e)])
         out: list[Draft] = []
         for event in events:
             if self._told_by_transition(event):
@@ -200,10 +201,21 @@ class Composer:
 
     def _running(self, case_id: int) -> list[Row]:
         if case_id not in self._live:
-            # Sorted here: ordering in SQL leads SQLite to walk every open deadline by due date.
-            rows = self.connection.execute(_LIVE, {"case_id": case_id}).all()
-            self._live[case_id] = sorted(rows, key=lambda row: (row.due_on or date.min, row.id))
+            self._read_running([case_id])
         return self._live[case_id]
+
+    def _read_running(self, case_ids: list[int]) -> None:
+        """The running deadlines of these cases, in one query."""
+        wanted = sorted(set(case_ids) - set(self._live))
+        if not wanted:
+            return
+        for case_id in wanted:
+            self._live[case_id] = []
+        for row in self.connection.execute(_LIVE, {"case_ids": wanted}):
+            self._live[row.case_id].append(row)
+        for rows in self._live.values():
+            # Sorted here: ordering in SQL leads SQLite to walk every open deadline by due date.
+            rows.sort(key=lambda row: (row.due_on or date.min, row.id))
 
     def people(self, case: CaseReading, roles: tuple[str, ...] | None) -> list[Recipient]:
         """Everyone on the case (roles None) or those in these roles (looked up once per batch)."""
@@ -279,7 +291,7 @@ def _about(case: CaseReading) -> str:
 
 _DEADLINE_COLUMNS = (Deadline.id, Deadline.case_id, Deadline.kind, Deadline.label, Deadline.due_on,
                      Deadline.breached_at, Deadline.on_expiry, Deadline.acting_roles, Deadline.notify_roles)
-_LIVE = select(*_DEADLINE_COLUMNS).where(Deadline.case_id == bindparam("case_id"),
+_LIVE = select(*_DEADLINE_COLUMNS).where(Deadline.case_id.in_(bindparam("case_ids", expanding=True)),
                                          Deadline.status == DeadlineStatus.OPEN)
 _DEADLINE = select(*_DEADLINE_COLUMNS).where(Deadline.id == bindparam("deadline_id"))
 #: Who acted, as their name and organisation's name.

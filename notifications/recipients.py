@@ -42,7 +42,7 @@ class Recipients:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self._around: dict[int, _Around] = {}
+        self._around: dict[tuple, _Around] = {}
 
     def everyone_on(self, case: CaseReading) -> list[Recipient]:
         """Every person with a role on the case who may see it."""
@@ -82,9 +82,11 @@ class Recipients:
         return officers or _staff_of(around.staff, org_id, FUNDER_STAFF)
 
     def _around_case(self, case: CaseReading) -> _Around:
-        if case.id not in self._around:
-            self._around[case.id] = _read_around(self.connection, case)
-        return self._around[case.id]
+        # Read once for each set of parties (cases between the same organisations share it).
+        key = _parties(case)
+        if key not in self._around:
+            self._around[key] = _read_around(self.connection, key)
+        return self._around[key]
 
 
 def linked_case_id(case: CaseReading) -> int | None:
@@ -99,11 +101,16 @@ def _staff_of(staff: list[PersonRecord], org_id: int, roles: frozenset[str]) -> 
     return [p for p in staff if p.organisation_id == org_id and p.roles & roles]
 
 
-def _read_around(connection: Connection, case: CaseReading) -> _Around:
-    rows = connection.execute(_AROUND, {
-        "vco": case.vco_org_id, "complainant": case.complainant_org_id, "respondent": case.respondent_org_id,
-        "mediators": case.workflow == "dispute" and case.status in MEDIATOR_QUEUE_STATES,
-        "linked_case": linked_case_id(case)})
+def _parties(case: CaseReading) -> tuple:
+    """What the people around a case depend on: the query's parameters."""
+    return (("vco", case.vco_org_id), ("complainant", case.complainant_org_id),
+            ("respondent", case.respondent_org_id),
+            ("mediators", case.workflow == "dispute" and case.status in MEDIATOR_QUEUE_STATES),
+            ("linked_case", linked_case_id(case)))
+
+
+def _read_around(connection: Connection, parties: tuple) -> _Around:
+    rows = connection.execute(_AROUND, dict(parties))
     people: dict[tuple[bool, int], tuple[tuple, set[str]]] = {}
     for linked, person_id, email, name, org_id, active, role in rows:
         _, roles = people.setdefault((linked, person_id), ((person_id, email, name, org_id, active), set()))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,6 +17,7 @@ from casework.cases import Actor
 from casework.events import DomainEvent
 from casework.organisations import PersonRecord
 from workflows import calendar as cal
+from workflows import deadlines
 from workflows.limits import TimeLimits
 
 
@@ -45,11 +47,25 @@ class Context:
     events: list[DomainEvent] = field(default_factory=list)
     letter_context: dict[str, Any] | None = None
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
+    #: The case's live deadline rows, when the caller has read them already in this transaction.
+    known_deadlines: list[SimpleNamespace] | None = None
 
     @cached_property
     def conn(self) -> Connection:
         """The transaction's connection, for the Core statements a transition makes."""
         return self.session.connection()
+
+    @cached_property
+    def live_deadlines(self) -> list[SimpleNamespace]:
+        """The case's running and paused deadline rows (id, kind, state, status, due date,
+        when it fires), read once, when a gate first asks; the engine then reuses the read to
+        keep the rows in step with the new state."""
+        if self.known_deadlines is not None:
+            return self.known_deadlines
+        return deadlines.live_briefly(self.conn, self.case)
+
+    def live_deadlines_if_read(self) -> list[SimpleNamespace] | None:
+        return self.__dict__.get("live_deadlines", self.known_deadlines)
 
     @property
     def today(self) -> date:

@@ -27,6 +27,11 @@ _LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), _IS
 #: What `sync` needs to know of each live row: which to keep and which to close.
 _LIVE_KINDS = (select(TABLE.c.id, TABLE.c.kind, TABLE.c.state)
                .where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id))
+#: What gates read of each live row, and `sync` after them.
+_BRIEF = select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
+                TABLE.c.fires_at).order_by(TABLE.c.id)
+_LIVE_BRIEF = _BRIEF.where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE)
+_LIVE_BRIEF_OF_CASES = _BRIEF.where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE)
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 #: What set_due, pausing and resuming may change on a row; written back by id.
@@ -72,24 +77,41 @@ def compute_due(rule: DeadlineRule, case: CaseReading, limits: TimeLimits,
 def live_rows(db: Db, case: CaseReading) -> list[Deadline]:
     """The case's running and paused rows as they stand in the database, oldest first, as
     detached objects for reading: change them through the functions here."""
-    return [Deadline(**vars(row)) for row in _live(db, case)]
+    return [Deadline(**vars(row)) for row in live_namespaces(db, case)]
 
 
 def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
-    return next((row for row in _live(db, case) if row.kind == kind), None)
+    return next((row for row in live_namespaces(db, case) if row.kind == kind), None)
 
 
-def _live(db: Db, case: CaseReading) -> list[SimpleNamespace]:
+def live_briefly(db: Db, case: CaseReading) -> list[SimpleNamespace]:
+    """The case's running and paused rows, oldest first, with only what gates and `sync`
+    read: id, kind, state, status, due date and when it fires."""
+    return [SimpleNamespace(**row._mapping) for row in db.execute(_LIVE_BRIEF, {"case_id": case.id})]
+
+
+def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
+    """`live_briefly` for several cases in one query, by case id."""
+    found: dict[int, list[SimpleNamespace]] = {case_id: [] for case_id in case_ids}
+    for row in db.execute(_LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)}):
+        found[row.case_id].append(SimpleNamespace(**row._mapping))
+    return found
+
+
+def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
+    """The case's running and paused rows, oldest first, each a namespace of its columns."""
     return [SimpleNamespace(**row._mapping) for row in db.execute(_LIVE_OF_CASE, {"case_id": case.id})]
 
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
-         calendar: cal.WorkingCalendar) -> None:
-    """Close rows the state no longer needs and open the ones it needs."""
+         calendar: cal.WorkingCalendar, live: list[SimpleNamespace] | None = None) -> None:
+    """Close rows the state no longer needs and open the ones it needs. `live` is the case's
+    running and paused rows if already read in this transaction (only which rows they are,
+    their kinds and states are used, and nothing but this function opens or closes rows)."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
     have, closing = set(), []
-    for row in db.execute(_LIVE_KINDS, {"case_id": case.id}):
+    for row in live if live is not None else db.execute(_LIVE_KINDS, {"case_id": case.id}):
         if row.state == case.status and row.kind in required:
             have.add(row.kind)
         else:
@@ -165,7 +187,7 @@ def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalenda
 
 def pause_all(db: Db, case: CaseReading, now: datetime, calendar: cal.WorkingCalendar) -> None:
     """Stop every running clock on the case, keeping the working days left."""
-    running = [row for row in _live(db, case) if row.status == DeadlineStatus.OPEN]
+    running = [row for row in live_namespaces(db, case) if row.status == DeadlineStatus.OPEN]
     for row in running:
         _pause_row(row, now, calendar)
     _write_timing(db, running)
@@ -175,7 +197,7 @@ def resume_all(db: Db, case: CaseReading, now: datetime, limits: TimeLimits,
                calendar: cal.WorkingCalendar) -> None:
     """Restart paused clocks with the working days they had left."""
     today = cal.local_date(now)
-    paused = [row for row in _live(db, case) if row.status == DeadlineStatus.PAUSED]
+    paused = [row for row in live_namespaces(db, case) if row.status == DeadlineStatus.PAUSED]
     for row in paused:
         row.status = DeadlineStatus.OPEN
         set_due(row, cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar),

@@ -4,6 +4,7 @@ is complete, and every gate passes. Only then does it change the state through t
 `transitions` machine and write the audit entry, deadline rows, letter and events, all in the
 caller's transaction. Any refusal raises before anything is written."""
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -85,10 +86,14 @@ def refusal(ctx: Context, row: Transition) -> str | None:
 def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
-                     expected_version: int | None = None) -> Context:
-    """Fire one trigger on one case inside the caller's transaction; raises on any refusal."""
+                     expected_version: int | None = None,
+                     known_deadlines: list[SimpleNamespace] | None = None) -> Context:
+    """Fire one trigger on one case inside the caller's transaction; raises on any refusal.
+    `known_deadlines`: the case's live deadline rows (`deadlines.live_briefly`) if the caller
+    has just read them in this transaction."""
     row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
-                                calendar=calendar, hooks=hooks, expected_version=expected_version)
+                                calendar=calendar, hooks=hooks, expected_version=expected_version,
+                                known_deadlines=known_deadlines)
     from_state = case.status
     _change_state(workflow, case, trigger, ctx)
     _record(session, workflow, case, row, ctx, actor, from_state)
@@ -98,7 +103,8 @@ def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, tri
 def check_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
-                     expected_version: int | None = None) -> tuple[Transition, Context]:
+                     expected_version: int | None = None,
+                     known_deadlines: list[SimpleNamespace] | None = None) -> tuple[Transition, Context]:
     """Every check `apply_transition` makes before it changes anything, in the same order;
     raises the first refusal, or returns the row that applies and its context."""
     if not can_view_case(actor, case):
@@ -111,7 +117,8 @@ def check_transition(session: Session, workflow: Workflow, case: CaseRecord, tri
     if not rows:
         raise NotPermitted(f"You do not have a role on this case that can '{workflow.rows(trigger)[0].button}'.")
     data = parse_fields(rows[0].fields, raw or {})
-    ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger)
+    ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger,
+                  known_deadlines=known_deadlines)
     message = refusal(ctx, rows[0])
     if message:
         raise GateRefused(message)
@@ -161,7 +168,8 @@ def _write(session: Session, workflow: Workflow, case: CaseRecord, row: Transiti
             ctx.events.append(moved)
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
-    deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar)
+    deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar,
+                   live=ctx.live_deadlines_if_read())
     _name_people(row, ctx)
     letter = _issue_letter(session, case, row, ctx)
     entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,

@@ -6,13 +6,12 @@ from types import SimpleNamespace
 from casework.deadlines import DeadlineStatus
 from workflows.calendar import local_date
 from workflows.context import Context
-from workflows.deadlines import live_row
 from workflows.definitions import Guard, as_date
 
 
 def live_deadline(ctx: Context, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
-    return live_row(ctx.conn, ctx.case, kind)
+    return next((row for row in ctx.live_deadlines if row.kind == kind), None)
 
 
 def long_date(d: date) -> str:

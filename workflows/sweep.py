@@ -35,7 +35,7 @@ from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
 from casework.persistence.claims import claim_rows, claimable
 from casework.persistence import unit_of_work
 from workflows import calendar as cal
-from workflows import links
+from workflows import deadlines, links
 from workflows.context import Hooks
 from workflows.engine import apply_transition
 from workflows.limits import TimeLimits
@@ -147,7 +147,9 @@ def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
 def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> SweepResult:
     done, pending = SweepResult(), _Pending(sweep.hooks)
     claimed = _read_claimed(session, sweep, row_ids)
-    cases = load_cases(session.connection(), [row.case_id for row, _ in claimed.values()])
+    case_ids = [row.case_id for row, _ in claimed.values()]
+    cases = load_cases(session.connection(), case_ids)
+    live = deadlines.live_briefly_of_cases(session.connection(), case_ids)
     for row_id in row_ids:
         if row_id not in claimed:
             continue  # our lease ran out and another sweeper took the row over
@@ -160,7 +162,8 @@ def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> Swe
                 continue
             row, effects_done = found[row_id]
             cases[row.case_id] = load_case(session.connection(), row.case_id)
-        _fire_row(session, sweep, row, cases[row.case_id], effects_done, pending, done)
+            live[row.case_id] = deadlines.live_briefly(session.connection(), cases[row.case_id])
+        _fire_row(session, sweep, row, cases[row.case_id], effects_done, pending, done, live[row.case_id])
     pending.write(session)
     return done
 
@@ -255,7 +258,7 @@ def _read_claimed(session: Session, sweep: _Sweep, row_ids: list[int]) -> dict[i
 
 
 def _fire_row(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
-              pending: _Pending, result: SweepResult) -> None:
+              pending: _Pending, result: SweepResult, live: list[SimpleNamespace] | None = None) -> None:
     now = sweep.now
     events = _remind(row, now, done, pending, result) + _breach(row, now, done, pending, result)
     expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
@@ -265,7 +268,7 @@ def _fire_row(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseR
     if events:
         pending.tell(session, events, {case.id: case})
     if expiring:
-        _expire(session, sweep, row, case, done, pending, result)
+        _expire(session, sweep, row, case, done, pending, result, live)
     pending.rows.append({"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
@@ -315,7 +318,7 @@ def _breach(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pendi
 
 
 def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
-            pending: _Pending, result: SweepResult) -> None:
+            pending: _Pending, result: SweepResult, live: list[SimpleNamespace] | None) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
     if not _once(row, "expiry", sweep.now, done, pending):
@@ -325,7 +328,7 @@ def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRec
     at = min(sweep.now, max(row.fires_at, case.updated_at))
     workflow = WORKFLOWS[case.workflow]
     apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at,
-                     limits=sweep.limits, calendar=sweep.calendar, hooks=pending.hooks)
+                     limits=sweep.limits, calendar=sweep.calendar, hooks=pending.hooks, known_deadlines=live)
     links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1

@@ -16,7 +16,12 @@ NAMING = {
 
 
 class UTCDateTime(TypeDecorator):
-    """Stores UTC instants; refuses naive datetimes so local time never sneaks in."""
+    """Stores UTC instants; refuses naive datetimes so local time never sneaks in.
+
+    On SQLite the text SQLAlchemy's DATETIME stores ("2026-12-01 10:00:00.000000") is written
+    and read in one step each way, with the standard library's ISO functions: every row a
+    transition or the sweep writes has several of these, and SQLAlchemy's own two steps (this
+    type's, then DATETIME's formatting by a dict) were a fifth of the cost of an insert."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -35,6 +40,31 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+    def bind_processor(self, dialect):
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _sqlite_text
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _sqlite_instant
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("Refusing to store a naive datetime; use timezone-aware UTC.")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _sqlite_instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    instant = datetime.fromisoformat(value)
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
