@@ -20,6 +20,7 @@ from casework.cases import Case, CaseAssignment, CaseReading
 from casework.errors import StaleVersion
 from casework.organisations import Organisation, OrganisationRecord, Person, PersonRecord, PersonRole
 from casework.persistence import Db
+from casework.persistence.writes import Writes
 
 CASES, ASSIGNMENTS, PEOPLE, ROLES = (Case.__table__, CaseAssignment.__table__, Person.__table__,
                                      PersonRole.__table__)
@@ -106,13 +107,15 @@ def load_person(db: Db, person_id: int | None) -> PersonRecord | None:
     return _person(rows) if rows else None
 
 
-def save_case(db: Db, case: CaseRecord) -> None:
+def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
     """Write every column of the case if it is still at the version it was loaded at, then
-    its assignment changes; raises StaleVersion (nothing written) if someone got there first."""
+    its assignment changes; raises StaleVersion (nothing written) if someone got there first.
+    With `later`, the row's UPDATE is gathered there, and checked when that is flushed."""
     values = {name: getattr(case, name) for name in CASE_COLUMNS if name not in ("id", "version")}
-    written = db.execute(_SAVE, {**values, "case_id": case.id, "loaded_version": case.version,
-                                   "new_version": case.version + 1})
-    if written.rowcount != 1:
+    values |= {"case_id": case.id, "loaded_version": case.version, "new_version": case.version + 1}
+    if later is not None:
+        later.add(_SAVE, values, checked=True)
+    elif db.execute(_SAVE, values).rowcount != 1:
         raise StaleVersion()
     case.version += 1
     if case.unassigned:

@@ -16,6 +16,7 @@ from casework.case_records import CaseRecord, load_person
 from casework.cases import Actor
 from casework.events import DomainEvent
 from casework.organisations import PersonRecord
+from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows import deadlines
 from workflows.limits import TimeLimits
@@ -49,6 +50,9 @@ class Context:
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
     #: The case's live deadline rows, when the caller has read them already in this transaction.
     known_deadlines: list[SimpleNamespace] | None = None
+    #: Where the case's UPDATE, its audit entry and its deadline rows are gathered, when the
+    #: caller writes several transitions together (None: written as they are made).
+    later: Writes | None = None
 
     @cached_property
     def conn(self) -> Connection:

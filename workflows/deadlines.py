@@ -16,6 +16,7 @@ from casework.cases import CaseReading
 from casework.deadlines import LIVE, Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
 from casework.persistence import Db
+from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
 from workflows.limits import TimeLimits
@@ -105,10 +106,12 @@ def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
 
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
-         calendar: cal.WorkingCalendar, live: list[SimpleNamespace] | None = None) -> None:
+         calendar: cal.WorkingCalendar, live: list[SimpleNamespace] | None = None,
+         later: Writes | None = None) -> None:
     """Close rows the state no longer needs and open the ones it needs. `live` is the case's
     running and paused rows if already read in this transaction (only which rows they are,
-    their kinds and states are used, and nothing but this function opens or closes rows)."""
+    their kinds and states are used, and nothing but this function opens or closes rows).
+    With `later`, the closing and opening statements are gathered there."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
     have, closing = set(), []
     for row in live if live is not None else db.execute(_LIVE_KINDS, {"case_id": case.id}):
@@ -116,13 +119,15 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
             have.add(row.kind)
         else:
             closing.append({"row_id": row.id, "now": now})
-    if closing:
-        db.execute(_CLOSE, closing)
     rules = {r.kind: r for r in workflow.rules_for(case.status)}
-    opening = [_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
-               for kind, spec in required.items() if kind not in have]
-    if opening:
-        db.execute(_INSERT, [{name: getattr(row, name) for name in _NEW_COLUMNS} for row in opening])
+    opening = [{name: getattr(row, name) for name in _NEW_COLUMNS}
+               for row in (_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
+                           for kind, spec in required.items() if kind not in have)]
+    for statement, rows in ((_CLOSE, closing), (_INSERT, opening)):
+        if rows and later is not None:
+            later.add(statement, rows)
+        elif rows:
+            db.execute(statement, rows)
 
 
 def _new_row(case: CaseReading, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,

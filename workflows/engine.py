@@ -18,6 +18,7 @@ from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, 
                              UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
 from casework.letters import Letter
+from casework.persistence.writes import Writes
 from casework.permissions import can_view_case
 from workflows import calendar as cal
 from workflows import deadlines
@@ -87,13 +88,16 @@ def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, tri
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None,
-                     known_deadlines: list[SimpleNamespace] | None = None) -> Context:
+                     known_deadlines: list[SimpleNamespace] | None = None,
+                     later: Writes | None = None) -> Context:
     """Fire one trigger on one case inside the caller's transaction; raises on any refusal.
     `known_deadlines`: the case's live deadline rows (`deadlines.live_briefly`) if the caller
-    has just read them in this transaction."""
+    has just read them in this transaction. `later`: gather the case's UPDATE, audit entry
+    and deadline rows there for the caller to flush (checking the case's version then)."""
     row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
                                 calendar=calendar, hooks=hooks, expected_version=expected_version,
                                 known_deadlines=known_deadlines)
+    ctx.later = later
     from_state = case.status
     _change_state(workflow, case, trigger, ctx)
     _record(session, workflow, case, row, ctx, actor, from_state)
@@ -139,7 +143,7 @@ def _record(session: Session, workflow: Workflow, case: CaseRecord, row: Transit
     # The audit entry and deadline rows are written by Core statements as they are made, and
     # the case in one UPDATE at the end.
     entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
-    save_case(ctx.conn, case)
+    save_case(ctx.conn, case, ctx.later)
     if session.new or session.dirty or session.deleted:
         try:
             session.flush()   # the letter, or another case an effect changed through the ORM
@@ -169,11 +173,11 @@ def _write(session: Session, workflow: Workflow, case: CaseRecord, row: Transiti
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
     deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar,
-                   live=ctx.live_deadlines_if_read())
+                   live=ctx.live_deadlines_if_read(), later=ctx.later)
     _name_people(row, ctx)
     letter = _issue_letter(session, case, row, ctx)
     entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,
-                         to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
+                         to_json({**ctx.data, **ctx.audit_extra}), ctx.now, ctx.later)
     return entry, letter
 
 

@@ -41,11 +41,16 @@ def after_transition(session: Session, workflow: Workflow, case: CaseReading, no
     """What a change to a case does to the case it is linked to, whoever made the change (a
     person, or the scheduler when a window lapses): a dispute that has ended resumes the
     notice clock it paused."""
+    if may_change_linked_case(workflow, case):
+        release_notice(session, case, now, limits, calendar)
+
+
+def may_change_linked_case(workflow: Workflow, case: CaseReading) -> bool:
+    """Whether `after_transition` may change another case (and so read it first)."""
     # The link row is written from the dispute's own "linked case" field, so a dispute
     # without one needs no look-up.
     linked = ((case.data or {}).get("dispute") or {}).get("linked_case")
-    if case.workflow == "dispute" and case.status in workflow.terminal and linked:
-        release_notice(session, case, now, limits, calendar)
+    return case.workflow == "dispute" and case.status in workflow.terminal and bool(linked)
 
 
 def release_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,

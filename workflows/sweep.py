@@ -34,6 +34,7 @@ from casework.errors import StaleVersion
 from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
 from casework.persistence.claims import claim_rows, claimable
 from casework.persistence import unit_of_work
+from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows import deadlines, links
 from workflows.context import Hooks
@@ -218,11 +219,13 @@ def _release_in(session: Session, sweep: _Sweep, row_ids: list[int]) -> None:
 
 
 class _Pending:
-    """What handled rows write at the end, in a statement each: the effect rows, the rows'
-    own columns, and the messages telling people (composed together, so the people around
-    each case are read once)."""
+    """What handled rows write at the end, in a statement each: the effect rows, their
+    transitions' cases, audit entries and deadline rows (`later`), the rows' own columns, and
+    the messages telling people (composed together, so the people around each case are read
+    once)."""
 
     def __init__(self, hooks: Hooks) -> None:
+        self.later = Writes()
         self.effects: list[dict] = []
         self.rows: list[dict] = []
         self.events: list[DomainEvent] = []
@@ -238,6 +241,7 @@ class _Pending:
     def write(self, session: Session) -> None:
         if self.effects:
             session.execute(_RECORD_EFFECT, self.effects)
+        self.later.flush(session.connection())
         if self.events and self.on_events is not None:
             self.on_events(session, self.events, self.cases)
         if self.rows:
@@ -327,9 +331,11 @@ def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRec
     # dates count from then; never before the case's last change, so the audit stays in order.
     at = min(sweep.now, max(row.fires_at, case.updated_at))
     workflow = WORKFLOWS[case.workflow]
-    apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at,
-                     limits=sweep.limits, calendar=sweep.calendar, hooks=pending.hooks, known_deadlines=live)
-    links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
+    apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at, limits=sweep.limits,
+                     calendar=sweep.calendar, hooks=pending.hooks, known_deadlines=live, later=pending.later)
+    if links.may_change_linked_case(workflow, case):
+        pending.write(session)   # the linked case is read afresh, with everything written
+        links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 

@@ -1,0 +1,41 @@
+"""Case records written later, together (as the deadline sweep writes its transitions): the
+version check still holds, so a case someone changed meanwhile is never overwritten."""
+import pytest
+
+from casework.case_records import load_case, load_cases, save_case
+from casework.cases import Case
+from casework.errors import StaleVersion
+from casework.persistence.writes import Writes
+from tests.factories import funding_case_at
+
+
+def test_gathered_writes_of_several_cases_land_together(service, cast, clock, factory):
+    first, second = (funding_case_at(service, cast, clock, "concern_raised") for _ in range(2))
+    later = Writes()
+    with factory() as s, s.begin():
+        records = load_cases(s.connection(), [first.id, second.id])
+        for record in records.values():
+            record.title = f"{record.title} (renamed)"
+            save_case(s.connection(), record, later)
+        assert s.get(Case, first.id).title == first.title, "nothing is written before the flush"
+        later.flush(s.connection())
+    with factory() as s:
+        saved = {c.id: (c.title, c.version) for c in s.query(Case).where(Case.id.in_([first.id, second.id]))}
+    assert saved == {first.id: (f"{first.title} (renamed)", first.version + 1),
+                     second.id: (f"{second.title} (renamed)", second.version + 1)}
+
+
+def test_a_gathered_write_of_a_case_someone_changed_meanwhile_is_refused(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    with factory() as s:
+        mine = load_case(s.connection(), case.id)
+    service.fire(case.id, "pause", cast["fo"], {"reason": "Trustees are away"}, clock.now())
+    mine.title = "Renamed on a stale copy"
+    later = Writes()
+    with pytest.raises(StaleVersion):
+        with factory() as s, s.begin():
+            save_case(s.connection(), mine, later)
+            later.flush(s.connection())
+    with factory() as s:
+        kept = s.get(Case, case.id)
+        assert (kept.title, kept.is_paused) == (case.title, True)
