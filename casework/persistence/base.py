@@ -52,12 +52,23 @@ class UTCDateTime(TypeDecorator):
         return _sqlite_instant
 
 
+#: The last instant written and its text: the rows of one statement often share an instant
+#: (`now`), and datetimes never change, so the same object always gives the same text.
+_last_written: tuple[datetime | None, str | None] = (None, None)
+
+
 def _sqlite_text(value: datetime | None) -> str | None:
+    global _last_written
     if value is None:
         return None
+    last = _last_written
+    if value is last[0]:
+        return last[1]
     if value.tzinfo is None:
         raise ValueError("Refusing to store a naive datetime; use timezone-aware UTC.")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    _last_written = (value, text)
+    return text
 
 
 def _sqlite_instant(value: str | None) -> datetime | None:
