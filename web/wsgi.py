@@ -1,4 +1,5 @@
 """The WSGI entry point for production servers: `gunicorn 'web.wsgi:app'`."""
+import gc
 import sys
 
 from web import DatabaseNotReady, create_app
@@ -7,3 +8,8 @@ try:
     app = create_app()
 except DatabaseNotReady as problem:  # one line saying what to run, not a stack trace
     sys.exit(str(problem))
+
+# What start-up built (the app, templates, SQLAlchemy's mappings and compiled statements) lives
+# as long as the process: the garbage collector need not walk it again on every collection,
+# which took a home page half a millisecond.
+gc.freeze()
