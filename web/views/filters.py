@@ -1,6 +1,7 @@
 """Case-list filters (stage, organisation, due or overdue) and the home page's tables of
 live deadlines: waiting on me, overdue, due this week."""
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -13,21 +14,27 @@ from workflows.registry import WORKFLOWS
 DUE_CHOICES = (("", "Any"), ("overdue", "Overdue"), ("week", "Due in the next 7 days"))
 
 
-def stage_choices() -> list[tuple[str, str]]:
+@lru_cache(maxsize=None)
+def stage_choices() -> tuple[tuple[str, str], ...]:
     """Every state of both processes, as people call them, grouped by process."""
     seen: dict[str, str] = {}
     for workflow in WORKFLOWS.values():
         prefix = "Funding" if workflow.key == "funding_change" else "Dispute"
         for state, name in stage_names(workflow.key).items():
             seen.setdefault(f"{workflow.key}:{state}", f"{prefix}: {name}")
-    return list(seen.items())
+    return tuple(seen.items())
+
+
+@lru_cache(maxsize=None)
+def _stage_values() -> frozenset[str]:
+    return frozenset(value for value, _ in stage_choices())
 
 
 def chosen(args) -> dict[str, str]:
     stage = args.get("stage", "")
     org = args.get("organisation", "")
     due = args.get("due", "")
-    return {"stage": stage if stage in dict(stage_choices()) else "",
+    return {"stage": stage if stage in _stage_values() else "",
             "organisation": org if org.isdigit() and len(org) < 10 else "",
             "due": due if due in dict(DUE_CHOICES) else ""}
 
