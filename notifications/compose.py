@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import Session
 
-from casework.cases import Case, CaseReading, CaseRole
+from casework.case_records import load_case
+from casework.cases import CaseReading, CaseRole
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
                              LetterIssued, TransitionApplied)
@@ -55,10 +55,9 @@ class Draft:
 class Composer:
     """Drafts for one batch of events, inside the transaction that caused them."""
 
-    def __init__(self, session: Session, calendar: cal.WorkingCalendar,
+    def __init__(self, connection: Connection, calendar: cal.WorkingCalendar,
                  cases: Mapping[int, CaseReading] | None = None) -> None:
-        self.session = session
-        self.connection = session.connection()
+        self.connection = connection
         self.calendar = calendar
         self.cases = dict(cases or {})
         self.recipients = Recipients(self.connection)
@@ -81,7 +80,7 @@ class Composer:
     def case(self, case_id: int) -> CaseReading | None:
         """The case as the engine handed it over, or else loaded."""
         if case_id not in self.cases:
-            self.cases[case_id] = self.session.get(Case, case_id)
+            self.cases[case_id] = load_case(self.connection, case_id)
         return self.cases[case_id]
 
     def _told_by_transition(self, event: DomainEvent) -> bool:

@@ -11,7 +11,6 @@ from functools import cache
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from casework.cases import CaseReading
 from casework.events import DeadlineReminderDue, DomainEvent
@@ -21,30 +20,31 @@ from notifications.compose import Composer, Draft
 from notifications.emails import case_url, email_content, new_message_id
 from workflows import calendar as cal
 
-#: The `Hooks.on_events` callable: a change's events, and the cases it changed by id.
-Subscriber = Callable[[Session, list[DomainEvent], Mapping[int, CaseReading] | None], None]
+#: The `Hooks.on_events` callable: the transaction's connection, a change's events, and the
+#: cases it changed by id.
+Subscriber = Callable[[Connection, list[DomainEvent], Mapping[int, CaseReading] | None], None]
 
 
 def make_subscriber(base_url: str, sender: str, calendar: cal.WorkingCalendar | None = None) -> Subscriber:
     """The `Hooks.on_events` callable for this deployment."""
     calendar = calendar or cal.WorkingCalendar()
 
-    def on_events(session: Session, events: list[DomainEvent], cases: Mapping[int, CaseReading] | None = None) -> None:
-        write_messages(session, events, base_url=base_url, sender=sender, calendar=calendar, cases=cases)
+    def on_events(connection: Connection, events: list[DomainEvent],
+                  cases: Mapping[int, CaseReading] | None = None) -> None:
+        write_messages(connection, events, base_url=base_url, sender=sender, calendar=calendar, cases=cases)
     return on_events
 
 
-def write_messages(session: Session, events: list[DomainEvent], *, base_url: str, sender: str,
+def write_messages(connection: Connection, events: list[DomainEvent], *, base_url: str, sender: str,
                    calendar: cal.WorkingCalendar, cases: Mapping[int, CaseReading] | None = None) -> None:
-    """Write the outbox and notification rows for these events, skipping any already written.
+    """Write the outbox and notification rows for these events in the transaction of
+    `connection` (which holds everything the change wrote), skipping any already written.
     `cases` are the cases the engine has just changed, by id; any other is loaded."""
     if not events:
         return
-    session.flush()  # the reads below go to the connection, so they see what the change wrote
-    connection = session.connection()
     if any(isinstance(e, DeadlineReminderDue) for e in events):
         _sync_holidays(connection, calendar)
-    drafts = Composer(session, calendar, cases).drafts(events)
+    drafts = Composer(connection, calendar, cases).drafts(events)
     if not drafts:
         return
     now = max(e.at for e in events)

@@ -27,14 +27,17 @@ class Hooks:
     """Callables the composition root hands down: letter rendering and event subscribers."""
 
     render_letter: Callable[[str, dict[str, Any]], Any] | None = None
-    #: Called with the events of one change and the cases it changed, by id (any case not
-    #: given is for the subscriber to load).
-    on_events: Callable[[Session, list[DomainEvent], Mapping[int, Any]], None] | None = None
+    #: Called with the transaction's connection (everything the change wrote is there), the
+    #: events of one change and the cases it changed, by id (any case not given is for the
+    #: subscriber to load).
+    on_events: Callable[[Connection, list[DomainEvent], Mapping[int, Any]], None] | None = None
 
 
 @dataclass
 class Context:
-    session: Session
+    #: The caller's transaction: a session, or a connection (the person's actions run on a
+    #: connection, and a session is opened on it only if something needs the ORM).
+    db: Session | Connection
     case: CaseRecord
     actor: Actor
     roles: frozenset[str]
@@ -57,7 +60,24 @@ class Context:
     @cached_property
     def conn(self) -> Connection:
         """The transaction's connection, for the Core statements a transition makes."""
-        return self.session.connection()
+        return self.db if isinstance(self.db, Connection) else self.db.connection()
+
+    @cached_property
+    def session(self) -> Session:
+        """An ORM session in the transaction, opened the first time something needs one."""
+        return self.db if isinstance(self.db, Session) else Session(bind=self.db, expire_on_commit=False)
+
+    def flush(self) -> None:
+        """Write what the ORM session holds, if one is open, so Core reads see it."""
+        session = self.__dict__.get("session")
+        if session is not None and (session.new or session.dirty or session.deleted):
+            session.flush()
+
+    def finish(self) -> None:
+        """Flush and close a session this context opened (a caller's session is theirs)."""
+        self.flush()
+        if "session" in self.__dict__ and self.session is not self.db:
+            self.session.close()
 
     @cached_property
     def live_deadlines(self) -> list[SimpleNamespace]:

@@ -35,6 +35,8 @@ _LIVE_BRIEF = _BRIEF.where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE)
 _LIVE_BRIEF_OF_CASES = _BRIEF.where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE)
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
+_CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), _IS_LIVE)
+              .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 #: What set_due, pausing and resuming may change on a row; written back by id.
 _TIMING = ("status", "due_on", "fires_at", "remind_at", "reminded_at", "next_action_at", "breached_at",
            "paused_remaining", "basis")
@@ -107,23 +109,30 @@ def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
          calendar: cal.WorkingCalendar, live: list[SimpleNamespace] | None = None,
-         later: Writes | None = None) -> None:
+         later: Writes | None = None, entered: bool = False) -> None:
     """Close rows the state no longer needs and open the ones it needs. `live` is the case's
     running and paused rows if already read in this transaction (only which rows they are,
     their kinds and states are used, and nothing but this function opens or closes rows).
+    `entered`: the case has just entered its state, so every live row (all of the state it
+    left, since each change of state comes through here) is closed without reading them.
     With `later`, the closing and opening statements are gathered there."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
-    have, closing = set(), []
-    for row in live if live is not None else db.execute(_LIVE_KINDS, {"case_id": case.id}):
-        if row.state == case.status and row.kind in required:
-            have.add(row.kind)
-        else:
-            closing.append({"row_id": row.id, "now": now})
+    have: set[str] = set()
+    if entered and live is None:
+        closing = (_CLOSE_ALL, [{"of_case": case.id, "now": now}])
+    else:
+        rows = []
+        for row in live if live is not None else db.execute(_LIVE_KINDS, {"case_id": case.id}):
+            if row.state == case.status and row.kind in required:
+                have.add(row.kind)
+            else:
+                rows.append({"row_id": row.id, "now": now})
+        closing = (_CLOSE, rows)
     rules = {r.kind: r for r in workflow.rules_for(case.status)}
     opening = [{name: getattr(row, name) for name in _NEW_COLUMNS}
                for row in (_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
                            for kind, spec in required.items() if kind not in have)]
-    for statement, rows in ((_CLOSE, closing), (_INSERT, opening)):
+    for statement, rows in (closing, (_INSERT, opening)):
         if rows and later is not None:
             later.add(statement, rows)
         elif rows:

@@ -54,11 +54,11 @@ EXTERNAL_BODIES = (("ombudsman", "Local Government and Social Care Ombudsman"), 
 def involved_people(ctx: Context) -> set[int]:
     """Everyone who has acted on this dispute or its linked case, or holds a role on either."""
     case_ids = [ctx.case.id]
-    linked = ctx.session.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == ctx.case.id))
+    linked = ctx.conn.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == ctx.case.id))
     if linked:
         case_ids.append(linked)
-    actors = ctx.session.scalars(select(AuditEntry.actor_id).where(AuditEntry.case_id.in_(case_ids))).all()
-    assigned = ctx.session.scalars(select(CaseAssignment.person_id).where(CaseAssignment.case_id.in_(case_ids))).all()
+    actors = ctx.conn.scalars(select(AuditEntry.actor_id).where(AuditEntry.case_id.in_(case_ids))).all()
+    assigned = ctx.conn.scalars(select(CaseAssignment.person_id).where(CaseAssignment.case_id.in_(case_ids))).all()
     return {i for i in (*actors, *assigned) if i is not None}
 
 

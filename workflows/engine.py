@@ -7,7 +7,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
@@ -18,6 +18,7 @@ from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, 
                              UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
 from casework.letters import Letter
+from casework.persistence import Db
 from casework.persistence.writes import Writes
 from casework.permissions import can_view_case
 from workflows import calendar as cal
@@ -28,6 +29,7 @@ from workflows.fields import parse_fields
 from workflows.limits import TimeLimits
 
 _MACHINES: dict[str, Machine] = {}
+_STORE_LETTER = insert(Letter.__table__)
 
 
 class _Bound:
@@ -84,7 +86,7 @@ def refusal(ctx: Context, row: Transition) -> str | None:
     return None
 
 
-def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def apply_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None,
@@ -94,17 +96,17 @@ def apply_transition(session: Session, workflow: Workflow, case: CaseRecord, tri
     `known_deadlines`: the case's live deadline rows (`deadlines.live_briefly`) if the caller
     has just read them in this transaction. `later`: gather the case's UPDATE, audit entry
     and deadline rows there for the caller to flush (checking the case's version then)."""
-    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
+    row, ctx = check_transition(db, workflow, case, trigger, actor, raw, now, limits=limits,
                                 calendar=calendar, hooks=hooks, expected_version=expected_version,
                                 known_deadlines=known_deadlines)
     ctx.later = later
     from_state = case.status
     _change_state(workflow, case, trigger, ctx)
-    _record(session, workflow, case, row, ctx, actor, from_state)
+    _record(workflow, case, row, ctx, actor, from_state)
     return ctx
 
 
-def check_transition(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def check_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
                      expected_version: int | None = None,
@@ -121,7 +123,7 @@ def check_transition(session: Session, workflow: Workflow, case: CaseRecord, tri
     if not rows:
         raise NotPermitted(f"You do not have a role on this case that can '{workflow.rows(trigger)[0].button}'.")
     data = parse_fields(rows[0].fields, raw or {})
-    ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger,
+    ctx = Context(db, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger,
                   known_deadlines=known_deadlines)
     message = refusal(ctx, rows[0])
     if message:
@@ -138,27 +140,26 @@ def _change_state(workflow: Workflow, case: CaseRecord, trigger: str, ctx: Conte
         raise TriggerNotAllowed("That action could not be applied at this stage.")
 
 
-def _record(session: Session, workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context,
-            actor: Actor, from_state: str) -> None:
+def _record(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context, actor: Actor,
+            from_state: str) -> None:
     # The audit entry and deadline rows are written by Core statements as they are made, and
     # the case in one UPDATE at the end.
-    entry, letter = _write(session, workflow, case, row, ctx, actor, from_state)
+    entry, letter = _write(workflow, case, row, ctx, actor, from_state)
     save_case(ctx.conn, case, ctx.later)
-    if session.new or session.dirty or session.deleted:
-        try:
-            session.flush()   # the letter, or another case an effect changed through the ORM
-        except StaleDataError:
-            raise StaleVersion() from None
+    try:
+        ctx.flush()   # another case an effect changed through the ORM
+    except StaleDataError:
+        raise StaleVersion() from None
     ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
                                            actor.id, dict(entry["data"])))
     if letter is not None:
-        ctx.events.append(LetterIssued(case.id, ctx.now, letter.id, letter.kind))
+        ctx.events.append(LetterIssued(case.id, ctx.now, *letter))
     if ctx.hooks.on_events is not None:
-        ctx.hooks.on_events(session, ctx.events, {case.id: case})
+        ctx.hooks.on_events(ctx.conn, ctx.events, {case.id: case})
 
 
-def _write(session: Session, workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context,
-           actor: Actor, from_state: str) -> tuple[dict[str, Any], Letter | None]:
+def _write(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context, actor: Actor,
+           from_state: str) -> tuple[dict[str, Any], tuple[int, str] | None]:
     if case.status != from_state:
         ctx.put("stage_started_on", ctx.today)
     if row.effect is not None:
@@ -173,24 +174,25 @@ def _write(session: Session, workflow: Workflow, case: CaseRecord, row: Transiti
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
     deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar,
-                   live=ctx.live_deadlines_if_read(), later=ctx.later)
+                   live=ctx.live_deadlines_if_read(), later=ctx.later, entered=case.status != from_state)
     _name_people(row, ctx)
-    letter = _issue_letter(session, case, row, ctx)
+    letter = _issue_letter(case, row, ctx)
     entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,
                          to_json({**ctx.data, **ctx.audit_extra}), ctx.now, ctx.later)
     return entry, letter
 
 
-def _issue_letter(session: Session, case: CaseRecord, row: Transition, ctx: Context) -> Letter | None:
-    """Render the transition's letter once, store it with its hash, and note the hash for audit."""
+def _issue_letter(case: CaseRecord, row: Transition, ctx: Context) -> tuple[int, str] | None:
+    """Render the transition's letter once, store it with its hash, and note the hash for
+    audit; returns the letter's id and kind."""
     if row.letter is None or ctx.hooks.render_letter is None:
         return None
     rendered = ctx.hooks.render_letter(row.letter, letter_context(case, ctx))
-    letter = Letter(case_id=case.id, kind=row.letter, filename=rendered.filename, pdf=rendered.pdf,
-                    sha256=rendered.sha256, trigger=row.trigger, created_at=ctx.now)
-    session.add(letter)
+    letter_id = ctx.conn.execute(_STORE_LETTER, {
+        "case_id": case.id, "kind": row.letter, "filename": rendered.filename, "pdf": rendered.pdf,
+        "sha256": rendered.sha256, "trigger": row.trigger, "created_at": ctx.now}).inserted_primary_key[0]
     ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
-    return letter
+    return letter_id, row.letter
 
 
 def letter_context(case: CaseRecord, ctx: Context) -> dict[str, Any]:
@@ -204,12 +206,12 @@ def letter_context(case: CaseRecord, ctx: Context) -> dict[str, Any]:
     }
 
 
-def preview_letter(session: Session, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def preview_letter(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
                    raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                    calendar: cal.WorkingCalendar, hooks: Hooks) -> tuple[str, dict[str, Any]] | None:
     """The letter this action would send, as (kind, context), after every check the action
     makes; its effect runs on the case in memory only, so the caller must roll back."""
-    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
+    row, ctx = check_transition(db, workflow, case, trigger, actor, raw, now, limits=limits,
                                 calendar=calendar, hooks=hooks)
     if row.letter is None:
         return None

@@ -105,5 +105,5 @@ def _start(session: Session, case: Case, actor: Person, trigger: str, data: dict
         deadlines.sync(session, workflow, case, now, limits, calendar or cal.DEFAULT_CALENDAR)
     session.flush()
     if hooks.on_events is not None:
-        hooks.on_events(session, [CaseOpened(case.id, now, case.workflow, actor.id)], {case.id: case})
+        hooks.on_events(session.connection(), [CaseOpened(case.id, now, case.workflow, actor.id)], {case.id: case})
     return case

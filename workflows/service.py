@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +17,7 @@ from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
 from casework.organisations import Person
 from casework.persistence import Db, unit_of_work
+from casework.persistence.session import write_transaction
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
@@ -35,10 +36,13 @@ class CaseService:
     calendar: cal.WorkingCalendar = field(default_factory=lambda: cal.DEFAULT_CALENDAR)
     hooks: Hooks = field(default_factory=Hooks)
 
-    def _run(self, work: Callable[[Session], T]) -> T:
+    def _run(self, work: Callable[[Any], T], on_connection: bool = False) -> T:
+        """Run `work` in one write transaction, on a session (or, `on_connection`, on a
+        connection: a transition needs the ORM only now and then, and opens a session on
+        the connection when it does)."""
         try:
-            with unit_of_work(self.factory) as session:
-                return work(session)
+            with (write_transaction(self.factory) if on_connection else unit_of_work(self.factory)) as db:
+                return work(db)
         except StaleDataError:
             raise StaleVersion() from None
         except IntegrityError:
@@ -49,16 +53,17 @@ class CaseService:
         """Apply one action to one case and commit it with its audit, deadlines and messages."""
         require_aware(now)
 
-        def work(session: Session) -> CaseRecord:
-            conn = session.connection()
+        def work(conn: Connection) -> CaseRecord:
             actor, case = _actor(conn, actor_id), _case(conn, case_id)
             workflow = WORKFLOWS[case.workflow]
-            apply_transition(session, workflow, case, trigger, actor, data or {}, now,
-                             limits=self.limits, calendar=self.calendar, hooks=self.hooks,
-                             expected_version=expected_version)
-            links.after_transition(session, workflow, case, now, self.limits, self.calendar)
+            ctx = apply_transition(conn, workflow, case, trigger, actor, data or {}, now,
+                                   limits=self.limits, calendar=self.calendar, hooks=self.hooks,
+                                   expected_version=expected_version)
+            if links.may_change_linked_case(workflow, case):
+                links.after_transition(ctx.session, workflow, case, now, self.limits, self.calendar)
+            ctx.finish()
             return case
-        return self._run(work)
+        return self._run(work, on_connection=True)
 
     def preview_letter(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
                        now: datetime) -> tuple[str, dict[str, Any]] | None:
@@ -134,7 +139,8 @@ class CaseService:
                 "deadline": event.label, "from": event.old_due_on, "to": event.new_due_on,
                 "reason": f"{name} on {on.day} {on:%B %Y} was added as a bank holiday"}), now)
         if self.hooks.on_events is not None and moved:
-            self.hooks.on_events(session, list(moved), {})
+            session.flush()
+            self.hooks.on_events(session.connection(), list(moved), {})
         return len(moved)
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -234,7 +234,7 @@ class _Pending:
         #: The hooks a row's transition runs with: its events are gathered here too.
         self.hooks = replace(hooks, on_events=self.tell)
 
-    def tell(self, _session: Session, events: list[DomainEvent], cases: Mapping[int, CaseRecord]) -> None:
+    def tell(self, _conn: Connection | None, events: list[DomainEvent], cases: Mapping[int, CaseRecord]) -> None:
         self.events += events
         self.cases.update(cases)
 
@@ -243,7 +243,7 @@ class _Pending:
             session.execute(_RECORD_EFFECT, self.effects)
         self.later.flush(session.connection())
         if self.events and self.on_events is not None:
-            self.on_events(session, self.events, self.cases)
+            self.on_events(session.connection(), self.events, self.cases)
         if self.rows:
             session.execute(_WRITE_ROW, self.rows)
         self.effects, self.rows, self.events, self.cases = [], [], [], {}
@@ -270,7 +270,7 @@ def _fire_row(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseR
     row.next_action_at = next_action(row, now)
     row.claimed_by, row.lease_until = None, None
     if events:
-        pending.tell(session, events, {case.id: case})
+        pending.tell(None, events, {case.id: case})
     if expiring:
         _expire(session, sweep, row, case, done, pending, result, live)
     pending.rows.append({"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})

@@ -62,3 +62,13 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         with session.begin():
             session.connection(execution_options={WRITE_OPTION: True})
             yield session
+
+
+@contextmanager
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Connection]:
+    """One transaction on a plain connection, for work done with Core statements: everything
+    inside commits together, or nothing does. (Any ORM session opened on the connection
+    must be flushed before the block ends.)"""
+    with factory.kw["bind"].connect().execution_options(**{WRITE_OPTION: True}) as connection:
+        with connection.begin():
+            yield connection

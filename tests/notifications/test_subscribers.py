@@ -26,9 +26,9 @@ class Recording:
     def __init__(self, calendar):
         self.events, self.subscriber = [], make_subscriber(BASE_URL, SENDER, calendar)
 
-    def __call__(self, session, events, cases=None):
+    def __call__(self, connection, events, cases=None):
         self.events.append(list(events))
-        self.subscriber(session, events, cases)
+        self.subscriber(connection, events, cases)
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_the_same_events_handled_again_write_nothing_new(service, cast, clock, f
     before = (len(outbox(factory)), inapp_total(factory))
     with unit_of_work(factory) as s:
         for events in recording.events:
-            recording.subscriber(s, events)
+            recording.subscriber(s.connection(), events)
     assert (len(outbox(factory)), inapp_total(factory)) == before
 
 

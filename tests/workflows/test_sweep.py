@@ -208,8 +208,8 @@ def test_a_row_that_fails_undoes_only_itself_in_a_shared_transaction(service, ca
     broken = cases[1].id
     subscriber = service.hooks.on_events
 
-    def fails_for_one_case(session, events, cases):
-        subscriber(session, events, cases)  # its rows are written first, so the savepoint must undo them
+    def fails_for_one_case(connection, events, cases):
+        subscriber(connection, events, cases)  # its rows are written first, so the savepoint must undo them
         if any(e.case_id == broken for e in events):
             raise RuntimeError("the mail template is missing")
 
