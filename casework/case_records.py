@@ -79,24 +79,16 @@ def load_case(db: Db, case_id: int) -> CaseRecord | None:
     found = db.execute(_CASE, {"case_id": case_id}).first()
     if found is None:
         return None
-    row = found._mapping
-    organisations = {name: _organisation(row, name) for name in ORGANISATION_OF}
-    return CaseRecord({name: row[name] for name in CASE_COLUMNS}, organisations, _assignments(db, case_id))
+    return _case_record(found, _assignments(db, case_id))
 
 
 def load_cases(db: Db, case_ids: list[int]) -> dict[int, CaseRecord]:
     """Several cases with their organisations and assignments, by id, in two queries."""
     if not case_ids:
         return {}
-    columns = {}
-    organisations = {}
-    for found in db.execute(_CASES, {"case_ids": sorted(set(case_ids))}):
-        row = found._mapping
-        columns[row["id"]] = {name: row[name] for name in CASE_COLUMNS}
-        organisations[row["id"]] = {name: _organisation(row, name) for name in ORGANISATION_OF}
-    assignments = _assignments_of(db.execute(_ASSIGNMENTS_OF_CASES, {"case_ids": sorted(columns)}))
-    return {case_id: CaseRecord(columns[case_id], organisations[case_id], assignments.get(case_id, []))
-            for case_id in columns}
+    rows = db.execute(_CASES, {"case_ids": sorted(set(case_ids))}).all()
+    assignments = _assignments_of(db.execute(_ASSIGNMENTS_OF_CASES, {"case_ids": sorted(r.id for r in rows)}))
+    return {row.id: _case_record(row, assignments.get(row.id, [])) for row in rows}
 
 
 def load_person(db: Db, person_id: int | None) -> PersonRecord | None:
@@ -126,9 +118,16 @@ def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
                                         "assigned_at": new.assigned_at}).inserted_primary_key[0]
 
 
-def _organisation(row, name: str) -> OrganisationRecord | None:
-    org_id = row[ORGANISATION_OF[name]]
-    return None if org_id is None else OrganisationRecord(org_id, row[f"{name}_name"], row[f"{name}_kind"])
+def _case_record(row: Row, assignments: list[AssignmentRecord]) -> CaseRecord:
+    """A case from a row of `_case_query`: the case's columns, then each organisation's name
+    and kind (read by position: by name, a row's columns cost several times as much)."""
+    values = tuple(row)
+    columns = dict(zip(CASE_COLUMNS, values))
+    organisations = {}
+    for n, (name, id_column) in enumerate(ORGANISATION_OF.items()):
+        org_id, at = columns[id_column], len(CASE_COLUMNS) + 2 * n
+        organisations[name] = None if org_id is None else OrganisationRecord(org_id, values[at], values[at + 1])
+    return CaseRecord(columns, organisations, assignments)
 
 
 def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
@@ -138,16 +137,15 @@ def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
 def _assignments_of(rows) -> dict[int, list[AssignmentRecord]]:
     """Assignments by case, from one row per assignment and role of its person (a person with
     no role gives one row)."""
-    by_id: dict[int, tuple[Row, set[str]]] = {}
-    for row in rows:
-        _, roles = by_id.setdefault(row.id, (row, set()))
-        if row.person_role is not None:
-            roles.add(row.person_role)
+    by_id: dict[int, tuple[tuple, set[str]]] = {}
+    for assignment_id, *fields, person_role in rows:   # the columns of `_ASSIGNED`, by position
+        _, roles = by_id.setdefault(assignment_id, (fields, set()))
+        if person_role is not None:
+            roles.add(person_role)
     by_case: dict[int, list[AssignmentRecord]] = {}
-    for row, roles in by_id.values():
-        person = PersonRecord(row.person_id, row.email, row.name, row.organisation_id, row.is_active,
-                              frozenset(roles))
-        by_case.setdefault(row.case_id, []).append(AssignmentRecord(person, row.role, row.assigned_at, row.id))
+    for assignment_id, ((case_id, role, assigned_at, *person), roles) in by_id.items():
+        by_case.setdefault(case_id, []).append(
+            AssignmentRecord(PersonRecord(*person, frozenset(roles)), role, assigned_at, assignment_id))
     return by_case
 
 
