@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, literal_column, null, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from casework.cases import Case, CaseAssignment, CaseReading
@@ -80,6 +80,22 @@ def load_case(db: Db, case_id: int) -> CaseRecord | None:
     if found is None:
         return None
     return _case_record(found, _assignments(db, case_id))
+
+
+def load_case_and_person(db: Db, case_id: int, person_id: int | None) -> tuple[CaseRecord | None, PersonRecord | None]:
+    """The case, as `load_case`, and the person acting on it, as `load_person`, in two
+    queries: the person's rows are read with the case's assignments."""
+    found = db.execute(_CASE, {"case_id": case_id}).first()
+    if found is None:
+        return None, load_person(db, person_id)
+    assigned, acting = [], []
+    for row in db.execute(_ASSIGNMENTS_AND_PERSON, {"case_id": case_id, "person_id": person_id}):
+        (assigned if row[0] is not None else acting).append(row)
+    person = None
+    if acting:
+        *fields, _ = acting[0][4:]
+        person = PersonRecord(*fields, frozenset(r[-1] for r in acting if r[-1] is not None))
+    return _case_record(found, _assignments_of(assigned).get(case_id, [])), person
 
 
 def load_cases(db: Db, case_ids: list[int]) -> dict[int, CaseRecord]:
@@ -173,10 +189,16 @@ _PERSON = (select(PEOPLE.c.id, *_PERSON_COLUMNS).outerjoin(ROLES, ROLES.c.person
 _ASSIGNED = (select(ASSIGNMENTS.c.id, ASSIGNMENTS.c.case_id, ASSIGNMENTS.c.role, ASSIGNMENTS.c.assigned_at,
                     ASSIGNMENTS.c.person_id, *_PERSON_COLUMNS)
              .join(PEOPLE, PEOPLE.c.id == ASSIGNMENTS.c.person_id)
-             .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id)
-             .order_by(ASSIGNMENTS.c.id))
-_ASSIGNMENTS = _ASSIGNED.where(ASSIGNMENTS.c.case_id == bindparam("case_id"))
-_ASSIGNMENTS_OF_CASES = _ASSIGNED.where(ASSIGNMENTS.c.case_id.in_(bindparam("case_ids", expanding=True)))
+             .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id))
+_ASSIGNMENTS = _ASSIGNED.where(ASSIGNMENTS.c.case_id == bindparam("case_id")).order_by(ASSIGNMENTS.c.id)
+_ASSIGNMENTS_OF_CASES = (_ASSIGNED.where(ASSIGNMENTS.c.case_id.in_(bindparam("case_ids", expanding=True)))
+                         .order_by(ASSIGNMENTS.c.id))
+#: The case's assignments, then the person's rows (with no assignment: the first four NULL).
+_ASSIGNMENTS_AND_PERSON = union_all(
+    _ASSIGNED.where(ASSIGNMENTS.c.case_id == bindparam("case_id")),
+    select(null(), null(), null(), null(), PEOPLE.c.id, *_PERSON_COLUMNS)
+    .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id).where(PEOPLE.c.id == bindparam("person_id")),
+).order_by(literal_column("1"))
 _SAVE = (update(CASES)
          .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("loaded_version"))
          .values({name: bindparam(name) for name in CASE_COLUMNS if name not in ("id", "version")}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
-from casework.case_records import CaseRecord, load_case, load_person
+from casework.case_records import CaseRecord, load_case, load_case_and_person, load_person
 from casework.cases import SYSTEM, Actor, Case
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
@@ -54,7 +54,7 @@ class CaseService:
         require_aware(now)
 
         def work(conn: Connection) -> CaseRecord:
-            actor, case = _actor(conn, actor_id), _case(conn, case_id)
+            case, actor = _case_and_actor(conn, case_id, actor_id)
             workflow = WORKFLOWS[case.workflow]
             ctx = apply_transition(conn, workflow, case, trigger, actor, data or {}, now,
                                    limits=self.limits, calendar=self.calendar, hooks=self.hooks,
@@ -151,6 +151,17 @@ def _actor(db: Db, actor_id: int | None) -> Actor:
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
+
+
+def _case_and_actor(db: Db, case_id: int, actor_id: int | None) -> tuple[CaseRecord, Actor]:
+    case, person = load_case_and_person(db, case_id, actor_id)
+    if actor_id is None:
+        person = SYSTEM
+    elif person is None or not person.is_active:
+        raise NotFound("There is no such person.")
+    if case is None:
+        raise NotFound("There is no case with that reference.")
+    return case, person
 
 
 def _person(session: Session, person_id: int) -> Person:

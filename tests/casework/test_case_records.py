@@ -2,7 +2,7 @@
 version check still holds, so a case someone changed meanwhile is never overwritten."""
 import pytest
 
-from casework.case_records import load_case, load_cases, save_case
+from casework.case_records import load_case, load_case_and_person, load_cases, load_person, save_case
 from casework.cases import Case
 from casework.errors import StaleVersion
 from casework.persistence.writes import Writes
@@ -39,3 +39,20 @@ def test_a_gathered_write_of_a_case_someone_changed_meanwhile_is_refused(service
     with factory() as s:
         kept = s.get(Case, case.id)
         assert (kept.title, kept.is_paused) == (case.title, True)
+
+
+def test_a_case_and_the_person_acting_read_together_are_as_read_apart(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    with factory() as s:
+        conn = s.connection()
+        for person_id in (cast["fo"], cast["vl"], cast["dm"], None, 999_999):
+            together, acting = load_case_and_person(conn, case.id, person_id)
+            apart = load_case(conn, case.id)
+            assert acting == load_person(conn, person_id)
+            assert described(together) == described(apart)
+        assert load_case_and_person(conn, 999_999, cast["fo"]) == (None, load_person(conn, cast["fo"]))
+
+
+def described(case) -> dict:
+    """A case record's columns and organisations, and its assignments as plain tuples."""
+    return {**vars(case), "assignments": [(a.id, a.role, a.assigned_at, a.person) for a in case.assignments]}
