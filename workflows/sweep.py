@@ -146,7 +146,7 @@ def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
 
 
 def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> SweepResult:
-    done, pending = SweepResult(), _Pending(sweep.hooks)
+    done, pending, handled_cases = SweepResult(), _Pending(sweep.hooks), set()
     claimed = _read_claimed(session, sweep, row_ids)
     case_ids = [row.case_id for row, _ in claimed.values()]
     cases = load_cases(session.connection(), case_ids)
@@ -155,8 +155,8 @@ def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> Swe
         if row_id not in claimed:
             continue  # our lease ran out and another sweeper took the row over
         row, effects_done = claimed[row_id]
-        if row.case_id in pending.cases:
-            # An earlier row changed this case: write what is gathered, then read both afresh.
+        if row.case_id in handled_cases:
+            # An earlier row may have changed this case: write what is gathered, then read afresh.
             pending.write(session)
             found = _read_claimed(session, sweep, [row_id])
             if row_id not in found:
@@ -165,6 +165,7 @@ def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> Swe
             cases[row.case_id] = load_case(session.connection(), row.case_id)
             live[row.case_id] = deadlines.live_briefly(session.connection(), cases[row.case_id])
         _fire_row(session, sweep, row, cases[row.case_id], effects_done, pending, done, live[row.case_id])
+        handled_cases.add(row.case_id)
     pending.write(session)
     return done
 
