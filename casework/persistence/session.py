@@ -46,8 +46,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY when
         # another writer got in first, so units of work take the write lock up front;
         # read-only sessions stay deferred so that readers never queue behind writers.
+        # Straight to the driver: this runs at the start of every transaction.
         write = connection.get_execution_options().get(WRITE_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
