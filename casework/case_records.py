@@ -10,6 +10,7 @@ notifications take either; pages and reports keep using the ORM.
 `save_case` writes the whole row in one UPDATE that checks and bumps the version, so a case
 changed by someone else since it was loaded raises StaleVersion and nothing is overwritten."""
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,7 @@ class CaseRecord(CaseReading):
                  assignments: list[AssignmentRecord]) -> None:
         self.__dict__.update(columns)
         self.__dict__.update(organisations)   # funder, vco, complainant_org, respondent_org
+        self.saved = dict(columns)            # the columns as the database has them
         self.assignments = assignments
         self.unassigned: list[AssignmentRecord] = []
 
@@ -119,13 +121,19 @@ def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
     """Write every column of the case if it is still at the version it was loaded at, then
     its assignment changes; raises StaleVersion (nothing written) if someone got there first.
     With `later`, the row's UPDATE is gathered there, and checked when that is flushed."""
-    values = {name: getattr(case, name) for name in CASE_COLUMNS if name not in ("id", "version")}
+    values = {name: getattr(case, name) for name in _WRITABLE}
+    # Only the columns that changed are written, and `data` always (it may have been changed
+    # in place, and nearly every transition changes it anyway).
+    changed = frozenset(name for name, value in values.items() if name == "data" or value != case.saved[name])
+    statement = _save_statement(changed)
+    values = {name: values[name] for name in changed}
     values |= {"case_id": case.id, "loaded_version": case.version, "new_version": case.version + 1}
     if later is not None:
-        later.add(_SAVE, values, checked=True)
-    elif db.execute(_SAVE, values).rowcount != 1:
+        later.add(statement, values, checked=True)
+    elif db.execute(statement, values).rowcount != 1:
         raise StaleVersion()
     case.version += 1
+    case.saved = {name: getattr(case, name) for name in CASE_COLUMNS}
     if case.unassigned:
         db.execute(_UNASSIGN, [{"assignment_id": a.id} for a in case.unassigned])
         case.unassigned = []
@@ -199,9 +207,16 @@ _ASSIGNMENTS_AND_PERSON = union_all(
     select(null(), null(), null(), null(), PEOPLE.c.id, *_PERSON_COLUMNS)
     .outerjoin(ROLES, ROLES.c.person_id == PEOPLE.c.id).where(PEOPLE.c.id == bindparam("person_id")),
 ).order_by(literal_column("1"))
-_SAVE = (update(CASES)
-         .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("loaded_version"))
-         .values({name: bindparam(name) for name in CASE_COLUMNS if name not in ("id", "version")}
-                 | {"version": bindparam("new_version")}))
+_WRITABLE = tuple(name for name in CASE_COLUMNS if name not in ("id", "version"))
+
+
+@cache
+def _save_statement(columns: frozenset[str]):
+    """The version-checked UPDATE of these columns (one per set of columns, built once)."""
+    return (update(CASES)
+            .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("loaded_version"))
+            .values({name: bindparam(name) for name in sorted(columns)} | {"version": bindparam("new_version")}))
+
+
 _UNASSIGN = delete(ASSIGNMENTS).where(ASSIGNMENTS.c.id == bindparam("assignment_id"))
 _ASSIGN = insert(ASSIGNMENTS)
