@@ -4,7 +4,7 @@ production), beside a trivial endpoint of the same app in the same run, on SQLit
 10,000 cases and 200,000 audit entries.
 
     .venv/bin/python benchmarks/web.py                    # 8 clients, 10 s per endpoint
-    .venv/bin/python benchmarks/web.py --seconds 5 --workers 4 --threads 2
+    .venv/bin/python benchmarks/web.py --seconds 5 --workers 4 --threads 2   # gthread workers
 
 The data: `casework demo` (organisations, one login per role, cases walked through the real
 engine with their letters), then bulk copies of the demo cases inserted with SQLAlchemy core:
@@ -241,10 +241,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """The production command of the README (sync workers, one request each); with more
+    than one thread a worker, gthread workers, which keep connections alive."""
     env = {**os.environ, "CASEWORK_ENV": "production", "CASEWORK_SECRET_KEY": secrets.token_urlsafe(48),
            "CASEWORK_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--threads", str(threads),
-               "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "web.wsgi:app"]
+               "--worker-class", "gthread" if threads > 1 else "sync", "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", "web.wsgi:app"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -454,7 +457,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="measuring time per endpoint")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (1: sync workers, as the README's production command)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--database", type=Path, help="keep the SQLite file here and reuse it on the next run")
     args = parser.parse_args()
@@ -494,7 +498,7 @@ def main() -> None:
 
 def report(args, data: dict, results: dict) -> None:
     lines = [f"{args.clients} clients, {args.seconds:g} s per endpoint, gunicorn {args.workers} workers x "
-             f"{args.threads} threads (gthread), SQLite, {data['cases']:,} cases, "
+             f"{args.threads} threads ({'gthread' if args.threads > 1 else 'sync'}), SQLite, {data['cases']:,} cases, "
              f"{data['audit_entries']:,} audit entries, {os.cpu_count()} CPUs", "",
              "| Endpoint | Requests/s | p50 (ms) | p95 (ms) | Max (ms) | Errors | SQL statements "
              "| One request alone (ms) | CPU per request in-process (ms) | Server CPU per request (ms) "
