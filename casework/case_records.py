@@ -7,11 +7,12 @@ ORM, loading and tracking those objects cost more than the writes themselves. A 
 reads like the mapped `Case` (both are `CaseReading`), so gates, effects, deadline rules and
 notifications take either; pages and reports keep using the ORM.
 
-`save_case` writes the whole row in one UPDATE that checks and bumps the version, so a case
-changed by someone else since it was loaded raises StaleVersion and nothing is overwritten."""
+`save_case` writes the columns that changed in one UPDATE that checks and bumps the version,
+so a case changed by someone else since it was loaded raises StaleVersion and nothing is
+overwritten."""
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, insert, literal_column, null, select, union_all, update
@@ -118,7 +119,7 @@ def load_person(db: Db, person_id: int | None) -> PersonRecord | None:
 
 
 def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
-    """Write every column of the case if it is still at the version it was loaded at, then
+    """Write the case's changed columns if it is still at the version it was loaded at, then
     its assignment changes; raises StaleVersion (nothing written) if someone got there first.
     With `later`, the row's UPDATE is gathered there, and checked when that is flushed."""
     values = {name: getattr(case, name) for name in _WRITABLE}

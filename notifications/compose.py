@@ -208,13 +208,12 @@ class Composer:
         wanted = sorted(set(case_ids) - set(self._live))
         if not wanted:
             return
-        for case_id in wanted:
-            self._live[case_id] = []
+        found: dict[int, list[Row]] = {case_id: [] for case_id in wanted}
         for row in self.connection.execute(_LIVE, {"case_ids": wanted}):
-            self._live[row.case_id].append(row)
-        for rows in self._live.values():
+            found[row.case_id].append(row)
+        for case_id, rows in found.items():
             # Sorted here: ordering in SQL leads SQLite to walk every open deadline by due date.
-            rows.sort(key=lambda row: (row.due_on or date.min, row.id))
+            self._live[case_id] = sorted(rows, key=lambda row: (row.due_on or date.min, row.id))
 
     def people(self, case: CaseReading, roles: tuple[str, ...] | None) -> list[Recipient]:
         """Everyone on the case (roles None) or those in these roles (looked up once per batch)."""

@@ -25,14 +25,10 @@ TABLE = Deadline.__table__
 #: Running and paused rows (an OR of equalities: an IN list is re-rendered on every execution).
 _IS_LIVE = or_(*(TABLE.c.status == status for status in LIVE))
 _LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
-#: What `sync` needs to know of each live row: which to keep and which to close.
-_LIVE_KINDS = (select(TABLE.c.id, TABLE.c.kind, TABLE.c.state)
-               .where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id))
-#: What gates read of each live row, and `sync` after them.
-_BRIEF = select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
-                TABLE.c.fires_at).order_by(TABLE.c.id)
-_LIVE_BRIEF = _BRIEF.where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE)
-_LIVE_BRIEF_OF_CASES = _BRIEF.where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE)
+#: What gates read of each live row, and `sync` (which rows to keep and which to close).
+_LIVE_BRIEF = (select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
+                      TABLE.c.fires_at)
+               .where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE).order_by(TABLE.c.id))
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 _CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), _IS_LIVE)
@@ -91,13 +87,13 @@ def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
 def live_briefly(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, with only what gates and `sync`
     read: id, kind, state, status, due date and when it fires."""
-    return [SimpleNamespace(**row._mapping) for row in db.execute(_LIVE_BRIEF, {"case_id": case.id})]
+    return live_briefly_of_cases(db, [case.id])[case.id]
 
 
 def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
     """`live_briefly` for several cases in one query, by case id."""
     found: dict[int, list[SimpleNamespace]] = {case_id: [] for case_id in case_ids}
-    for row in db.execute(_LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)}):
+    for row in db.execute(_LIVE_BRIEF, {"case_ids": sorted(found)}):
         found[row.case_id].append(SimpleNamespace(**row._mapping))
     return found
 
@@ -122,7 +118,7 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
         closing = (_CLOSE_ALL, [{"of_case": case.id, "now": now}])
     else:
         rows = []
-        for row in live if live is not None else db.execute(_LIVE_KINDS, {"case_id": case.id}):
+        for row in live if live is not None else live_briefly(db, case):
             if row.state == case.status and row.kind in required:
                 have.add(row.kind)
             else:

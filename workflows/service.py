@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
-from casework.case_records import CaseRecord, load_case, load_case_and_person, load_person
+from casework.case_records import CaseRecord, load_case_and_person, load_person
 from casework.cases import SYSTEM, Actor, Case
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
-from casework.organisations import Person
+from casework.organisations import Person, PersonRecord
 from casework.persistence import Db, unit_of_work
 from casework.persistence.session import write_transaction
 from casework.settings import ExtraHoliday, TimeLimitSetting
@@ -72,7 +72,7 @@ class CaseService:
         require_aware(now)
         with self.factory() as session:
             conn = session.connection()
-            actor, case = _actor(conn, actor_id), _case(conn, case_id)
+            case, actor = _case_and_actor(conn, case_id, actor_id)
             return preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
                                   limits=self.limits, calendar=self.calendar, hooks=self.hooks)
 
@@ -145,23 +145,22 @@ class CaseService:
 
 
 def _actor(db: Db, actor_id: int | None) -> Actor:
-    if actor_id is None:
-        return SYSTEM
-    person = load_person(db, actor_id)
-    if person is None or not person.is_active:
-        raise NotFound("There is no such person.")
-    return person
+    return SYSTEM if actor_id is None else _active(load_person(db, actor_id))
 
 
 def _case_and_actor(db: Db, case_id: int, actor_id: int | None) -> tuple[CaseRecord, Actor]:
+    """The case and the person acting on it (None: the system), read together."""
     case, person = load_case_and_person(db, case_id, actor_id)
-    if actor_id is None:
-        person = SYSTEM
-    elif person is None or not person.is_active:
-        raise NotFound("There is no such person.")
+    actor = SYSTEM if actor_id is None else _active(person)
     if case is None:
         raise NotFound("There is no case with that reference.")
-    return case, person
+    return case, actor
+
+
+def _active(person: PersonRecord | None) -> PersonRecord:
+    if person is None or not person.is_active:
+        raise NotFound("There is no such person.")
+    return person
 
 
 def _person(session: Session, person_id: int) -> Person:
@@ -171,9 +170,3 @@ def _person(session: Session, person_id: int) -> Person:
         raise NotFound("There is no such person.")
     return person
 
-
-def _case(db: Db, case_id: int) -> CaseRecord:
-    case = load_case(db, case_id)
-    if case is None:
-        raise NotFound("There is no case with that reference.")
-    return case

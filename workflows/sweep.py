@@ -9,13 +9,13 @@ cases are read together, and their effect rows, their own columns and the messag
 people are written together at the end. If anything in the transaction fails, it is rolled
 back and the rows are handled again one by one, each in its own savepoint, so one row's
 failure undoes only that row. Every effect is also a `DeadlineEffect` row with a unique key,
-so a retried or concurrent sweep cannot cause it twice. A sweeper that dies leaves a lease that expires, and the rows become claimable again.
+so a retried or concurrent sweep cannot cause it twice. A sweeper that dies leaves a lease
+that expires, and the rows become claimable again.
 """
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial

@@ -32,6 +32,3 @@ class Writes:
                 changed = conn.execute(statement, rows).rowcount
             if statement in self._checked and changed != len(rows):
                 raise StaleVersion()
-
-    def __bool__(self) -> bool:
-        return bool(self._rows)
