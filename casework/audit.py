@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case, CaseReading
 from casework.persistence import Base, Db, UTCDateTime
+from casework.persistence.direct import write
 from casework.persistence.writes import Writes
 
 GENESIS = "0" * 64
@@ -73,7 +74,7 @@ def append_entry(db: Db, case: CaseReading, actor: Actor, trigger: str,
     if later is not None:
         later.add(_INSERT, row)
     else:
-        db.execute(_INSERT, row)
+        write(db, _INSERT, row)
     case.audit_seq, case.audit_head = seq, row["hash"]
     return row
 

@@ -10,6 +10,7 @@ notifications take either; pages and reports keep using the ORM.
 `save_case` writes the columns that changed in one UPDATE that checks and bumps the version,
 so a case changed by someone else since it was loaded raises StaleVersion and nothing is
 overwritten."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -22,6 +23,7 @@ from casework.cases import Case, CaseAssignment, CaseReading
 from casework.errors import StaleVersion
 from casework.organisations import Organisation, OrganisationRecord, Person, PersonRecord, PersonRole
 from casework.persistence import Db
+from casework.persistence.direct import read, write
 from casework.persistence.writes import Writes
 
 CASES, ASSIGNMENTS, PEOPLE, ROLES = (Case.__table__, CaseAssignment.__table__, Person.__table__,
@@ -79,26 +81,26 @@ class CaseRecord(CaseReading):
 
 def load_case(db: Db, case_id: int) -> CaseRecord | None:
     """The case with its organisations and everyone assigned to it, in two queries."""
-    found = db.execute(_CASE, {"case_id": case_id}).first()
-    if found is None:
+    found = read(db, _CASE, {"case_id": case_id})
+    if not found:
         return None
-    return _case_record(found, _assignments(db, case_id))
+    return _case_record(found[0], _assignments(db, case_id))
 
 
 def load_case_and_person(db: Db, case_id: int, person_id: int | None) -> tuple[CaseRecord | None, PersonRecord | None]:
     """The case, as `load_case`, and the person acting on it, as `load_person`, in two
     queries: the person's rows are read with the case's assignments."""
-    found = db.execute(_CASE, {"case_id": case_id}).first()
-    if found is None:
+    found = read(db, _CASE, {"case_id": case_id})
+    if not found:
         return None, load_person(db, person_id)
     assigned, acting = [], []
-    for row in db.execute(_ASSIGNMENTS_AND_PERSON, {"case_id": case_id, "person_id": person_id}):
+    for row in read(db, _ASSIGNMENTS_AND_PERSON, {"case_id": case_id, "person_id": person_id}):
         (assigned if row[0] is not None else acting).append(row)
     person = None
     if acting:
         *fields, _ = acting[0][4:]
         person = PersonRecord(*fields, frozenset(r[-1] for r in acting if r[-1] is not None))
-    return _case_record(found, _assignments_of(assigned).get(case_id, [])), person
+    return _case_record(found[0], _assignments_of(assigned).get(case_id, [])), person
 
 
 def load_cases(db: Db, case_ids: list[int]) -> dict[int, CaseRecord]:
@@ -131,7 +133,7 @@ def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
     values |= {"case_id": case.id, "loaded_version": case.version, "new_version": case.version + 1}
     if later is not None:
         later.add(statement, values, checked=True)
-    elif db.execute(statement, values).rowcount != 1:
+    elif write(db, statement, values) != 1:
         raise StaleVersion()
     case.version += 1
     case.saved = {name: getattr(case, name) for name in CASE_COLUMNS}
@@ -143,7 +145,7 @@ def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
                                         "assigned_at": new.assigned_at}).inserted_primary_key[0]
 
 
-def _case_record(row: Row, assignments: list[AssignmentRecord]) -> CaseRecord:
+def _case_record(row: Sequence, assignments: list[AssignmentRecord]) -> CaseRecord:
     """A case from a row of `_case_query`: the case's columns, then each organisation's name
     and kind (read by position: by name, a row's columns cost several times as much)."""
     values = tuple(row)
@@ -156,7 +158,7 @@ def _case_record(row: Row, assignments: list[AssignmentRecord]) -> CaseRecord:
 
 
 def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
-    return _assignments_of(db.execute(_ASSIGNMENTS, {"case_id": case_id})).get(case_id, [])
+    return _assignments_of(read(db, _ASSIGNMENTS, {"case_id": case_id})).get(case_id, [])
 
 
 def _assignments_of(rows) -> dict[int, list[AssignmentRecord]]:

@@ -16,6 +16,7 @@ from casework.cases import CaseReading
 from casework.deadlines import LIVE, Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
 from casework.persistence import Db
+from casework.persistence.direct import read, write
 from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
@@ -26,9 +27,11 @@ TABLE = Deadline.__table__
 _IS_LIVE = or_(*(TABLE.c.status == status for status in LIVE))
 _LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
 #: What gates read of each live row, and `sync` (which rows to keep and which to close).
-_LIVE_BRIEF = (select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
-                      TABLE.c.fires_at)
-               .where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE).order_by(TABLE.c.id))
+_BRIEF = select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
+                TABLE.c.fires_at)
+_LIVE_BRIEF = _BRIEF.where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
+_LIVE_BRIEF_OF_CASES = (_BRIEF.where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE)
+                        .order_by(TABLE.c.id))
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 _CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), _IS_LIVE)
@@ -87,20 +90,26 @@ def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
 def live_briefly(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, with only what gates and `sync`
     read: id, kind, state, status, due date and when it fires."""
-    return live_briefly_of_cases(db, [case.id])[case.id]
+    return _namespaces(_LIVE_BRIEF, read(db, _LIVE_BRIEF, {"case_id": case.id}))
 
 
 def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
     """`live_briefly` for several cases in one query, by case id."""
     found: dict[int, list[SimpleNamespace]] = {case_id: [] for case_id in case_ids}
-    for row in db.execute(_LIVE_BRIEF, {"case_ids": sorted(found)}):
-        found[row.case_id].append(SimpleNamespace(**row._mapping))
+    rows = read(db, _LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)})
+    for row in _namespaces(_LIVE_BRIEF_OF_CASES, rows):
+        found[row.case_id].append(row)
     return found
 
 
 def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, each a namespace of its columns."""
-    return [SimpleNamespace(**row._mapping) for row in db.execute(_LIVE_OF_CASE, {"case_id": case.id})]
+    return _namespaces(_LIVE_OF_CASE, read(db, _LIVE_OF_CASE, {"case_id": case.id}))
+
+
+def _namespaces(query, rows) -> list[SimpleNamespace]:
+    names = query.selected_columns.keys()
+    return [SimpleNamespace(**dict(zip(names, row))) for row in rows]
 
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
@@ -132,7 +141,7 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
         if rows and later is not None:
             later.add(statement, rows)
         elif rows:
-            db.execute(statement, rows)
+            write(db, statement, rows)
 
 
 def _new_row(case: CaseReading, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
@@ -166,7 +175,7 @@ def set_due(row: Deadline | SimpleNamespace, due_on: date, now: datetime, limits
 
 def _write_timing(db: Db, rows: list[SimpleNamespace]) -> None:
     if rows:
-        db.execute(_WRITE_TIMING, [_timing(row) for row in rows])
+        write(db, _WRITE_TIMING, [_timing(row) for row in rows])
 
 
 def _timing(row: SimpleNamespace) -> dict[str, Any]:

@@ -8,6 +8,7 @@ gathers must run `flush` before anything reads or writes the rows that are pendi
 from sqlalchemy import Connection, Executable
 
 from casework.errors import StaleVersion
+from casework.persistence.direct import write
 
 
 class Writes:
@@ -27,8 +28,8 @@ class Writes:
         pending, self._rows = self._rows, {}
         for statement, rows in pending.items():
             if statement in self._checked and not conn.dialect.supports_sane_multi_rowcount:
-                changed = sum(conn.execute(statement, row).rowcount for row in rows)
+                changed = sum(write(conn, statement, row) for row in rows)
             else:
-                changed = conn.execute(statement, rows).rowcount
+                changed = write(conn, statement, rows)
             if statement in self._checked and changed != len(rows):
                 raise StaleVersion()

@@ -1,0 +1,111 @@
+"""The statements every transition runs, run straight on SQLite's driver.
+
+A transition reads its case, the people on it and its live deadlines, then writes the case,
+an audit entry and deadline rows: a handful of small statements, on which SQLAlchemy's
+execution (building parameters, its cache lookup, events, result objects) costs several
+times what SQLite does. On SQLite, `read` and `write` compile each statement once, convert
+values with the same type processors SQLAlchemy would use, and hand the SQL to the driver's
+connection, inside the transaction the connection has open. Anywhere else (PostgreSQL, an
+ORM session, a statement whose values SQLAlchemy must compute at execution time) they are
+plain `execute` calls, so the same code runs on both databases.
+
+Statements run here do not pass through SQLAlchemy's execution events or its echo log; their
+errors are SQLAlchemy's all the same (`IntegrityError` for a broken constraint,
+`StatementError` for a value the types refuse)."""
+from collections.abc import Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, Dialect, Executable
+from sqlalchemy.exc import DBAPIError
+
+from casework.persistence.session import Db
+
+_MISSING = object()
+
+
+class _Prepared:
+    """A statement compiled for one dialect and set of parameter names: its SQL, how to build
+    the driver's positional parameters, and how to convert each column of a result row."""
+
+    def __init__(self, statement: Executable, dialect: Dialect, keys: tuple[str, ...] | None) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        self.usable = not (compiled.insert_prefetch or compiled.update_prefetch
+                           or compiled.literal_execute_params or compiled.post_compile_params)
+        self.sql = compiled.string
+        self.parameters = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            default = _MISSING if bind.required else bind.effective_value
+            self.parameters.append((name, default, bind.type.dialect_impl(dialect).bind_processor(dialect)))
+        columns = getattr(statement, "selected_columns", ())
+        self.conversions = [(n, convert) for n, column in enumerate(columns)
+                            if (convert := column.type.dialect_impl(dialect).result_processor(dialect, None))]
+
+    def arguments(self, values: dict[str, Any]) -> tuple:
+        out = []
+        for name, default, convert in self.parameters:
+            value = values.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"No value given for the parameter {name!r}.")
+            out.append(convert(value) if convert is not None else value)
+        return tuple(out)
+
+    def rows(self, found: list[tuple]) -> list[tuple]:
+        if not self.conversions:
+            return found
+        converted = []
+        for row in found:
+            row = list(row)
+            for n, convert in self.conversions:
+                row[n] = convert(row[n])
+            converted.append(tuple(row))
+        return converted
+
+
+_prepared: "WeakKeyDictionary[Dialect, dict[tuple, _Prepared]]" = WeakKeyDictionary()
+
+
+def _on_driver(db: Db, statement: Executable, keys: tuple[str, ...] | None) -> _Prepared | None:
+    """The prepared form of the statement if it can run on the driver here, else None."""
+    if not isinstance(db, Connection) or db.dialect.name != "sqlite":
+        return None
+    by_statement = _prepared.setdefault(db.dialect, {})
+    prepared = by_statement.get((statement, keys))
+    if prepared is None:
+        prepared = by_statement[(statement, keys)] = _Prepared(statement, db.dialect, keys)
+    return prepared if prepared.usable else None
+
+
+def read(db: Db, statement: Executable, values: dict[str, Any]) -> list[Sequence]:
+    """The rows a SELECT returns, each read by position."""
+    prepared = _on_driver(db, statement, None)
+    if prepared is None:
+        return list(db.execute(statement, values))
+    try:
+        cursor = db.connection.driver_connection.execute(prepared.sql, prepared.arguments(values))
+        return prepared.rows(cursor.fetchall())
+    except Exception as exc:
+        raise _as_sqlalchemy_error(db, prepared, exc) from exc
+
+
+def write(db: Db, statement: Executable, values: dict[str, Any] | list[dict[str, Any]]) -> int:
+    """Run an INSERT, UPDATE or DELETE for one row of values, or for each of a list of rows
+    with the same names (one executemany); the number of rows an UPDATE or DELETE changed."""
+    rows = values if isinstance(values, list) else [values]
+    prepared = _on_driver(db, statement, tuple(rows[0]))
+    if prepared is None:
+        return db.execute(statement, values).rowcount
+    driver = db.connection.driver_connection
+    try:
+        if len(rows) == 1:
+            return driver.execute(prepared.sql, prepared.arguments(rows[0])).rowcount
+        return driver.executemany(prepared.sql, [prepared.arguments(row) for row in rows]).rowcount
+    except Exception as exc:
+        raise _as_sqlalchemy_error(db, prepared, exc) from exc
+
+
+def _as_sqlalchemy_error(db: Connection, prepared: _Prepared, exc: Exception) -> Exception:
+    """The error SQLAlchemy would have raised: the driver's errors wrapped by kind, and any
+    other (a value a type refused) as a StatementError."""
+    return DBAPIError.instance(prepared.sql, None, exc, db.dialect.loaded_dbapi.Error, dialect=db.dialect)
