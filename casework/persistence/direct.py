@@ -64,13 +64,19 @@ class _Prepared:
 
 
 _prepared: "WeakKeyDictionary[Dialect, dict[tuple, _Prepared]]" = WeakKeyDictionary()
+#: The last dialect seen and its statements (an application has one engine, so one dialect).
+_last: tuple[Dialect | None, dict[tuple, _Prepared]] = (None, {})
 
 
 def _on_driver(db: Db, statement: Executable, keys: tuple[str, ...] | None) -> _Prepared | None:
     """The prepared form of the statement if it can run on the driver here, else None."""
+    global _last
     if not isinstance(db, Connection) or db.dialect.name != "sqlite":
         return None
-    by_statement = _prepared.setdefault(db.dialect, {})
+    dialect, by_statement = _last
+    if db.dialect is not dialect:
+        by_statement = _prepared.setdefault(db.dialect, {})
+        _last = (db.dialect, by_statement)
     prepared = by_statement.get((statement, keys))
     if prepared is None:
         prepared = by_statement[(statement, keys)] = _Prepared(statement, db.dialect, keys)
