@@ -13,7 +13,10 @@ from web.presenters import DeadlineItem, TimelineItem, tag
 
 def escape(value) -> str:
     """The text as markupsafe.escape writes it, as a plain string: building a Markup for each
-    of 500 values cost more than the escaping."""
+    of 500 values cost more than the escaping. Markup (anything with `__html__`) is kept
+    as it is, as markupsafe keeps it."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
     return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
             .replace('"', "&#34;"))
 

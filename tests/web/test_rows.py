@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from jinja2 import Environment
+from markupsafe import Markup
 
 from casework.queries import CaseLine
 from web import rows
@@ -99,3 +100,10 @@ def test_the_timeline_is_what_the_macro_wrote(classes):
     for given in (items, []):
         expected = ENV.from_string(TIMELINE_MACRO).render(items=given, heading_level=3, classes=classes)
         assert str(rows.timeline(given, heading_level=3, classes=classes)) == expected
+
+
+def test_markup_given_as_a_value_is_not_escaped_twice():
+    items = [TimelineItem(Markup("Notice <em>issued</em>"), "A &amp; B", "", "", "")]
+    expected = ENV.from_string(TIMELINE_MACRO).render(items=items, heading_level=2, classes="")
+    assert str(rows.timeline(items, heading_level=2)) == expected
+    assert "<em>issued</em>" in expected and "A &amp;amp; B" in expected
