@@ -28,12 +28,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection=connection), revision)
 
 
-def generate_initial(url: str, message: str = "initial schema") -> None:
-    """Autogenerate the single initial revision against an empty database at `url`."""
+def generate_revision(url: str, message: str) -> None:
+    """Autogenerate the next revision from casework.models: `url` names an empty database,
+    which is first brought to the latest revision, so the new one holds only what changed."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
     config = alembic_config(url)
-    config.attributes["render_as_batch"] = False
-    command.revision(config, message=message, autogenerate=True, rev_id="0001")
+    head = ScriptDirectory.from_config(config).get_current_head()
+    engine = create_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    command.revision(config, message=message, autogenerate=True, rev_id=f"{int(head or 0) + 1:04d}")
 
 
-if __name__ == "__main__":  # used by scripts/regenerate-migration.sh
-    generate_initial(sys.argv[1])
+if __name__ == "__main__":  # used by scripts/new-migration.sh
+    generate_revision(sys.argv[1], sys.argv[2])

@@ -4,13 +4,16 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from casework.models import Base
 from casework.persistence import make_engine
-from casework.persistence.migrate import upgrade
+from casework.persistence.migrate import alembic_config, upgrade
 from tests.conftest import BACKENDS, postgres_url
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,7 +50,22 @@ def test_upgrade_creates_every_table_and_records_the_revision(empty_engine):
     tables = set(inspect(empty_engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with empty_engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
+
+
+def test_a_database_at_the_first_revision_upgrades_with_its_rows_kept(empty_engine):
+    upgrade(empty_engine, "0001")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (name, kind) VALUES ('Bexley Voluntary Service Council', 'infrastructure')"))
+        conn.execute(text("INSERT INTO people (email, name, organisation_id, is_active, failed_logins) "
+                          "VALUES ('mediator@example.org', 'A Mediator', 1, true, 0)"))
+        conn.execute(text("INSERT INTO person_roles (person_id, role) VALUES (1, 'mediator')"))
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        assert conn.execute(text("SELECT p.email, r.role FROM people p JOIN person_roles r ON r.person_id = p.id "
+                                 "WHERE p.organisation_id = 1")).all() == [("mediator@example.org", "mediator")]
 
 
 def test_upgrading_twice_changes_nothing(empty_engine):

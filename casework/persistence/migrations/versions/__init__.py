@@ -1,1 +1,2 @@
-"""Revisions: one initial revision generated from casework.models (scripts/regenerate-migration.sh)."""
+"""Revisions, one after another: 0001 the initial schema, then each change (new ones by
+scripts/new-migration.sh)."""
