@@ -69,9 +69,17 @@ class WorkingCalendar:
         _require_date(d)
         if d in self._extra:
             return self._extra[d]
-        if d.year not in self._by_year:
-            self._by_year[d.year] = self._source(d.year)
-        return self._by_year[d.year].get(d)
+        return self._statutory(d.year).get(d)
+
+    def _statutory(self, year: int) -> Mapping[date, str]:
+        found = self._by_year.get(year)
+        if found is None:
+            found = self._by_year[year] = self._source(year)
+        return found
+
+    def _working(self, d: date) -> bool:
+        # is_working_day for a date already checked: the counting loops call it for every day.
+        return d.weekday() < 5 and d not in self._extra and d not in self._statutory(d.year)
 
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Every holiday from start to end inclusive, weekend dates included, in date order."""
@@ -95,7 +103,7 @@ class WorkingCalendar:
         """Working days after start, up to and including end; 0 if end is not after start."""
         _require_date(start)
         days = (start + timedelta(days=i) for i in range(1, (_require_date(end) - start).days + 1))
-        return sum(1 for d in days if self.is_working_day(d))
+        return sum(1 for d in days if self._working(d))
 
     def _step(self, d: date, n: int, step: timedelta) -> date:
         # Counting starts the day after (or before) the trigger, never on it.
@@ -104,7 +112,7 @@ class WorkingCalendar:
             raise ValueError("The number of working days cannot be negative.")
         while n:
             d += step
-            n -= self.is_working_day(d)
+            n -= self._working(d)
         return d
 
 
