@@ -92,7 +92,7 @@ class Case(CaseReading, Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_updated_at_id", "updated_at", "id"),
-        # Every column `casework.queries.can_see` tests: counting the cases a person may see
+        # Every column `casework.visibility.can_see` tests: counting the cases a person may see
         # (the case list's total) reads this index rather than every case row with its data.
         Index("ix_cases_visibility", "workflow", "status", "funder_org_id", "vco_org_id", "complainant_org_id",
               "respondent_org_id"),

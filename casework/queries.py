@@ -1,6 +1,6 @@
-"""Read-side queries for lists and home pages: the cases a person may see (the SQL form of
-`permissions.can_view_case`), the live deadlines waiting on them (the SQL form of
-`case_roles`), and paging. Lists select the columns they show rather than loading cases.
+"""Read-side queries for lists and home pages: the cases a person may see and the live
+deadlines waiting on them (by the conditions of `casework.visibility`), and paging. Lists
+select the columns they show rather than loading cases.
 
 The case page reads its timeline and letters here too, as columns: a letter's PDF is
 fetched only when someone opens it.
@@ -14,127 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import (ColumnElement, Select, String, and_, bindparam, cast, exists, false, func, literal, or_,
-                        select, true, union_all)
+from sqlalchemy import Select, and_, bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from casework.audit import AuditEntry
-from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole, case_roles
+from casework.cases import Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
 from casework.letters import Letter
-from casework.organisations import Organisation, Person, Role
-
-#: (active, has an organisation, roles): all the SQL of a person's queries depends on.
-Shape = tuple[bool, bool, frozenset[str]]
-
-
-def shape_of(person: Person) -> Shape:
-    return person.is_active, person.organisation_id is not None, frozenset(person.roles)
-
-
-def params_of(person: Person) -> dict:
-    return {"person_id": person.id, "org_id": person.organisation_id}
-
-
-def visible_cases(person: Person) -> Select:
-    """A query of every case this person may see, matching `can_view_case`."""
-    return select(Case).where(can_see(shape_of(person))).params(**params_of(person))
-
-
-def can_see(shape: Shape) -> ColumnElement[bool]:
-    """The condition on `cases` of `visible_cases`, with :person_id and :org_id to bind."""
-    active, has_org, roles = shape
-    if not active:
-        return false()
-    me, org = bindparam("person_id"), bindparam("org_id")
-    rules = []
-    if has_org:
-        if Role.VCO_STAFF in roles:
-            rules.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org))
-        if roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
-            rules.append(and_(Case.workflow == "funding_change", Case.funder_org_id == org))
-        if roles & PARTY_STAFF_ROLES:
-            rules.append(and_(Case.workflow == "dispute",
-                              or_(Case.complainant_org_id == org, Case.respondent_org_id == org)))
-    if Role.MEDIATOR in roles:
-        own = org if has_org else -1
-        rules.append(and_(Case.workflow == "dispute", _among(Case.status, MEDIATOR_QUEUE_STATES),
-                          or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != own),
-                          or_(Case.respondent_org_id.is_(None), Case.respondent_org_id != own)))
-    # Column tests first: SQLite stops at the first true term, so the per-row look-up of
-    # assignments runs only for cases the organisation rules do not already show.
-    rules.append(exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me))
-    # A draft is seen only by a funder officer assigned to it (who is assigned to it by any
-    # rule above too). Testing the status once, rather than in each rule and again for the
-    # draft, takes a third off what counting every case a person may see costs SQLite.
-    author = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
-                            CaseAssignment.role == CaseRole.FUNDER_OFFICER)
-    return or_(and_(Case.status != "draft", or_(*rules)), and_(Case.status == "draft", author))
-
-
-#: Deadlines that are dates a case waits for, never something to do (the sweep acts on them):
-#: nobody is waiting on them. Notifications word them as dates (`notifications.wording`).
-DATES_NOT_TASKS = frozenset({"plan_end", "notice_effective"})
-
-#: Which of their own roles let a member of a party organisation act for it on a dispute. A
-#: senior reviewer acts only in the review assigned to them, never as the party.
-PARTY_ACTORS = frozenset({"vco_staff", "funder_officer", "decision_maker"})
-
-#: Deadlines only some of a party's staff act on, whatever else they may do: the panel's
-#: findings are answered by a decision-maker; a mediator is assigned by the mediation service
-#: alone (its staff act through MEDIATION_SERVICE, never as a party).
-PARTY_KIND_ACTORS: dict[str, frozenset[str]] = {"findings_response": frozenset({"decision_maker"}),
-                                                "mediation_agreement": frozenset()}
-
-_PARTY_ROLES = frozenset({CaseRole.COMPLAINANT, CaseRole.RESPONDENT})
-
-
-def waits_on(person: Person, case: Case, kind: str, acting_roles: list[str]) -> bool:
-    """Whether this live deadline waits on this person: the Python form of `acts_on`."""
-    if kind in DATES_NOT_TASKS:
-        return False
-    roles = set(acting_roles) & case_roles(case, person)
-    if case.workflow == "dispute" and not {a.role for a in case.assignments if a.person_id == person.id} & roles:
-        party_ok = bool(person.roles & PARTY_ACTORS & PARTY_KIND_ACTORS.get(kind, PARTY_ACTORS))
-        roles = {role for role in roles if role not in _PARTY_ROLES or party_ok}
-    return bool(roles)
-
-
-def acts_on(shape: Shape) -> ColumnElement[bool]:
-    """The condition on `deadlines` joined to `cases` that the deadline waits on the person
-    (`waits_on`): some role they play on the case (`case_roles`) is one the deadline waits on
-    (`Deadline.acting_roles`), it is a task rather than a date, and on a dispute a party's
-    task is one this person acts on for their organisation."""
-    _active, has_org, roles = shape
-    me, org = bindparam("person_id"), bindparam("org_id")
-    terms = [exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
-                            or_(*(and_(CaseAssignment.role == role, _waits_on(role)) for role in CaseRole)))]
-    if has_org and Role.VCO_STAFF in roles:
-        terms.append(and_(Case.workflow == "funding_change", Case.vco_org_id == org, _waits_on(CaseRole.VCO_LEAD)))
-    if has_org and roles & PARTY_STAFF_ROLES and roles & PARTY_ACTORS:
-        barred = [kind for kind, actors in PARTY_KIND_ACTORS.items() if not roles & actors]
-        kinds = ~_among(Deadline.kind, barred) if barred else true()
-        terms += [and_(Case.workflow == "dispute", Case.complainant_org_id == org, _waits_on(CaseRole.COMPLAINANT), kinds),
-                  and_(Case.workflow == "dispute", Case.respondent_org_id == org, _waits_on(CaseRole.RESPONDENT), kinds)]
-    if Role.MEDIATOR in roles:
-        not_a_party = true() if not has_org else and_(*(or_(column.is_(None), column != org) for column in (
-            Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)))
-        terms.append(and_(Case.workflow == "dispute", _among(Case.status, MEDIATOR_QUEUE_STATES), not_a_party,
-                          _waits_on(CaseRole.MEDIATION_SERVICE)))
-    return and_(~_among(Deadline.kind, DATES_NOT_TASKS), or_(*terms))
-
-
-def _among(column, values) -> ColumnElement[bool]:
-    """`column IN (...)` with one bound parameter a value: `in_` of a list binds an
-    "expanding" parameter, which SQLAlchemy renders into the SQL text on every execution,
-    costing a large statement more than running it."""
-    return column.in_([literal(value, column.type) for value in sorted(values)])
-
-
-def _waits_on(role: str) -> ColumnElement[bool]:
-    # acting_roles is a JSON list of role names, stored as text such as ["vco_lead"]: a quoted
-    # name is one whole element on either database, with no JSON functions that differ.
-    return cast(Deadline.acting_roles, String).contains(f'"{role}"', autoescape=True)
+from casework.organisations import Organisation, Person
+from casework.visibility import Shape, acts_on, can_see, one_of, params_of, shape_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +102,7 @@ def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tup
     if organisation:
         terms.append(or_(Case.vco_org_id == bindparam("organisation"), Case.funder_org_id == bindparam("organisation")))
     if due:
-        terms.append(exists().where(Deadline.case_id == Case.id, _among(Deadline.status, LIVE),
+        terms.append(exists().where(Deadline.case_id == Case.id, one_of(Deadline.status, LIVE),
                                     Deadline.due_on.between(bindparam("first"), bindparam("last"))))
     condition = and_(*terms)
     count = select(func.count()).select_from(Case).where(condition)

@@ -19,7 +19,7 @@ from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
                              LetterIssued, TransitionApplied)
 from casework.organisations import Organisation, Person
-from casework.queries import waits_on
+from casework.visibility import waits_on
 from notifications import wording as w
 from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal

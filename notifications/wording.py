@@ -2,7 +2,7 @@
 subject lines, exactly as content.md ("Emails (subject lines)") gives them."""
 from datetime import date
 
-from casework.queries import DATES_NOT_TASKS
+from casework.visibility import DATES_NOT_TASKS
 
 #: What someone did, to follow their name: "Priya Shah raised a concern".
 DONE = {

@@ -38,16 +38,16 @@ _CASE = select(Case).where(Case.id == bindparam("case_id")).options(
 
 def load_case(db, case_id: int) -> Case:
     """The case if this person may see it; 404 otherwise, so nothing leaks."""
-    case = db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none()
-    if case is None or not can_view_case(current_user.person, case):
-        abort(404)
-    return case
+    return _visible(db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none())
 
 
 def read_case(db, case_id: int) -> CaseRecord:
     """`load_case` for pages that only read the case: a plain record, which costs a third of
     loading the mapped Case with its organisations and assignments."""
-    case = load_case_record(db.connection(), case_id)
+    return _visible(load_case_record(db.connection(), case_id))
+
+
+def _visible(case):
     if case is None or not can_view_case(current_user.person, case):
         abort(404)
     return case

@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Select, and_, bindparam, exists, func, or_, s
 from casework.cases import Case, CaseAssignment, CaseRole
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person, Role
-from casework.queries import CaseLine, Shape, can_see, params_of, shape_of
+from casework.queries import CaseLine
+from casework.visibility import Shape, can_see, params_of, shape_of
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows.registry import WORKFLOWS
 

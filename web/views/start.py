@@ -8,7 +8,7 @@ from casework.cases import Case
 from casework.errors import InvalidInput, NotFound
 from casework.organisations import Organisation, OrganisationKind, Person, PersonRole
 from casework.permissions import can_open_funding_case, can_raise_dispute
-from casework.queries import visible_cases
+from casework.visibility import visible_cases
 from web.context import container
 from web.forms import apply_problems, build_form, engine_data
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
