@@ -80,7 +80,11 @@ def _on_driver(db: Db, statement: Executable, keys: tuple[str, ...] | None) -> _
     prepared = by_statement.get((statement, keys))
     if prepared is None:
         prepared = by_statement[(statement, keys)] = _Prepared(statement, db.dialect, keys)
-    return prepared if prepared.usable else None
+    if not prepared.usable:
+        return None
+    if not db.in_transaction():
+        db.begin()   # as SQLAlchemy's execute would: nothing is kept unless the connection commits
+    return prepared
 
 
 def read(db: Db, statement: Executable, values: dict[str, Any]) -> list[Sequence]:
@@ -99,6 +103,8 @@ def write(db: Db, statement: Executable, values: dict[str, Any] | list[dict[str,
     """Run an INSERT, UPDATE or DELETE for one row of values, or for each of a list of rows
     with the same names (one executemany); the number of rows an UPDATE or DELETE changed."""
     rows = values if isinstance(values, list) else [values]
+    if not rows:
+        return 0
     prepared = _on_driver(db, statement, tuple(rows[0]))
     if prepared is None:
         return db.execute(statement, values).rowcount

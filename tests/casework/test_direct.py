@@ -97,6 +97,17 @@ def test_a_column_left_out_still_gets_its_default(things):
     assert stored(things)[0][4] == {}
 
 
+def test_outside_a_transaction_a_write_is_kept_only_when_the_connection_commits(things):
+    with things.connect() as conn:
+        write(conn, insert(THINGS), ROW)
+        assert len(read(conn, ALL, {})) == 1
+    assert stored(things) == []
+    with things.connect() as conn:
+        write(conn, insert(THINGS), ROW)
+        conn.commit()
+    assert len(stored(things)) == 1
+
+
 def test_in_an_orm_session_the_same_rows_are_read_and_written(things):
     with Session(things) as session, session.begin():
         write(session, insert(THINGS), ROW)
