@@ -31,7 +31,8 @@ class _Prepared:
     def __init__(self, statement: Executable, dialect: Dialect, keys: tuple[str, ...] | None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
         self.usable = not (compiled.insert_prefetch or compiled.update_prefetch
-                           or compiled.literal_execute_params or compiled.post_compile_params)
+                           or compiled.literal_execute_params or compiled.post_compile_params
+                           or any(bind.callable for bind in compiled.binds.values()))
         self.sql = compiled.string
         self.parameters = []
         for name in compiled.positiontup or ():
@@ -69,9 +70,13 @@ _last: tuple[Dialect | None, dict[tuple, _Prepared]] = (None, {})
 
 
 def _on_driver(db: Db, statement: Executable, keys: tuple[str, ...] | None) -> _Prepared | None:
-    """The prepared form of the statement if it can run on the driver here, else None."""
+    """The prepared form of the statement if it can run on the driver here, else None (and
+    SQLAlchemy runs it, or says why it cannot: a transaction that must be rolled back first)."""
     global _last
-    if not isinstance(db, Connection) or db.dialect.name != "sqlite":
+    if not isinstance(db, Connection) or db.dialect.driver != "pysqlite":
+        return None
+    transaction = db.get_nested_transaction() or db.get_transaction()
+    if (transaction is not None and not transaction.is_active) or "schema_translate_map" in db.get_execution_options():
         return None
     dialect, by_statement = _last
     if db.dialect is not dialect:
@@ -80,11 +85,15 @@ def _on_driver(db: Db, statement: Executable, keys: tuple[str, ...] | None) -> _
     prepared = by_statement.get((statement, keys))
     if prepared is None:
         prepared = by_statement[(statement, keys)] = _Prepared(statement, db.dialect, keys)
-    if not prepared.usable:
-        return None
+    return prepared if prepared.usable else None
+
+
+def _driver(db: Connection):
+    """The driver's connection, in a transaction: begun here if none is, as SQLAlchemy's
+    execute would (nothing is then kept unless the connection commits)."""
     if not db.in_transaction():
-        db.begin()   # as SQLAlchemy's execute would: nothing is kept unless the connection commits
-    return prepared
+        db.begin()
+    return db.connection.driver_connection
 
 
 def read(db: Db, statement: Executable, values: dict[str, Any]) -> list[Sequence]:
@@ -93,8 +102,8 @@ def read(db: Db, statement: Executable, values: dict[str, Any]) -> list[Sequence
     if prepared is None:
         return list(db.execute(statement, values))
     try:
-        cursor = db.connection.driver_connection.execute(prepared.sql, prepared.arguments(values))
-        return prepared.rows(cursor.fetchall())
+        arguments = prepared.arguments(values)
+        return prepared.rows(_driver(db).execute(prepared.sql, arguments).fetchall())
     except Exception as exc:
         raise _as_sqlalchemy_error(db, prepared, exc) from exc
 
@@ -108,11 +117,12 @@ def write(db: Db, statement: Executable, values: dict[str, Any] | list[dict[str,
     prepared = _on_driver(db, statement, tuple(rows[0]))
     if prepared is None:
         return db.execute(statement, values).rowcount
-    driver = db.connection.driver_connection
     try:
         if len(rows) == 1:
-            return driver.execute(prepared.sql, prepared.arguments(rows[0])).rowcount
-        return driver.executemany(prepared.sql, [prepared.arguments(row) for row in rows]).rowcount
+            arguments = prepared.arguments(rows[0])
+            return _driver(db).execute(prepared.sql, arguments).rowcount
+        arguments = [prepared.arguments(row) for row in rows]
+        return _driver(db).executemany(prepared.sql, arguments).rowcount
     except Exception as exc:
         raise _as_sqlalchemy_error(db, prepared, exc) from exc
 

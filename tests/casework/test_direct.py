@@ -1,6 +1,7 @@
 """Statements run by `casework.persistence.direct` (on SQLite's driver, elsewhere through
 SQLAlchemy) read and write exactly what SQLAlchemy's own execution does, fail with the same
 errors, and leave nothing behind when they fail."""
+import itertools
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -80,6 +81,23 @@ def test_a_naive_time_is_refused_before_anything_is_written(things):
         with things.begin() as conn:
             write(conn, insert(THINGS), [ROW, {**ROW, "label": "second", "at": datetime(2026, 12, 1, 10, 0)}])
     assert stored(things) == []
+
+
+def test_a_value_refused_outside_a_transaction_leaves_none_open(things):
+    with things.connect() as conn:
+        with pytest.raises(StatementError, match="naive datetime"):
+            write(conn, insert(THINGS), {**ROW, "at": datetime(2026, 12, 1, 10, 0)})
+        assert not conn.in_transaction(), "a transaction left open would hold SQLite's write lock"
+
+
+def test_a_value_computed_when_the_statement_runs_is_computed_each_time(things):
+    labels = itertools.count(1)
+    add = insert(THINGS).values(label=bindparam("label", callable_=lambda: f"thing {next(labels)}"))
+    with things.begin() as conn:
+        for _ in range(2):
+            write(conn, add, {key: value for key, value in ROW.items() if key != "label"})
+    first, second = (row[1] for row in stored(things))
+    assert first.startswith("thing ") and second.startswith("thing ") and first != second
 
 
 def test_a_missing_value_is_refused_and_nothing_is_written(things):
