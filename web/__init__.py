@@ -6,11 +6,21 @@ from flask import Flask, send_from_directory
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from web.config import Settings
 
 HERE = Path(__file__).parent
 csrf = CSRFProtect()
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in every URL: a number both databases can hold as an id (a signed 64-bit
+    integer). A larger one is no page at all (404), not an error from the database."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
@@ -29,6 +39,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_timeout_minutes),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test", SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.extensions["casework"] = container
+    app.url_map.converters["int"] = RowId   # before any route is added
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(HERE / "templates")),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),

@@ -1,5 +1,7 @@
 """The action pages: what is offered to whom, and what each page shows before its questions."""
 from tests.factories import dispute_at, funding_case_at
+from workflows import calendar as cal
+from workflows.journeys import CONCERN
 from tests.web.helpers import page
 
 
@@ -27,3 +29,13 @@ def test_the_decision_asks_how_a_response_was_considered_as_a_required_question(
         assert "How the response was considered (optional)" not in text
         assert "How the response was considered" in text
         assert "Required when" not in text
+
+
+def test_an_earlier_answer_typed_on_several_lines_is_shown_on_several_lines(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "draft")
+    service.fire(case.id, "raise_concern", cast["fo"],
+                 {**CONCERN, "evidence": "Q1 <monitoring> return\nQ2 return", "letter_date": cal.local_date(clock.now())},
+                 clock.now())
+    html = signed_in("vl").get(f"/cases/{case.id}/actions/acknowledge_concern").get_data(as_text=True)
+    assert "Q1 &lt;monitoring&gt; return<br>Q2 return" in html
+    assert "&lt;br&gt;" not in html

@@ -51,3 +51,13 @@ def test_a_time_limit_too_long_to_compute_with_is_refused(signed_in):
     response = admin.submit("/admin/time-limits", {"notice_months": "100000000"})
     assert response.status_code == 400 and page(response).errors
     assert admin.get("/timeline").status_code == 200
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
+def test_a_case_number_too_big_for_the_database_is_no_page(service, cast, clock, signed_in, number):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    browser = signed_in("vl")
+    for url in (f"/cases/{number}", f"/cases/{number}/actions/acknowledge_concern", f"/cases/{number}/diagram.svg",
+                f"/cases/{case.id}/letters/{number}"):
+        assert browser.get(url).status_code == 404, url
+    assert browser.submit(f"/cases/{number}/actions/acknowledge_concern", {}).status_code == 404
