@@ -3,7 +3,8 @@ the case changed while they were looking at it, and loses nothing they typed."""
 import pytest
 
 from tests.factories import counts, funding_case_at
-from tests.web.helpers import page
+from tests.web.helpers import location, page
+from workflows.journeys import CONCERN
 
 URL = "/cases/{}/actions/propose_plan"
 #: What the organisation types: markup, quotes, a second line and characters beyond ASCII.
@@ -69,3 +70,21 @@ def test_sending_again_after_the_warning_saves_the_answers(both_looking, factory
     assert again.status_code == 302
     plans = counts(factory, case.id)["data"]["plans"]
     assert plans[-1]["actions"][0]["what"] == TYPED["action_1_what"]
+
+
+def test_an_action_sent_twice_is_done_once_and_the_second_is_told_the_case_moved_on(service, cast, clock, signed_in,
+                                                                                   factory):
+    case = funding_case_at(service, cast, clock, "draft")
+    fo = signed_in("fo")
+    url = f"/cases/{case.id}/actions/raise_concern"
+    today = clock.now().date()
+    sent = {"case_version": page(fo.get(url)).value("case_version"), **CONCERN,
+            "letter_date": [str(today.day), str(today.month), str(today.year)]}
+    assert fo.submit(url, sent).status_code == 302
+
+    again = fo.submit(url, sent)
+
+    assert again.status_code == 302 and location(again) == f"/cases/{case.id}"
+    shown = page(fo.get(location(again))).text
+    assert "Nothing was changed: this case had already moved on when you sent that." in shown
+    assert counts(factory, case.id)["audit"] == 2, "opened, then one concern raised"

@@ -111,6 +111,8 @@ def action(case_id: int, trigger: str):
         case = load_case(db, case_id)
         # Not only the offered actions: someone who arrives anyway is told why it cannot be done.
         row = next((t for t in actions_for(case, current_user.person, offered_only=False) if t.trigger == trigger), None)
+        if row is None and request.method == "POST" and _int(request.form.get("case_version")) not in (None, case.version):
+            return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
             abort(404)
         start = initial_values(case, trigger, c.service.limits, c.service.calendar, cal.local_date(c.clock.now()))
@@ -156,6 +158,12 @@ def _fire(view: dict, data: dict) -> int | None:
             form.case_version.data = db.get(Case, view["case"].id).version
         view["stale"] = True
         return 409
+
+
+def _moved_on(case: Case):
+    flash(f"Nothing was changed: this case had already moved on when you sent that. It is now at "
+          f"‘{tag(case).text}’.", "important")
+    return redirect(url_for("cases.case_detail", case_id=case.id))
 
 
 def _check_notice(view: dict, data: dict):
