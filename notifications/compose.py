@@ -7,8 +7,8 @@ engine, or else loaded), its running deadlines, and the people around it (`recip
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import Row
@@ -50,6 +50,8 @@ class Draft:
     happened: str = ""
     todo: tuple[str, ...] = ()
     letter_id: int | None = None
+    #: Not to be emailed before this (a notice's email goes at the notice's sending time).
+    send_at: datetime | None = None
 
 
 class Composer:
@@ -106,7 +108,11 @@ class Composer:
         digest = hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest()[:12]
         key = f"t:{case.id}:{e.trigger}:{e.at.isoformat()}:{e.actor_id}:{digest}"
         emails = case.workflow == "dispute" and e.from_state != e.to_state
-        return self._changed(case, e.trigger, e.actor_id, key, letter_id, emails)
+        drafts = self._changed(case, e.trigger, e.actor_id, key, letter_id, emails)
+        if e.trigger == "issue_notice":
+            sending = datetime.fromisoformat(case.data["notice"]["sent_at"])
+            drafts = [replace(d, send_at=sending) if d.letter_id else d for d in drafts]
+        return drafts
 
     def _changed(self, case: CaseReading, trigger: str, actor_id: int | None, key: str, letter_id: int | None,
                  dispute_email: bool) -> list[Draft]:

@@ -74,7 +74,7 @@ def _email(draft: Draft, now: datetime, base_url: str, sender: str) -> dict:
     return {"dedupe_key": f"{draft.key}:email", "message_id": new_message_id(sender), "case_id": case.id,
             "person_id": person.id, "to_address": person.email, "subject": draft.subject[:300],
             "content": content, "letter_id": draft.letter_id, "status": MessageStatus.PENDING, "attempts": 0,
-            "next_attempt_at": now, "created_at": now}
+            "next_attempt_at": max(now, draft.send_at or now), "created_at": now}
 
 
 def _sync_holidays(connection: Connection, calendar: cal.WorkingCalendar) -> None:

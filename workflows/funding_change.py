@@ -10,7 +10,7 @@ from workflows.definitions import (ANY_OPEN, DeadlineRule, Due, Field, StateInfo
                                    Workflow, as_date)
 from workflows.funding_change_rules import (  # noqa: F401  (choices are re-exported)
     not_the_funder_officer, assessment_complete, actions_due_ahead, consultation_long_enough, consideration_given,
-    plan_version_is_latest, action_exists, notice_date_lawful, sent_after_decision,
+    plan_version_is_latest, action_exists, notice_date_lawful, sent_after_decision, sent_now_or_later,
     notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
     append, raise_concern, propose_resource_change, propose_plan, both_agree, agree_plan,
     complete_action, extend_plan, save_assessment, open_consultation, submit_response,
@@ -143,7 +143,7 @@ TRANSITIONS = (
                "Send the written notice",
                (Field("channel", "How it is sent", "choice", choices=CHANNELS),
                 Field("sent_at", "Sending time", "datetime"), Field("effective_on", "Effective date", "date")),
-               guards=(sent_after_decision, notice_date_lawful), effect=issue_notice, letter="notice"),
+               guards=(sent_now_or_later, sent_after_decision, notice_date_lawful), effect=issue_notice, letter="notice"),
     Transition("acknowledge_notice", (S.NOTICE_PERIOD,), None, VL, "Acknowledge notice", "Acknowledge the notice",
                (Field("comments", "Comments", required=False),), guards=(notice_not_acknowledged,),
                effect=note_notice("acknowledgement")),

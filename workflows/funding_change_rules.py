@@ -88,8 +88,29 @@ def action_exists(ctx: Context) -> str | None:
     return "That action is already marked done." if match[0].get("done_on") else None
 
 
+#: Channels by which this service itself sends the notice (its email carries the letter).
+SENT_BY_THE_SERVICE = frozenset({"email", "portal"})
+#: How long before now a planned sending time may be, for the time spent on the form.
+SENDING_TIME_GRACE = timedelta(hours=1)
+
+
+def sending_time(ctx: Context):
+    """When the notice is sent: the time given, except that a notice this service sends
+    cannot go before the moment it is issued (the letter's email is held until the time given)."""
+    if ctx.data["channel"] in SENT_BY_THE_SERVICE:
+        return max(ctx.data["sent_at"], ctx.now)
+    return ctx.data["sent_at"]
+
+
+def sent_now_or_later(ctx: Context) -> str | None:
+    if ctx.data["channel"] in SENT_BY_THE_SERVICE and ctx.data["sent_at"] < ctx.now - SENDING_TIME_GRACE:
+        return ("This service sends a notice by email or through the portal itself, so its sending time "
+                "cannot be in the past. Enter the time it should go: now, or later.")
+    return None
+
+
 def notice_date_lawful(ctx: Context) -> str | None:
-    deemed = cal.deemed_given(ctx.data["sent_at"], ctx.data["channel"], calendar=ctx.calendar)
+    deemed = cal.deemed_given(sending_time(ctx), ctx.data["channel"], calendar=ctx.calendar)
     earliest = cal.earliest_effective_date(deemed, ctx.limits.notice_months)
     if ctx.data["effective_on"] <= deemed:
         return "The effective date must be after the date the notice is deemed given."
@@ -102,7 +123,7 @@ def notice_date_lawful(ctx: Context) -> str | None:
 
 def sent_after_decision(ctx: Context) -> str | None:
     decided = as_date(ctx.get("decision", "decided_on"))
-    if decided and cal.local_date(ctx.data["sent_at"]) < decided:
+    if decided and cal.local_date(sending_time(ctx)) < decided:
         return "The notice cannot be sent before the decision was made."
     return None
 
@@ -248,8 +269,11 @@ def decide(outcome: str | None):
 
 
 def issue_notice(ctx: Context) -> None:
-    deemed = cal.deemed_given(ctx.data["sent_at"], ctx.data["channel"], calendar=ctx.calendar)
-    notice = {**ctx.data, "deemed_given_on": deemed,
+    sent = sending_time(ctx)
+    if sent != ctx.data["sent_at"]:
+        ctx.audit_extra["sent_at"] = sent   # the trail shows when it went, not the time typed
+    deemed = cal.deemed_given(sent, ctx.data["channel"], calendar=ctx.calendar)
+    notice = {**ctx.data, "sent_at": sent, "deemed_given_on": deemed,
               "period_end": cal.notice_period_end(deemed, ctx.limits.notice_months),
               "earliest_effective": cal.earliest_effective_date(deemed, ctx.limits.notice_months)}
     ctx.put("notice", notice)
@@ -257,7 +281,8 @@ def issue_notice(ctx: Context) -> None:
     ctx.letter_context = {
         "outcome": decision["outcome"], "outcome_words": OUTCOME_WORDS[decision["outcome"]],
         "rationale": decision["rationale"], "decided_on": as_date(decision["decided_on"]),
-        "channel": ctx.data["channel"], "sent_at": ctx.data["sent_at"], "sent_on": cal.local_date(ctx.data["sent_at"]),
+        "letter_date": max(ctx.today, cal.local_date(sent)),   # dated the day it goes
+        "channel": ctx.data["channel"], "sent_at": sent, "sent_on": cal.local_date(sent),
         "deemed_given_on": deemed, "notice_period_end": notice["period_end"],
         "earliest_effective_on": notice["earliest_effective"], "effective_on": ctx.data["effective_on"],
         "exception": ctx.get("exception"), "notice_months": ctx.limits.notice_months,

@@ -14,9 +14,11 @@ from casework.audit import AuditEntry, verify_chains
 from casework.clock import FixedClock
 from casework.errors import GateRefused
 from casework.letters import Letter
+from casework.messages import OutboxMessage
 from casework.models import Base
 from casework.persistence import make_engine, make_session_factory
 from notifications.case_letters import render_case_letter, template_context
+from notifications.delivery import claim_pending
 from notifications.letters import letter_html, letter_preview_html, rendering
 from notifications.subscribers import make_subscriber
 from tests.factories import counts, dispute_at, funding_case_at, make_cast
@@ -165,3 +167,22 @@ def test_a_preview_is_refused_as_sending_would_be(service, cast, clock, factory)
     too_soon = {**_notice(clock.now(), {}), "effective_on": cal.local_date(clock.now()) + timedelta(days=30)}
     with pytest.raises(GateRefused, match="needs an effective date of"):
         service.preview_letter(case.id, "issue_notice", cast["fo"], too_soon, clock.now())
+
+
+def test_a_notice_planned_for_later_is_emailed_then_and_dated_that_day(service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    planned = clock.now() + timedelta(days=2)
+    deemed = cal.deemed_given(planned, "email")
+    service.fire(case.id, "issue_notice", cast["fo"], {"channel": "email", "sent_at": planned,
+                 "effective_on": cal.earliest_effective_date(deemed, 3)}, clock.now())
+    with factory() as s:
+        notice_letters = select(Letter.id).where(Letter.kind == "notice")
+        held = {m.id: m.next_attempt_at
+                for m in s.scalars(select(OutboxMessage).where(OutboxMessage.letter_id.in_(notice_letters)))}
+    assert held and set(held.values()) == {planned}
+    claimed_now = set(claim_pending(factory, clock.now(), "worker", 100, timedelta(minutes=5)))
+    assert claimed_now and not claimed_now & set(held), "the notice's emails wait for their sending time"
+    assert set(held) <= set(claim_pending(factory, planned, "worker", 100, timedelta(minutes=5)))
+    [notice] = stored(factory, "notice")
+    assert f"Notice sent by email {cal.local_date(planned).day} " in pdf_text(notice.pdf)
+    assert f"{cal.local_date(planned):%-d %B %Y}" in pdf_text(notice.pdf).split("Notice sent")[0]

@@ -192,6 +192,33 @@ def test_an_email_after_five_pm_is_deemed_given_next_working_day(service, factor
     assert message.startswith("Notice deemed given on 12 January 2027 needs an effective date of 13 April 2027")
 
 
+def test_a_notice_this_service_emails_cannot_be_backdated(service, factory, cast, clock):
+    case = funding_case_at(service, cast, clock, "notice_pending")      # decided 11 January 2027
+    clock.advance(days=3)
+    backdated = {"channel": "email", "sent_at": clock.now() - timedelta(days=2), "effective_on": "2027-06-01"}
+    message = refused(service, factory, case, "issue_notice", cast["fo"], backdated, clock.now())
+    assert message == ("This service sends a notice by email or through the portal itself, so its sending time "
+                       "cannot be in the past. Enter the time it should go: now, or later.")
+
+
+def test_an_email_notice_typed_minutes_ago_counts_from_when_it_is_sent(service, cast, clock):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    clock.current = at(date(2027, 1, 11), 17, 10)                       # past the 17:00 cut-off
+    case = service.fire(case.id, "issue_notice", cast["fo"], {"channel": "email", "sent_at": at(date(2027, 1, 11), 16, 30),
+                        "effective_on": "2027-04-13"}, clock.now())
+    notice = case.data["notice"]
+    assert (notice["sent_at"], notice["deemed_given_on"]) == (clock.now().isoformat(), "2027-01-12")
+
+
+def test_a_posted_notice_may_be_recorded_after_it_was_posted(service, cast, clock):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    posted = at(date(2027, 1, 12), 9)
+    clock.current = at(date(2027, 1, 14), 11)
+    case = service.fire(case.id, "issue_notice", cast["fo"], {"channel": "first_class_post", "sent_at": posted,
+                        "effective_on": "2027-04-15"}, clock.now())
+    assert (case.data["notice"]["sent_at"], case.data["notice"]["deemed_given_on"]) == (posted.isoformat(), "2027-01-14")
+
+
 def test_shorter_notice_is_accepted_once_the_decision_maker_signs_off_an_exception(service, cast, clock):
     case = funding_case_at(service, cast, clock, "notice_pending")
     service.fire(case.id, "sign_off_exception", cast["dm"],
