@@ -22,6 +22,11 @@ from workflows.registry import WORKFLOWS
 COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
            "purple": "govuk-tag--purple", "green": "govuk-tag--green", "red": "govuk-tag--red"}
 OUTCOME_PAST = {"vary": "varied", "reduce": "reduced", "end": "ended", "reallocate": "re-allocated"}
+#: For "{funder} has decided to {outcome}" while the notice is prepared.
+OUTCOME_DECIDED = {"vary": "vary your funding", "reduce": "reduce your funding", "end": "end your funding",
+                   "reallocate": "re-allocate your funding"}
+#: Each state's sentence frame for {outcome}: "funding will {outcome}" unless named here.
+_OUTCOME_FRAMES = {"closed_changed": OUTCOME_PAST, "notice_pending": OUTCOME_DECIDED}
 TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
 
 
@@ -180,7 +185,7 @@ def _placeholders(case: Case, first: Deadline | None, today: date, notice_months
         "proposal": (data.get("consultation") or {}).get("proposal") or proposal.lower() or "a change to funding",
         "decision_maker": person(CaseRole.DECISION_MAKER),
         "earliest_effective": _earliest_effective(case, today, notice_months, calendar),
-        "outcome": (OUTCOME_PAST if case.status == "closed_changed" else OUTCOME_WORDS).get(decision.get("outcome", ""), "change"),
+        "outcome": _OUTCOME_FRAMES.get(case.status, OUTCOME_WORDS).get(decision.get("outcome", ""), "change"),
         "deemed_given": long_date(as_date(notice.get("deemed_given_on"))),
         "effective": long_date(as_date(notice.get("effective_on"))),
         "reason": closing.get("reason", ""), "summary": closing.get("comments") or "see the timeline",

@@ -60,3 +60,9 @@ def test_preparing_notice_gives_the_earliest_effective_date(service, cast, clock
 def test_a_sent_notice_says_when_it_counts_as_given(service, cast, clock, signed_in):
     case = funding_case_at(service, cast, clock, "notice_period")
     assert "counts as given on" in stage_sentence(signed_in("fo"), case.id)
+
+
+def test_the_organisation_is_told_what_was_decided_in_a_sentence_that_reads(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_pending")      # the decision: reduce
+    assert stage_sentence(signed_in("vl"), case.id).startswith(
+        "London Borough of Bexley has decided to reduce your funding. You will receive written notice.")
