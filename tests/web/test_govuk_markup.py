@@ -42,3 +42,12 @@ def test_the_case_summary_is_the_govuk_summary_list(app):
     rows = [{"key": {"text": key}, "value": {"text": value}} for key, value in summary]
     ours = app.jinja_env.get_template("cases/_summary_list.html")
     assert markup(ours.render(summary=summary)) == markup(macro.render(rows=rows))
+
+
+def test_buttons_that_send_an_action_or_open_a_case_ignore_a_double_click(service, cast, clock, signed_in):
+    from tests.factories import funding_case_at
+    case = funding_case_at(service, cast, clock, "draft")
+    fo = signed_in("fo")
+    for url in (f"/cases/{case.id}/actions/raise_concern", "/cases/new"):
+        html = fo.get(url).get_data(as_text=True)
+        assert re.search(r'<button type="submit"[^>]*data-prevent-double-click="true"', html), url
