@@ -1,8 +1,10 @@
 """The action pages: what is offered to whom, and what each page shows before its questions."""
+import re
+
 from tests.factories import dispute_at, funding_case_at
+from tests.web.helpers import page
 from workflows import calendar as cal
 from workflows.journeys import CONCERN
-from tests.web.helpers import page
 
 
 def test_responding_to_the_panels_findings_is_offered_only_to_a_decision_maker(service, cast, clock, signed_in):
@@ -39,3 +41,10 @@ def test_an_earlier_answer_typed_on_several_lines_is_shown_on_several_lines(serv
     html = signed_in("vl").get(f"/cases/{case.id}/actions/acknowledge_concern").get_data(as_text=True)
     assert "Q1 &lt;monitoring&gt; return<br>Q2 return" in html
     assert "&lt;br&gt;" not in html
+
+
+def test_the_plans_actions_to_mark_done_give_their_dates_in_words(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    text = page(signed_in("fo").get(f"/cases/{case.id}/actions/complete_action")).text
+    assert re.search(r", by \d{1,2} [A-Z][a-z]+ \d{4}\)", text), text
+    assert not re.search(r"by \d{4}-\d{2}-\d{2}", text)

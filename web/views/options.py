@@ -4,6 +4,8 @@ from sqlalchemy.orm import Session
 
 from casework.cases import Case, CaseRole
 from casework.organisations import Person, PersonRole
+from web.presenters import long_date
+from workflows.definitions import as_date
 from workflows.dispute import responding_role
 
 
@@ -35,7 +37,7 @@ def _open_actions(case: Case) -> list[tuple[str, str]]:
     version = (case.data or {}).get("plan_agreed_version")
     if not version:
         return []
-    return [(str(a["id"]), f"{a['what']} ({a['who']}, by {a['by']})")
+    return [(str(a["id"]), f"{a['what']} ({a['who']}, by {long_date(as_date(a['by']))})")
             for a in case.data["plans"][version - 1]["actions"] if not a.get("done_on")]
 
 
