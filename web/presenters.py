@@ -152,9 +152,24 @@ def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: da
     if case.status == "notice_period" and funder_view and deemed:
         template = template.replace("Notice given on", "Notice counts as given on" if deemed <= today
                                     else "Notice will count as given on")
+    later = _LATER_IN_STAGE.get(case.status) if case.workflow == "dispute" else None
+    happened_on = as_date((case.data or {}).get(later[0])) if later else None
+    if happened_on:
+        template = later[2] if happened_on <= today else later[1]
     first = next((d for d in deadlines if d.due_on), None)
-    words = template.format_map(defaultdict(str, _placeholders(case, first, today, notice_months, calendar)))
+    values = _placeholders(case, first, today, notice_months, calendar) | {"on": long_date(happened_on)}
+    words = template.format_map(defaultdict(str, values))
     return words[:1].upper() + words[1:]
+
+
+#: Dispute stages whose sentence moves on once something in the stage has a date (the data
+#: key): the sentence before that date, and from it. {due} is then the stage's next deadline.
+_LATER_IN_STAGE = {
+    "in_mediation": ("mediation_session_on", "{mediator} is mediating. The session is on {on}.",
+                     "{mediator} held the mediation session on {on}. The written outcome is due by {due}."),
+    "panel_hearing": ("hearing_on", "The panel will hear the dispute on {on}. Its findings are due by {due}.",
+                      "The panel heard the dispute on {on}. Its findings are due by {due}."),
+}
 
 
 def _earliest_effective(case: Case, today: date, months: int | None, calendar: cal.WorkingCalendar | None) -> str:

@@ -66,3 +66,19 @@ def test_the_organisation_is_told_what_was_decided_in_a_sentence_that_reads(serv
     case = funding_case_at(service, cast, clock, "notice_pending")      # the decision: reduce
     assert stage_sentence(signed_in("vl"), case.id).startswith(
         "London Borough of Bexley has decided to reduce your funding. You will receive written notice.")
+
+
+def test_once_the_mediation_session_is_held_the_dispute_says_when_the_outcome_is_due(service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, "in_mediation")
+    assert re.search(r" is mediating\. Session by \d{1,2} \w+ \d{4}\.$", stage_sentence(signed_in("vl"), case.id))
+    service.fire(case.id, "record_session", cast["mediator"], {"session_on": clock.now().date()}, clock.now())
+    sentence = stage_sentence(signed_in("vl"), case.id)
+    assert re.search(r" held the mediation session on \d{1,2} \w+ \d{4}\. "
+                     r"The written outcome is due by \d{1,2} \w+ \d{4}\.$", sentence), sentence
+
+
+def test_a_scheduled_hearing_is_named_with_its_date_and_the_findings_deadline(service, cast, clock, signed_in):
+    case = dispute_at(service, cast, clock, "panel_hearing")      # the hearing is still ahead
+    sentence = stage_sentence(signed_in("vl"), case.id)
+    assert re.match(r"The panel will hear the dispute on \d{1,2} \w+ \d{4}\. "
+                    r"Its findings are due by \d{1,2} \w+ \d{4}\.$", sentence), sentence
