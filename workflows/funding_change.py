@@ -11,7 +11,7 @@ from workflows.definitions import (ANY_OPEN, DeadlineRule, Due, Field, StateInfo
 from workflows.funding_change_rules import (  # noqa: F401  (choices are re-exported)
     not_the_funder_officer, assessment_complete, actions_due_ahead, consultation_long_enough, consideration_given,
     plan_version_is_latest, action_exists, notice_date_lawful, sent_after_decision, sent_now_or_later,
-    notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
+    after_the_plan_end, notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
     append, raise_concern, propose_resource_change, propose_plan, both_agree, agree_plan,
     complete_action, extend_plan, save_assessment, open_consultation, submit_response,
     consultation_closes, grant_extension, decide, issue_notice, extend_notice, note_notice,
@@ -95,7 +95,7 @@ TRANSITIONS = (
                "Why has performance improved?", (Field("reasons", "Reasons"),), effect=record("review")),
     Transition("extend_plan", (S.PERFORMANCE_REVIEW,), S.IMPROVEMENT_IN_PROGRESS, FO, "Extend the plan",
                "Why extend the plan?", (REASON, Field("new_end_date", "New end date", "date")),
-               guards=(date_in_future("new_end_date", "The new end date"),), effect=extend_plan),
+               guards=(date_in_future("new_end_date", "The new end date"), after_the_plan_end), effect=extend_plan),
     Transition("begin_impact_assessment", (S.PERFORMANCE_REVIEW,), S.IMPACT_ASSESSMENT, FO,
                "Assess a change to funding", "Why has performance not improved?",
                (Field("reasons", "Reasons performance has not improved"),), effect=record("review")),

@@ -220,6 +220,13 @@ def complete_action(ctx: Context) -> None:
     ctx.put("plans", plans)
 
 
+def after_the_plan_end(ctx: Context) -> str | None:
+    current, chosen = as_date(ctx.get("plan_end")), ctx.data.get("new_end_date")
+    if current is not None and chosen is not None and chosen <= current:
+        return f"The new end date must be after the plan's current end date, {long_date(current)}."
+    return None
+
+
 def extend_plan(ctx: Context) -> None:
     ctx.put("plan_end", ctx.data["new_end_date"])
     append("plan_extensions")(ctx)

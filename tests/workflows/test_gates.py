@@ -434,3 +434,15 @@ def test_a_dispute_is_answered_by_an_officer_not_a_reviewer_administrator_or_dec
     name = {"reviewer": "Anne Clarke", "admin": "Ade Bello", "dm": "Helen Marsh"}[who]
     assert refused(service, factory, case, "acknowledge_dispute", cast["fo"], {"officer": cast[who]},
                    clock.now()) == f"{name} is not set up as an officer who can answer it."
+
+
+def test_extending_the_plan_must_move_its_end_later(service, factory, cast, clock):
+    case = funding_case_at(service, cast, clock, "performance_review")     # reviewed before the plan ended
+    plan_end = date.fromisoformat(case.data["plan_end"])
+    earlier = {"reason": "More time for the new volunteers.", "new_end_date": plan_end - timedelta(days=3)}
+    assert plan_end - timedelta(days=3) > cal.local_date(clock.now()), "the new date is still in the future"
+    message = refused(service, factory, case, "extend_plan", cast["fo"], earlier, clock.now())
+    assert message == f"The new end date must be after the plan's current end date, {plan_end.day} {plan_end:%B %Y}."
+    case = service.fire(case.id, "extend_plan", cast["fo"], {**earlier, "new_end_date": plan_end + timedelta(days=14)},
+                        clock.now())
+    assert case.status == "improvement_in_progress"
