@@ -235,7 +235,7 @@ def add_external_referral(ctx: Context) -> None:
 
 REASON = Field("reason", "Reason")
 NEW_DATE = Field("new_date", "New date", "date")
-PERSON = Field("person", "Person", "person")
+PERSON = Field("person", "Mediator", "person")
 DECLARATION = Field("declaration", "Declaration of no conflict of interest")
 
 TRANSITIONS = (
@@ -331,7 +331,7 @@ TRANSITIONS = (
                "Why are you withdrawing the dispute?", (REASON,), effect=keep("withdrawal")),
     Transition("record_external_referral", (ANY_STATE,), None, PARTIES, "Record a referral outside the Compact",
                "Referral to the Ombudsman or a court",
-               (Field("body", "Referred to", "choice", choices=EXTERNAL_BODIES), Field("reference", "Reference", "text"),
+               (Field("body", "Who it was referred to", "choice", choices=EXTERNAL_BODIES), Field("reference", "Reference", "text"),
                 Field("outcome", "Outcome, if known", required=False)), effect=add_external_referral),
 )
 

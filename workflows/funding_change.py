@@ -83,7 +83,7 @@ TRANSITIONS = (
                "Agree version {n} of the plan", (Field("version", "Plan version", "int"),),
                guards=(plan_version_is_latest,), effect=agree_plan),
     Transition("record_support", (S.IMPROVEMENT_IN_PROGRESS,), None, FO, "Record support given",
-               "What support did you give?", (Field("what", "What support was given"), Field("when", "When", "date")),
+               "What support did you give?", (Field("what", "What support was given"), Field("when", "Date of the support", "date")),
                guards=(date_not_in_future("when", "The date the support was given"),), effect=append("support")),
     Transition("complete_action", (S.IMPROVEMENT_IN_PROGRESS,), None, BOTH, "Mark action done",
                "Mark an action done", (Field("action", "Action number", "int"), Field("evidence", "Evidence", required=False)),

@@ -41,3 +41,15 @@ def test_the_notice_asks_for_a_sending_date_and_a_sending_time(service, cast, cl
     html = fo.get(f"/cases/{case.id}/actions/issue_notice").get_data(as_text=True)
     assert "Sending date" in html and "Sending time: time" not in html
     assert "govuk-input--width-5" in html
+
+
+def test_questions_left_blank_are_named_in_words_that_read():
+    from workflows.registry import WORKFLOWS
+
+    def fields_of(workflow: str, trigger: str):
+        return WORKFLOWS[workflow].rows(trigger)[0].fields
+    assert problems(fields_of("funding_change", "record_support"), {"what": "A recruitment advert"}) == {
+        "when": "Enter date of the support"}
+    assert problems(fields_of("dispute", "assign_mediator"), {"declaration": "None."})["person"] == "Select mediator"
+    assert problems(fields_of("dispute", "record_external_referral"), {"reference": "R1"})["body"] == (
+        "Select who it was referred to")
