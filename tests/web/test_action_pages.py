@@ -48,3 +48,11 @@ def test_the_plans_actions_to_mark_done_give_their_dates_in_words(service, cast,
     text = page(signed_in("fo").get(f"/cases/{case.id}/actions/complete_action")).text
     assert re.search(r", by \d{1,2} [A-Z][a-z]+ \d{4}\)", text), text
     assert not re.search(r"by \d{4}-\d{2}-\d{2}", text)
+
+
+def test_the_consultation_page_says_how_long_the_organisation_must_have(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "impact_assessment")
+    minimum = service.limits.consultation_min_wd
+    earliest = cal.add_working_days(cal.local_date(clock.now()), minimum, calendar=service.calendar)
+    text = page(signed_in("fo").get(f"/cases/{case.id}/actions/open_consultation")).text
+    assert f"At least {minimum} working days from today: {earliest.day} {earliest:%B %Y} or later." in text

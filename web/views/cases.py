@@ -115,11 +115,14 @@ def action(case_id: int, trigger: str):
             return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
             abort(404)
-        start = initial_values(case, trigger, c.service.limits, c.service.calendar, cal.local_date(c.clock.now()))
+        today = cal.local_date(c.clock.now())
+        start = initial_values(case, trigger, c.service.limits, c.service.calendar, today)
         form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
                           data={"case_version": case.version, **start})
         if "consideration" in form:
             _consideration_wording(form.consideration, case)
+        if "respond_by" in form:
+            _earliest_response_date(form.respond_by, today)
         view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
@@ -158,6 +161,14 @@ def _fire(view: dict, data: dict) -> int | None:
             form.case_version.data = db.get(Case, view["case"].id).version
         view["stale"] = True
         return 409
+
+
+def _earliest_response_date(field, today) -> None:
+    """The consultation's shortest allowed time, as a number of working days and a date."""
+    service = container().service
+    minimum = service.limits.consultation_min_wd
+    earliest = cal.add_working_days(today, minimum, calendar=service.calendar)
+    field.description = f"At least {minimum} working days from today: {earliest.day} {earliest:%B %Y} or later."
 
 
 def _moved_on(case: Case):
