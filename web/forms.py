@@ -131,7 +131,7 @@ def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str
                 attrs[f"action_{n}_who"] = StringField("Who will do it", widget=GovTextInput())
                 attrs[f"action_{n}_by"] = GovDate("By when", description="For example, 27 3 2027")
         elif f.kind == "datetime":  # "Sending time": a "Sending date" date input, then a "Sending time" box
-            attrs[f"{f.name}_date"] = GovDate(f"{f.label.removesuffix(' time')} date")
+            attrs[f"{f.name}_date"] = GovDate(f"{f.label.removesuffix(' time')} date", description=f.hint)
             attrs[f"{f.name}_time"] = StringField(f.label if f.label.endswith(" time") else f"{f.label}: time",
                                                   widget=GovTimeInput(),
                                                   description="Use the 24-hour clock, for example 14:30")

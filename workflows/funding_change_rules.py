@@ -1,7 +1,7 @@
 """The gates and effects of the funding-change process: what must be true before an action
 (each gate returns the message a person reads when it is not), and what each action records
 on the case. The table that uses them is in `workflows/funding_change.py`."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from casework.cases import CaseRole as R
 from workflows import calendar as cal
@@ -94,7 +94,7 @@ SENT_BY_THE_SERVICE = frozenset({"email", "portal"})
 SENDING_TIME_GRACE = timedelta(hours=1)
 
 
-def sending_time(ctx: Context):
+def sending_time(ctx: Context) -> datetime:
     """When the notice is sent: the time given, except that a notice this service sends
     cannot go before the moment it is issued (the letter's email is held until the time given)."""
     if ctx.data["channel"] in SENT_BY_THE_SERVICE:

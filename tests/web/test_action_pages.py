@@ -56,3 +56,9 @@ def test_the_consultation_page_says_how_long_the_organisation_must_have(service,
     earliest = cal.add_working_days(cal.local_date(clock.now()), minimum, calendar=service.calendar)
     text = page(signed_in("fo").get(f"/cases/{case.id}/actions/open_consultation")).text
     assert f"At least {minimum} working days from today: {earliest.day} {earliest:%B %Y} or later." in text
+
+
+def test_the_notice_page_says_when_this_service_sends_an_emailed_notice(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_pending")
+    text = page(signed_in("fo").get(f"/cases/{case.id}/actions/issue_notice")).text
+    assert "By email or the portal, this service sends it at this time (or at once, if the time has passed)." in text

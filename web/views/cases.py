@@ -17,8 +17,8 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms import add_engine_problems, apply_problems, build_form, engine_data
-from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, pagination, stage_words, tag,
-                            timeline_items)
+from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, long_date, pagination,
+                            stage_words, tag, timeline_items)
 from web.views import filters
 from web.views.home import sections as home_sections
 from web.views.options import field_options, initial_values
@@ -168,7 +168,7 @@ def _earliest_response_date(field, today) -> None:
     service = container().service
     minimum = service.limits.consultation_min_wd
     earliest = cal.add_working_days(today, minimum, calendar=service.calendar)
-    field.description = f"At least {minimum} working days from today: {earliest.day} {earliest:%B %Y} or later."
+    field.description = f"At least {minimum} working days from today: {long_date(earliest)} or later."
 
 
 def _moved_on(case: Case):
