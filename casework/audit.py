@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case, CaseReading
 from casework.persistence import Base, Db, UTCDateTime
-from casework.persistence.direct import write
 from casework.persistence.writes import Writes
 
 GENESIS = "0" * 64
@@ -74,7 +73,7 @@ def append_entry(db: Db, case: CaseReading, actor: Actor, trigger: str,
     if later is not None:
         later.add(_INSERT, row)
     else:
-        write(db, _INSERT, row)
+        db.execute(_INSERT, row)
     case.audit_seq, case.audit_head = seq, row["hash"]
     return row
 

@@ -1,5 +1,5 @@
 """The case as a transition works on it: plain records of the case row, its organisations and
-the people assigned to it, read and written with prepared Core statements.
+the people assigned to it, read and written with SQLAlchemy Core statements.
 
 Every transition, a person's action or a deadline the scheduler fires, loads one case and
 the person acting, checks them, changes a few columns and writes the case back. Through the
@@ -23,7 +23,6 @@ from casework.cases import Case, CaseAssignment, CaseReading
 from casework.errors import StaleVersion
 from casework.organisations import Organisation, OrganisationRecord, Person, PersonRecord, PersonRole
 from casework.persistence import Db
-from casework.persistence.direct import read, write
 from casework.persistence.writes import Writes
 
 CASES, ASSIGNMENTS, PEOPLE, ROLES = (Case.__table__, CaseAssignment.__table__, Person.__table__,
@@ -81,7 +80,7 @@ class CaseRecord(CaseReading):
 
 def load_case(db: Db, case_id: int) -> CaseRecord | None:
     """The case with its organisations and everyone assigned to it, in two queries."""
-    found = read(db, _CASE, {"case_id": case_id})
+    found = db.execute(_CASE, {"case_id": case_id}).all()
     if not found:
         return None
     return _case_record(found[0], _assignments(db, case_id))
@@ -90,11 +89,11 @@ def load_case(db: Db, case_id: int) -> CaseRecord | None:
 def load_case_and_person(db: Db, case_id: int, person_id: int | None) -> tuple[CaseRecord | None, PersonRecord | None]:
     """The case, as `load_case`, and the person acting on it, as `load_person`, in two
     queries: the person's rows are read with the case's assignments."""
-    found = read(db, _CASE, {"case_id": case_id})
+    found = db.execute(_CASE, {"case_id": case_id}).all()
     if not found:
         return None, load_person(db, person_id)
     assigned, acting = [], []
-    for row in read(db, _ASSIGNMENTS_AND_PERSON, {"case_id": case_id, "person_id": person_id}):
+    for row in db.execute(_ASSIGNMENTS_AND_PERSON, {"case_id": case_id, "person_id": person_id}):
         (assigned if row[0] is not None else acting).append(row)
     person = None
     if acting:
@@ -133,7 +132,7 @@ def save_case(db: Db, case: CaseRecord, later: Writes | None = None) -> None:
     values |= {"case_id": case.id, "loaded_version": case.version, "new_version": case.version + 1}
     if later is not None:
         later.add(statement, values, checked=True)
-    elif write(db, statement, values) != 1:
+    elif db.execute(statement, values).rowcount != 1:
         raise StaleVersion()
     case.version += 1
     case.saved = {name: getattr(case, name) for name in CASE_COLUMNS}
@@ -158,7 +157,7 @@ def _case_record(row: Sequence, assignments: list[AssignmentRecord]) -> CaseReco
 
 
 def _assignments(db: Db, case_id: int) -> list[AssignmentRecord]:
-    return _assignments_of(read(db, _ASSIGNMENTS, {"case_id": case_id})).get(case_id, [])
+    return _assignments_of(db.execute(_ASSIGNMENTS, {"case_id": case_id})).get(case_id, [])
 
 
 def _assignments_of(rows) -> dict[int, list[AssignmentRecord]]:

@@ -2,7 +2,7 @@
 close what it no longer does, move a deadline for an extension, pause and resume keeping
 the working days left, and recompute working-day deadlines when a holiday is added.
 
-Every transition comes through here, so the rows are read and written with prepared Core
+Every transition comes through here, so the rows are read and written with Core
 statements rather than through the ORM's unit of work: a transition costs a few
 statements, not a flush of tracked objects. A row being worked on is a plain namespace of
 its columns, whose timing columns are then written back by id."""
@@ -16,7 +16,6 @@ from casework.cases import CaseReading
 from casework.deadlines import LIVE, Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
 from casework.persistence import Db
-from casework.persistence.direct import read, write
 from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
@@ -90,13 +89,13 @@ def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
 def live_briefly(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, with only what gates and `sync`
     read: id, kind, state, status, due date and when it fires."""
-    return _namespaces(_LIVE_BRIEF, read(db, _LIVE_BRIEF, {"case_id": case.id}))
+    return _namespaces(_LIVE_BRIEF, db.execute(_LIVE_BRIEF, {"case_id": case.id}))
 
 
 def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
     """`live_briefly` for several cases in one query, by case id."""
     found: dict[int, list[SimpleNamespace]] = {case_id: [] for case_id in case_ids}
-    rows = read(db, _LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)})
+    rows = db.execute(_LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)})
     for row in _namespaces(_LIVE_BRIEF_OF_CASES, rows):
         found[row.case_id].append(row)
     return found
@@ -104,7 +103,7 @@ def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleN
 
 def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, each a namespace of its columns."""
-    return _namespaces(_LIVE_OF_CASE, read(db, _LIVE_OF_CASE, {"case_id": case.id}))
+    return _namespaces(_LIVE_OF_CASE, db.execute(_LIVE_OF_CASE, {"case_id": case.id}))
 
 
 def _namespaces(query, rows) -> list[SimpleNamespace]:
@@ -141,7 +140,7 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
         if rows and later is not None:
             later.add(statement, rows)
         elif rows:
-            write(db, statement, rows)
+            db.execute(statement, rows)
 
 
 def _new_row(case: CaseReading, rule: DeadlineRule, spec: DeadlineSpec, now: datetime,
@@ -175,7 +174,7 @@ def set_due(row: Deadline | SimpleNamespace, due_on: date, now: datetime, limits
 
 def _write_timing(db: Db, rows: list[SimpleNamespace]) -> None:
     if rows:
-        write(db, _WRITE_TIMING, [_timing(row) for row in rows])
+        db.execute(_WRITE_TIMING, [_timing(row) for row in rows])
 
 
 def _timing(row: SimpleNamespace) -> dict[str, Any]:

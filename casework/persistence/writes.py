@@ -8,7 +8,6 @@ gathers must run `flush` before anything reads or writes the rows that are pendi
 from sqlalchemy import Connection, Executable
 
 from casework.errors import StaleVersion
-from casework.persistence.direct import write
 
 
 class Writes:
@@ -28,8 +27,8 @@ class Writes:
         pending, self._rows = self._rows, {}
         for statement, rows in pending.items():
             if statement in self._checked and not conn.dialect.supports_sane_multi_rowcount:
-                changed = sum(write(conn, statement, row) for row in rows)
+                changed = sum(conn.execute(statement, row).rowcount for row in rows)
             else:
-                changed = write(conn, statement, rows)
+                changed = conn.execute(statement, rows).rowcount
             if statement in self._checked and changed != len(rows):
                 raise StaleVersion()
