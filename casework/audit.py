@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case, CaseReading
 from casework.persistence import Base, Db, UTCDateTime
-from casework.persistence.writes import Writes
 
 GENESIS = "0" * 64
 
@@ -60,20 +59,16 @@ def entry_hash(case_id: int, seq: int, at: datetime, actor_id: int | None, actor
 
 
 def append_entry(db: Db, case: CaseReading, actor: Actor, trigger: str,
-                 from_state: str | None, to_state: str, data: dict, at: datetime,
-                 later: Writes | None = None) -> dict[str, Any]:
+                 from_state: str | None, to_state: str, data: dict, at: datetime) -> dict[str, Any]:
     """Insert the next entry of this case's chain in the caller's transaction (one Core
-    INSERT, or gathered in `later`; entries are never changed, so the ORM need not track
-    them) and return its columns. The case keeps the chain's length and last hash, so a
+    INSERT: entries are never changed, so the ORM need not track them) and return its
+    columns. The case keeps the chain's length and last hash, so a
     deleted last entry is noticed too; the case row must already exist."""
     seq, prev = (case.audit_seq or 0) + 1, case.audit_head or GENESIS
     row = {"case_id": case.id, "seq": seq, "at": at, "actor_id": actor.id, "actor_name": actor.name,
            "trigger": trigger, "from_state": from_state, "to_state": to_state, "data": data, "prev_hash": prev}
     row["hash"] = entry_hash(case.id, seq, at, actor.id, actor.name, trigger, from_state, to_state, data, prev)
-    if later is not None:
-        later.add(_INSERT, row)
-    else:
-        db.execute(_INSERT, row)
+    db.execute(_INSERT, row)
     case.audit_seq, case.audit_head = seq, row["hash"]
     return row
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship, selectinload
 
 from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
@@ -56,8 +56,8 @@ Actor = Person | PersonRecord | SystemActor
 
 
 class CaseReading:
-    """What every view of a case answers from its columns and assignments: the mapped `Case`
-    and the plain `casework.case_records.CaseRecord` a transition works on."""
+    """What a case answers from its columns and assignments (the mapped `Case`'s own
+    methods, kept apart so type hints below can name what they read)."""
 
     id: int
     workflow: str
@@ -126,6 +126,14 @@ class Case(CaseReading, Base):
     assignments: Mapped[list["CaseAssignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin")
 
+    def assign(self, person: Person, role: str, at: datetime) -> None:
+        """Give this person a role on the case (saved with the case)."""
+        self.assignments.append(CaseAssignment(person=person, role=role, assigned_at=at))
+
+    def unassign(self, role: str) -> None:
+        """Take everyone off this role (saved with the case)."""
+        self.assignments = [a for a in self.assignments if a.role != role]
+
     def __repr__(self) -> str:
         return f"<Case {self.ref if self.id else '?'} {self.workflow} {self.status}>"
 
@@ -153,6 +161,18 @@ class CaseLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     funding_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+
+#: A case with its organisations and everyone assigned to it (with their roles), in one query.
+_CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id")).options(
+    selectinload(Case.assignments).joinedload(CaseAssignment.person).selectinload(Person.role_rows),
+    joinedload(Case.funder), joinedload(Case.vco), joinedload(Case.complainant_org),
+    joinedload(Case.respondent_org)))
+
+
+def load_case(session: Session, case_id: int) -> Case | None:
+    """The case with its organisations and everyone assigned to it, or None."""
+    return session.execute(_CASE_WITH_PEOPLE, {"case_id": case_id}).unique().scalar_one_or_none()
 
 
 def case_roles(case: CaseReading, actor: Actor) -> frozenset[str]:

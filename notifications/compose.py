@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
 
-from casework.case_records import load_case
-from casework.cases import CaseReading, CaseRole
+from casework.cases import CaseReading, CaseRole, load_case
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
                              LetterIssued, TransitionApplied)
@@ -82,7 +82,7 @@ class Composer:
     def case(self, case_id: int) -> CaseReading | None:
         """The case as the engine handed it over, or else loaded."""
         if case_id not in self.cases:
-            self.cases[case_id] = load_case(self.connection, case_id)
+            self.cases[case_id] = load_case(Session(bind=self.connection), case_id)
         return self.cases[case_id]
 
     def _told_by_transition(self, event: DomainEvent) -> bool:

@@ -12,11 +12,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from casework.case_records import CaseRecord, load_person
-from casework.cases import Actor
+from casework.cases import Actor, Case
 from casework.events import DomainEvent
-from casework.organisations import PersonRecord
-from casework.persistence.writes import Writes
+from casework.organisations import Person
 from workflows import calendar as cal
 from workflows import deadlines
 from workflows.limits import TimeLimits
@@ -35,10 +33,9 @@ class Hooks:
 
 @dataclass
 class Context:
-    #: The caller's transaction: a session, or a connection (the person's actions run on a
-    #: connection, and a session is opened on it only if something needs the ORM).
-    db: Session | Connection
-    case: CaseRecord
+    #: The caller's unit of work: the case and everything it changes are saved with it.
+    session: Session
+    case: Case
     actor: Actor
     roles: frozenset[str]
     data: dict[str, Any]
@@ -51,45 +48,17 @@ class Context:
     events: list[DomainEvent] = field(default_factory=list)
     letter_context: dict[str, Any] | None = None
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
-    #: The case's live deadline rows, when the caller has read them already in this transaction.
-    known_deadlines: list[SimpleNamespace] | None = None
-    #: Where the case's UPDATE, its audit entry and its deadline rows are gathered, when the
-    #: caller writes several transitions together (None: written as they are made).
-    later: Writes | None = None
 
-    @cached_property
+    @property
     def conn(self) -> Connection:
         """The transaction's connection, for the Core statements a transition makes."""
-        return self.db if isinstance(self.db, Connection) else self.db.connection()
-
-    @cached_property
-    def session(self) -> Session:
-        """An ORM session in the transaction, opened the first time something needs one."""
-        return self.db if isinstance(self.db, Session) else Session(bind=self.db, expire_on_commit=False)
-
-    def flush(self) -> None:
-        """Write what the ORM session holds, if one is open, so Core reads see it."""
-        session = self.__dict__.get("session")
-        if session is not None and (session.new or session.dirty or session.deleted):
-            session.flush()
-
-    def finish(self) -> None:
-        """Flush and close a session this context opened (a caller's session is theirs)."""
-        self.flush()
-        if "session" in self.__dict__ and self.session is not self.db:
-            self.session.close()
+        return self.session.connection()
 
     @cached_property
     def live_deadlines(self) -> list[SimpleNamespace]:
         """The case's running and paused deadline rows (id, kind, state, status, due date,
-        when it fires), read once, when a gate first asks; the engine then reuses the read to
-        keep the rows in step with the new state."""
-        if self.known_deadlines is not None:
-            return self.known_deadlines
+        when it fires), read once, when a gate first asks."""
         return deadlines.live_briefly(self.conn, self.case)
-
-    def live_deadlines_if_read(self) -> list[SimpleNamespace] | None:
-        return self.__dict__.get("live_deadlines", self.known_deadlines)
 
     @property
     def today(self) -> date:
@@ -114,9 +83,9 @@ class Context:
         data[key] = to_json(value)
         self.case.data = data
 
-    def person(self, person_id: int | None) -> PersonRecord | None:
+    def person(self, person_id: int | None) -> Person | None:
         """Someone chosen in the form (or None if there is no such person)."""
-        return load_person(self.conn, person_id)
+        return None if person_id is None else self.session.get(Person, person_id)
 
     def assign(self, role: str, person_id: int) -> None:
         """Give the chosen person this role on the case (saved with the case)."""

@@ -16,7 +16,6 @@ from casework.cases import CaseReading
 from casework.deadlines import LIVE, Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
 from casework.persistence import Db
-from casework.persistence.writes import Writes
 from workflows import calendar as cal
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
 from workflows.limits import TimeLimits
@@ -112,21 +111,17 @@ def _namespaces(query, rows) -> list[SimpleNamespace]:
 
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
-         calendar: cal.WorkingCalendar, live: list[SimpleNamespace] | None = None,
-         later: Writes | None = None, entered: bool = False) -> None:
-    """Close rows the state no longer needs and open the ones it needs. `live` is the case's
-    running and paused rows if already read in this transaction (only which rows they are,
-    their kinds and states are used, and nothing but this function opens or closes rows).
-    `entered`: the case has just entered its state, so every live row (all of the state it
-    left, since each change of state comes through here) is closed without reading them.
-    With `later`, the closing and opening statements are gathered there."""
+         calendar: cal.WorkingCalendar, entered: bool = False) -> None:
+    """Close rows the state no longer needs and open the ones it needs. `entered`: the case
+    has just entered its state, so every live row (all of the state it left, since each
+    change of state comes through here) is closed without reading them."""
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
     have: set[str] = set()
-    if entered and live is None:
+    if entered:
         closing = (_CLOSE_ALL, [{"of_case": case.id, "now": now}])
     else:
         rows = []
-        for row in live if live is not None else live_briefly(db, case):
+        for row in live_briefly(db, case):
             if row.state == case.status and row.kind in required:
                 have.add(row.kind)
             else:
@@ -137,9 +132,7 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
                for row in (_new_row(case, rules[kind.split(":")[0]], spec, now, limits, calendar)
                            for kind, spec in required.items() if kind not in have)]
     for statement, rows in (closing, (_INSERT, opening)):
-        if rows and later is not None:
-            later.add(statement, rows)
-        elif rows:
+        if rows:
             db.execute(statement, rows)
 
 

@@ -4,22 +4,19 @@ is complete, and every gate passes. Only then does it change the state through t
 `transitions` machine and write the audit entry, deadline rows, letter and events, all in the
 caller's transaction. Any refusal raises before anything is written."""
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from casework.audit import append_entry
-from casework.case_records import CaseRecord, save_case
-from casework.cases import Actor, case_roles
+from casework.cases import Actor, Case, case_roles
 from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
                              UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
 from casework.letters import Letter
-from casework.persistence import Db
-from casework.persistence.writes import Writes
 from casework.permissions import can_view_case
 from workflows import calendar as cal
 from workflows import deadlines
@@ -35,7 +32,7 @@ _STORE_LETTER = insert(Letter.__table__)
 class _Bound:
     """The machine's view of a case: its `state` is the case's status column."""
 
-    def __init__(self, case: CaseRecord) -> None:
+    def __init__(self, case: Case) -> None:
         self.case = case
 
     @property
@@ -65,7 +62,7 @@ def _machine_row(workflow: Workflow, t: Transition) -> dict[str, Any]:
     return row
 
 
-def choose_row(workflow: Workflow, case: CaseRecord, trigger: str) -> list[Transition]:
+def choose_row(workflow: Workflow, case: Case, trigger: str) -> list[Transition]:
     """The rows of this trigger allowed from the case's state; refuses unknown or misplaced ones."""
     rows = workflow.rows(trigger)
     if not rows:
@@ -86,31 +83,25 @@ def refusal(ctx: Context, row: Transition) -> str | None:
     return None
 
 
-def apply_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
-                     expected_version: int | None = None,
-                     known_deadlines: list[SimpleNamespace] | None = None,
-                     later: Writes | None = None) -> Context:
-    """Fire one trigger on one case inside the caller's transaction; raises on any refusal.
-    `known_deadlines`: the case's live deadline rows (`deadlines.live_briefly`) if the caller
-    has just read them in this transaction. `later`: gather the case's UPDATE, audit entry
-    and deadline rows there for the caller to flush (checking the case's version then)."""
-    row, ctx = check_transition(db, workflow, case, trigger, actor, raw, now, limits=limits,
-                                calendar=calendar, hooks=hooks, expected_version=expected_version,
-                                known_deadlines=known_deadlines)
-    ctx.later = later
+                     expected_version: int | None = None) -> Context:
+    """Fire one trigger on one case inside the caller's unit of work; raises on any refusal."""
+    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
+                                calendar=calendar, hooks=hooks, expected_version=expected_version)
     from_state = case.status
-    _change_state(workflow, case, trigger, ctx)
-    _record(workflow, case, row, ctx, actor, from_state)
+    with session.no_autoflush:   # the case is written once, at the end, checked against its version
+        _change_state(workflow, case, trigger, ctx)
+        entry, letter = _write(workflow, case, row, ctx, actor, from_state)
+    _record(case, row, ctx, actor, from_state, entry, letter)
     return ctx
 
 
-def check_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def check_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
-                     expected_version: int | None = None,
-                     known_deadlines: list[SimpleNamespace] | None = None) -> tuple[Transition, Context]:
+                     expected_version: int | None = None) -> tuple[Transition, Context]:
     """Every check `apply_transition` makes before it changes anything, in the same order;
     raises the first refusal, or returns the row that applies and its context."""
     if not can_view_case(actor, case):
@@ -123,15 +114,14 @@ def check_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str,
     if not rows:
         raise NotPermitted(f"You do not have a role on this case that can '{workflow.rows(trigger)[0].button}'.")
     data = parse_fields(rows[0].fields, raw or {})
-    ctx = Context(db, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger,
-                  known_deadlines=known_deadlines)
+    ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger)
     message = refusal(ctx, rows[0])
     if message:
         raise GateRefused(message)
     return rows[0], ctx
 
 
-def _change_state(workflow: Workflow, case: CaseRecord, trigger: str, ctx: Context) -> None:
+def _change_state(workflow: Workflow, case: Case, trigger: str, ctx: Context) -> None:
     # The event is fired on the case directly rather than adding the case to the shared
     # machine and removing it again: that re-bound every trigger and state on each call,
     # and mutated the machine's model list, which threads share.
@@ -140,14 +130,10 @@ def _change_state(workflow: Workflow, case: CaseRecord, trigger: str, ctx: Conte
         raise TriggerNotAllowed("That action could not be applied at this stage.")
 
 
-def _record(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context, actor: Actor,
-            from_state: str) -> None:
-    # The audit entry and deadline rows are written by Core statements as they are made, and
-    # the case in one UPDATE at the end.
-    entry, letter = _write(workflow, case, row, ctx, actor, from_state)
-    save_case(ctx.conn, case, ctx.later)
+def _record(case: Case, row: Transition, ctx: Context, actor: Actor, from_state: str,
+            entry: dict[str, Any], letter: tuple[int, str] | None) -> None:
     try:
-        ctx.flush()   # another case an effect changed through the ORM
+        ctx.session.flush()   # the case, checked against its version, and anything else changed
     except StaleDataError:
         raise StaleVersion() from None
     ctx.events.insert(0, TransitionApplied(case.id, ctx.now, row.trigger, from_state, case.status,
@@ -158,7 +144,7 @@ def _record(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context,
         ctx.hooks.on_events(ctx.conn, ctx.events, {case.id: case})
 
 
-def _write(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context, actor: Actor,
+def _write(workflow: Workflow, case: Case, row: Transition, ctx: Context, actor: Actor,
            from_state: str) -> tuple[dict[str, Any], tuple[int, str] | None]:
     if case.status != from_state:
         ctx.put("stage_started_on", ctx.today)
@@ -174,15 +160,15 @@ def _write(workflow: Workflow, case: CaseRecord, row: Transition, ctx: Context, 
             ctx.audit_extra.setdefault("deadlines_moved", []).append(
                 {"deadline": moved.label, "from": moved.old_due_on, "to": new_due, "reason": reason})
     deadlines.sync(ctx.conn, workflow, case, ctx.now, ctx.limits, ctx.calendar,
-                   live=ctx.live_deadlines_if_read(), later=ctx.later, entered=case.status != from_state)
+                   entered=case.status != from_state)
     _name_people(row, ctx)
     letter = _issue_letter(case, row, ctx)
     entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,
-                         to_json({**ctx.data, **ctx.audit_extra}), ctx.now, ctx.later)
+                         to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
     return entry, letter
 
 
-def _issue_letter(case: CaseRecord, row: Transition, ctx: Context) -> tuple[int, str] | None:
+def _issue_letter(case: Case, row: Transition, ctx: Context) -> tuple[int, str] | None:
     """Render the transition's letter once, store it with its hash, and note the hash for
     audit; returns the letter's id and kind."""
     if row.letter is None or ctx.hooks.render_letter is None:
@@ -195,7 +181,7 @@ def _issue_letter(case: CaseRecord, row: Transition, ctx: Context) -> tuple[int,
     return letter_id, row.letter
 
 
-def letter_context(case: CaseRecord, ctx: Context) -> dict[str, Any]:
+def letter_context(case: Case, ctx: Context) -> dict[str, Any]:
     """What the letter of a transition says: the case's common fields and what the effect set."""
     return {
         "case_ref": case.ref, "programme": case.title, "letter_date": ctx.today,
@@ -206,12 +192,12 @@ def letter_context(case: CaseRecord, ctx: Context) -> dict[str, Any]:
     }
 
 
-def preview_letter(db: Db, workflow: Workflow, case: CaseRecord, trigger: str, actor: Actor,
+def preview_letter(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
                    raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                    calendar: cal.WorkingCalendar, hooks: Hooks) -> tuple[str, dict[str, Any]] | None:
     """The letter this action would send, as (kind, context), after every check the action
     makes; its effect runs on the case in memory only, so the caller must roll back."""
-    row, ctx = check_transition(db, workflow, case, trigger, actor, raw, now, limits=limits,
+    row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
                                 calendar=calendar, hooks=hooks)
     if row.letter is None:
         return None

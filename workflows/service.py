@@ -5,19 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
-from casework.case_records import CaseRecord, load_case_and_person, load_person
-from casework.cases import SYSTEM, Actor, Case
+from casework.cases import SYSTEM, Actor, Case, load_case
 from casework.clock import require_aware
 from casework.errors import InvalidInput, NotFound, StaleVersion
-from casework.organisations import Person, PersonRecord
-from casework.persistence import Db, unit_of_work
-from casework.persistence.session import write_transaction
+from casework.organisations import Person
+from casework.persistence import unit_of_work
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
@@ -36,34 +34,31 @@ class CaseService:
     calendar: cal.WorkingCalendar = field(default_factory=lambda: cal.DEFAULT_CALENDAR)
     hooks: Hooks = field(default_factory=Hooks)
 
-    def _run(self, work: Callable[[Any], T], on_connection: bool = False) -> T:
-        """Run `work` in one write transaction, on a session (or, `on_connection`, on a
-        connection: a transition needs the ORM only now and then, and opens a session on
-        the connection when it does)."""
+    def _run(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one unit of work: everything it changes commits together, or nothing."""
         try:
-            with (write_transaction(self.factory) if on_connection else unit_of_work(self.factory)) as db:
-                return work(db)
+            with unit_of_work(self.factory) as session:
+                return work(session)
         except StaleDataError:
             raise StaleVersion() from None
         except IntegrityError:
             raise StaleVersion() from None
 
     def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
-             now: datetime, expected_version: int | None = None) -> CaseRecord:
+             now: datetime, expected_version: int | None = None) -> Case:
         """Apply one action to one case and commit it with its audit, deadlines and messages."""
         require_aware(now)
 
-        def work(conn: Connection) -> CaseRecord:
-            case, actor = _case_and_actor(conn, case_id, actor_id)
+        def work(session: Session) -> Case:
+            case, actor = _case_and_actor(session, case_id, actor_id)
             workflow = WORKFLOWS[case.workflow]
-            ctx = apply_transition(conn, workflow, case, trigger, actor, data or {}, now,
-                                   limits=self.limits, calendar=self.calendar, hooks=self.hooks,
-                                   expected_version=expected_version)
+            apply_transition(session, workflow, case, trigger, actor, data or {}, now,
+                             limits=self.limits, calendar=self.calendar, hooks=self.hooks,
+                             expected_version=expected_version)
             if links.may_change_linked_case(workflow, case):
-                links.after_transition(ctx.session, workflow, case, now, self.limits, self.calendar)
-            ctx.finish()
+                links.after_transition(session, workflow, case, now, self.limits, self.calendar)
             return case
-        return self._run(work, on_connection=True)
+        return self._run(work)
 
     def preview_letter(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
                        now: datetime) -> tuple[str, dict[str, Any]] | None:
@@ -71,8 +66,7 @@ class CaseService:
         refuse it; nothing is written (the session closes without committing)."""
         require_aware(now)
         with self.factory() as session:
-            conn = session.connection()
-            case, actor = _case_and_actor(conn, case_id, actor_id)
+            case, actor = _case_and_actor(session, case_id, actor_id)
             return preview_letter(session, WORKFLOWS[case.workflow], case, trigger, actor, data or {}, now,
                                   limits=self.limits, calendar=self.calendar, hooks=self.hooks)
 
@@ -144,27 +138,21 @@ class CaseService:
         return len(moved)
 
 
-def _actor(db: Db, actor_id: int | None) -> Actor:
-    return SYSTEM if actor_id is None else _active(load_person(db, actor_id))
+def _actor(session: Session, actor_id: int | None) -> Actor:
+    return SYSTEM if actor_id is None else _person(session, actor_id)
 
 
-def _case_and_actor(db: Db, case_id: int, actor_id: int | None) -> tuple[CaseRecord, Actor]:
-    """The case and the person acting on it (None: the system), read together."""
-    case, person = load_case_and_person(db, case_id, actor_id)
-    actor = SYSTEM if actor_id is None else _active(person)
+def _case_and_actor(session: Session, case_id: int, actor_id: int | None) -> tuple[Case, Actor]:
+    """The case and the person acting on it (None: the system)."""
+    actor = _actor(session, actor_id)
+    case = load_case(session, case_id)
     if case is None:
         raise NotFound("There is no case with that reference.")
     return case, actor
 
 
-def _active(person: PersonRecord | None) -> PersonRecord:
-    if person is None or not person.is_active:
-        raise NotFound("There is no such person.")
-    return person
-
-
 def _person(session: Session, person_id: int) -> Person:
-    """The person opening a case, through the ORM: the new case's assignments refer to them."""
+    """An active person, or NotFound."""
     person = session.get(Person, person_id)
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")

@@ -1,42 +1,37 @@
 """The deadline sweep: claim the deadline rows that are due and cause their effects, once.
 
 A sweep claims due rows with a conditional UPDATE (claimed_by, lease_until) checked by its
-row count, skipping rows another sweeper has locked on PostgreSQL. Each claimed row is then
-handled in its own transaction, in due order: a reminder before the due date, a breach
-recorded once when it passes, and the deadline's system transition fired. Rows are handled
-several to a transaction, so the commit (and its sync to disk) is shared: their rows and
-cases are read together, and their effect rows, their own columns and the messages telling
-people are written together at the end. If anything in the transaction fails, it is rolled
-back and the rows are handled again one by one, each in its own savepoint, so one row's
-failure undoes only that row. Every effect is also a `DeadlineEffect` row with a unique key,
-so a retried or concurrent sweep cannot cause it twice. A sweeper that dies leaves a lease
-that expires, and the rows become claimable again.
+row count, skipping rows another sweeper has locked on PostgreSQL. Claimed rows are then
+handled in due order, several to a transaction so they share its commit, each in its own
+savepoint so one row's failure undoes that row only: a reminder before the due date, a
+breach recorded once when it passes, and the deadline's system transition fired. Every
+effect is also a `DeadlineEffect` row with a unique key, so a retried or concurrent sweep
+cannot cause it twice. A sweeper that dies leaves a lease that expires, and the rows become
+claimable again.
 """
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from types import SimpleNamespace
 
-from sqlalchemy import Connection, bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework.case_records import CaseRecord, load_case, load_cases
-from casework.cases import SYSTEM
+from casework.cases import SYSTEM, Case, load_case
 from casework.clock import require_aware
 from casework.deadlines import Deadline, DeadlineEffect, DeadlineStatus
 from casework.errors import StaleVersion
 from casework.events import DeadlineMissed, DeadlineReminderDue, DomainEvent
 from casework.persistence.claims import claim_rows, claimable
 from casework.persistence import unit_of_work
-from casework.persistence.writes import Writes
 from workflows import calendar as cal
-from workflows import deadlines, links
+from workflows import links
 from workflows.context import Hooks
 from workflows.engine import apply_transition
 from workflows.limits import TimeLimits
@@ -132,45 +127,8 @@ def _since(started: float) -> timedelta:
 
 
 def _handle(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
-    """Rows in one transaction: together, with their writes and messages gathered into a few
-    statements; if anything fails, that is rolled back and the rows are handled again one
-    by one, each in its own savepoint, so a failure undoes that row only."""
-    try:
-        with unit_of_work(sweep.factory) as session:
-            done = _handle_together(session, sweep, row_ids)
-    except Exception:  # noqa: BLE001 - handled again row by row, which reports what failed
-        log.info("Deadlines %s are handled again one by one", row_ids, exc_info=True)
-        _handle_one_by_one(sweep, row_ids, result)
-    else:
-        result.add(done)
-
-
-def _handle_together(session: Session, sweep: _Sweep, row_ids: list[int]) -> SweepResult:
-    done, pending, handled_cases = SweepResult(), _Pending(sweep.hooks), set()
-    claimed = _read_claimed(session, sweep, row_ids)
-    case_ids = [row.case_id for row, _ in claimed.values()]
-    cases = load_cases(session.connection(), case_ids)
-    live = deadlines.live_briefly_of_cases(session.connection(), case_ids)
-    for row_id in row_ids:
-        if row_id not in claimed:
-            continue  # our lease ran out and another sweeper took the row over
-        row, effects_done = claimed[row_id]
-        if row.case_id in handled_cases:
-            # An earlier row may have changed this case: write what is gathered, then read afresh.
-            pending.write(session)
-            found = _read_claimed(session, sweep, [row_id])
-            if row_id not in found:
-                continue
-            row, effects_done = found[row_id]
-            cases[row.case_id] = load_case(session.connection(), row.case_id)
-            live[row.case_id] = deadlines.live_briefly(session.connection(), cases[row.case_id])
-        _fire_row(session, sweep, row, cases[row.case_id], effects_done, pending, done, live[row.case_id])
-        handled_cases.add(row.case_id)
-    pending.write(session)
-    return done
-
-
-def _handle_one_by_one(sweep: _Sweep, row_ids: list[int], result: SweepResult) -> None:
+    """Rows in one transaction, so they share its commit, each in its own savepoint, so one
+    row's failure undoes that row only."""
     done, conflicts, errors = SweepResult(), [], []
     try:
         with unit_of_work(sweep.factory) as session:
@@ -199,13 +157,23 @@ def _handle_one_by_one(sweep: _Sweep, row_ids: list[int], result: SweepResult) -
 
 
 def _fire_one(session: Session, sweep: _Sweep, row_id: int, result: SweepResult) -> None:
+    """Cause a claimed row's due effects: a reminder, a breach, its system transition."""
     found = _read_claimed(session, sweep, [row_id])
     if row_id not in found:
         return  # our lease ran out and another sweeper took the row over
-    row, effects_done = found[row_id]
-    pending = _Pending(sweep.hooks)
-    _fire_row(session, sweep, row, load_case(session.connection(), row.case_id), effects_done, pending, result)
-    pending.write(session)
+    row, done = found[row_id]
+    case = load_case(session, row.case_id)
+    now = sweep.now
+    events = _remind(session, row, now, done, result) + _breach(session, row, now, done, result)
+    expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
+        and row.fired_at is None
+    row.next_action_at = next_action(row, now)
+    row.claimed_by, row.lease_until = None, None
+    if events and sweep.hooks.on_events is not None:
+        sweep.hooks.on_events(session.connection(), events, {case.id: case})
+    if expiring:
+        _expire(session, sweep, row, case, done, result)
+    session.execute(_WRITE_ROW, {"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
 def _release(sweep: _Sweep, *row_ids: int) -> None:
@@ -219,37 +187,6 @@ def _release_in(session: Session, sweep: _Sweep, row_ids: list[int]) -> None:
                         .values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
 
 
-class _Pending:
-    """What handled rows write at the end, in a statement each: the effect rows, their
-    transitions' cases, audit entries and deadline rows (`later`), the rows' own columns, and
-    the messages telling people (composed together, so the people around each case are read
-    once)."""
-
-    def __init__(self, hooks: Hooks) -> None:
-        self.later = Writes()
-        self.effects: list[dict] = []
-        self.rows: list[dict] = []
-        self.events: list[DomainEvent] = []
-        self.cases: dict[int, CaseRecord] = {}
-        self.on_events = hooks.on_events
-        #: The hooks a row's transition runs with: its events are gathered here too.
-        self.hooks = replace(hooks, on_events=self.tell)
-
-    def tell(self, _conn: Connection | None, events: list[DomainEvent], cases: Mapping[int, CaseRecord]) -> None:
-        self.events += events
-        self.cases.update(cases)
-
-    def write(self, session: Session) -> None:
-        if self.effects:
-            session.execute(_RECORD_EFFECT, self.effects)
-        self.later.flush(session.connection())
-        if self.events and self.on_events is not None:
-            self.on_events(session.connection(), self.events, self.cases)
-        if self.rows:
-            session.execute(_WRITE_ROW, self.rows)
-        self.effects, self.rows, self.events, self.cases = [], [], [], {}
-
-
 def _read_claimed(session: Session, sweep: _Sweep, row_ids: list[int]) -> dict[int, tuple[SimpleNamespace, set[str]]]:
     """The rows still claimed by this sweeper, locked, with the effects already recorded for
     each one's due date. They are read and written with Core statements, like the engine's
@@ -260,21 +197,6 @@ def _read_claimed(session: Session, sweep: _Sweep, row_ids: list[int]) -> dict[i
         found[columns["id"]] = (SimpleNamespace(**{name: columns[name] for name in _COLUMNS}),
                                 {effect for effect in EFFECTS if columns[effect]})
     return found
-
-
-def _fire_row(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
-              pending: _Pending, result: SweepResult, live: list[SimpleNamespace] | None = None) -> None:
-    now = sweep.now
-    events = _remind(row, now, done, pending, result) + _breach(row, now, done, pending, result)
-    expiring = row.status == DeadlineStatus.OPEN and bool(row.on_expiry) and row.breached_at is not None \
-        and row.fired_at is None
-    row.next_action_at = next_action(row, now)
-    row.claimed_by, row.lease_until = None, None
-    if events:
-        pending.tell(None, events, {case.id: case})
-    if expiring:
-        _expire(session, sweep, row, case, done, pending, result, live)
-    pending.rows.append({"row_id": row.id, **{name: getattr(row, name) for name in _SWEEP_WRITES}})
 
 
 def _recorded(effect: str):
@@ -296,7 +218,7 @@ _WRITE_ROW = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
 _RECORD_EFFECT = insert(DeadlineEffect.__table__)
 
 
-def _remind(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pending,
+def _remind(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
     # A reminder is for a date still ahead; once it has passed, the breach says it instead.
     if row.status != DeadlineStatus.OPEN or row.remind_at is None or row.reminded_at is not None \
@@ -304,49 +226,48 @@ def _remind(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pendi
         return []
     row.reminded_at = now
     row.basis = {**(row.basis or {}), "reminded_for": row.due_on.isoformat()}
-    if not _once(row, "reminder", now, done, pending):
+    if not _once(session, row, "reminder", now, done):
         return []
     result.reminders += 1
     return [DeadlineReminderDue(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles))]
 
 
-def _breach(row: SimpleNamespace, now: datetime, done: set[str], pending: _Pending,
+def _breach(session: Session, row: SimpleNamespace, now: datetime, done: set[str],
             result: SweepResult) -> list[DomainEvent]:
     if row.status != DeadlineStatus.OPEN or row.fires_at is None or row.fires_at > now or row.breached_at is not None:
         return []
     row.breached_at = now
-    if not _once(row, "breach", now, done, pending):
+    if not _once(session, row, "breach", now, done):
         return []
     result.breaches += 1
     return [DeadlineMissed(row.case_id, now, row.id, row.label, row.due_on, tuple(row.acting_roles),
                            tuple(row.notify_roles), row.on_expiry)]
 
 
-def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRecord, done: set[str],
-            pending: _Pending, result: SweepResult, live: list[SimpleNamespace] | None) -> None:
+def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: Case, done: set[str],
+            result: SweepResult) -> None:
     """Fire the deadline's system transition, as at the moment the deadline ran out."""
     row.fired_at = sweep.now
-    if not _once(row, "expiry", sweep.now, done, pending):
+    if not _once(session, row, "expiry", sweep.now, done):
         return
     # After downtime the case moves on as it would have at the deadline, so the next stage's
     # dates count from then; never before the case's last change, so the audit stays in order.
     at = min(sweep.now, max(row.fires_at, case.updated_at))
     workflow = WORKFLOWS[case.workflow]
     apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at, limits=sweep.limits,
-                     calendar=sweep.calendar, hooks=pending.hooks, known_deadlines=live, later=pending.later)
+                     calendar=sweep.calendar, hooks=sweep.hooks)
     if links.may_change_linked_case(workflow, case):
-        pending.write(session)   # the linked case is read afresh, with everything written
         links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 
 
-def _once(row: SimpleNamespace, effect: str, now: datetime, done: set[str], pending: _Pending) -> bool:
+def _once(session: Session, row: SimpleNamespace, effect: str, now: datetime, done: set[str]) -> bool:
     """Record an effect unless `done` (read at the start) has it; the unique key guards races."""
     if effect in done:
         return False
     done.add(effect)
-    pending.effects.append({"deadline_id": row.id, "effect": effect, "due_on": row.due_on, "at": now})
+    session.execute(_RECORD_EFFECT, {"deadline_id": row.id, "effect": effect, "due_on": row.due_on, "at": now})
     return True
 
 

@@ -19,7 +19,7 @@ from workflows.context import Hooks
 from workflows.definitions import Workflow
 from workflows.dispute import WORKFLOW as DISPUTE
 from workflows.engine import apply_transition
-from casework.case_records import load_case
+from casework.cases import load_case
 from workflows.funding_change import WORKFLOW as FUNDING
 
 #: Everyone who tries every action: the brief's cast, the D1 officer, and the scheduler.

@@ -7,7 +7,6 @@ from io import BytesIO
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from casework.case_records import CaseRecord, load_case as load_case_record
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.letters import Letter
@@ -38,16 +37,7 @@ _CASE = select(Case).where(Case.id == bindparam("case_id")).options(
 
 def load_case(db, case_id: int) -> Case:
     """The case if this person may see it; 404 otherwise, so nothing leaks."""
-    return _visible(db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none())
-
-
-def read_case(db, case_id: int) -> CaseRecord:
-    """`load_case` for pages that only read the case: a plain record, which costs a third of
-    loading the mapped Case with its organisations and assignments."""
-    return _visible(load_case_record(db.connection(), case_id))
-
-
-def _visible(case):
+    case = db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none()
     if case is None or not can_view_case(current_user.person, case):
         abort(404)
     return case
@@ -90,7 +80,7 @@ def case_detail(case_id: int):
     c = container()
     today = cal.local_date(c.clock.now())
     with c.factory() as db:
-        case = read_case(db, case_id)
+        case = load_case(db, case_id)
         deadlines = live_rows(db, case)
         return render_template(
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
@@ -200,7 +190,7 @@ def _check_notice(view: dict, data: dict):
 def letter(case_id: int, letter_id: int):
     c = container()
     with c.factory() as db:
-        case = read_case(db, case_id)
+        case = load_case(db, case_id)
         stored = db.get(Letter, letter_id)
         if stored is None or stored.case_id != case.id:
             abort(404)
@@ -213,7 +203,7 @@ def letter(case_id: int, letter_id: int):
 def diagram(case_id: int):
     c = container()
     with c.factory() as db:
-        case = read_case(db, case_id)
+        case = load_case(db, case_id)
         return diagram_svg(WORKFLOWS[case.workflow], case.status), 200, {"Content-Type": "image/svg+xml"}
 
 
