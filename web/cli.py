@@ -6,7 +6,7 @@ import click
 from web.config import ConfigError, Settings
 
 
-def _container(needs_tables: bool = True):
+def _container(needs_tables: bool = True, served_at: tuple[str, int] | None = None):
     """Everything a command needs, with a database it has just connected to: a database it cannot
     reach, or (unless the command makes them) one without its tables, stops the command with
     one line naming it (never its password) and what to do, not a stack trace."""
@@ -18,6 +18,8 @@ def _container(needs_tables: bool = True):
         settings = Settings.from_environ()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    if served_at is not None:
+        settings = settings.served_at(*served_at)
     try:
         container = build(settings)
     except ArgumentError:  # names no password: SQLAlchemy does not repeat the URL
@@ -221,7 +223,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web app for local use, with exactly one scheduler beside it."""
     from web import create_app
     from web.demo import logins
-    container = _container()
+    container = _container(served_at=(host, port))
     app = create_app(container.settings, container)
     scheduler = None
     if not no_scheduler:

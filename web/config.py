@@ -2,7 +2,7 @@
 composition root. Production refuses to start with the development secret key."""
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 DEV_SECRET = "dev-only-not-secret"
 
@@ -58,6 +58,15 @@ class Settings:
         settings = cls(**values)
         settings.check()
         return settings
+
+    def served_at(self, host: str, port: int, environ: Mapping[str, str] | None = None) -> "Settings":
+        """These settings for a server on this host and port: unless CASEWORK_BASE_URL says
+        otherwise, links in emails point at that server (`PORT=8080 make run` links to 8080)."""
+        environ = os.environ if environ is None else environ
+        if "CASEWORK_BASE_URL" in environ:
+            return self
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        return replace(self, base_url=f"http://{shown}:{port}")
 
     def check(self) -> None:
         if self.env not in ("development", "production", "test"):
