@@ -68,12 +68,9 @@ def compute_due(rule: DeadlineRule, case: CaseReading, limits: TimeLimits,
     if anchor is None:
         return None, {}
     if rule.due.unit == "date":
-        return date.fromordinal(anchor.toordinal() - rule.due.days_before), {"unit": "date"}
-    count = getattr(limits, rule.due.limit)
-    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": count}
-    if rule.due.unit == "wd":
-        return cal.add_working_days(anchor, count, calendar=calendar), basis
-    return cal.add_calendar_months(anchor, count), basis
+        return rule.due.count_from(anchor, limits, calendar), {"unit": "date"}
+    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": getattr(limits, rule.due.limit)}
+    return rule.due.count_from(anchor, limits, calendar), basis
 
 
 def live_rows(db: Db, case: CaseReading) -> list[Deadline]:
