@@ -195,6 +195,15 @@ def move(db: Db, case: CaseReading, kind: str, new_due: date, reason: str, now: 
     return DeadlineMoved(case.id, now, row.id, row.label, old, new_due, reason)
 
 
+_MISSED = (update(TABLE).where(TABLE.c.id == bindparam("row_id"), TABLE.c.breached_at.is_(None))
+           .values(breached_at=bindparam("now")))
+
+
+def record_missed(db: Db, row_id: int, now: datetime) -> None:
+    """Record a live deadline as missed (a date set beyond it), unless already recorded."""
+    write(db, _MISSED, {"row_id": row_id, "now": now})
+
+
 def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalendar) -> None:
     today = cal.local_date(now)
     row.paused_remaining = max(0, cal.working_days_between(today, row.due_on, calendar=calendar))

@@ -84,3 +84,43 @@ def test_the_consultation_form_offers_the_configured_window(signed_in, service, 
     assert location(response) == "/admin/time-limits"
     # 25 WD: on from Mon 4 Jan (20): 5, 6, 7, 8 Jan (24), Mon 11 January 2027 (25).
     assert offered_response_date(fo, case) == date(2027, 1, 11)
+
+
+# --- late by choice: the panel's hearing date ---------------------------------------------------
+
+def parts(d: date) -> list[str]:
+    return [str(d.day), str(d.month), str(d.year)]
+
+
+def appointed_panel(service, cast, clock):
+    case = dispute_at(service, cast, clock, "panel_referred")   # referred on Sunday 13 December 2026
+    return service.fire(case.id, "appoint_panel", cast["mediator"],
+                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"],
+                         "declarations": "Each member declared no prior involvement."}, clock.now())
+
+
+def test_a_late_hearing_date_asks_for_the_reason_on_its_own_question(signed_in, engine, service, cast, clock):
+    case = appointed_panel(service, cast, clock)
+    chair, before = signed_in("panel1"), snapshot(engine)
+    url = f"/cases/{case.id}/actions/schedule_hearing"
+    assert "Why it is later than the time limit" in page(chair.get(url)).text
+    # 30 WD after Sun 13 Dec 2026, skipping 25 and 28 Dec and 1 Jan, end on Wed 27 January 2027.
+    response = chair.submit(url, {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1))})
+    assert response.status_code == 400
+    assert page(response).errors == ["A hearing on 1 July 2027 is after the time limit, 27 January 2027. "
+                                     "Enter why it cannot be sooner"]
+    assert 'href="#late_reason"' in response.get_data(as_text=True)
+    assert page(response).fields["hearing_on"] == ["1", "7", "2027"], "what was typed is kept"
+    assert snapshot(engine) == before
+
+
+def test_a_late_hearing_with_its_reason_shows_the_missed_limit_on_the_timeline(signed_in, service, cast, clock):
+    case = appointed_panel(service, cast, clock)
+    chair = signed_in("panel1")
+    response = chair.submit(f"/cases/{case.id}/actions/schedule_hearing",
+                            {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1)),
+                             "late_reason": "The chair is abroad until June."})
+    assert location(response) == f"/cases/{case.id}"
+    text = page(chair.get(f"/cases/{case.id}")).text
+    assert "Time limit missed: Appoint the panel and hold the hearing: due by 27 January 2027; set for 1 July 2027" in text
+    assert "Why it is later than the time limit: The chair is abroad until June." in text
