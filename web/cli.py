@@ -91,7 +91,10 @@ def timeline(route: str, start) -> None:
     """Earliest date of every stage if every party uses its full time."""
     from workflows.limits import TimeLimits
     from workflows.timeline import project
-    settings = Settings.from_environ()
+    try:
+        settings = Settings.from_environ()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     for milestone in project(route, start.date(), TimeLimits.from_environ(settings.limits)):
         click.echo(f"{milestone.on:%a %d %b %Y}  {milestone.label}")
 

@@ -76,3 +76,16 @@ class Settings:
                               "characters in production.")
         if self.smtp_security not in ("starttls", "tls", "none"):
             raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")
+        self._check_limits()
+
+    def _check_limits(self) -> None:
+        """CASEWORK_LIMIT_* must make usable time limits; one below a floor of the Compact
+        (notice, consultation) stops start-up rather than being quietly raised."""
+        from workflows.limits import BelowFloor, TimeLimits
+        try:
+            TimeLimits.from_environ(self.limits)
+        except BelowFloor as exc:
+            raise ConfigError(f"CASEWORK_LIMIT_{exc.name.upper()} cannot be {exc.value}: {exc.words} under the "
+                              "Compact. Configuration can raise this floor, never lower it.") from None
+        except ValueError as exc:
+            raise ConfigError(f"The CASEWORK_LIMIT_* settings cannot be used: {exc}") from None

@@ -66,12 +66,9 @@ def compute_due(rule: DeadlineRule, case: CaseReading, limits: TimeLimits,
     if anchor is None:
         return None, {}
     if rule.due.unit == "date":
-        return date.fromordinal(anchor.toordinal() - rule.due.days_before), {"unit": "date"}
-    count = getattr(limits, rule.due.limit)
-    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": count}
-    if rule.due.unit == "wd":
-        return cal.add_working_days(anchor, count, calendar=calendar), basis
-    return cal.add_calendar_months(anchor, count), basis
+        return rule.due.count_from(anchor, limits, calendar), {"unit": "date"}
+    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": getattr(limits, rule.due.limit)}
+    return rule.due.count_from(anchor, limits, calendar), basis
 
 
 def live_rows(db: Db, case: CaseReading) -> list[Deadline]:
@@ -188,6 +185,15 @@ def move(db: Db, case: CaseReading, kind: str, new_due: date, reason: str, now: 
         set_due(row, new_due, now, limits, calendar)
     _write_timing(db, [row])
     return DeadlineMoved(case.id, now, row.id, row.label, old, new_due, reason)
+
+
+_MISSED = (update(TABLE).where(TABLE.c.id == bindparam("row_id"), TABLE.c.breached_at.is_(None))
+           .values(breached_at=bindparam("now")))
+
+
+def record_missed(db: Db, row_id: int, now: datetime) -> None:
+    """Record a live deadline as missed (a date set beyond it), unless already recorded."""
+    write(db, _MISSED, {"row_id": row_id, "now": now})
 
 
 def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalendar) -> None:

@@ -8,9 +8,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from casework.cases import CaseReading
+from workflows import calendar as cal
 
 if TYPE_CHECKING:
     from workflows.context import Context
+    from workflows.limits import TimeLimits
 
 Guard = Callable[["Context"], str | None]        # returns why the action is refused, or None
 Effect = Callable[["Context"], None]             # records what the action means on the case
@@ -70,6 +72,16 @@ class Due:
     anchor: Callable[[CaseReading], date | None]
     limit: str | None = None                    # the TimeLimits field holding the count
     days_before: int = 0                        # for "date": due the day(s) before the anchor
+
+    def count_from(self, anchor: date, limits: "TimeLimits", calendar: cal.WorkingCalendar | None = None) -> date:
+        """The due date for this anchor: the engine's deadline rows and the projected timeline
+        both count through here, so they cannot disagree."""
+        if self.unit == "date":
+            return date.fromordinal(anchor.toordinal() - self.days_before)
+        count = getattr(limits, self.limit)
+        if self.unit == "wd":
+            return cal.add_working_days(anchor, count, calendar=calendar)
+        return cal.add_calendar_months(anchor, count)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from casework.audit import AuditEntry
 from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
+from casework.errors import InvalidInput
 from workflows import calendar as cal
+from workflows import deadlines
 from workflows.context import Context
-from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, StateInfo,
+from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, Guard, StateInfo,
                                    Transition, Workflow, as_date)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, live_deadline, long_date, window_open
 
@@ -154,6 +156,27 @@ def papers_in_time(ctx: Context) -> str | None:
     return None
 
 
+def late_needs_reason(field: str, kind: str, what: str) -> Guard:
+    """A date a person sets later than its time limit needs a reason (processes.md, "Clocks",
+    late by choice), asked for on the form's own question."""
+    def guard(ctx: Context) -> str | None:
+        late = lateness(ctx, field, kind)
+        if late is not None and not str(ctx.data.get("late_reason") or "").strip():
+            raise InvalidInput({"late_reason": (
+                f"{what} {long_date(late[1])} is after the time limit, {long_date(late[0].due_on)}. "
+                "Enter why it cannot be sooner")})
+        return None
+    return guard
+
+
+def lateness(ctx: Context, field: str, kind: str):
+    """(the live deadline, the date chosen) when the date chosen is after the deadline; else None."""
+    row, chosen = live_deadline(ctx, kind), as_date(ctx.data.get(field))
+    if row is None or row.due_on is None or chosen is None or chosen <= row.due_on:
+        return None
+    return row, chosen
+
+
 def hearing_held(ctx: Context) -> str | None:
     hearing = as_date(ctx.get("hearing_on"))
     return None if hearing and ctx.today >= hearing else "Findings can be issued once the hearing has taken place."
@@ -204,6 +227,21 @@ def extend(kind: str, key: str):
     return effect
 
 
+def set_date(key: str, field: str, kind: str, what: str):
+    """Keep a date a person chose; if it is after its time limit, record the limit as missed
+    (never met) on the deadline row and in the audit entry, with the reason given."""
+    def effect(ctx: Context) -> None:
+        ctx.put(key, ctx.data[field])
+        late = lateness(ctx, field, kind)
+        if late is None:
+            return
+        row, chosen = late
+        deadlines.record_missed(ctx.conn, row.id, ctx.now)
+        label = next(r.label for r in DEADLINES if r.kind == kind)
+        ctx.audit_extra["time_limit_missed"] = f"{label}: due by {long_date(row.due_on)}; {what} {long_date(chosen)}"
+    return effect
+
+
 def agree_to_mediate(ctx: Context) -> None:
     ctx.put("mediation_agreed_by", ctx.get("mediation_agreed_by", default=[]) + [party_side(ctx)])
 
@@ -237,6 +275,9 @@ REASON = Field("reason", "Reason")
 NEW_DATE = Field("new_date", "New date", "date")
 PERSON = Field("person", "Mediator", "person")
 DECLARATION = Field("declaration", "Declaration of no conflict of interest")
+LATE_REASON = Field("late_reason", "Why it is later than the time limit", required=False,
+                    hint="Only if the date is after the time limit shown on the case page. "
+                         "The time limit is then recorded as missed.")
 
 TRANSITIONS = (
     Transition("acknowledge_dispute", (S.RAISED,), S.INFORMAL_RESOLUTION, RESPONDENT, "Acknowledge the dispute",
@@ -294,8 +335,10 @@ TRANSITIONS = (
                "Agree to mediation", (Field("confirm", "You agree to take part in mediation", "confirm"),),
                guards=(not_yet_agreed,), effect=agree_to_mediate),
     Transition("record_session", (S.IN_MEDIATION,), None, MEDIATOR, "Record the mediation session",
-               "When was the session?", (Field("session_on", "Session date", "date"),),
-               guards=(date_not_in_future("session_on", "The session date"),), effect=lambda ctx: ctx.put("mediation_session_on", ctx.data["session_on"])),
+               "When was the session?", (Field("session_on", "Session date", "date"), LATE_REASON),
+               guards=(date_not_in_future("session_on", "The session date"),
+                       late_needs_reason("session_on", "mediation_session", "A session on")),
+               effect=set_date("mediation_session_on", "session_on", "mediation_session", "held on")),
     Transition("record_agreement", (S.IN_MEDIATION,), S.RESOLVED, MEDIATOR, "Record the agreement",
                "What did both sides agree?", (Field("terms", "Terms"), Field("follow_up", "Follow-up actions with dates")),
                guards=(session_held,), effect=outcome_letter("mediation agreement", "mediation_agreement"),
@@ -318,8 +361,9 @@ TRANSITIONS = (
                guards=(lambda ctx: "The panel is already appointed." if ctx.case.assignees(R.PANEL_MEMBER) else None,
                        panel_independent), effect=appoint_panel),
     Transition("schedule_hearing", (S.PANEL_REFERRED,), S.PANEL_HEARING, PANEL, "Schedule the hearing",
-               "When is the hearing?", (Field("hearing_on", "Hearing date", "date"),),
-               guards=(panel_appointed, papers_in_time), effect=lambda ctx: ctx.put("hearing_on", ctx.data["hearing_on"])),
+               "When is the hearing?", (Field("hearing_on", "Hearing date", "date"), LATE_REASON),
+               guards=(panel_appointed, papers_in_time, late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
+               effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for")),
     Transition("issue_findings", (S.PANEL_HEARING,), S.PANEL_FINDINGS_ISSUED, PANEL, "Issue findings", "Panel findings",
                (Field("finding", "Finding", "choice", choices=FINDINGS), Field("recommendations", "Recommendations")),
                guards=(hearing_held,), effect=outcome_letter("Compact panel findings", "findings"),

@@ -192,6 +192,10 @@ def _open_actions(case) -> list[tuple[str, str, object]]:
 
 
 STAGE_START = _data_date("stage_started_on")
+#: The decision is due 20 WD (decision_wd) from the consultation's closing day: the day the
+#: organisation answered, or the window's last day if it did not (processes.md, "Clocks").
+#: `casework timeline` counts through this same Due.
+DECISION_DUE = Due("wd", _data_date("consultation", "closed_on"), "decision_wd")
 
 DEADLINES = (
     DeadlineRule("concern_ack", S.CONCERN_RAISED, "Acknowledge the concern", (R.VCO_LEAD,),
@@ -209,7 +213,7 @@ DEADLINES = (
                  Due("date", _data_date("consultation", "respond_by")), on_expiry="consultation_closes",
                  notify=(R.FUNDER_OFFICER,)),
     DeadlineRule("decision", S.DECISION_PENDING, "Make the decision", (R.DECISION_MAKER,),
-                 Due("wd", STAGE_START, "decision_wd"), notify=(R.FUNDER_OFFICER, R.DECISION_MAKER)),
+                 DECISION_DUE, notify=(R.FUNDER_OFFICER, R.DECISION_MAKER)),
     DeadlineRule("notice_ack", S.NOTICE_PERIOD, "Acknowledge the notice", (R.VCO_LEAD,),
                  Due("wd", _data_date("notice", "deemed_given_on"), "notice_ack_wd"), notify=(R.FUNDER_OFFICER,),
                  applies=lambda case: not (case.data.get("notice") or {}).get("acknowledged_on")),

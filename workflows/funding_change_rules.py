@@ -1,13 +1,13 @@
 """The gates and effects of the funding-change process: what must be true before an action
 (each gate returns the message a person reads when it is not), and what each action records
 on the case. The table that uses them is in `workflows/funding_change.py`."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from casework.cases import CaseRole as R
 from workflows import calendar as cal
 from workflows.context import Context
 from workflows.definitions import as_date
-from workflows.gates import long_date
+from workflows.gates import live_deadline, long_date
 
 PROPOSALS = (("vary", "Vary the funding"), ("reduce", "Reduce the funding"),
              ("end", "End the funding"), ("reallocate", "Re-allocate the funding"))
@@ -249,9 +249,16 @@ def submit_response(ctx: Context) -> None:
     ctx.put("consultation", consultation)
 
 
+def window_last_day(ctx: Context) -> date:
+    """The consultation window's last day: its response deadline as it stands (after any
+    extension or pause), not the day the scheduler noticed that it had passed."""
+    row = live_deadline(ctx, "consultation_response")
+    return row.due_on if row is not None and row.due_on else as_date(ctx.get("consultation", "respond_by"))
+
+
 def consultation_closes(ctx: Context) -> None:
     consultation = ctx.get("consultation")
-    consultation.update(closed_on=ctx.today, no_response=True)
+    consultation.update(closed_on=window_last_day(ctx), no_response=True)
     ctx.put("consultation", consultation)
     ctx.audit_extra["outcome"] = "no response"
 

@@ -1,5 +1,6 @@
 """The services the web and the scheduler call: each opens one transaction, does one thing
 through the engine, and commits, or raises with nothing written."""
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,10 +22,11 @@ from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
 from workflows.engine import apply_transition, preview_letter
-from workflows.limits import DEFAULT_LIMITS, TimeLimits
+from workflows.limits import DEFAULT_LIMITS, TimeLimits, below_floor
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,6 +89,10 @@ class CaseService:
         """Time limits: the configured ones overridden by an administrator's saved values."""
         with self.factory() as session:
             saved = {row.name: row.value for row in session.scalars(select(TimeLimitSetting))}
+        for name, value in list(saved.items()):
+            if below_floor(name, value):   # saved before the floors were enforced: never used
+                log.warning("The saved time limit %s (%s) is below the Compact's floor and is ignored.", name, value)
+                del saved[name]
         self.limits = (base or self.limits).with_overrides(saved)
 
     def set_limits(self, limits: TimeLimits, actor_id: int | None, now: datetime) -> None:
