@@ -193,7 +193,7 @@ _MISSED = (update(TABLE).where(TABLE.c.id == bindparam("row_id"), TABLE.c.breach
 
 def record_missed(db: Db, row_id: int, now: datetime) -> None:
     """Record a live deadline as missed (a date set beyond it), unless already recorded."""
-    write(db, _MISSED, {"row_id": row_id, "now": now})
+    db.execute(_MISSED, {"row_id": row_id, "now": now})
 
 
 def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalendar) -> None:
