@@ -59,9 +59,13 @@ class CaseService:
             ctx = apply_transition(conn, workflow, case, trigger, actor, data or {}, now,
                                    limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                                    expected_version=expected_version)
+            told = []
             if links.may_change_linked_case(workflow, case):
-                links.after_transition(ctx.session, workflow, case, now, self.limits, self.calendar)
+                told = links.after_transition(ctx.session, workflow, case, now, self.limits, self.calendar,
+                                              self.hooks)
             ctx.finish()
+            if told and self.hooks.on_events is not None:
+                self.hooks.on_events(conn, told, {})
             return case
         return self._run(work, on_connection=True)
 

@@ -336,7 +336,9 @@ def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: CaseRec
                      calendar=sweep.calendar, hooks=pending.hooks, known_deadlines=live, later=pending.later)
     if links.may_change_linked_case(workflow, case):
         pending.write(session)   # the linked case is read afresh, with everything written
-        links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
+        told = links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar, pending.hooks)
+        if told:
+            pending.tell(None, told, {})
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 
