@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from casework.cases import MANUAL_PAUSE, PAUSE_CAUSES, REF_PREFIX, CaseReading
+from casework.cases import PAUSE_CAUSES, REF_PREFIX, CaseReading
 from workflows import calendar as cal
 from workflows.deadlines import pause_all, resume_all
 from workflows.definitions import as_date

@@ -1,7 +1,7 @@
 """Pausing a notice in the browser: the funder officer pauses and resumes it on the same day,
 and both sides then read an effective date one calendar day later (processes.md, "Clocks":
 paused and resumed the same day counts as one day), with a letter giving the new date."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect

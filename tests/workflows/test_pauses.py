@@ -4,7 +4,7 @@ organisation is told in writing; the clock stays paused while any pausing cause 
 added bank holiday keeps a pause. Every expected date below is worked out by hand."""
 import io
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from pypdf import PdfReader
