@@ -13,6 +13,9 @@ from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
 
 REF_PREFIX = {"funding_change": "FC", "dispute": "DS"}
+#: The case data key holding why its clocks are paused (`CaseReading.pause_causes`).
+PAUSE_CAUSES = "pause_causes"
+MANUAL_PAUSE = "manual"
 
 
 class CaseRole(StrEnum):
@@ -75,6 +78,19 @@ class CaseReading:
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def pause_causes(self) -> tuple[str, ...]:
+        """Why the case's clocks stand still: "manual" (the funder officer paused them) and
+        "dispute:<id>" for each open linked dispute that pauses them. They restart only when
+        the last cause ends."""
+        data = getattr(self, "data", None) or {}
+        causes = tuple(data.get(PAUSE_CAUSES) or ())
+        if causes or not self.is_paused:
+            return causes
+        # Paused before causes were recorded: by the one dispute noted, or by hand.
+        legacy = data.get("notice_paused_by_dispute")
+        return (f"dispute:{legacy}",) if legacy else (MANUAL_PAUSE,)
 
     def party_org_ids(self) -> frozenset[int]:
         ids = (self.funder_org_id, self.vco_org_id, self.complainant_org_id, self.respondent_org_id)

@@ -95,6 +95,8 @@ class DeadlineRule:
     notify: tuple[str, ...] = ()
     applies: Callable[[CaseReading], bool] = lambda case: True
     items: Callable[[CaseReading], Sequence[tuple[str, str, date]]] | None = None   # one row per item
+    #: A calendar period (the notice): paused in calendar days, never turned into working days.
+    calendar_period: bool = False
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,8 @@ DEADLINES = (
                  Due("wd", _data_date("notice", "deemed_given_on"), "notice_ack_wd"), notify=(R.FUNDER_OFFICER,),
                  applies=lambda case: not (case.data.get("notice") or {}).get("acknowledged_on")),
     DeadlineRule("notice_effective", S.NOTICE_PERIOD, "The notice period ends", (R.FUNDER_OFFICER,),
-                 Due("date", _data_date("notice", "effective_on"), days_before=1), on_expiry="notice_takes_effect"),
+                 Due("date", _data_date("notice", "effective_on"), days_before=1), on_expiry="notice_takes_effect",
+                 calendar_period=True),
 )
 
 INFO = {

@@ -3,6 +3,7 @@
 on the case. The table that uses them is in `workflows/funding_change.py`."""
 from datetime import date, datetime, timedelta
 
+from casework.cases import MANUAL_PAUSE
 from casework.cases import CaseRole as R
 from workflows import calendar as cal
 from workflows.context import Context
@@ -329,15 +330,23 @@ def reopen_consultation(ctx: Context) -> None:
 
 
 def pause(ctx: Context) -> None:
-    from workflows.deadlines import pause_all
-    ctx.case.paused_at = ctx.now
-    pause_all(ctx.conn, ctx.case, ctx.now, ctx.calendar)
+    from workflows import pauses
+    pauses.hold(ctx.conn, ctx.case, MANUAL_PAUSE, ctx.now, ctx.calendar)
 
 
 def resume(ctx: Context) -> None:
-    from workflows.deadlines import resume_all
-    ctx.case.paused_at = None
-    resume_all(ctx.conn, ctx.case, ctx.now, ctx.limits, ctx.calendar)
+    """End the funder officer's pause; the clocks restart unless another cause (an open
+    dispute) still holds them. A notice that now ends later is told in writing."""
+    from casework.events import NoticeDateMoved
+    from workflows import pauses
+    restarted, move = pauses.release(ctx.conn, ctx.case, MANUAL_PAUSE, ctx.now, ctx.limits, ctx.calendar)
+    if not restarted:
+        ctx.audit_extra["still_paused_by"] = pauses.still_paused_by(ctx.case)
+    if move is not None:
+        reason = "the funder officer paused the notice period"
+        ctx.audit_extra.update(pauses.audit_fields(move, reason))
+        ctx.letter_kind, ctx.letter_context = pauses.LETTER, pauses.letter_fields(ctx.case, move, reason, ctx.today)
+        ctx.events.append(NoticeDateMoved(ctx.case.id, ctx.now, move.old_effective_on, move.new_effective_on, reason))
 
 
 def assign_decision_maker(ctx: Context) -> None:

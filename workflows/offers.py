@@ -3,7 +3,7 @@ explain) when an action is taken; this only keeps pages from offering a button t
 only be refused, such as "Resume deadlines" on a case that is not paused."""
 from collections.abc import Callable
 
-from casework.cases import Case, CaseRole as R
+from casework.cases import MANUAL_PAUSE, Case, CaseRole as R
 from casework.organisations import Person
 from workflows.funding_change_rules import missing_assessment_sections
 
@@ -18,8 +18,8 @@ def _open_actions(case: Case) -> bool:
 
 
 OFFERED_IF: dict[str, Callable[[Case], bool]] = {
-    "pause": lambda case: not case.is_paused,
-    "resume": lambda case: case.is_paused,
+    "pause": lambda case: MANUAL_PAUSE not in case.pause_causes,
+    "resume": lambda case: MANUAL_PAUSE in case.pause_causes,
     "agree_plan": lambda case: bool(_data(case).get("plans")),
     "complete_action": _open_actions,
     "sign_off_exception": lambda case: not _data(case).get("exception"),

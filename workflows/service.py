@@ -58,7 +58,11 @@ class CaseService:
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                              expected_version=expected_version)
             if links.may_change_linked_case(workflow, case):
-                links.after_transition(session, workflow, case, now, self.limits, self.calendar)
+                told = links.after_transition(session, workflow, case, now, self.limits, self.calendar,
+                                              self.hooks)
+                if told and self.hooks.on_events is not None:
+                    session.flush()
+                    self.hooks.on_events(session.connection(), told, {})
             return case
         return self._run(work)
 
