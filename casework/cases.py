@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
@@ -181,7 +181,7 @@ class CaseLink(Base):
 
 #: A case with its organisations and everyone assigned to it (with their roles), in one query.
 _CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id")).options(
-    selectinload(Case.assignments).joinedload(CaseAssignment.person).selectinload(Person.role_rows),
+    joinedload(Case.assignments).joinedload(CaseAssignment.person).joinedload(Person.role_rows),
     joinedload(Case.funder), joinedload(Case.vco), joinedload(Case.complainant_org),
     joinedload(Case.respondent_org)))
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
@@ -162,8 +162,8 @@ def _case_and_actor(session: Session, case_id: int, actor_id: int | None) -> tup
 
 
 def _person(session: Session, person_id: int) -> Person:
-    """An active person, or NotFound."""
-    person = session.get(Person, person_id)
+    """An active person (read with their roles, in one query), or NotFound."""
+    person = session.get(Person, person_id, options=[joinedload(Person.role_rows)])
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
