@@ -13,10 +13,11 @@ page reachable from it by links (`<a href>` within the service: case lists and t
 every case it may see, every action page offered there, notifications, emails, help, the
 timeline, admin pages for the administrator), plus pages only a form reaches (case-list
 filters, the timeline's other routes, page numbers out of range) and two addresses that do
-not exist (404). Redirects are recorded, not followed.
+not exist (404). The same for someone not signed in (folder `signed-out`), from the sign-in
+page. Redirects are recorded, not followed.
 
 Not saved: static files and GOV.UK assets, letters (PDFs made by WeasyPrint, not pages),
-and signing out. Nothing is sent with POST, so the logins see the same data.
+and signing out. Nothing but signing in is sent with POST, so every login sees the same data.
 
 Output: one folder per login (its email), one file per page named by its path and query
 (`/cases/3/actions/raise_concern` -> `cases~3~actions~raise_concern.html`; `?` becomes
@@ -51,6 +52,8 @@ EXTRA = ("/cases?due=overdue", "/cases?due=week", "/cases?stage=funding_change:c
          "/timeline?route=resource&start=2026-12-01", "/timeline?route=dispute&start=2027-03-25",
          "/timeline?start=not-a-date", "/help", "/accessibility", "/notifications", "/mail",
          "/no-such-page", "/cases/999999")
+#: Where someone who has not signed in starts (links from there are followed too).
+SIGNED_OUT = ["/sign-in", "/", "/cases/1", "/help", "/accessibility", "/no-such-page"]
 CSRF = [(re.compile(r'(<meta name="csrf-token" content=")[^"]*(")'), r"\1CSRF\2"),
         (re.compile(r'(<input\b[^>]*\bname="csrf_token"[^>]*\bvalue=")[^"]*(")'), r"\1CSRF\2"),
         (re.compile(r'(<input\b[^>]*\bvalue=")[^"]*("[^>]*\bname="csrf_token")'), r"\1CSRF\2")]
@@ -117,11 +120,9 @@ def within(href: str, base: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(app, email: str, password: str, out: Path, extra: list[str]) -> int:
-    client = sign_in(app, email, password)
-    folder = out / email
+def crawl(client, folder: Path, start: list[str]) -> int:
     folder.mkdir(parents=True)
-    queue, seen, index = deque(["/", *extra]), {"/", *extra}, []
+    queue, seen, index = deque(start), set(start), []
     while queue:
         address = queue.popleft()
         response = client.get(address)
@@ -153,11 +154,11 @@ def snapshot(out: Path) -> None:
         with container.factory() as db:
             kitchen = db.scalar(select(Organisation.id).where(Organisation.name == ORGANISATIONS["kitchen"][0]))
         extra = [address.format(kitchen=kitchen) for address in EXTRA]
-        total = 0
+        total = crawl(app.test_client(), out / "signed-out", SIGNED_OUT)
         for _, email, password in logins():
-            total += crawl(app, email, password, out, extra)
+            total += crawl(sign_in(app, email, password), out / email, ["/", *extra])
         container.engine.dispose()
-    print(f"Saved {total} addresses for {len(logins())} logins in {out}")
+    print(f"Saved {total} addresses for {len(logins())} logins and someone signed out in {out}")
 
 
 def compare(before: Path, after: Path) -> int:
