@@ -55,9 +55,9 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    macro_cache.init_app(app)
     for blueprint in (pages.bp, cases.bp, start.bp, admin.bp, auth.bp):
         app.register_blueprint(blueprint)
+    macro_cache.init_app(app)   # once the routes are there: its fragments use url_for
 
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):
