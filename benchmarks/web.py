@@ -206,13 +206,12 @@ def count_statements(url: str, paths: dict[str, str]) -> dict[str, dict]:
     container = build(settings)
     app = create_app(settings, container)
     statements = []
-    # Counted by SQLite itself: the statements a transition or the case page runs straight on
-    # the driver (casework.persistence.direct) never pass SQLAlchemy's execution events.
-    def _count(sql: str) -> None:
-        if sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
-            statements.append(sql)
-    event.listen(container.engine, "connect", lambda dbapi_connection, _: dbapi_connection.set_trace_callback(_count))
-    container.engine.dispose()   # connections made before the listener are not traced
+    # Counted through SQLAlchemy's execution events, which every statement passes once nothing
+    # runs straight on the driver. (While casework.persistence.direct still does, on SQLite,
+    # the statements it runs are not counted here.)
+    @event.listens_for(container.engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
     client = app.test_client()
     token = _csrf(client.get("/sign-in").get_data(as_text=True))
     from web.demo import PASSWORD
