@@ -243,7 +243,7 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class TimelineItem:
-    """An entry of the MOJ timeline (`web.rows.timeline`)."""
+    """An entry of the MOJ timeline (`moj_timeline` in web/templates/_timeline.html)."""
     title: str
     byline: str
     datetime: str
