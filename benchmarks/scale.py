@@ -34,7 +34,6 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
@@ -100,13 +99,8 @@ def hammer_action(clients, cases: list[int], seconds: float, server) -> tuple[di
             posts[n].append((time.perf_counter() - started) * 1000)
             if status != 302:
                 post_errors[n] += 1
-    started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed, server_cpu = time.perf_counter() - started, webbench._server_cpu(server) - cpu_before
+    elapsed = webbench.run_clients(len(clients), run)
+    server_cpu = webbench._server_cpu(server) - cpu_before
     figures = []
     for timings, errors in ((gets, get_errors), (posts, post_errors)):
         every = sorted(x for per_client in timings for x in per_client)

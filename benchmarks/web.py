@@ -410,13 +410,7 @@ def hammer(clients: list[Client], path: str, seconds: float, expect: str, server
             latencies[n].append((time.perf_counter() - started) * 1000)
             if status != 200 or expected not in body:
                 errors[n] += 1
-    started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_clients(len(clients), run)
     server_cpu, client_cpu = _server_cpu(server) - cpu_before, time.process_time() - client_before
     busy, total = (after - before for after, before in zip(_machine_cpu(), machine_before))
     every = sorted(x for per_client in latencies for x in per_client)
@@ -427,6 +421,17 @@ def hammer(clients: list[Client], path: str, seconds: float, expect: str, server
             "server_cpu_ms": round(server_cpu * 1000 / len(every), 2),
             "client_cpu_ms": round(client_cpu * 1000 / len(every), 2),
             "others_cpu_share": round(max(0.0, busy - server_cpu - client_cpu) / total, 2) if total else None}
+
+
+def run_clients(count: int, run) -> float:
+    """Run `run(n)` for each of `count` clients at once, in threads; the seconds taken."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
 
 
 def _server_cpu(server: subprocess.Popen) -> float:
