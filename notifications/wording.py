@@ -114,6 +114,16 @@ def consultation_subject(programme: str, due: date) -> str:
     return f"Consultation on {programme}: respond by {long_date(due)}"
 
 
+def early_review_subject(programme: str, plan_end: date) -> str:
+    return f"The review of {programme} has started before the plan's end date, {long_date(plan_end)}"
+
+
+def early_review_words(reason: str, explanation: str, plan_end: date) -> str:
+    """Why a review started before the plan's end date, as the organisation is told it."""
+    return (f"The improvement plan was due to end on {long_date(plan_end)}. The review has started early "
+            f"because: {reason[:1].lower() + reason[1:]}. {explanation}")
+
+
 def decision_subject(programme: str) -> str:
     return f"Decision on {programme}"
 

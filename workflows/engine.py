@@ -127,7 +127,7 @@ def check_transition(db: Db, workflow: Workflow, case: CaseRecord, trigger: str,
                   known_deadlines=known_deadlines)
     message = refusal(ctx, rows[0])
     if message:
-        raise GateRefused(message)
+        raise GateRefused(str(message), getattr(message, "field", None))
     return rows[0], ctx
 
 

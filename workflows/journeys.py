@@ -37,9 +37,12 @@ def _respond_by(now: datetime, _cast: dict[str, int]) -> dict[str, Any]:
 
 
 def _plan(now: datetime, _cast: dict[str, int]) -> dict[str, Any]:
+    # The plan ends before the journey's review (30 days after the support, 33 after this):
+    # the review starts once the plan has ended, as it should.
     today = cal.local_date(now)
     return {"actions": [{"what": "Recruit two volunteer drivers", "who": "Kitchen manager", "by": today + timedelta(days=30)},
-                        {"what": "Publish the new menu in the parish newsletter", "who": "Chair", "by": today + timedelta(days=45)}],
+                        {"what": "Publish the new menu in the parish newsletter", "who": "Chair", "by": today + timedelta(days=31)}],
+            "plan_end": today + timedelta(days=32),
             "support_offered": "Council will fund a volunteer recruitment advert."}
 
 

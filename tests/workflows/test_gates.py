@@ -131,7 +131,7 @@ def test_no_consideration_is_needed_when_the_window_lapsed_without_a_response(se
     case = funding_case_at(service, cast, clock, "consultation")
     clock.current = at(date(2027, 2, 8))
     service.fire(case.id, "consultation_closes", None, {}, clock.now())
-    case = service.fire(case.id, "decide_no_change", cast["dm"], {"rationale": "Budget restored."}, clock.now())
+    case = service.fire(case.id, "decide_no_change", cast["dm"], {"options_weighed": "No change; reduce.", "rationale": "Budget restored."}, clock.now())
     assert case.status == "closed_no_change"
 
 
@@ -437,7 +437,9 @@ def test_a_dispute_is_answered_by_an_officer_not_a_reviewer_administrator_or_dec
 
 
 def test_extending_the_plan_must_move_its_end_later(service, factory, cast, clock):
-    case = funding_case_at(service, cast, clock, "performance_review")     # reviewed before the plan ended
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    case = service.fire(case.id, "start_review", cast["fo"], {"early_reason": "organisation_asked",   # reviewed before
+                        "early_explanation": "The trustees asked to review now."}, clock.now())     # the plan ended
     plan_end = date.fromisoformat(case.data["plan_end"])
     earlier = {"reason": "More time for the new volunteers.", "new_end_date": plan_end - timedelta(days=3)}
     assert plan_end - timedelta(days=3) > cal.local_date(clock.now()), "the new date is still in the future"

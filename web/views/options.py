@@ -42,13 +42,17 @@ def _open_actions(case: Case) -> list[tuple[str, str]]:
 
 
 def initial_values(case: Case, trigger: str, limits=None, calendar=None, today=None) -> dict:
-    """Values a page starts with: the plan version being agreed, the saved assessment, and
-    the default consultation response date."""
+    """Values a page starts with: the plan version being agreed, the plan's end date (the
+    default plan period from today), the saved assessment, and the default consultation
+    response date."""
     if trigger == "agree_plan":
         return {"version": str(len((case.data or {}).get("plans", [])))}
     if trigger in ("open_consultation", "reopen_consultation") and limits is not None and today is not None:
         from workflows.calendar import add_working_days
         return {"respond_by": add_working_days(today, limits.consultation_wd, calendar=calendar)}
+    if trigger == "propose_plan" and limits is not None and today is not None:
+        from workflows.calendar import add_calendar_months
+        return {"plan_end": add_calendar_months(today, limits.plan_period_months)}
     if trigger == "save_assessment":
         return dict((case.data or {}).get("assessment") or {})
     return {}
