@@ -36,6 +36,10 @@ PARTY_STAFF_ROLES = frozenset({"vco_staff", "funder_officer", "decision_maker", 
 #: Dispute stages where BVSC mediators act before anyone is assigned to the dispute.
 MEDIATOR_QUEUE_STATES = frozenset({"mediation_requested", "panel_referred"})
 
+#: Those who judge a dispute: they may read the funding case it is linked to (read-only) while
+#: assigned and after (processes.md, Revisions 2026-12-07).
+JUDGING_ROLES = frozenset({"respondent_officer", "senior_reviewer", "mediator", "panel_member"})
+
 ASSIGNABLE_ROLES = frozenset({
     CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.RESPONDENT_OFFICER,
     CaseRole.SENIOR_REVIEWER, CaseRole.MEDIATOR, CaseRole.PANEL_MEMBER})
@@ -67,6 +71,10 @@ class CaseReading:
     complainant_org_id: int | None
     respondent_org_id: int | None
     assignments: list
+    #: For a funding case, the people judging a dispute linked to it (JUDGING_ROLES). The
+    #: mapped Case reads them when asked; a plain record has them only where they were read
+    #: (`casework.separation.judges_of`), and otherwise none.
+    judge_ids: frozenset[int] = frozenset()
 
     @property
     def ref(self) -> str:
@@ -125,6 +133,17 @@ class Case(CaseReading, Base):
     respondent_org: Mapped[Organisation | None] = relationship(foreign_keys=[respondent_org_id])
     assignments: Mapped[list["CaseAssignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin")
+    #: The assignments of those judging the disputes linked to this funding case, read only
+    #: when asked for (see `judge_ids`).
+    judging: Mapped[list["CaseAssignment"]] = relationship(
+        secondary="case_links", primaryjoin="Case.id == CaseLink.funding_case_id",
+        secondaryjoin=f"and_(CaseLink.dispute_id == CaseAssignment.case_id, "
+                      f"CaseAssignment.role.in_({sorted(JUDGING_ROLES)!r}))",
+        viewonly=True, lazy="select")
+
+    @property
+    def judge_ids(self) -> frozenset[int]:
+        return frozenset(a.person_id for a in self.judging) if self.workflow == "funding_change" else frozenset()
 
     def __repr__(self) -> str:
         return f"<Case {self.ref if self.id else '?'} {self.workflow} {self.status}>"

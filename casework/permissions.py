@@ -14,9 +14,18 @@ def can_view_case(person: Person | SystemActor, case: Case) -> bool:
         return CaseRole.FUNDER_OFFICER in case_roles(case, person)
     if case_roles(case, person):
         return True
-    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id:
-        return bool(person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER})
-    return False
+    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id \
+            and person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
+        return True
+    # Those judging a dispute about a funding case read it (read-only: they have no role on
+    # it, so no action is theirs). Asked last: the mapped case reads them only now.
+    return can_read_as_judge(person, case)
+
+
+def can_read_as_judge(person: Person, case: Case) -> bool:
+    """True when this person judges (or judged) a dispute linked to this funding case: its
+    D1 officer, senior reviewer, mediator or a panel member. They may read it, never act on it."""
+    return case.workflow == "funding_change" and person.id in case.judge_ids
 
 
 def can_open_funding_case(person: Person) -> bool:

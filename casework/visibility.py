@@ -7,7 +7,8 @@ or not, which roles), with the person's ids as bound parameters: building a stat
 far more than running it."""
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, exists, false, literal, or_, select, true
 
-from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole, case_roles
+from casework.cases import (JUDGING_ROLES, MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseLink,
+                            CaseRole, case_roles)
 from casework.deadlines import Deadline
 from casework.organisations import Person, Role
 
@@ -51,6 +52,10 @@ def can_see(shape: Shape) -> ColumnElement[bool]:
     # Column tests first: SQLite stops at the first true term, so the per-row look-up of
     # assignments runs only for cases the organisation rules do not already show.
     rules.append(exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me))
+    # Those judging a dispute read the funding case it is about (`permissions.can_read_as_judge`).
+    rules.append(and_(Case.workflow == "funding_change", exists().where(
+        CaseLink.funding_case_id == Case.id, CaseAssignment.case_id == CaseLink.dispute_id,
+        CaseAssignment.person_id == me, one_of(CaseAssignment.role, JUDGING_ROLES))))
     # A draft is seen only by a funder officer assigned to it (who is assigned to it by any
     # rule above too). Testing the status once, rather than in each rule and again for the
     # draft, takes a third off what counting every case a person may see costs SQLite.

@@ -13,6 +13,7 @@ from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
+from casework.separation import judges_of
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
@@ -45,7 +46,10 @@ def load_case(db, case_id: int) -> Case:
 def read_case(db, case_id: int) -> CaseRecord:
     """`load_case` for pages that only read the case: a plain record, which costs a third of
     loading the mapped Case with its organisations and assignments."""
-    return _visible(load_case_record(db.connection(), case_id))
+    case = load_case_record(db.connection(), case_id)
+    if case is not None and case.workflow == "funding_change" and not can_view_case(current_user.person, case):
+        case.judge_ids = judges_of(db.connection(), case.id)   # read only for whom nothing else shows it
+    return _visible(case)
 
 
 def _visible(case):
