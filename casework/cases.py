@@ -26,6 +26,7 @@ class CaseRole(StrEnum):
     MEDIATOR = "mediator"                      #: stage-3 mediator
     PANEL_MEMBER = "panel_member"              #: stage-4 Compact panel member
     MEDIATION_SERVICE = "mediation_service"    #: BVSC mediators, who take on and convene
+    PANEL_CONVENER = "panel_convener"          #: appoints the panel: an administrator, or BVSC staff who did not mediate
     SYSTEM = "system"                          #: the scheduler, acting on deadlines
 
 
@@ -35,6 +36,9 @@ PARTY_STAFF_ROLES = frozenset({"vco_staff", "funder_officer", "decision_maker", 
 
 #: Dispute stages where BVSC mediators act before anyone is assigned to the dispute.
 MEDIATOR_QUEUE_STATES = frozenset({"mediation_requested", "panel_referred"})
+#: The dispute stage in which the panel is appointed: by an administrator, or by BVSC staff
+#: other than the dispute's mediator, neither from a party (processes.md, Revisions 2026-12-07).
+PANEL_CONVENING_STATE = "panel_referred"
 
 #: Those who judge a dispute: they may read the funding case it is linked to (read-only) while
 #: assigned and after (processes.md, Revisions 2026-12-07).
@@ -188,8 +192,10 @@ def case_roles(case: CaseReading, actor: Actor) -> frozenset[str]:
             roles.add(CaseRole.COMPLAINANT)
         if org is not None and org == case.respondent_org_id:
             roles.add(CaseRole.RESPONDENT)
-    if case.workflow == "dispute":
-        if (actor.has_role("mediator") and org not in case.party_org_ids()
-                and case.status in MEDIATOR_QUEUE_STATES):
+    if case.workflow == "dispute" and org not in case.party_org_ids():
+        if actor.has_role("mediator") and case.status in MEDIATOR_QUEUE_STATES:
             roles.add(CaseRole.MEDIATION_SERVICE)
+        if case.status == PANEL_CONVENING_STATE and (actor.has_role("administrator") or (
+                actor.has_role("mediator") and CaseRole.MEDIATOR not in roles)):
+            roles.add(CaseRole.PANEL_CONVENER)
     return frozenset(roles)

@@ -1,7 +1,7 @@
 """Who may see what: pure functions, enforced in services and reused by templates to decide
 which links and buttons to show. Deny by default."""
-from casework.cases import Case, CaseRole, SystemActor, case_roles
-from casework.organisations import Person, Role
+from casework.cases import Case, CaseReading, CaseRole, SystemActor, case_roles
+from casework.organisations import Person, PersonRecord, Role
 
 
 def can_view_case(person: Person | SystemActor, case: Case) -> bool:
@@ -47,3 +47,26 @@ def can_administer(person: Person) -> bool:
 def sees_funder_view(person: Person, case: Case) -> bool:
     """Funder-side people read the funder's wording of each stage; everyone else the organisation's."""
     return person.organisation_id is not None and person.organisation_id == case.funder_org_id
+
+
+#: The global roles of those who may act for the organisation a dispute is about: at a funder
+#: its funder officers and decision-makers, at a voluntary organisation its staff (a senior
+#: reviewer only reviews; administrators and mediators never act for a party).
+RESPONDENT_ACTORS = {True: frozenset({Role.FUNDER_OFFICER, Role.DECISION_MAKER}), False: frozenset({Role.VCO_STAFF})}
+
+
+def can_act_for_respondent(person: Person | PersonRecord | SystemActor, case: CaseReading,
+                           separated: frozenset[int]) -> bool:
+    """Acknowledging a dispute (naming who answers it) and assigning its senior reviewer: staff
+    of the organisation the dispute is about in a role that may act for it, other than those
+    kept apart from judging it: the funder officer and decision-maker of the linked funding
+    case (`separated`, from `casework.separation.linked_case_officers`), and the dispute's own
+    informal-stage officer and senior reviewer."""
+    if isinstance(person, SystemActor) or not person.is_active or person.organisation_id is None \
+            or person.organisation_id != case.respondent_org_id:
+        return False
+    if not person.roles & RESPONDENT_ACTORS[case.respondent_org_id == case.funder_org_id]:
+        return False
+    judging = {a.person_id for a in case.assignments
+               if a.role in (CaseRole.RESPONDENT_OFFICER, CaseRole.SENIOR_REVIEWER)}
+    return person.id not in separated | judging

@@ -57,6 +57,7 @@ DONE = {
     "refer_to_panel": "referred the dispute to the Compact panel",
     "close_dispute": "closed the dispute",
     "appoint_panel": "appointed the Compact panel",
+    "declare_no_involvement": "confirmed their declaration of no prior involvement",
     "schedule_hearing": "scheduled the panel hearing",
     "issue_findings": "issued the panel's findings",
     "respond_to_findings": "responded to the panel's findings",

@@ -102,8 +102,9 @@ DISPUTE_TO_PANEL: tuple[Step, ...] = (
     Step("record_session", "mediator", lambda now, c: {"session_on": cal.local_date(now)}),
     Step("record_no_agreement", "mediator", {"summary": "The parties could not agree the timetable."}),
     Step("refer_to_panel", "complainant", {"reason": "Mediation did not resolve the dispute."}),
-    Step("appoint_panel", "mediator", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"],
-                                                       "declarations": "Each member declared no prior involvement."}),
+    # Appointed by BVSC staff who did not mediate; each member then confirms their own declaration.
+    Step("appoint_panel", "convener", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"]}),
+    *(Step("declare_no_involvement", member, {"confirm": "yes"}, days_after=0) for member in ("panel1", "panel2", "panel3")),
     Step("schedule_hearing", "panel1", lambda now, c: {"hearing_on": cal.add_working_days(cal.local_date(now), 6)}),
     # The hearing is 6 working days after scheduling: up to 14 calendar days over Christmas.
     Step("issue_findings", "panel1", {"finding": "breach", "recommendations": "Consult again for 20 working days."}, days_after=15),

@@ -285,7 +285,7 @@ def test_the_decision_maker_on_the_linked_case_cannot_be_the_senior_reviewer(ser
     funding = funding_case_at(service, cast, clock, "notice_pending")
     grant(factory, cast["dm"], "senior_reviewer")
     case = dispute_at(service, cast, clock, "senior_review", linked=funding)
-    message = refused(service, factory, case, "assign_reviewer", cast["fo"], {"person": cast["dm"]}, clock.now())
+    message = refused(service, factory, case, "assign_reviewer", cast["fo2"], {"person": cast["dm"]}, clock.now())
     assert message.startswith("The senior reviewer must not have been involved")
 
 
@@ -300,9 +300,9 @@ def test_a_panel_member_involved_before_is_refused_by_name(service, factory, cas
     grant(factory, cast["officer"], "panel_member")     # the D1 officer is also on the panel list
     panel = {"chair": cast["officer"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"],
              "declarations": "None declared."}
-    message = refused(service, factory, case, "appoint_panel", cast["mediator"], panel, clock.now())
+    message = refused(service, factory, case, "appoint_panel", cast["convener"], panel, clock.now())
     assert message == "Panel members must not have been involved before: Mark Bell was."
-    case = service.fire(case.id, "appoint_panel", cast["mediator"], {**panel, "chair": cast["panel1"]}, clock.now())
+    case = service.fire(case.id, "appoint_panel", cast["convener"], {**panel, "chair": cast["panel1"]}, clock.now())
     assert len(case.assignees(CaseRole.PANEL_MEMBER)) == 3
 
 
