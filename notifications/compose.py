@@ -287,7 +287,7 @@ def _role_name(case: CaseReading, role: str) -> str | None:
         return _org(case.respondent_org)
     if role == R.PANEL_MEMBER:
         return "the Compact panel"
-    if role == R.MEDIATION_SERVICE:
+    if role in (R.MEDIATION_SERVICE, R.PANEL_CONVENER):   # BVSC (or an administrator) appoints the panel
         return "the mediation service"
     person = case.assignee(role)
     return person.name if person else None
