@@ -23,7 +23,7 @@ from casework.visibility import waits_on
 from notifications import wording as w
 from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal
-from workflows.funding_change import OUTCOME_WORDS
+from workflows.funding_change import EARLY_REVIEW_REASONS, OUTCOME_WORDS
 from workflows.registry import WORKFLOWS
 
 R = CaseRole
@@ -31,6 +31,7 @@ FUNDING_EMAILS = {
     "raise_concern": (R.VCO_LEAD,),
     "open_consultation": (R.VCO_LEAD,),
     "reopen_consultation": (R.VCO_LEAD,),
+    "start_review": (R.VCO_LEAD,),   # only when it starts before the plan's end date
     "decide_change": (R.VCO_LEAD, R.FUNDER_OFFICER),
     "decide_no_change": (R.VCO_LEAD, R.FUNDER_OFFICER),
     "issue_notice": (R.VCO_LEAD, R.FUNDER_OFFICER, R.DECISION_MAKER),
@@ -119,6 +120,10 @@ class Composer:
     def _changed(self, case: CaseReading, trigger: str, actor_id: int | None, key: str, letter_id: int | None,
                  dispute_email: bool) -> list[Draft]:
         happened = w.what_happened(trigger, self._actor_name(actor_id))
+        early = _early_review(case, trigger)
+        if early:
+            happened += " " + w.early_review_words(dict(EARLY_REVIEW_REASONS).get(early["reason"], early["reason"]),
+                                                   early["explanation"], date.fromisoformat(str(early["plan_end"])[:10]))
         subject = self._dispute_subject(case) if dispute_email else self._funding_subject(case, trigger)
         told = [p for p in self.people(case, None) if p.id != actor_id]
         if subject is None:
@@ -135,6 +140,9 @@ class Composer:
             return w.concern_subject(funder, programme, self._due(case, "concern_ack"))
         if trigger in ("open_consultation", "reopen_consultation"):
             return w.consultation_subject(programme, self._due(case, "consultation_response"))
+        early = _early_review(case, trigger)
+        if early:
+            return w.early_review_subject(programme, date.fromisoformat(str(early["plan_end"])[:10]))
         if trigger in ("decide_change", "decide_no_change"):
             return w.decision_subject(programme)
         if trigger == "issue_notice":
@@ -289,10 +297,15 @@ def _role_name(case: CaseReading, role: str) -> str | None:
         return _org(case.respondent_org)
     if role == R.PANEL_MEMBER:
         return "the Compact panel"
-    if role == R.MEDIATION_SERVICE:
+    if role in (R.MEDIATION_SERVICE, R.PANEL_CONVENER):   # BVSC (or an administrator) appoints the panel
         return "the mediation service"
     person = case.assignee(role)
     return person.name if person else None
+
+
+def _early_review(case: CaseReading, trigger: str) -> dict | None:
+    """A review started before the plan's end date, just now: the organisation is told in writing."""
+    return (case.data or {}).get("early_review") if trigger == "start_review" else None
 
 
 def _org(org) -> str:

@@ -57,6 +57,7 @@ DONE = {
     "refer_to_panel": "referred the dispute to the Compact panel",
     "close_dispute": "closed the dispute",
     "appoint_panel": "appointed the Compact panel",
+    "declare_no_involvement": "confirmed their declaration of no prior involvement",
     "schedule_hearing": "scheduled the panel hearing",
     "issue_findings": "issued the panel's findings",
     "respond_to_findings": "responded to the panel's findings",
@@ -112,6 +113,16 @@ def overdue_subject(action: str, due: date) -> str:
 
 def consultation_subject(programme: str, due: date) -> str:
     return f"Consultation on {programme}: respond by {long_date(due)}"
+
+
+def early_review_subject(programme: str, plan_end: date) -> str:
+    return f"The review of {programme} has started before the plan's end date, {long_date(plan_end)}"
+
+
+def early_review_words(reason: str, explanation: str, plan_end: date) -> str:
+    """Why a review started before the plan's end date, as the organisation is told it."""
+    return (f"The improvement plan was due to end on {long_date(plan_end)}. The review has started early "
+            f"because: {reason[:1].lower() + reason[1:]}. {explanation}")
 
 
 def decision_subject(programme: str) -> str:

@@ -178,7 +178,7 @@ def engine_data(form: ActionForm, fields: tuple[Field, ...]) -> dict:
             out[f.name] = form[f.name].data.isoformat() if form[f.name].data else ""
         elif f.kind == "confirm":
             out[f.name] = "yes" if form[f.name].data else ""
-        else:
+        elif f.name in form:   # a page may leave out a question that does not apply
             out[f.name] = form[f.name].data
     return out
 

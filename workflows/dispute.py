@@ -10,12 +10,16 @@ from sqlalchemy import select
 from casework.audit import AuditEntry
 from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
 from casework.errors import InvalidInput
+from casework.errors import NotPermitted
+from casework.permissions import can_act_for_respondent
+from casework.separation import linked_case_officers
 from workflows import calendar as cal
 from workflows import deadlines
 from workflows.context import Context
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, Guard, StateInfo,
                                    Transition, Workflow, as_date)
-from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, live_deadline, long_date, window_open
+from workflows.gates import (Refusal, date_not_in_future, deadline_passed, later_than_deadline, live_deadline, long_date,
+                             window_open)
 
 
 class State(StrEnum):
@@ -40,7 +44,11 @@ COMPLAINANT, RESPONDENT = frozenset({R.COMPLAINANT}), frozenset({R.RESPONDENT})
 PARTIES = COMPLAINANT | RESPONDENT
 OFFICER, REVIEWER = frozenset({R.RESPONDENT_OFFICER}), frozenset({R.SENIOR_REVIEWER})
 MEDIATOR, PANEL, SYSTEM = frozenset({R.MEDIATOR}), frozenset({R.PANEL_MEMBER}), frozenset({R.SYSTEM})
-SERVICE = frozenset({R.MEDIATION_SERVICE})
+SERVICE, CONVENER = frozenset({R.MEDIATION_SERVICE}), frozenset({R.PANEL_CONVENER})
+#: Actions only those who may act for the respondent on this dispute take (`can_act_for_respondent`).
+FOR_THE_RESPONDENT = frozenset({"acknowledge_dispute", "assign_reviewer"})
+PANEL_SEATS = (("chair", "Independent chair"), ("statutory_member", "Statutory sector member"),
+               ("vcs_member", "Voluntary sector member"))
 
 REVIEW_OUTCOMES = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"), ("not_upheld", "Not upheld"))
 REMEDIES = (("reconsult", "Consult again"), ("redecide", "Make the decision again"),
@@ -83,6 +91,23 @@ def person_in_respondent_org(field: str, role: str | Callable[[CaseReading], str
             return f"{person.name} is not set up as {what}."
         return None
     return guard
+
+
+def acts_for_respondent(ctx: Context) -> str | None:
+    """Only those who may act for the respondent on this dispute (never the officers of the
+    funding case it is about, nor those judging it) acknowledge it and assign its reviewer."""
+    if not can_act_for_respondent(ctx.actor, ctx.case, linked_case_officers(ctx.conn, ctx.case)):
+        org = ctx.case.respondent_org.name if ctx.case.respondent_org else "the organisation"
+        raise NotPermitted(f"You cannot act for {org} on this dispute. Its funder officer or decision-maker on the "
+                           "funding case it is about, and those judging it, cannot; another of its officers must.")
+    return None
+
+
+def officer_not_separated(ctx: Context) -> str | None:
+    if ctx.data["officer"] in linked_case_officers(ctx.conn, ctx.case):
+        return Refusal("The officer who answers the dispute cannot be the funder officer or decision-maker of the "
+                       "funding case it is about. Choose someone else.", "officer")
+    return None
 
 
 def reviewer_not_involved(ctx: Context) -> str | None:
@@ -146,6 +171,29 @@ def panel_independent(ctx: Context) -> str | None:
 
 def panel_appointed(ctx: Context) -> str | None:
     return None if ctx.case.assignees(R.PANEL_MEMBER) else "The panel must be appointed first."
+
+
+def declarations(case: CaseReading) -> dict:
+    """Each panel member's own declaration of no prior involvement, by person id (as text)."""
+    return ((case.data or {}).get("panel") or {}).get("declarations") or {}
+
+
+def undeclared(case: CaseReading) -> list:
+    """The panel members who have not yet confirmed their declaration."""
+    made = declarations(case)
+    return [p for p in case.assignees(R.PANEL_MEMBER) if str(p.id) not in made]
+
+
+def not_yet_declared(ctx: Context) -> str | None:
+    return "You have already confirmed your declaration." if str(ctx.actor.id) in declarations(ctx.case) else None
+
+
+def all_declared(ctx: Context) -> str | None:
+    waiting = undeclared(ctx.case)
+    if waiting:
+        return ("The hearing can be scheduled once every panel member has confirmed their declaration of no prior "
+                "involvement. Still to confirm: " + ", ".join(p.name for p in waiting) + ".")
+    return None
 
 
 def papers_in_time(ctx: Context) -> str | None:
@@ -255,9 +303,16 @@ def ready_to_mediate(ctx: Context) -> bool:
 
 
 def appoint_panel(ctx: Context) -> None:
-    for field in ("chair", "statutory_member", "vcs_member"):
+    for field, _ in PANEL_SEATS:
         ctx.assign(R.PANEL_MEMBER, ctx.data[field])
-    ctx.put("panel", {**ctx.data, "appointed_on": ctx.today})
+    ctx.put("panel", {**ctx.data, "appointed_on": ctx.today, "appointed_by": ctx.actor.name, "declarations": {}})
+
+
+def declare(ctx: Context) -> None:
+    panel = ctx.get("panel")
+    panel.setdefault("declarations", {})[str(ctx.actor.id)] = {
+        "by": ctx.actor.name, "on": ctx.today, "declaration": ctx.data.get("declaration", "")}
+    ctx.put("panel", panel)
 
 
 def acknowledge(ctx: Context) -> None:
@@ -282,7 +337,8 @@ LATE_REASON = Field("late_reason", "Why it is later than the time limit", requir
 TRANSITIONS = (
     Transition("acknowledge_dispute", (S.RAISED,), S.INFORMAL_RESOLUTION, RESPONDENT, "Acknowledge the dispute",
                "Who will respond?", (Field("officer", "Officer who will respond in writing", "person"),),
-               guards=(person_in_respondent_org("officer", responding_role, "an officer who can answer it"),),
+               guards=(acts_for_respondent, person_in_respondent_org("officer", responding_role, "an officer who can answer it"),
+                       officer_not_separated),
                effect=acknowledge),
     Transition("give_informal_response", (S.INFORMAL_RESOLUTION,), S.INFORMAL_RESPONSE_GIVEN, OFFICER,
                "Give a written response", "Your written response", (Field("response", "Response"),),
@@ -302,7 +358,8 @@ TRANSITIONS = (
                guards=(deadline_passed("escalation_window"),)),
     Transition("assign_reviewer", (S.SENIOR_REVIEW,), None, RESPONDENT, "Assign a senior reviewer",
                "Who will review the dispute?", (Field("person", "Senior reviewer", "person"),),
-               guards=(lambda ctx: "A senior reviewer is already assigned." if ctx.case.assignees(R.SENIOR_REVIEWER) else None,
+               guards=(acts_for_respondent,
+                       lambda ctx: "A senior reviewer is already assigned." if ctx.case.assignees(R.SENIOR_REVIEWER) else None,
                        person_in_respondent_org("person", "senior_reviewer", "a senior reviewer"), reviewer_not_involved),
                effect=assign(R.SENIOR_REVIEWER, stamp="reviewer_assigned_on")),
     Transition("give_review_outcome", (S.SENIOR_REVIEW,), S.REVIEW_OUTCOME_GIVEN, REVIEWER, "Give the review outcome",
@@ -353,16 +410,20 @@ TRANSITIONS = (
                (Field("comments", "Comments", required=False),), effect=keep("closure")),
     Transition("referral_window_closes", (S.NO_AGREEMENT,), S.CLOSED, SYSTEM, "Close",
                guards=(deadline_passed("panel_referral_window"),)),
-    Transition("appoint_panel", (S.PANEL_REFERRED,), None, SERVICE, "Appoint the panel",
-               "Who is on the panel?",
-               (Field("chair", "Independent chair", "person"), Field("statutory_member", "Statutory member", "person"),
-                Field("vcs_member", "Voluntary sector member", "person"),
-                Field("declarations", "Each member's declaration of no prior involvement")),
+    Transition("appoint_panel", (S.PANEL_REFERRED,), None, CONVENER, "Appoint the panel",
+               "Who is on the panel?", tuple(Field(name, label, "person") for name, label in PANEL_SEATS),
                guards=(lambda ctx: "The panel is already appointed." if ctx.case.assignees(R.PANEL_MEMBER) else None,
                        panel_independent), effect=appoint_panel),
+    Transition("declare_no_involvement", (S.PANEL_REFERRED,), None, PANEL, "Confirm your declaration",
+               "Your declaration of no prior involvement",
+               (Field("confirm", "You have had no involvement in this dispute, or in the decision it is about, before "
+                      "this panel", "confirm"),
+                Field("declaration", "Anything else you wish to declare", required=False)),
+               guards=(not_yet_declared,), effect=declare),
     Transition("schedule_hearing", (S.PANEL_REFERRED,), S.PANEL_HEARING, PANEL, "Schedule the hearing",
                "When is the hearing?", (Field("hearing_on", "Hearing date", "date"), LATE_REASON),
-               guards=(panel_appointed, papers_in_time, late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
+               guards=(panel_appointed, all_declared, papers_in_time,
+                       late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
                effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for")),
     Transition("issue_findings", (S.PANEL_HEARING,), S.PANEL_FINDINGS_ISSUED, PANEL, "Issue findings", "Panel findings",
                (Field("finding", "Finding", "choice", choices=FINDINGS), Field("recommendations", "Recommendations")),
@@ -413,7 +474,7 @@ DEADLINES = (
     DeadlineRule("panel_referral_window", S.NO_AGREEMENT, "Refer to the Compact panel", (R.COMPLAINANT, R.RESPONDENT),
                  Due("months", STAGE_START, "panel_referral_months"), on_expiry="referral_window_closes"),
     DeadlineRule("panel_hearing", S.PANEL_REFERRED, "Appoint the panel and hold the hearing",
-                 (R.PANEL_MEMBER, R.MEDIATION_SERVICE),
+                 (R.PANEL_MEMBER, R.PANEL_CONVENER),
                  Due("wd", STAGE_START, "panel_hearing_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),
     DeadlineRule("panel_findings", S.PANEL_HEARING, "Issue the panel's findings", (R.PANEL_MEMBER,),
                  Due("wd", _data_date("hearing_on"), "panel_findings_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),

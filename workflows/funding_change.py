@@ -16,7 +16,8 @@ from workflows.funding_change_rules import (  # noqa: F401  (choices are re-expo
     complete_action, extend_plan, save_assessment, open_consultation, submit_response,
     consultation_closes, grant_extension, decide, issue_notice, extend_notice, note_notice,
     reopen_consultation, pause, resume, assign_decision_maker, PROPOSALS, OUTCOME_WORDS, CHANNELS,
-    EXCEPTIONS, ASSESSMENT_SECTIONS)
+    EXCEPTIONS, ASSESSMENT_SECTIONS, EARLY_REVIEW_REASONS, plan_ends_ahead, actions_within_the_plan,
+    plan_still_running, review_not_early, start_review)
 from workflows.gates import (date_in_future, date_not_in_future, deadline_passed, later_than_deadline, not_paused, paused,
                              window_open)
 
@@ -50,6 +51,9 @@ RESPOND_BY = Field("respond_by", "Response date", "date", hint="At least the min
 NEW_DATE = Field("new_date", "New date", "date")
 CONSIDERATION = Field("consideration", "How the response was considered", required=False,
                       hint="Required when the organisation responded to the consultation.")
+OPTIONS_WEIGHED = Field("options_weighed", "Options weighed")
+PLAN_END = Field("plan_end", "End date of the plan", "date",
+                 hint="Every action must be due on or before this date. The review of performance starts once the plan has ended.")
 
 # --- the table -----------------------------------------------------------------------------
 
@@ -73,22 +77,28 @@ TRANSITIONS = (
     Transition("resolve_concern", (S.CONCERN_RAISED,), S.CLOSED_RESOLVED, FO, "Close with no further action",
                "Why is no further action needed?", (REASON,), effect=record("resolution")),
     Transition("propose_plan", (S.IMPROVEMENT_PLANNING,), None, BOTH, "Propose a plan", "Timetable of actions",
-               (Field("actions", "Actions", "actions"),
+               (Field("actions", "Actions", "actions"), PLAN_END,
                 Field("support_offered", "Support offered", required=False)),
-               guards=(actions_due_ahead,), effect=propose_plan),
+               guards=(actions_due_ahead, plan_ends_ahead, actions_within_the_plan), effect=propose_plan),
     Transition("agree_plan", (S.IMPROVEMENT_PLANNING,), S.IMPROVEMENT_IN_PROGRESS, BOTH, "Agree this plan",
                "Agree version {n} of the plan", (Field("version", "Plan version", "int"),),
-               guards=(plan_version_is_latest,), effect=agree_plan, when=both_agree),
+               guards=(plan_version_is_latest, plan_still_running), effect=agree_plan, when=both_agree),
     Transition("agree_plan", (S.IMPROVEMENT_PLANNING,), None, BOTH, "Agree this plan",
                "Agree version {n} of the plan", (Field("version", "Plan version", "int"),),
-               guards=(plan_version_is_latest,), effect=agree_plan),
+               guards=(plan_version_is_latest, plan_still_running), effect=agree_plan),
     Transition("record_support", (S.IMPROVEMENT_IN_PROGRESS,), None, FO, "Record support given",
                "What support did you give?", (Field("what", "What support was given"), Field("when", "Date of the support", "date")),
                guards=(date_not_in_future("when", "The date the support was given"),), effect=append("support")),
     Transition("complete_action", (S.IMPROVEMENT_IN_PROGRESS,), None, BOTH, "Mark action done",
                "Mark an action done", (Field("action", "Action number", "int"), Field("evidence", "Evidence", required=False)),
                guards=(action_exists,), effect=complete_action),
-    Transition("start_review", (S.IMPROVEMENT_IN_PROGRESS,), S.PERFORMANCE_REVIEW, FO, "Start the review"),
+    Transition("start_review", (S.IMPROVEMENT_IN_PROGRESS,), S.PERFORMANCE_REVIEW, FO, "Start the review",
+               "Start the review",
+               (Field("early_reason", "Why the review starts before the plan ends", "choice", required=False,
+                      choices=EARLY_REVIEW_REASONS),
+                Field("early_explanation", "What has happened", required=False,
+                      hint="The organisation is told this in writing.")),
+               guards=(review_not_early,), effect=start_review),
     Transition("plan_period_ends", (S.IMPROVEMENT_IN_PROGRESS,), S.PERFORMANCE_REVIEW, SYSTEM, "Start the review",
                guards=(deadline_passed("plan_end"),)),
     Transition("confirm_improved", (S.PERFORMANCE_REVIEW,), S.CLOSED_RESOLVED, FO, "Performance has improved",
@@ -127,12 +137,12 @@ TRANSITIONS = (
     Transition("consultation_closes", (S.CONSULTATION,), S.DECISION_PENDING, SYSTEM, "Close the consultation",
                guards=(deadline_passed("consultation_response"),), effect=consultation_closes),
     Transition("decide_no_change", (S.DECISION_PENDING,), S.CLOSED_NO_CHANGE, DM, "Decide: no change",
-               "Decision: no change to funding", (CONSIDERATION, Field("rationale", "Rationale")),
+               "Decision: no change to funding", (CONSIDERATION, OPTIONS_WEIGHED, Field("rationale", "Rationale")),
                guards=(not_the_funder_officer, consideration_given), effect=decide("no_change"), letter="decision"),
     Transition("decide_change", (S.DECISION_PENDING,), S.NOTICE_PENDING, DM, "Decide: change funding",
                "Decision: change funding",
                (Field("outcome", "Outcome", "choice", choices=PROPOSALS), CONSIDERATION,
-                Field("options_weighed", "Options weighed"), Field("rationale", "Rationale")),
+                OPTIONS_WEIGHED, Field("rationale", "Rationale")),
                guards=(not_the_funder_officer, consideration_given), effect=decide(None), letter="decision"),
     Transition("sign_off_exception", (S.NOTICE_PENDING,), None, DM, "Approve shorter notice",
                "Exceptional circumstances",

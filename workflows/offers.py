@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from casework.cases import MANUAL_PAUSE, Case, CaseRole as R
 from casework.organisations import Person
+from workflows.dispute import declarations, undeclared
 from workflows.funding_change_rules import missing_assessment_sections
 
 
@@ -34,7 +35,7 @@ OFFERED_IF: dict[str, Callable[[Case], bool]] = {
     "record_agreement": lambda case: bool(_data(case).get("mediation_session_on")),
     "record_no_agreement": lambda case: bool(_data(case).get("mediation_session_on")),
     "appoint_panel": lambda case: not case.assignees(R.PANEL_MEMBER),
-    "schedule_hearing": lambda case: bool(case.assignees(R.PANEL_MEMBER)),
+    "schedule_hearing": lambda case: bool(case.assignees(R.PANEL_MEMBER)) and not undeclared(case),
 }
 
 
@@ -44,8 +45,15 @@ OFFERED_TO: dict[str, Callable[[Person], bool]] = {
 }
 
 
+#: Actions offered to a person only while something about them on the case holds.
+OFFERED_ON_CASE: dict[str, Callable[[Case, Person], bool]] = {
+    "declare_no_involvement": lambda case, person: str(person.id) not in declarations(case),
+}
+
+
 def worth_offering(trigger: str, case: Case, person: Person | None = None) -> bool:
     """False when the action could only be refused in the case's present condition, or
     (given the person) to this person."""
-    check, fits = OFFERED_IF.get(trigger), OFFERED_TO.get(trigger)
-    return (check is None or check(case)) and (person is None or fits is None or fits(person))
+    check, fits, theirs = OFFERED_IF.get(trigger), OFFERED_TO.get(trigger), OFFERED_ON_CASE.get(trigger)
+    return (check is None or check(case)) and (person is None or (
+        (fits is None or fits(person)) and (theirs is None or theirs(case, person))))

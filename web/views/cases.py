@@ -12,6 +12,7 @@ from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
+from casework.separation import linked_case_officers
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
@@ -23,6 +24,7 @@ from web.views.home import sections as home_sections
 from web.views.options import field_options, initial_values
 from workflows import calendar as cal
 from workflows.deadlines import live_rows
+from workflows.definitions import as_date
 from workflows.registry import WORKFLOWS
 
 bp = Blueprint("cases", __name__)
@@ -86,7 +88,8 @@ def case_detail(case_id: int):
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
                              c.service.calendar),
-            deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
+            deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines],
+            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case)),
             timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow),
             action_url=_urls("cases.action", "trigger", case_id=case.id),
@@ -100,7 +103,9 @@ def action(case_id: int, trigger: str):
     with c.factory() as db:
         case = load_case(db, case_id)
         # Not only the offered actions: someone who arrives anyway is told why it cannot be done.
-        row = next((t for t in actions_for(case, current_user.person, offered_only=False) if t.trigger == trigger), None)
+        separated = linked_case_officers(db.connection(), case)
+        row = next((t for t in actions_for(case, current_user.person, offered_only=False, separated=separated)
+                    if t.trigger == trigger), None)
         if row is None and request.method == "POST" and _int(request.form.get("case_version")) not in (None, case.version):
             return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
@@ -113,6 +118,8 @@ def action(case_id: int, trigger: str):
             _consideration_wording(form.consideration, case)
         if "respond_by" in form:
             _earliest_response_date(form.respond_by, today)
+        if "early_reason" in form:
+            _early_review_wording(form, case, today)
         view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
@@ -143,7 +150,7 @@ def _fire(view: dict, data: dict) -> int | None:
         apply_problems(form, row.fields, exc.problems)
         return 400
     except GateRefused as exc:
-        form.form_errors.append(exc.message)
+        _refused(form, row, exc)
         return 400
     except StaleVersion as exc:
         form.form_errors.append(exc.message + " Your answers are still below; check the case, then send them again.")
@@ -153,12 +160,30 @@ def _fire(view: dict, data: dict) -> int | None:
         return 409
 
 
+def _refused(form, row, exc: GateRefused) -> None:
+    """A rule's refusal, beside the answer it is about when the form asks it."""
+    if exc.field is not None and any(f.name == exc.field for f in row.fields):
+        apply_problems(form, row.fields, {exc.field: exc.message})
+    else:
+        form.form_errors.append(exc.message)
+
+
 def _earliest_response_date(field, today) -> None:
     """The consultation's shortest allowed time, as a number of working days and a date."""
     service = container().service
     minimum = service.limits.consultation_min_wd
     earliest = cal.add_working_days(today, minimum, calendar=service.calendar)
     field.description = f"At least {minimum} working days from today: {long_date(earliest)} or later."
+
+
+def _early_review_wording(form, case: Case, today) -> None:
+    """Starting the review: why, only when the plan has not yet ended (it says when it ends)."""
+    end = as_date((case.data or {}).get("plan_end"))
+    if end is not None and today < end:
+        form.early_reason.description = (f"The plan runs until {long_date(end)}. The review can start before then "
+                                         "only for one of these reasons.")
+    else:
+        del form.early_reason, form.early_explanation   # the plan has ended: nothing to explain
 
 
 def _moved_on(case: Case):
@@ -179,7 +204,7 @@ def _check_notice(view: dict, data: dict):
         apply_problems(form, row.fields, exc.problems)
         return render_template("cases/action.html", **view), 400
     except GateRefused as exc:
-        form.form_errors.append(exc.message)
+        _refused(form, row, exc)
         return render_template("cases/action.html", **view), 400
     letter_html = letter_preview_html(kind, template_context(kind, notice))
     return render_template("cases/check_notice.html", notice=notice, data=data, letter_html=letter_html, **view)
