@@ -4,8 +4,10 @@ import os
 from datetime import datetime, timezone
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import text
 
+from casework import passwords
 from casework.clock import FixedClock
 from casework.models import Base
 from casework.persistence import make_engine, make_session_factory
@@ -19,6 +21,15 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def postgres_url() -> str | None:
     return os.environ.get("CASEWORK_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Argon2 at its cheapest (argon2-cffi's profile for tests), so a sign-in costs microseconds
+    rather than a third of a second; tests/casework/test_passwords.py checks the real cost."""
+    previous = passwords.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    yield
+    passwords.use_hasher(previous)
 
 
 @pytest.fixture(scope="session")
