@@ -2,16 +2,12 @@
 PostgreSQL), with the test cast able to sign in, a fixed clock, notifications wired as in
 production, and CSRF protection on. Letters are rendered only where a test asks for them
 (`letters_app`), because WeasyPrint is slow."""
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, make_url, text, update
+from sqlalchemy import update
 
-from casework.models import Base
 from casework.organisations import Person
 from casework.passwords import hash_password
-from casework.persistence import make_engine, unit_of_work
+from casework.persistence import unit_of_work
 from notifications.subscribers import make_subscriber
 from tests.factories import make_cast
 from tests.web.helpers import PASSWORD, Browser, login
@@ -24,28 +20,6 @@ from workflows.service import CaseService
 SECRET = "a-test-secret-that-is-long-enough-" + "0123456789abcdef"
 BASE_URL = "http://casework.test"
 SENDER = "casework@bexley.example"
-
-
-@pytest.fixture(scope="session")
-def _pg_engine():
-    """A PostgreSQL database of this run's own, so other test runs on the server are untouched."""
-    server = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
-    if not server:
-        if os.environ.get("CASEWORK_REQUIRE_POSTGRES"):
-            pytest.fail("CASEWORK_TEST_POSTGRES_URL is not set but PostgreSQL is required (make test sets it).")
-        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
-    url = make_url(server)
-    name = f"casework_web_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(url.set(database=name).render_as_string(hide_password=False), pool_size=10, max_overflow=20)
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
