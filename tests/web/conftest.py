@@ -1,7 +1,8 @@
 """Fixtures for the web tests: the app built by `create_app` on each database (SQLite and
 PostgreSQL), with the test cast able to sign in, a fixed clock, notifications wired as in
 production, and CSRF protection on. Letters are rendered only where a test asks for them
-(`letters_app`), because WeasyPrint is slow."""
+(`letters_app`), because WeasyPrint is slow. `signed_in` starts a server session without the
+sign-in form; the tests about signing in use the form (`helpers.login`)."""
 import pytest
 from sqlalchemy import update
 
@@ -10,7 +11,7 @@ from casework.passwords import hash_password
 from casework.persistence import unit_of_work
 from notifications.subscribers import make_subscriber
 from tests.factories import make_cast
-from tests.web.helpers import PASSWORD, Browser, login
+from tests.web.helpers import PASSWORD, Browser, sign_in_directly
 from web import create_app
 from web.composition import Container, _hooks
 from web.config import Settings
@@ -89,8 +90,5 @@ def client(app) -> Browser:
 def signed_in(app):
     """signed_in("vl"): a new browser signed in as that member of the cast."""
     def sign_in(key: str) -> Browser:
-        browser = app.test_client()
-        response = login(browser, key)
-        assert response.status_code == 302, f"{key} could not sign in"
-        return browser
+        return sign_in_directly(app, app.test_client(), key)
     return sign_in
