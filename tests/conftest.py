@@ -86,10 +86,23 @@ def engine(request, tmp_path):
         eng.dispose()
         return
     eng = request.getfixturevalue("_pg_engine")
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with eng.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_tables(conn)
     yield eng
+
+
+#: Every sequence back to its start, as TRUNCATE ... RESTART IDENTITY does (setval, not ALTER
+#: SEQUENCE: no catalog writes).
+RESTART_SEQUENCES = text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                         "FROM pg_sequences WHERE schemaname = 'public'")
+
+
+def empty_tables(conn) -> None:
+    """Delete every row, children first, and restart the ids: what TRUNCATE ... RESTART IDENTITY
+    does, in a twentieth of its time on a test's few rows (TRUNCATE makes new files for 15 tables)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        conn.execute(table.delete())
+    conn.execute(RESTART_SEQUENCES)
 
 
 @pytest.fixture
