@@ -10,7 +10,7 @@ import pytest
 from casework.letters import Letter
 from casework.persistence import unit_of_work
 from tests.factories import dispute_at, funding_case_at
-from tests.web.helpers import location, login, page
+from tests.web.helpers import location, page, sign_in_directly
 
 VISITOR, FO, DM, VL, OTHER_VL, MEDIATOR, ADMIN = "visitor", "fo", "dm", "vl", "other_vl", "mediator", "admin"
 PEOPLE = (FO, DM, VL, OTHER_VL, MEDIATOR, ADMIN)
@@ -132,7 +132,7 @@ def test_signed_out_visitor_is_sent_to_sign_in_from_every_private_page(app, clie
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_each_person_gets_the_right_answer_from_every_route(app, client, consultation_case, who):
-    login(client, who)
+    sign_in_directly(app, client, who)
     got = answers(app, client, consultation_case)
     wrong = {route: (status, EXPECTED[route][who]) for route, status in got.items() if EXPECTED[route][who] != status}
     assert wrong == {}, "route: (got, expected)"
