@@ -17,6 +17,7 @@ from casework.passwords import check_password, is_locked
 from casework.persistence import unit_of_work
 from web import csrf
 from web.context import container
+from web.forms import single_line
 from web.people import session_person
 
 bp = Blueprint("auth", __name__)
@@ -40,7 +41,7 @@ class SignedIn(UserMixin):
 
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired("Enter your email address"), Length(max=254)])
+                        validators=[InputRequired("Enter your email address"), Length(max=254), single_line])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password"), Length(max=200)])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
