@@ -2,10 +2,12 @@
 so signing out or going idle ends the session on the server and a copied cookie stops
 working. A new token on every sign-in; failures are throttled in the database."""
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.urls import iri_to_uri
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
 from wtforms import PasswordField, StringField, SubmitField
@@ -155,7 +157,18 @@ def _failure_message(email: str) -> str:
     return "Enter a correct email address and password"
 
 
+#: What a browser's URL parser drops before reading a URL (WHATWG URL standard): C0 controls
+#: and spaces at either end, and ASCII tabs and newlines anywhere.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Where to go after signing in: a path on this site, read as a browser would read it
+    (without the characters it drops, a backslash as a slash), or the home page. Any other
+    control or non-ASCII character is percent-encoded, so the header holds what was checked."""
+    cleaned = (target or "").strip(_URL_EDGES).translate(_TAB_OR_NEWLINE).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
+        return iri_to_uri(cleaned)
     return url_for("cases.home")

@@ -11,7 +11,7 @@ from casework.organisations import Person
 from casework.persistence import unit_of_work
 from tests.factories import funding_case_at
 from tests.web.conftest import make_app
-from tests.web.helpers import email_of, location, login, page
+from tests.web.helpers import PASSWORD, email_of, location, login, page
 from web import create_app
 from web.composition import Container
 from web.config import DEV_SECRET, ConfigError, Settings
@@ -260,3 +260,48 @@ def test_no_page_runs_inline_script(app, signed_in, service, cast, clock):
     seen["/sign-in"] = (lambda p: (p.inline_scripts, p.handler_attributes, len(p.scripts)))(page(app.test_client().get("/sign-in")))
     assert {url: found[:2] for url, found in seen.items() if found[:2] != ([], [])} == {}
     assert all(found[2] for found in seen.values()), "each page loads its scripts from files"
+
+
+# --- where signing in leads -----------------------------------------------------------------
+
+def as_a_browser_reads_it(location_header: str) -> tuple[str, str]:
+    """(host, path) a browser goes to from a Location header on http://localhost/sign-in: the
+    WHATWG URL parser drops leading and trailing C0 controls and spaces and every tab and
+    newline, and reads a backslash as a slash in http(s) URLs."""
+    from urllib.parse import urljoin, urlsplit
+    cleaned = location_header.strip("".join(map(chr, range(0x21))))
+    cleaned = "".join(ch for ch in cleaned if ch not in "\t\n\r").replace("\\", "/")
+    parts = urlsplit(urljoin("http://localhost/sign-in", cleaned))
+    return parts.netloc, parts.path
+
+
+def sign_in_with_next(client, raw_next: str):
+    """Sign in from /sign-in?next=<raw_next> (raw_next is put in the query string as it is)."""
+    client.csrf_token = None
+    return client.submit(f"/sign-in?next={raw_next}", {"email": email_of("fo"), "password": PASSWORD})
+
+
+@pytest.mark.parametrize("raw_next", [
+    "/%09/evil.example/phish", "/%0a/evil.example", "/%0d%0a/evil.example", "%09//evil.example",
+    "%20//evil.example", "/%5Cevil.example", "%5C%5Cevil.example", "/%5C/evil.example", "%5C/evil.example",
+    "//evil.example", "///evil.example", "////evil.example", "/%2F/evil.example", "%2F%2Fevil.example",
+    "https://evil.example/", "https:evil.example", "HTTPS://evil.example", "javascript:alert(1)",
+    "%252F%252Fevil.example", "/%09%0d%0a%5C/evil.example", "%01//evil.example", "/%0b/evil.example",
+    "/%E2%80%A8/evil.example",
+])
+def test_signing_in_never_leads_to_another_site(client, raw_next):
+    response = sign_in_with_next(client, raw_next)
+
+    assert response.status_code == 302
+    host, _ = as_a_browser_reads_it(response.headers["Location"])
+    assert host == "localhost", f"next={raw_next} led to {response.headers['Location']!r}"
+    assert response.headers["Location"].isascii() and response.headers["Location"].isprintable()
+
+
+@pytest.mark.parametrize("raw_next, path", [
+    ("/cases/5", "/cases/5"), ("/cases%3Fstage%3Dconsultation", "/cases"), ("/notifications", "/notifications"),
+])
+def test_signing_in_leads_back_to_the_page_asked_for(client, raw_next, path):
+    response = sign_in_with_next(client, raw_next)
+    assert response.status_code == 302
+    assert as_a_browser_reads_it(response.headers["Location"]) == ("localhost", path)
