@@ -1,14 +1,10 @@
 """Sessions and security: a new session on sign-in, sign-out and idle time end it on the
-server, sign-in throttling counted in the database, security headers, cookie flags, and the
-production settings check."""
-from datetime import timedelta
-
+server, where signing in leads (next=), security headers, cookie flags, caching, and the
+production settings check. Sign-in throttling: tests/web/test_sign_in_throttle.py."""
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from casework.logins import LoginSession
-from casework.organisations import Person
-from casework.persistence import unit_of_work
 from tests.factories import funding_case_at
 from tests.web.conftest import make_app
 from tests.web.helpers import PASSWORD, email_of, location, login, page
@@ -16,23 +12,10 @@ from web import create_app
 from web.composition import Container
 from web.config import DEV_SECRET, ConfigError, Settings
 
-LOCKED = "There have been too many attempts to sign in to this account"
-
 
 def session_cookie(browser) -> str | None:
     cookie = browser.get_cookie("session")
     return cookie.value if cookie else None
-
-
-def sign_in_fails(browser, key: str, times: int) -> None:
-    for _ in range(times):
-        response = login(browser, key, password="not-the-password")
-        assert response.status_code == 200 and page(response).errors, "refused, with the reason"
-
-
-def person(factory, key_email: str) -> Person:
-    with factory() as s:
-        return s.scalar(select(Person).where(Person.email == key_email))
 
 
 # --- sessions -------------------------------------------------------------------------------
@@ -158,44 +141,6 @@ def test_extending_the_session_keeps_it_alive(signed_in, clock):
 def test_pages_tell_the_browser_when_the_session_times_out(signed_in):
     html = signed_in("fo").get("/").get_data(as_text=True)
     assert 'data-idle-timeout-seconds="1800"' in html and 'data-extend-url="/session/extend"' in html
-
-
-# --- sign-in throttling ---------------------------------------------------------------------
-
-def test_ten_failed_sign_ins_lock_the_account(client, factory):
-    sign_in_fails(client, "dm", 10)
-
-    response = login(client, "dm")
-
-    assert response.status_code == 200
-    assert page(response).errors == [f"{LOCKED}. Wait 15 minutes and try again."]
-    stored = person(factory, email_of("dm"))
-    assert stored.failed_logins == 10 and stored.locked_until is not None
-
-
-def test_nine_failed_sign_ins_do_not_lock_the_account(client, factory, clock):
-    with unit_of_work(factory) as s:  # eight failures already counted, a minute ago
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=8, first_failed_login_at=clock.now() - timedelta(minutes=1)))
-    sign_in_fails(client, "dm", 1)
-    assert login(client, "dm").status_code == 302
-
-
-def test_failures_more_than_five_minutes_apart_do_not_add_up(client, factory, clock):
-    with unit_of_work(factory) as s:
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=9, first_failed_login_at=clock.now() - timedelta(minutes=6)))
-    sign_in_fails(client, "dm", 1)
-    assert login(client, "dm").status_code == 302
-
-
-def test_a_locked_account_opens_again_after_fifteen_minutes(client, factory, clock):
-    with unit_of_work(factory) as s:
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=10, first_failed_login_at=clock.now(), locked_until=clock.now() + timedelta(minutes=15)))
-    assert LOCKED in page(login(client, "dm")).text
-    clock.advance(minutes=15, seconds=1)
-    assert login(client, "dm").status_code == 302
 
 
 # --- headers and cookies --------------------------------------------------------------------
