@@ -250,3 +250,32 @@ def test_signing_in_leads_back_to_the_page_asked_for(client, raw_next, path):
     response = sign_in_with_next(client, raw_next)
     assert response.status_code == 302
     assert as_a_browser_reads_it(response.headers["Location"]) == ("localhost", path)
+
+
+# --- caching ----------------------------------------------------------------------------------
+
+def test_nothing_that_needs_signing_in_is_kept_by_a_browser_or_proxy(signed_in, service, cast, clock, factory):
+    import hashlib
+
+    from casework.letters import Letter
+    from casework.persistence import unit_of_work
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    pdf = b"%PDF-1.7 a letter"
+    with unit_of_work(factory) as s:
+        letter = Letter(case_id=case.id, kind="concern", filename="concern-FC-0001.pdf", pdf=pdf,
+                        sha256=hashlib.sha256(pdf).hexdigest(), trigger="raise_concern", created_at=clock.now())
+        s.add(letter)
+        s.flush()
+        letter_id = letter.id
+    browser = signed_in("fo")
+    for url in (f"/cases/{case.id}/letters/{letter_id}", f"/cases/{case.id}/letters/{letter_id}?download=1",
+                f"/cases/{case.id}/diagram.svg", f"/cases/{case.id}", "/mail", "/notifications", "/healthz"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert "Expires" not in response.headers, url
+
+
+def test_the_stylesheets_and_scripts_may_still_be_cached(signed_in):
+    with signed_in("fo").get("/static/app.css") as response:
+        assert response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", "")
