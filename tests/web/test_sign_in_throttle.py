@@ -90,16 +90,17 @@ def test_signing_in_clears_the_accounts_failures(client, app):
 
 
 def test_an_attacker_cannot_keep_the_administrator_out_and_guesses_slowly(client, app, clock):
-    """An hour of guessing as fast as allowed, from a new address each time: the administrator,
-    arriving at any moment, waits at most five minutes; Cyber Essentials allows at most 10
-    guesses in 5 minutes, ASVS at most 100 an hour."""
+    """An hour of guessing as fast as allowed (asking at least every 20 seconds), from a new
+    address each time: the administrator, arriving at any moment, waits at most five minutes;
+    Cyber Essentials allows at most 10 guesses in 5 minutes, ASVS at most 100 an hour."""
     guesses, start, n = [], clock.now(), 0
     while clock.now() < start + timedelta(hours=1):
         n += 1
         response = attempt(client, email_of("admin"), address=f"10.{n // 250}.{n % 250}.1")
         if response.status_code == 429:
             assert int(response.headers["Retry-After"]) <= 300
-            clock.advance(seconds=int(response.headers["Retry-After"]))
+            # asking again before the wait is over is free, so the attacker polls
+            clock.advance(seconds=min(int(response.headers["Retry-After"]), 20))
         else:
             assert response.status_code == 200
             guesses.append(clock.now())
