@@ -66,7 +66,8 @@ def account_wait(failures: int) -> timedelta:
     """How long after the last failure the next attempt waits, with this many in the window."""
     if failures < ACCOUNT_FREE_FAILURES:
         return timedelta(0)
-    return min(FIRST_WAIT * 2 ** (failures - ACCOUNT_FREE_FAILURES), LONGEST_WAIT)
+    doublings = min(failures - ACCOUNT_FREE_FAILURES, 20)  # far past the longest wait; no overflow
+    return min(FIRST_WAIT * 2 ** doublings, LONGEST_WAIT)
 
 
 def wait_before_trying(session: Session, account: str, address: str, now: datetime) -> timedelta:
