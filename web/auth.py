@@ -23,7 +23,7 @@ from casework.persistence import unit_of_work
 from notifications.account_mail import queue_sign_in_warning
 from web import csrf
 from web.context import container
-from web.forms import single_line
+from web.forms.inputs import single_line
 from web.people import session_person
 
 bp = Blueprint("auth", __name__)

@@ -22,7 +22,7 @@ from casework.persistence import unit_of_work
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from tests.factories import funding_case_at
 from tests.web.helpers import Page, email_of, location, login, page, snapshot
-from web.forms import LIMIT_WORDS
+from web.forms.time_limits import LIMIT_WORDS
 from workflows.limits import TimeLimits
 
 LOCKED_OUT_ROLE = "You cannot remove your own administrator role"

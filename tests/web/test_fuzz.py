@@ -66,7 +66,7 @@ def shaped(value: st.SearchStrategy) -> st.SearchStrategy:
 
 
 def field_values(f, ids: list[str]) -> dict[str, st.SearchStrategy]:
-    """The form fields one workflow Field becomes (see web/forms.py), each with its strategy."""
+    """The form fields one workflow Field becomes (see web/forms/actions.py), each with its strategy."""
     if f.kind == "actions":
         return {name: shaped(strategy) for n in (1, 2) for name, strategy in (
             (f"action_{n}_what", SCALAR), (f"action_{n}_who", SCALAR), (f"action_{n}_by", DATE_PARTS))}

@@ -1,7 +1,7 @@
 """Administration: people and their roles, organisations, bank holidays, time limits and
 messages that could not be delivered. Administrators see no case content here. Changes to
 people and organisations are checked by casework.administration, bank holidays and time limits
-by their forms (web.forms) and the case service; each is logged with who made it."""
+by their forms (web.forms.admin, web.forms.time_limits) and the case service; each is logged with who made it."""
 import logging
 from datetime import date
 
@@ -19,8 +19,9 @@ from casework.permissions import can_administer
 from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
 from web.context import container
-from web.forms import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm, NewPersonForm,
-                       OrganisationForm, PersonForm, TimeLimitsForm, limit_groups, limit_values, put_problems)
+from web.forms.admin import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm,
+                             NewPersonForm, OrganisationForm, PersonForm, put_problems)
+from web.forms.time_limits import TimeLimitsForm, limit_groups, limit_values
 from workflows.limits import CONSULTATION_FLOOR_WD, NOTICE_FLOOR_MONTHS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

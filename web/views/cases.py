@@ -16,7 +16,7 @@ from casework.separation import linked_case_officers
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
-from web.forms import add_engine_problems, apply_problems, build_form, engine_data
+from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, long_date, pagination,
                             stage_words, tag, timeline_items)
 from web.views import filters

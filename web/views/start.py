@@ -10,7 +10,7 @@ from casework.organisations import Organisation, OrganisationKind, Person, Perso
 from casework.permissions import can_open_funding_case, can_raise_dispute
 from casework.visibility import visible_cases
 from web.context import container
-from web.forms import apply_problems, build_form, engine_data
+from web.forms.actions import apply_problems, build_form, engine_data
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
 
 bp = Blueprint("start", __name__)
