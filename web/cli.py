@@ -185,6 +185,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web app for local use, with exactly one scheduler beside it."""
     from web import create_app
     from web.demo import logins
+    from web.security import QuietRequestHandler
     container = _container(served_at=(host, port))
     app = create_app(container.settings, container)
     scheduler = None
@@ -194,7 +195,8 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     _print_logins(logins())
     click.echo(f"\nOpen http://{host}:{port}/ in your browser. Press Ctrl+C to stop.")
     try:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True,
+                request_handler=QuietRequestHandler)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
