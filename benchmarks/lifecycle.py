@@ -45,6 +45,7 @@ from sqlalchemy import text  # noqa: E402
 from casework.clock import FixedClock  # noqa: E402
 from casework.models import Base  # noqa: E402
 from casework.organisations import Organisation, Person  # noqa: E402
+from web.config import DEV_AUDIT_KEY  # noqa: E402
 from casework.persistence import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from casework.persistence.migrate import upgrade  # noqa: E402
 from workflows import calendar as cal  # noqa: E402
@@ -67,7 +68,7 @@ def prepare(url: str):
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(engine)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
     with unit_of_work(factory) as s:
         orgs = {"council": Organisation(name="London Borough of Bexley", kind="statutory"),
                 "kitchen": Organisation(name="Crayford Community Kitchen", kind="vco")}

@@ -31,6 +31,7 @@ from sqlalchemy import text, update  # noqa: E402
 from casework.deadlines import Deadline  # noqa: E402
 from casework.messages import MessageStatus, OutboxMessage  # noqa: E402
 from casework.models import Base  # noqa: E402
+from web.config import DEV_AUDIT_KEY  # noqa: E402
 from casework.persistence import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from notifications.delivery import deliver_due  # noqa: E402
 from notifications.emails import email_content, new_message_id  # noqa: E402
@@ -126,7 +127,7 @@ def bench_claim(kind: str, pg: str | None, folder: Path, size: int) -> dict:
     """Time claiming 1,000 due rows among `size` rows (median of 10, after one warm-up)."""
     now = datetime.now(timezone.utc)
     with database(kind, pg, folder) as engine:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
         cast = make_cast(factory)
         case_id = quiet_case(engine, cast, now)
         seconds_to_fill = fill(engine, case_id, size - 1000, now)
@@ -150,7 +151,7 @@ def bench_fire(kind: str, pg: str | None, folder: Path, n: int = 1000) -> dict:
     """Fire n due deadlines, each with its system transition, audit entry and outbox rows."""
     now = datetime.now(timezone.utc)
     with database(kind, pg, folder) as engine:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
         cast = make_cast(factory)
         lapsed_disputes(engine, cast, n, cal.local_date(now) - timedelta(days=2), now)
         calendar = cal.WorkingCalendar()
@@ -181,7 +182,7 @@ def bench_deliver(kind: str, pg: str | None, folder: Path, n: int = 1000) -> dic
     """Deliver n queued emails to aiosmtpd on loopback."""
     now = datetime.now(timezone.utc)
     with database(kind, pg, folder) as engine:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
         with unit_of_work(factory) as s:
             s.add_all(_queued_email(i, now) for i in range(n))
         sink = SmtpSink().start()

@@ -45,7 +45,7 @@ from casework.deadlines import Deadline  # noqa: E402
 from casework.letters import Letter  # noqa: E402
 from casework.messages import Notification  # noqa: E402
 from casework.organisations import Organisation, OrganisationKind  # noqa: E402
-from web.config import Settings  # noqa: E402
+from web.config import DEV_AUDIT_KEY, Settings  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 AS = "contract.manager@bexley.example"
@@ -182,7 +182,8 @@ def _rows(clones) -> dict:
         for seq, entry in enumerate(clone["audit"], start=1):
             entry |= {"seq": seq, "prev_hash": prev}
             entry["hash"] = prev = entry_hash(
-                entry["case_id"], seq, entry["at"], entry["actor_id"], entry["actor_name"], entry["trigger"],
+                DEV_AUDIT_KEY.encode(), entry["case_id"], seq, entry["at"], entry["actor_id"], entry["actor_name"],
+                entry["trigger"],
                 entry["from_state"], entry["to_state"], entry["data"], prev)
         # The case records its chain's length and last hash (casework/audit.py), as the
         # engine's append_entry would have left them.

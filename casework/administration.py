@@ -14,10 +14,10 @@ from casework.cases import Case
 from casework.errors import InvalidInput, NotFound
 from casework.logins import LoginSession
 from casework.organisations import Organisation, OrganisationKind, Person, Role
+from casework.password_policy import MAX_PASSWORD, MIN_PASSWORD, password_problem  # noqa: F401 (the forms read them here)
 from casework.passwords import hash_password
 
 MAX_NAME, MAX_EMAIL = 200, 254
-MIN_PASSWORD, MAX_PASSWORD = 12, 200
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 EMAIL_TAKEN = "Someone already uses that email address"
 ORGANISATION_NAME_TAKEN = "There is already an organisation with that name"
@@ -36,8 +36,10 @@ class PersonDetails:
 def add_person(session: Session, details: PersonDetails, password: str) -> Person:
     """A new person who can sign in with this password."""
     problems, organisation = _person_problems(session, details, None)
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        problems["password"] = f"Password must be between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
+    weak = password_problem(password, name=clean(details.name), email=clean(details.email),
+                            organisation=organisation.name if organisation else "")
+    if weak:
+        problems["password"] = weak
     if problems:
         raise InvalidInput(problems)
     person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,

@@ -1,5 +1,6 @@
-"""Signed-in sessions held on the server: signing out or going idle ends the row, so a
-copied cookie stops working."""
+"""Signed-in sessions held on the server: signing out, going idle or reaching the absolute
+lifetime (12 hours from signing in, however active) ends the row, so a copied cookie stops
+working."""
 import secrets
 from datetime import datetime, timedelta
 
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from casework.organisations import Person
 from casework.persistence import Base, UTCDateTime
+
+#: However busy a session, it ends this long after signing in.
+MAX_LIFETIME = timedelta(hours=12)
 
 
 class LoginSession(Base):
@@ -31,17 +35,25 @@ def start_session(session: Session, person: Person, now: datetime) -> LoginSessi
 
 
 def is_live(last_seen_at: datetime, ended_at: datetime | None, person_active: bool, now: datetime,
-            idle: timedelta) -> bool:
-    """The one rule for a usable session: not ended, its person active, and not idle too long."""
-    return ended_at is None and person_active and now - last_seen_at <= idle
+            idle: timedelta, *, created_at: datetime) -> bool:
+    """The one rule for a usable session: not ended, its person active, not idle too long and
+    not older than MAX_LIFETIME."""
+    return ended_at is None and person_active and now - last_seen_at <= idle and not outlived(created_at, now)
+
+
+def outlived(created_at: datetime, now: datetime) -> bool:
+    """Whether a session started then has reached its absolute lifetime."""
+    return now - created_at > MAX_LIFETIME
 
 
 def live_session(session: Session, token: str, now: datetime, idle: timedelta) -> LoginSession | None:
-    """The session for this token if it has not ended or gone idle; ends it if it went idle."""
+    """The session for this token if it has not ended, gone idle or outlived its lifetime; ends
+    it if it went idle or outlived it."""
     row = session.scalar(select(LoginSession).where(LoginSession.token == token))
-    if row is None or is_live(row.last_seen_at, row.ended_at, row.person.is_active, now, idle):
+    if row is None or is_live(row.last_seen_at, row.ended_at, row.person.is_active, now, idle,
+                              created_at=row.created_at):
         return row
-    if row.ended_at is None and row.person.is_active:  # went idle: end it on the server too
+    if row.ended_at is None and row.person.is_active:  # went idle or outlived: end it on the server too
         row.ended_at = now
     return None
 

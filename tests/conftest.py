@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, make_url, text
 from casework import passwords
 from casework.clock import FixedClock
 from casework.models import Base
+from web.config import DEV_AUDIT_KEY
 from casework.persistence import make_engine, make_session_factory
 from tests.factories import Cast, make_cast
 from workflows import calendar as cal
@@ -107,7 +108,7 @@ def empty_tables(conn) -> None:
 
 @pytest.fixture
 def factory(engine):
-    return make_session_factory(engine)
+    return make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     app.config.update(
         SECRET_KEY=settings.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production, WTF_CSRF_TIME_LIMIT=None,
+        # In production the __Host- prefix binds the cookie to this host over HTTPS, path /, no Domain.
+        SESSION_COOKIE_NAME="__Host-session" if settings.is_production else "session", SESSION_COOKIE_PATH="/",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_timeout_minutes),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test", SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.extensions["casework"] = container

@@ -1,12 +1,12 @@
 """Signing in and out. flask-login carries a server-side session token (not the person's id),
-so signing out or going idle ends the session on the server and a copied cookie stops
-working. A new token on every sign-in; failures are throttled in the database
+so signing out, going idle or reaching the 12-hour lifetime (casework.logins.MAX_LIFETIME)
+ends the session on the server and a copied cookie stops working. A new token on every sign-in; failures are throttled in the database
 (casework.throttle): a 429 with Retry-After, the same for every account, never a lock."""
 import math
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.urls import iri_to_uri
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from casework.logins import end_session, is_live, live_session, start_session
+from casework.logins import end_session, is_live, live_session, outlived, start_session
 from casework.organisations import Person
 from casework import throttle
 from casework.passwords import verify_password
@@ -59,6 +59,17 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Sign in to use this service."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.localize_callback = _sign_in_message
+
+
+#: Said on the sign-in page when the session reached its absolute lifetime.
+OUTLIVED = ("You were signed out because you signed in 12 hours ago. Sign in again to carry on. "
+            "Nothing you saved was lost.")
+
+
+def _sign_in_message(message: str) -> str:
+    """flask-login's message when a page needs signing in, or why the session ended."""
+    return OUTLIVED if g.pop("session_outlived", False) else message
 
 
 @login_manager.user_loader
@@ -70,12 +81,15 @@ def load_user(token: str) -> SignedIn | None:
     # every 30 seconds, to note that the session is in use.
     with c.engine.connect() as conn:
         found = session_person(conn, token)  # the checks of `live_session`, without its writes
-    if found is not None and is_live(found.last_seen_at, found.ended_at, found.person.is_active, now, idle) and (
+    if found is not None and is_live(found.last_seen_at, found.ended_at, found.person.is_active, now, idle,
+                                     created_at=found.created_at) and (
             now - found.last_seen_at <= TOUCH_EVERY or request.endpoint == "pages.heartbeat"):
         return SignedIn(found.person, token, found.unread)
     with unit_of_work(c.factory) as db:
         row = live_session(db, token, now, idle)
         if row is None:
+            g.session_outlived = (found is not None and found.ended_at is None and found.person.is_active
+                                  and outlived(found.created_at, now))
             return None
         row.last_seen_at = now
         return _signed_in(row.person, token)

@@ -106,7 +106,7 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Check every case's hash chain and name the first altered or missing entry."""
+    """Check every case's keyed hash chain, its status and its letters; name the first problem of each case."""
     from casework.audit import verify_chains
     from casework.cases import Case
     container = _container()
@@ -119,6 +119,24 @@ def audit_verify() -> None:
     if problems:
         raise SystemExit(1)
     click.echo("Every audit chain verifies.")
+
+
+@audit.command("rekey")
+def audit_rekey() -> None:
+    """Move entries written before the audit key onto it (once, after upgrading)."""
+    from casework.audit_rekey import rekey_chains
+    from casework.cases import Case
+    from casework.persistence import unit_of_work
+    container = _container()
+    with unit_of_work(container.factory) as session:
+        done = rekey_chains(session)
+        for p in done.refused:
+            case = session.get(Case, p.case_id)
+            click.echo(f"{case.ref if case else p.case_id}: not rekeyed: {p.message}", err=True)
+    container.engine.dispose()
+    click.echo(f"Rekeyed {done.entries} entries of {done.cases} cases.")
+    if done.refused:
+        raise SystemExit(1)
 
 
 @main.command("add-holiday")
@@ -167,6 +185,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web app for local use, with exactly one scheduler beside it."""
     from web import create_app
     from web.demo import logins
+    from web.security import QuietRequestHandler
     container = _container(served_at=(host, port))
     app = create_app(container.settings, container)
     scheduler = None
@@ -176,7 +195,8 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     _print_logins(logins())
     click.echo(f"\nOpen http://{host}:{port}/ in your browser. Press Ctrl+C to stop.")
     try:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True,
+                request_handler=QuietRequestHandler)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

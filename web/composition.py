@@ -30,7 +30,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     """Wire everything once for a process."""
     _ensure_sqlite_folder(settings.database_url)
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, audit_key=settings.audit_key)
     limits = TimeLimits.from_environ(settings.limits)
     service = CaseService(factory, limits=limits, calendar=cal.WorkingCalendar(), hooks=_hooks(settings))
     return Container(settings, engine, factory, service, clock or SystemClock())

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 DEV_SECRET = "dev-only-not-secret"
+#: The audit key of the demo and the tests; production refuses it (and no key at all).
+DEV_AUDIT_KEY = "dev-only-audit-key-not-secret"
 
 
 class ConfigError(RuntimeError):
@@ -16,6 +18,7 @@ class Settings:
     env: str = "development"                 # CASEWORK_ENV: development or production
     database_url: str = "sqlite:///instance/casework.db"  # CASEWORK_DATABASE_URL
     secret_key: str = DEV_SECRET              # CASEWORK_SECRET_KEY: long random string in production
+    audit_key: str = DEV_AUDIT_KEY            # CASEWORK_AUDIT_KEY: keys the audit trail's HMAC; kept out of the database
     council_name: str = "London Borough of Bexley"  # CASEWORK_COUNCIL_NAME: shown in the header
     base_url: str = "http://127.0.0.1:5000"   # CASEWORK_BASE_URL: links in emails
     idle_timeout_minutes: int = 30            # CASEWORK_IDLE_TIMEOUT_MINUTES
@@ -75,6 +78,9 @@ class Settings:
         if self.is_production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ConfigError("CASEWORK_SECRET_KEY must be set to a random string of 32 or more "
                               "characters in production.")
+        if self.is_production and (self.audit_key == DEV_AUDIT_KEY or len(self.audit_key) < 32):
+            raise ConfigError("CASEWORK_AUDIT_KEY must be set to a random string of 32 or more characters "
+                              "in production, kept outside the database (it keys the audit trail).")
         if not 0 <= self.trusted_proxies <= 5:
             raise ConfigError("CASEWORK_TRUSTED_PROXIES must be a whole number from 0 to 5.")
         if self.smtp_security not in ("starttls", "tls", "none"):

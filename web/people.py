@@ -21,7 +21,7 @@ UNREAD_CAP = 100
 _PERSON = Person.__table__
 #: The header's badge, read as a column of the session's statement.
 _UNREAD = unread_count_of(_PERSON.c.id, UNREAD_CAP)
-_SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, _PERSON, Organisation.name, Organisation.kind,
+_SESSION = (select(LoginSession.last_seen_at, LoginSession.ended_at, LoginSession.created_at, _PERSON, Organisation.name, Organisation.kind,
                    _UNREAD, PersonRole.id, PersonRole.role)
             .join(_PERSON, _PERSON.c.id == LoginSession.person_id)
             .outerjoin(Organisation, Organisation.id == _PERSON.c.organisation_id)
@@ -37,7 +37,8 @@ class SessionPerson:
     last_seen_at: datetime
     ended_at: datetime | None
     person: Person
-    unread: int  # the person's unread notifications, counted up to UNREAD_CAP
+    unread: int
+    created_at: datetime  # the person's unread notifications, counted up to UNREAD_CAP
 
 
 def session_person(conn: Connection, token: str) -> SessionPerson | None:
@@ -45,9 +46,10 @@ def session_person(conn: Connection, token: str) -> SessionPerson | None:
     rows = conn.execute(_SESSION, {"token": token}).all()
     if not rows:
         return None
-    person_row = tuple(rows[0][2:len(_COLUMNS) + 4])  # the person's columns, their organisation's name and kind
+    person_row = tuple(rows[0][3:len(_COLUMNS) + 5])  # the person's columns, their organisation's name and kind
     roles = tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
-    return SessionPerson(rows[0][0], rows[0][1], _detached(person_row, roles), rows[0][len(_COLUMNS) + 4])
+    return SessionPerson(rows[0][0], rows[0][1], _detached(person_row, roles), rows[0][len(_COLUMNS) + 5],
+                         rows[0][2])
 
 
 def _detached(person_row: tuple, roles: tuple[tuple[int, str], ...]) -> Person:

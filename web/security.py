@@ -1,16 +1,27 @@
 """Security headers on every response: a Content-Security-Policy with no inline script,
 no framing, a strict referrer policy, no MIME sniffing, and `Cache-Control: no-store` on
 everything but the stylesheets, scripts, fonts and images (a letter PDF or a case page must
-not stay in a browser's or a proxy's cache)."""
+not stay in a browser's or a proxy's cache). No response names the server's software and
+version: `casework serve` answers `Server: Compact Casework` (QuietRequestHandler), and
+gunicorn sends `Server: gunicorn` without its version (its SERVER_SOFTWARE, with the
+version, stays in the WSGI environ and is never sent)."""
 from flask import Flask, Response, request
+from werkzeug.serving import WSGIRequestHandler
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
-       "form-action 'self'; base-uri 'self'; object-src 'none'")
+       "form-action 'self'; base-uri 'none'; object-src 'none'")
 
 #: The endpoints whose responses hold no one's data and may be cached: the app's own static
 #: files and the GOV.UK Frontend assets.
 CACHEABLE = frozenset({"static", "govuk_assets"})
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server without its `Server: Werkzeug/x.y Python/x.y` banner."""
+
+    def version_string(self) -> str:
+        return "Compact Casework"
 
 
 def init_app(app: Flask) -> None:

@@ -163,7 +163,7 @@ def _write(workflow: Workflow, case: Case, row: Transition, ctx: Context, actor:
                    entered=case.status != from_state)
     _name_people(row, ctx)
     letter = _issue_letter(case, row, ctx)
-    entry = append_entry(ctx.conn, case, actor, row.trigger, from_state, case.status,
+    entry = append_entry(ctx.session, case, actor, row.trigger, from_state, case.status,
                          to_json({**ctx.data, **ctx.audit_extra}), ctx.now)
     return entry, letter
 

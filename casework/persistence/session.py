@@ -51,9 +51,12 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, audit_key: str | bytes | None = None) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit. Its sessions carry the
+    audit key (`Session.info["audit_key"]`, see casework.audit): without one they can read
+    but neither write nor check the audit trail."""
+    key = audit_key.encode("utf-8") if isinstance(audit_key, str) else audit_key
+    return sessionmaker(engine, expire_on_commit=False, info={"audit_key": key} if key else {})
 
 
 @contextmanager

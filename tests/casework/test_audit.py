@@ -8,6 +8,7 @@ from casework.audit import AuditEntry, ChainProblem, verify_chains
 from tests.factories import funding_case_at
 from web import composition
 from web.cli import main
+from web.config import DEV_AUDIT_KEY
 
 real_build = composition.build
 
@@ -45,7 +46,7 @@ def test_a_rewritten_entry_with_a_fresh_hash_breaks_the_next_link(engine, factor
     with factory.begin() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.seq == 2)).one()
         entry.actor_name = "Someone else"
-        forged = entry.compute_hash()
+        forged = entry.compute_hash(DEV_AUDIT_KEY.encode())
         s.expunge(entry)
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET actor_name = 'Someone else', hash = :hash "

@@ -16,6 +16,7 @@ from casework.errors import GateRefused
 from casework.letters import Letter
 from casework.messages import OutboxMessage
 from casework.models import Base
+from web.config import DEV_AUDIT_KEY
 from casework.persistence import make_engine, make_session_factory
 from notifications.case_letters import render_case_letter, template_context
 from notifications.delivery import claim_pending
@@ -34,7 +35,7 @@ def sqlite_factory(folder: Path):
     """Letters do not depend on the database, so these tests use SQLite only."""
     engine = make_engine(f"sqlite:///{folder / 'letters.db'}")
     Base.metadata.create_all(engine)
-    return engine, make_session_factory(engine)
+    return engine, make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from casework.models import Base
+from web.config import DEV_AUDIT_KEY
 from casework.persistence import make_engine, make_session_factory
 from tests.reliability.helpers import SmtpSink, create_database, drop_database
 
@@ -30,7 +31,7 @@ def db(db_url):
     """(engine, session factory) on a fresh schema."""
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
-    yield engine, make_session_factory(engine)
+    yield engine, make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
     engine.dispose()
 
 
@@ -39,7 +40,7 @@ def watcher(db_url):
     """Sessions for watching progress: a plain engine, so on SQLite a read never takes the write
     lock (the application's engine begins every transaction IMMEDIATE) and slows the scheduler."""
     engine = create_engine(db_url)
-    yield make_session_factory(engine)
+    yield make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ from casework.clock import FixedClock
 from casework.deadlines import LIVE, Deadline
 from casework.errors import CaseworkError
 from casework.models import Base
+from web.config import DEV_AUDIT_KEY
 from casework.persistence import make_session_factory
 from tests.factories import DISPUTE_ROLES, make_cast, open_case, raise_dispute
 from workflows import calendar as cal
@@ -76,7 +77,7 @@ class CaseworkMachine(RuleBasedStateMachine):
     def __init__(self, engine) -> None:
         super().__init__()
         reset(engine)
-        self.factory = make_session_factory(engine)
+        self.factory = make_session_factory(engine, audit_key=DEV_AUDIT_KEY)
         self.clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
         self.service = CaseService(self.factory, calendar=cal.WorkingCalendar())
         self.cast = make_cast(self.factory)

@@ -44,7 +44,8 @@ class NewPersonForm(PersonForm):
     """Adding a person: their details and the password they will first sign in with."""
 
     password = PasswordField("Password", widget=GovPasswordInput(),
-                             description=f"At least {MIN_PASSWORD} characters.")
+                             description=f"At least {MIN_PASSWORD} characters and hard to guess: "
+                                         "3 or 4 unrelated words work well.")
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
 
