@@ -30,11 +30,13 @@ test: install system-deps
 system-deps:
 	bash scripts/system-deps.sh test
 
-## make bench: the speed benchmarks (figures go in the README)
-bench: install
+## make bench: the speed benchmarks at full scale (figures go in the README; about an hour)
+bench: install system-deps
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/lifecycle.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -11,7 +11,8 @@ engine with their letters), then bulk copies of the demo cases inserted with SQL
 case rows, assignments, deadline rows, letters, notifications and audit chains with valid
 hashes, shifted in time (about 70% closed), padded with deadline-moved entries to the
 audit-entry total. Every client signs in as the contract manager, who sees the most cases.
-Before the load, each page is requested once in-process to count its SQL statements.
+Before the load, each page is requested once in-process to count its SQL statements
+(SQLAlchemy's `before_cursor_execute` event on the engine).
 Prints a markdown table and writes benchmarks/results/web.json (and .md)."""
 import argparse
 import http.client
@@ -205,14 +206,11 @@ def count_statements(url: str, paths: dict[str, str]) -> dict[str, dict]:
     settings = Settings(database_url=url)
     container = build(settings)
     app = create_app(settings, container)
-    statements = []
-    # Counted by SQLite itself: the statements a transition or the case page runs straight on
-    # the driver (casework.persistence.direct) never pass SQLAlchemy's execution events.
-    def _count(sql: str) -> None:
-        if sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
-            statements.append(sql)
-    event.listen(container.engine, "connect", lambda dbapi_connection, _: dbapi_connection.set_trace_callback(_count))
-    container.engine.dispose()   # connections made before the listener are not traced
+    statements: list[str] = []
+    # Every statement passes SQLAlchemy's execution events (nothing goes under SQLAlchemy's API);
+    # an executemany counts once, as it is one call.
+    event.listen(container.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
     client = app.test_client()
     token = _csrf(client.get("/sign-in").get_data(as_text=True))
     from web.demo import PASSWORD
@@ -412,22 +410,28 @@ def hammer(clients: list[Client], path: str, seconds: float, expect: str, server
             latencies[n].append((time.perf_counter() - started) * 1000)
             if status != 200 or expected not in body:
                 errors[n] += 1
+    elapsed = run_clients(len(clients), run)
+    server_cpu, client_cpu = _server_cpu(server) - cpu_before, time.process_time() - client_before
+    busy, total = (after - before for after, before in zip(_machine_cpu(), machine_before))
+    every = sorted(x for per_client in latencies for x in per_client)
+    q = statistics.quantiles(every, n=100, method="inclusive")  # never above the largest
+    return {"requests": len(every), "errors": sum(errors), "rps": round(len(every) / elapsed, 1),
+            "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "p99_ms": round(q[98], 1),
+            "max_ms": round(every[-1], 1),
+            "server_cpu_ms": round(server_cpu * 1000 / len(every), 2),
+            "client_cpu_ms": round(client_cpu * 1000 / len(every), 2),
+            "others_cpu_share": round(max(0.0, busy - server_cpu - client_cpu) / total, 2) if total else None}
+
+
+def run_clients(count: int, run) -> float:
+    """Run `run(n)` for each of `count` clients at once, in threads; the seconds taken."""
     started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
-    server_cpu, client_cpu = _server_cpu(server) - cpu_before, time.process_time() - client_before
-    busy, total = (after - before for after, before in zip(_machine_cpu(), machine_before))
-    every = sorted(x for per_client in latencies for x in per_client)
-    q = statistics.quantiles(every, n=100)
-    return {"requests": len(every), "errors": sum(errors), "rps": round(len(every) / elapsed, 1),
-            "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "max_ms": round(every[-1], 1),
-            "server_cpu_ms": round(server_cpu * 1000 / len(every), 2),
-            "client_cpu_ms": round(client_cpu * 1000 / len(every), 2),
-            "others_cpu_share": round(max(0.0, busy - server_cpu - client_cpu) / total, 2) if total else None}
+    return time.perf_counter() - started
 
 
 def _server_cpu(server: subprocess.Popen) -> float:

@@ -7,12 +7,15 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
 
 REF_PREFIX = {"funding_change": "FC", "dispute": "DS"}
+#: The case data key holding why its clocks are paused (`CaseReading.pause_causes`).
+PAUSE_CAUSES = "pause_causes"
+MANUAL_PAUSE = "manual"
 
 
 class CaseRole(StrEnum):
@@ -75,6 +78,19 @@ class CaseReading:
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def pause_causes(self) -> tuple[str, ...]:
+        """Why the case's clocks stand still: "manual" (the funder officer paused them) and
+        "dispute:<id>" for each open linked dispute that pauses them. They restart only when
+        the last cause ends."""
+        data = getattr(self, "data", None) or {}
+        causes = tuple(data.get(PAUSE_CAUSES) or ())
+        if causes or not self.is_paused:
+            return causes
+        # Paused before causes were recorded: by the one dispute noted, or by hand.
+        legacy = data.get("notice_paused_by_dispute")
+        return (f"dispute:{legacy}",) if legacy else (MANUAL_PAUSE,)
 
     def party_org_ids(self) -> frozenset[int]:
         ids = (self.funder_org_id, self.vco_org_id, self.complainant_org_id, self.respondent_org_id)
@@ -165,7 +181,7 @@ class CaseLink(Base):
 
 #: A case with its organisations and everyone assigned to it (with their roles), in one query.
 _CASE_WITH_PEOPLE = (select(Case).where(Case.id == bindparam("case_id")).options(
-    selectinload(Case.assignments).joinedload(CaseAssignment.person).selectinload(Person.role_rows),
+    joinedload(Case.assignments).joinedload(CaseAssignment.person).joinedload(Person.role_rows),
     joinedload(Case.funder), joinedload(Case.vco), joinedload(Case.complainant_org),
     joinedload(Case.respondent_org)))
 

@@ -58,3 +58,12 @@ class DeadlineMoved(DomainEvent):
     old_due_on: date | None
     new_due_on: date | None
     reason: str
+
+
+@dataclass(frozen=True)
+class NoticeDateMoved(DomainEvent):
+    """The notice's effective date moved later because its clock stood paused; the
+    organisation is told in writing (a letter, issued with it, and an email)."""
+    old_effective_on: date
+    new_effective_on: date
+    reason: str

@@ -76,6 +76,11 @@ def _notice(c: Mapping[str, Any]) -> dict[str, Any]:
             "dispute_pauses_notice": bool(c.get("dispute_pauses_notice"))}
 
 
+def _notice_moved(c: Mapping[str, Any]) -> dict[str, Any]:
+    return {"outcome": OUTCOMES.get(c["outcome"], c["outcome"]), "old_effective_on": as_date(c["old_effective_on"]),
+            "new_effective_on": as_date(c["new_effective_on"]), "reason": c["reason"]}
+
+
 def _months(dates: Mapping[str, date]) -> int:
     gap = relativedelta(dates["notice_period_end"], dates["deemed_given_on"])
     return gap.years * 12 + gap.months
@@ -111,4 +116,4 @@ def _remedies(c: Mapping[str, Any]) -> str:
 
 
 _BY_KIND = {"concern": _concern, "consultation": _consultation, "decision": _decision,
-            "notice": _notice, "dispute_outcome": _dispute_outcome}
+            "notice": _notice, "notice_moved": _notice_moved, "dispute_outcome": _dispute_outcome}

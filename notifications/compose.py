@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from casework.cases import CaseReading, CaseRole, load_case
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, DeadlineReminderDue, DomainEvent,
-                             LetterIssued, TransitionApplied)
+                             LetterIssued, NoticeDateMoved, TransitionApplied)
 from casework.organisations import Organisation, Person
 from casework.visibility import waits_on
 from notifications import wording as w
@@ -96,6 +96,8 @@ class Composer:
             return self._missed(event, case)
         if isinstance(event, DeadlineMoved):
             return self._moved(event, case)
+        if isinstance(event, NoticeDateMoved):
+            return self._notice_moved(event, case, letter_id)
         return []
 
     # --- transitions ---------------------------------------------------------------------
@@ -172,6 +174,14 @@ class Composer:
         new = w.long_date(e.new_due_on) if e.new_due_on else "no date"
         happened = f"The date to {w.lower_first(e.label)} moved{old} to {new}: {e.reason}."
         return self._told(case, roles, f"move:{e.deadline_id}:{e.new_due_on}:{e.at.isoformat()}", happened, None)
+
+    def _notice_moved(self, e: NoticeDateMoved, case: CaseReading, letter_id: int | None) -> list[Draft]:
+        """The organisation (and the funder officer) get the new effective date by email, with
+        the letter that gives the old and new dates."""
+        happened = w.notice_moved(e.old_effective_on, e.new_effective_on, e.reason)
+        people = self.people(case, (R.VCO_LEAD, R.FUNDER_OFFICER))
+        return self._drafts(case, people, f"notice-moved:{case.id}:{e.new_effective_on}:{e.at.isoformat()}", happened,
+                            w.notice_moved_subject(case.title, e.new_effective_on), {p.id for p in people}, letter_id)
 
     def _told(self, case: CaseReading, roles, key: str, happened: str, subject: str | None) -> list[Draft]:
         people = self.people(case, tuple(roles))

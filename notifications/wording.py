@@ -57,6 +57,16 @@ def notice_subject(programme: str, outcome: str, effective: date) -> str:
     return f"Written notice: funding for {programme} will {outcome} on {long_date(effective)} (letter attached)"
 
 
+def notice_moved_subject(programme: str, effective: date) -> str:
+    return f"New date: funding for {programme} now changes on {long_date(effective)} (letter attached)"
+
+
+def notice_moved(old: date, new: date, reason: str) -> str:
+    """What happened when a paused notice restarted later than it would have ended."""
+    return (f"The date funding changes moved from {long_date(old)} to {long_date(new)}, because {reason}. "
+            "A pause never shortens the notice.")
+
+
 def dispute_subject(ref: str, stage: str, who: str | None, due: date | None) -> str:
     """The dispute subject line; with nothing left to do, just the reference and stage."""
     if who and due:

@@ -25,7 +25,7 @@ class RowId(IntegerConverter):
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
-    from web import auth, errors, macro_cache, navigation, presenters, rows, security
+    from web import auth, errors, macro_cache, navigation, presenters, security
     from web.composition import build
     from web.views import admin, cases, pages, start
 
@@ -49,17 +49,15 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     app.add_template_filter(presenters.local_time, "local_time")
     app.add_template_filter(presenters.local_date, "local_date")
     app.add_template_filter(presenters.choice_label, "choice_label")
-    app.jinja_env.globals.update(deadline_rows=rows.deadline_rows, case_rows=rows.case_rows,
-                                 moj_timeline=rows.timeline)
     csrf.init_app(app)
     WTFormsHelpers(app)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    macro_cache.init_app(app)
     for blueprint in (pages.bp, cases.bp, start.bp, admin.bp, auth.bp):
         app.register_blueprint(blueprint)
+    macro_cache.init_app(app)   # once the routes are there: its fragments use url_for
 
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):

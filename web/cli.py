@@ -6,7 +6,7 @@ import click
 from web.config import ConfigError, Settings
 
 
-def _container(needs_tables: bool = True):
+def _container(needs_tables: bool = True, served_at: tuple[str, int] | None = None):
     """Everything a command needs, with a database it has just connected to: a database it cannot
     reach, or (unless the command makes them) one without its tables, stops the command with
     one line naming it (never its password) and what to do, not a stack trace."""
@@ -18,6 +18,8 @@ def _container(needs_tables: bool = True):
         settings = Settings.from_environ()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    if served_at is not None:
+        settings = settings.served_at(*served_at)
     try:
         container = build(settings)
     except ArgumentError:  # names no password: SQLAlchemy does not repeat the URL
@@ -66,78 +68,19 @@ def main() -> None:
 @main.command("init-db")
 def init_db() -> None:
     """Create or upgrade the database schema."""
-    from casework.persistence.migrate import upgrade
+    from casework.persistence.migrate import UnrecordedSchema, adopt_unrecorded_schema, upgrade
     container = _container(needs_tables=False)
     try:
-        if _adopt_unrecorded_schema(container.engine):
+        if adopt_unrecorded_schema(container.engine):
             click.echo("The database already had every table this version needs, made without "
                        "`casework init-db`. It is now marked as up to date.")
             return
         upgrade(container.engine)
+    except UnrecordedSchema as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         container.engine.dispose()
     click.echo("Database is up to date.")
-
-
-#: How many schema differences `init-db` lists before saying how many more there are.
-SHOWN_DIFFERENCES = 10
-
-
-def _adopt_unrecorded_schema(engine) -> bool:
-    """Stamp a database whose tables were made without Alembic (say by create_all) if they
-    match the models; refuse with a readable message if they do not. False when the database
-    has a schema version already, or none of our tables, so that upgrading is safe."""
-    from alembic import command
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-    from sqlalchemy import inspect
-
-    from casework.models import Base
-    from casework.persistence.migrate import alembic_config
-    with engine.begin() as connection:
-        tables = set(inspect(connection).get_table_names())
-        if "alembic_version" in tables or not tables & set(Base.metadata.tables):
-            return False
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        # Tables of some other application in the same database are none of our business.
-        differences = [d for d in compare_metadata(context, Base.metadata)
-                       if not (isinstance(d, tuple) and d[0] == "remove_table")]
-        if differences:
-            raise click.ClickException(_unrecorded_schema_message(differences))
-        command.stamp(alembic_config(connection=connection), "head")
-    return True
-
-
-def _unrecorded_schema_message(differences: list) -> str:
-    lines = [f"  - {_describe(d)}" for d in differences[:SHOWN_DIFFERENCES]]
-    if len(differences) > SHOWN_DIFFERENCES:
-        lines.append(f"  - and {len(differences) - SHOWN_DIFFERENCES} more")
-    return "\n".join([
-        "This database already has tables, but no record of which schema version they are "
-        "(there is no alembic_version table), and they do not match this version of the service:",
-        *lines,
-        "Nothing was changed. Back up the database, then either point CASEWORK_DATABASE_URL at a "
-        "new, empty database, or make these tables match, and run `casework init-db` again. "
-        "For a demo database, `casework demo --reset` deletes everything and starts again.",
-    ])
-
-
-def _describe(difference) -> str:
-    """One Alembic autogenerate difference in words, like 'missing column people.name'."""
-    if isinstance(difference, list):  # changes to one column come as a list
-        _, _, table, column, *_ = difference[0]
-        return f"different column {table}.{column}"
-    kind, *rest = difference
-    change = {"add": "missing", "remove": "unexpected"}.get(kind.partition("_")[0], "different")
-    what = kind.partition("_")[2].replace("fk", "foreign key")
-    if what == "table":
-        return f"{change} table {rest[0].name}"
-    if what == "column":
-        return f"{change} column {rest[1]}.{rest[2].name}"
-    item = rest[0]
-    table = getattr(getattr(item, "table", None), "name", None) or getattr(item, "parent", None)
-    name = getattr(item, "name", None) or ""
-    return " ".join(str(part) for part in (change, what, name, f"on {table}" if table is not None else "") if part)
 
 
 @main.command()
@@ -148,7 +91,10 @@ def timeline(route: str, start) -> None:
     """Earliest date of every stage if every party uses its full time."""
     from workflows.limits import TimeLimits
     from workflows.timeline import project
-    settings = Settings.from_environ()
+    try:
+        settings = Settings.from_environ()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     for milestone in project(route, start.date(), TimeLimits.from_environ(settings.limits)):
         click.echo(f"{milestone.on:%a %d %b %Y}  {milestone.label}")
 
@@ -221,7 +167,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web app for local use, with exactly one scheduler beside it."""
     from web import create_app
     from web.demo import logins
-    container = _container()
+    container = _container(served_at=(host, port))
     app = create_app(container.settings, container)
     scheduler = None
     if not no_scheduler:

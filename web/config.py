@@ -2,7 +2,7 @@
 composition root. Production refuses to start with the development secret key."""
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 DEV_SECRET = "dev-only-not-secret"
 
@@ -59,6 +59,15 @@ class Settings:
         settings.check()
         return settings
 
+    def served_at(self, host: str, port: int, environ: Mapping[str, str] | None = None) -> "Settings":
+        """These settings for a server on this host and port: unless CASEWORK_BASE_URL says
+        otherwise, links in emails point at that server (`PORT=8080 make run` links to 8080)."""
+        environ = os.environ if environ is None else environ
+        if "CASEWORK_BASE_URL" in environ:
+            return self
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        return replace(self, base_url=f"http://{shown}:{port}")
+
     def check(self) -> None:
         if self.env not in ("development", "production", "test"):
             raise ConfigError("CASEWORK_ENV must be development, production or test.")
@@ -67,3 +76,16 @@ class Settings:
                               "characters in production.")
         if self.smtp_security not in ("starttls", "tls", "none"):
             raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")
+        self._check_limits()
+
+    def _check_limits(self) -> None:
+        """CASEWORK_LIMIT_* must make usable time limits; one below a floor of the Compact
+        (notice, consultation) stops start-up rather than being quietly raised."""
+        from workflows.limits import BelowFloor, TimeLimits
+        try:
+            TimeLimits.from_environ(self.limits)
+        except BelowFloor as exc:
+            raise ConfigError(f"CASEWORK_LIMIT_{exc.name.upper()} cannot be {exc.value}: {exc.words} under the "
+                              "Compact. Configuration can raise this floor, never lower it.") from None
+        except ValueError as exc:
+            raise ConfigError(f"The CASEWORK_LIMIT_* settings cannot be used: {exc}") from None

@@ -23,7 +23,8 @@ from casework.errors import InvalidInput
 from casework.settings import ExtraHoliday
 from workflows.definitions import Field
 from workflows.fields import parse_fields
-from workflows.limits import CONSULTATION_FLOOR_WD, DEFAULT_LIMITS, MAX_MONTHS, MAX_WORKING_DAYS, TimeLimits
+from workflows.limits import (CONSULTATION_FLOOR_WD, DEFAULT_LIMITS, MAX_MONTHS, MAX_WORKING_DAYS, NOTICE_FLOOR_MONTHS,
+                             TimeLimits)
 
 ACTION_ROWS = 5
 
@@ -348,10 +349,14 @@ LIMIT_WORDS = {
                                       "How long the organisation has to respond, unless the funder officer sets "
                                       "another time."),
         "consultation_min_wd": LimitWords("Shortest consultation",
-                                          f"The shortest time a funder officer may give. It can never be less than "
+                                          f"The shortest time a funder officer may give. A floor set by the "
+                                          f"Compact: it can never be less than "
                                           f"{CONSULTATION_FLOOR_WD} working days."),
         "decision_wd": LimitWords("Time to decide", "Counted from when the consultation closes."),
-        "notice_months": LimitWords("Shortest written notice"),
+        "notice_months": LimitWords("Shortest written notice",
+                                    f"A floor set by the Compact. It can never be less than {NOTICE_FLOOR_MONTHS} "
+                                    "calendar months. Shorter notice needs exceptional circumstances approved by "
+                                    "the decision-maker on the case."),
         "notice_ack_wd": LimitWords("Time to acknowledge written notice", "The organisation acknowledges the notice."),
     },
     "Disputes": {
@@ -446,6 +451,10 @@ class _TimeLimitsChecks(FlaskForm):
         shortest, usual = self.consultation_min_wd, self.consultation_wd
         if shortest.errors:
             return False
+        notice = self.notice_months
+        if not notice.errors and int(notice.data) < NOTICE_FLOOR_MONTHS:
+            notice.errors = [f"{notice.label.text} must be at least {NOTICE_FLOOR_MONTHS} calendar months"]
+            valid = False
         if int(shortest.data) < CONSULTATION_FLOOR_WD:
             shortest.errors = [f"{shortest.label.text} must be at least {CONSULTATION_FLOOR_WD} working days"]
         elif not usual.errors and int(usual.data) < int(shortest.data):

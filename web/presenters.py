@@ -82,6 +82,8 @@ class DueText:
         if self.on_the_day and not self.paused:
             left = "" if self.overdue else f" ({self.days_left} working day{'s' if self.days_left != 1 else ''} left)"
             return f"on {long_date(self.due_on)}{left}"
+        if self.paused and self.on_the_day:
+            return f"paused: later than {long_date(self.due_on)} by each day it stays paused"
         if self.paused:
             return f"paused with {self.days_left} working days left"
         if self.overdue:
@@ -102,6 +104,10 @@ def due_text(row: Deadline, today: date, calendar: cal.WorkingCalendar | None = 
         changes_on = row.due_on + timedelta(days=1)
         left = 0 if changes_on <= today else cal.working_days_between(today, changes_on, calendar=calendar)
         return DueText("Funding changes", changes_on, left, False, False, list(row.acting_roles), on_the_day=True)
+    if row.label == NOTICE_EFFECTIVE_LABEL and row.due_on and row.status == DeadlineStatus.PAUSED:
+        # A calendar period: it has no working days left to show, only a date that moves later.
+        return DueText("Funding changes", row.due_on + timedelta(days=1), None, False, True, list(row.acting_roles),
+                       on_the_day=True)
     if row.status == DeadlineStatus.PAUSED:
         return DueText(row.label, None, row.paused_remaining or 0, False, True, list(row.acting_roles))
     overdue = row.due_on < today
@@ -237,7 +243,7 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class TimelineItem:
-    """An entry of the MOJ timeline (`web.rows.timeline`)."""
+    """An entry of the MOJ timeline (`moj_timeline` in web/templates/_timeline.html)."""
     title: str
     byline: str
     datetime: str

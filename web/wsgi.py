@@ -3,10 +3,11 @@ import gc
 import sys
 
 from web import DatabaseNotReady, create_app
+from web.config import ConfigError
 
 try:
     app = create_app()
-except DatabaseNotReady as problem:  # one line saying what to run, not a stack trace
+except (DatabaseNotReady, ConfigError) as problem:  # one line saying what to fix, not a stack trace
     sys.exit(str(problem))
 
 # What start-up built (the app, templates, SQLAlchemy's mappings and compiled statements) lives

@@ -47,6 +47,8 @@ class Context:
     audit_extra: dict[str, Any] = field(default_factory=dict)
     events: list[DomainEvent] = field(default_factory=list)
     letter_context: dict[str, Any] | None = None
+    #: The letter an effect decided to send, for a transition whose row names none.
+    letter_kind: str | None = None
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
 
     @property

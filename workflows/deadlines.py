@@ -1,12 +1,14 @@
 """Keeping a case's deadline rows in step with its state: open what the state requires,
-close what it no longer does, move a deadline for an extension, pause and resume keeping
-the working days left, and recompute working-day deadlines when a holiday is added.
+close what it no longer does, move a deadline for an extension, pause and resume (a
+working-day deadline keeps the working days left; a calendar period, the notice, moves later
+by the calendar days it stood paused), and recompute working-day deadlines from their basis
+when a holiday is added.
 
 Every transition comes through here, so the rows are read and written with Core
 statements rather than through the ORM's unit of work: a transition costs a few
 statements, not a flush of tracked objects. A row being worked on is a plain namespace of
 its columns, whose timing columns are then written back by id."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +36,15 @@ _WRITE_TIMING = update(TABLE).where(TABLE.c.id == bindparam("row_id")).values(
     {name: bindparam(name) for name in _TIMING})
 _NEW_COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
 _INSERT = insert(TABLE)
+#: What a row's basis keeps through an extension: how its pauses are counted.
+_KEPT_ON_MOVE = ("calendar_period", "paused_on", "paused_days", "paused_through", "paused")
+_LIVE_ROWS = select(TABLE).where(IS_LIVE).order_by(TABLE.c.id)
+
+
+def is_calendar_period(row) -> bool:
+    """Whether the row is a calendar period (the notice), paused in calendar days, never
+    turned into working days."""
+    return bool((row.basis or {}).get("calendar_period"))
 
 
 def required_deadlines(workflow: Workflow, case: CaseReading, limits: TimeLimits,
@@ -47,6 +58,8 @@ def required_deadlines(workflow: Workflow, case: CaseReading, limits: TimeLimits
                 specs[kind] = DeadlineSpec(kind, label, due, {"unit": "date"})
         elif rule.applies(case):
             due_on, basis = compute_due(rule, case, limits, calendar)
+            if rule.calendar_period:
+                basis = {**basis, "calendar_period": True}
             if due_on is not None:
                 specs[rule.kind] = DeadlineSpec(rule.kind, rule.label, due_on, basis)
     return specs
@@ -59,12 +72,9 @@ def compute_due(rule: DeadlineRule, case: CaseReading, limits: TimeLimits,
     if anchor is None:
         return None, {}
     if rule.due.unit == "date":
-        return date.fromordinal(anchor.toordinal() - rule.due.days_before), {"unit": "date"}
-    count = getattr(limits, rule.due.limit)
-    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": count}
-    if rule.due.unit == "wd":
-        return cal.add_working_days(anchor, count, calendar=calendar), basis
-    return cal.add_calendar_months(anchor, count), basis
+        return rule.due.count_from(anchor, limits, calendar), {"unit": "date"}
+    basis = {"unit": rule.due.unit, "anchor": anchor.isoformat(), "count": getattr(limits, rule.due.limit)}
+    return rule.due.count_from(anchor, limits, calendar), basis
 
 
 def live_rows(db: Db, case: CaseReading) -> list[Deadline]:
@@ -154,8 +164,12 @@ def move(db: Db, case: CaseReading, kind: str, new_due: date, reason: str, now: 
     if row is None:
         return None
     old = row.due_on
-    row.basis = {"unit": "date", "moved_from": old.isoformat() if old else None, "reason": reason}
-    if row.status == DeadlineStatus.PAUSED:
+    kept = {key: value for key, value in (row.basis or {}).items() if key in _KEPT_ON_MOVE}
+    row.basis = {"unit": "date", "moved_from": old.isoformat() if old else None, "reason": reason, **kept}
+    if row.status == DeadlineStatus.PAUSED and is_calendar_period(row):
+        # Still paused: the days it stands paused are added to the new date on resuming.
+        row.due_on, row.fires_at = new_due, cal.end_of_day_utc(new_due)
+    elif row.status == DeadlineStatus.PAUSED:
         row.paused_remaining = cal.working_days_between(cal.local_date(now), new_due, calendar=calendar)
     else:
         set_due(row, new_due, now, limits, calendar)
@@ -163,10 +177,49 @@ def move(db: Db, case: CaseReading, kind: str, new_due: date, reason: str, now: 
     return DeadlineMoved(case.id, now, row.id, row.label, old, new_due, reason)
 
 
+_MISSED = (update(TABLE).where(TABLE.c.id == bindparam("row_id"), TABLE.c.breached_at.is_(None))
+           .values(breached_at=bindparam("now")))
+
+
+def record_missed(db: Db, row_id: int, now: datetime) -> None:
+    """Record a live deadline as missed (a date set beyond it), unless already recorded."""
+    db.execute(_MISSED, {"row_id": row_id, "now": now})
+
+
 def _pause_row(row: SimpleNamespace, now: datetime, calendar: cal.WorkingCalendar) -> None:
-    today = cal.local_date(now)
-    row.paused_remaining = max(0, cal.working_days_between(today, row.due_on, calendar=calendar))
+    today, basis = cal.local_date(now), dict(row.basis or {})
+    if is_calendar_period(row):
+        basis["paused_on"], row.paused_remaining = today.isoformat(), None
+    else:
+        # The working days left, and the pause itself, so a recompute keeps it.
+        row.paused_remaining = max(0, cal.working_days_between(today, row.due_on, calendar=calendar))
+        basis["paused"] = [*basis.get("paused", ()), [today.isoformat(), None]]
+    row.basis = basis
     row.status, row.next_action_at = DeadlineStatus.PAUSED, None
+
+
+def _resume_row(row: SimpleNamespace, now: datetime, limits: TimeLimits, calendar: cal.WorkingCalendar) -> date:
+    """Restart a paused row; returns its new due date (never earlier than before)."""
+    today, basis = cal.local_date(now), dict(row.basis or {})
+    if is_calendar_period(row):
+        # Each calendar day on which it stood paused at any moment counts once: a pause and
+        # resume on the same day is one day; a day counted by an earlier pause is not again.
+        first = date.fromisoformat(basis.pop("paused_on", today.isoformat()))
+        if basis.get("paused_through"):
+            first = max(first, date.fromisoformat(basis["paused_through"]) + timedelta(days=1))
+        days = max(0, (today - first).days + 1)
+        basis["paused_days"] = basis.get("paused_days", 0) + days
+        basis["paused_through"] = max(today.isoformat(), basis.get("paused_through") or "")
+        new_due = row.due_on + timedelta(days=days)
+    else:
+        new_due = cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar)
+        pauses = [list(p) for p in basis.get("paused", ())]
+        if pauses and pauses[-1][1] is None:
+            pauses[-1][1] = today.isoformat()
+        basis["paused"] = pauses
+    row.basis, row.status, row.paused_remaining = basis, DeadlineStatus.OPEN, None
+    set_due(row, new_due, now, limits, calendar)
+    return new_due
 
 
 def pause_all(db: Db, case: CaseReading, now: datetime, calendar: cal.WorkingCalendar) -> None:
@@ -178,30 +231,35 @@ def pause_all(db: Db, case: CaseReading, now: datetime, calendar: cal.WorkingCal
 
 
 def resume_all(db: Db, case: CaseReading, now: datetime, limits: TimeLimits,
-               calendar: cal.WorkingCalendar) -> None:
-    """Restart paused clocks with the working days they had left."""
-    today = cal.local_date(now)
+               calendar: cal.WorkingCalendar) -> list[tuple[SimpleNamespace, date | None, date]]:
+    """Restart paused clocks: working-day ones with the working days they had left, calendar
+    periods later by the calendar days they stood paused. Returns (row, old due, new due)."""
     paused = [row for row in live_namespaces(db, case) if row.status == DeadlineStatus.PAUSED]
+    moves = []
     for row in paused:
-        row.status = DeadlineStatus.OPEN
-        set_due(row, cal.add_working_days(today, row.paused_remaining or 0, calendar=calendar),
-                now, limits, calendar)
-        row.paused_remaining = None
+        old = row.due_on
+        moves.append((row, old, _resume_row(row, now, limits, calendar)))
     _write_timing(db, paused)
+    return moves
 
 
 def recompute_working_day_rows(db: Db, now: datetime, limits: TimeLimits,
                                calendar: cal.WorkingCalendar) -> list[DeadlineMoved]:
-    """After the holiday list changes, recompute every open working-day deadline."""
+    """After the holiday list changes, recompute every live working-day deadline from its
+    basis (start, working days needed, its pauses): a paused one keeps its pause and gets its
+    working days left recounted. Extended deadlines are dates, and stay."""
     moved: list[DeadlineMoved] = []
     changed: list[SimpleNamespace] = []
-    query = select(TABLE).where(TABLE.c.status == DeadlineStatus.OPEN).order_by(TABLE.c.id)
-    for row in (SimpleNamespace(**r._mapping) for r in db.execute(query)):
-        if (row.basis or {}).get("unit") != "wd":
+    for row in (SimpleNamespace(**r._mapping) for r in db.execute(_LIVE_ROWS)):
+        basis = row.basis or {}
+        if basis.get("unit") != "wd":
             continue
-        new_due = cal.add_working_days(date.fromisoformat(row.basis["anchor"]), row.basis["count"],
-                                       calendar=calendar)
-        if new_due != row.due_on:
+        new_due, left = due_from_basis(basis, calendar)
+        if row.status == DeadlineStatus.PAUSED:
+            if new_due is None and left != row.paused_remaining:   # else paused before pauses were kept
+                row.paused_remaining = left
+                changed.append(row)
+        elif new_due != row.due_on:
             old = row.due_on
             set_due(row, new_due, now, limits, calendar)
             changed.append(row)
@@ -209,3 +267,15 @@ def recompute_working_day_rows(db: Db, now: datetime, limits: TimeLimits,
                                        "the bank holiday list changed"))
     _write_timing(db, changed)
     return moved
+
+
+def due_from_basis(basis: dict[str, Any], calendar: cal.WorkingCalendar) -> tuple[date | None, int]:
+    """A working-day deadline's due date from its basis, counting no working day on which it
+    stood paused, and the working days still left (due None: paused now)."""
+    start, left = date.fromisoformat(basis["anchor"]), basis["count"]
+    for began, ended in basis.get("paused") or ():
+        left -= min(left, cal.working_days_between(start, date.fromisoformat(began), calendar=calendar))
+        if ended is None:
+            return None, left
+        start = max(start, date.fromisoformat(ended))
+    return cal.add_working_days(start, left, calendar=calendar), left

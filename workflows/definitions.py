@@ -154,6 +154,16 @@ class Due:
     limit: str | None = None                    # the TimeLimits field holding the count
     days_before: int = 0                        # for "date": due the day(s) before the anchor
 
+    def count_from(self, anchor: date, limits: "TimeLimits", calendar: cal.WorkingCalendar | None = None) -> date:
+        """The due date for this anchor: the engine's deadline rows and the projected timeline
+        both count through here, so they cannot disagree."""
+        if self.unit == "date":
+            return date.fromordinal(anchor.toordinal() - self.days_before)
+        count = getattr(limits, self.limit)
+        if self.unit == "wd":
+            return cal.add_working_days(anchor, count, calendar=calendar)
+        return cal.add_calendar_months(anchor, count)
+
 
 @dataclass(frozen=True)
 class DeadlineRule:
@@ -166,6 +176,8 @@ class DeadlineRule:
     notify: tuple[str, ...] = ()
     applies: Callable[[CaseReading], bool] = lambda case: True
     items: Callable[[CaseReading], Sequence[tuple[str, str, date]]] | None = None   # one row per item
+    #: A calendar period (the notice): paused in calendar days, never turned into working days.
+    calendar_period: bool = False
 
 
 @dataclass(frozen=True)

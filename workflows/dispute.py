@@ -13,7 +13,7 @@ from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Email
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
-    hearing_held, responder_is_decision_maker, no_one_yet, keep, store, assign, outcome_letter, extend,
+    hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
     agree_to_mediate, ready_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
@@ -52,6 +52,9 @@ PANEL_MEMBER = People("panel_member")
 #: Every move to another stage is emailed to everyone on the dispute but the person acting.
 EVERYONE = Emails(subject=Subject.DISPUTE)
 DECLARATION = Field("declaration", "Declaration of no conflict of interest")
+LATE_REASON = Field("late_reason", "Why it is later than the time limit", required=False,
+                    hint="Only if the date is after the time limit shown on the case page. "
+                         "The time limit is then recorded as missed.")
 
 TRANSITIONS = (
     Transition(trigger="acknowledge_dispute", sources=(S.RAISED,), dest=S.INFORMAL_RESOLUTION, who=RESPONDENT,
@@ -145,9 +148,10 @@ TRANSITIONS = (
     Transition(trigger="record_session", sources=(S.IN_MEDIATION,), dest=None, who=MEDIATOR,
                button="Record the mediation session", question="When was the session?",
                done="The mediation session was recorded.", told="recorded the mediation session",
-               fields=(Field("session_on", "Session date", "date"),),
-               guards=(date_not_in_future("session_on", "The session date"),),
-               effect=store("mediation_session_on", "session_on"),
+               fields=(Field("session_on", "Session date", "date"), LATE_REASON),
+               guards=(date_not_in_future("session_on", "The session date"),
+                       late_needs_reason("session_on", "mediation_session", "A session on")),
+               effect=set_date("mediation_session_on", "session_on", "mediation_session", "held on"),
                offered_if=lambda case: not (case.data or {}).get("mediation_session_on")),
     Transition(trigger="record_agreement", sources=(S.IN_MEDIATION,), dest=S.RESOLVED, who=MEDIATOR,
                button="Record the agreement", question="What did both sides agree?",
@@ -188,8 +192,9 @@ TRANSITIONS = (
     Transition(trigger="schedule_hearing", sources=(S.PANEL_REFERRED,), dest=S.PANEL_HEARING, who=PANEL,
                button="Schedule the hearing", question="When is the hearing?",
                done="The hearing was scheduled.", told="scheduled the panel hearing",
-               emails=EVERYONE, fields=(Field("hearing_on", "Hearing date", "date"),),
-               guards=(panel_appointed, papers_in_time), effect=store("hearing_on"),
+               emails=EVERYONE, fields=(Field("hearing_on", "Hearing date", "date"), LATE_REASON),
+               guards=(panel_appointed, papers_in_time, late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
+               effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for"),
                offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER))),
     Transition(trigger="issue_findings", sources=(S.PANEL_HEARING,), dest=S.PANEL_FINDINGS_ISSUED, who=PANEL,
                button="Issue findings", question="Panel findings",

@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from casework.audit import AuditEntry
 from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
+from casework.errors import InvalidInput
 from workflows import calendar as cal
+from workflows import deadlines
 from workflows.context import Context
-from workflows.definitions import as_date
+from workflows.definitions import Guard, as_date
 from workflows.gates import live_deadline, long_date
 
 REVIEW_OUTCOMES = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"), ("not_upheld", "Not upheld"))
@@ -133,6 +135,27 @@ def papers_in_time(ctx: Context) -> str | None:
     return None
 
 
+def late_needs_reason(field: str, kind: str, what: str) -> Guard:
+    """A date a person sets later than its time limit needs a reason (processes.md, "Clocks",
+    late by choice), asked for on the form's own question."""
+    def guard(ctx: Context) -> str | None:
+        late = lateness(ctx, field, kind)
+        if late is not None and not str(ctx.data.get("late_reason") or "").strip():
+            raise InvalidInput({"late_reason": (
+                f"{what} {long_date(late[1])} is after the time limit, {long_date(late[0].due_on)}. "
+                "Enter why it cannot be sooner")})
+        return None
+    return guard
+
+
+def lateness(ctx: Context, field: str, kind: str):
+    """(the live deadline, the date chosen) when the date chosen is after the deadline; else None."""
+    row, chosen = live_deadline(ctx, kind), as_date(ctx.data.get(field))
+    if row is None or row.due_on is None or chosen is None or chosen <= row.due_on:
+        return None
+    return row, chosen
+
+
 def hearing_held(ctx: Context) -> str | None:
     hearing = as_date(ctx.get("hearing_on"))
     return None if hearing and ctx.today >= hearing else "Findings can be issued once the hearing has taken place."
@@ -151,13 +174,6 @@ def party_side(ctx: Context) -> str:
 def keep(key: str):
     def effect(ctx: Context) -> None:
         ctx.put(key, {**ctx.data, "on": ctx.today, "by": ctx.actor.name})
-    return effect
-
-
-def store(key: str, field: str | None = None):
-    """Keep what was given in one field on the case, under `key`."""
-    def effect(ctx: Context) -> None:
-        ctx.put(key, ctx.data[field or key])
     return effect
 
 
@@ -187,6 +203,22 @@ def extend(kind: str, key: str):
     def effect(ctx: Context) -> None:
         ctx.put(key, {**ctx.data, "on": ctx.today})
         ctx.move_deadline(kind, ctx.data["new_date"], ctx.data["reason"])
+    return effect
+
+
+def set_date(key: str, field: str, kind: str, what: str):
+    """Keep a date a person chose; if it is after its time limit, record the limit as missed
+    (never met) on the deadline row and in the audit entry, with the reason given."""
+    def effect(ctx: Context) -> None:
+        ctx.put(key, ctx.data[field])
+        late = lateness(ctx, field, kind)
+        if late is None:
+            return
+        row, chosen = late
+        deadlines.record_missed(ctx.conn, row.id, ctx.now)
+        from workflows.registry import WORKFLOWS  # the table is built from these rules: read it when run
+        label = next(r.label for r in WORKFLOWS[ctx.case.workflow].deadlines if r.kind == kind)
+        ctx.audit_extra["time_limit_missed"] = f"{label}: due by {long_date(row.due_on)}; {what} {long_date(chosen)}"
     return effect
 
 

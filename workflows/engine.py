@@ -6,7 +6,7 @@ caller's transaction. Any refusal raises before anything is written."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
@@ -171,14 +171,21 @@ def _write(workflow: Workflow, case: Case, row: Transition, ctx: Context, actor:
 def _issue_letter(case: Case, row: Transition, ctx: Context) -> tuple[int, str] | None:
     """Render the transition's letter once, store it with its hash, and note the hash for
     audit; returns the letter's id and kind."""
-    if row.letter is None or ctx.hooks.render_letter is None:
+    kind = row.letter or ctx.letter_kind
+    if kind is None or ctx.hooks.render_letter is None:
         return None
-    rendered = ctx.hooks.render_letter(row.letter, letter_context(case, ctx))
-    letter_id = ctx.conn.execute(_STORE_LETTER, {
-        "case_id": case.id, "kind": row.letter, "filename": rendered.filename, "pdf": rendered.pdf,
-        "sha256": rendered.sha256, "trigger": row.trigger, "created_at": ctx.now}).inserted_primary_key[0]
-    ctx.audit_extra["letter"] = {"kind": row.letter, "filename": rendered.filename, "sha256": rendered.sha256}
-    return letter_id, row.letter
+    rendered = ctx.hooks.render_letter(kind, letter_context(case, ctx))
+    letter_id = store_letter(ctx.conn, case.id, kind, rendered, row.trigger, ctx.now)
+    ctx.audit_extra["letter"] = {"kind": kind, "filename": rendered.filename, "sha256": rendered.sha256}
+    return letter_id, kind
+
+
+def store_letter(db: Session | Connection, case_id: int, kind: str, rendered: Any, trigger: str, now: datetime) -> int:
+    """Store a rendered letter with its hash; returns its id."""
+    connection = db.connection() if isinstance(db, Session) else db
+    return connection.execute(_STORE_LETTER, {
+        "case_id": case_id, "kind": kind, "filename": rendered.filename, "pdf": rendered.pdf,
+        "sha256": rendered.sha256, "trigger": trigger, "created_at": now}).inserted_primary_key[0]
 
 
 def letter_context(case: Case, ctx: Context) -> dict[str, Any]:

@@ -8,7 +8,7 @@ Over 300 lines on purpose: the table is the process, each transition declared wh
 every word people read about it), and it reads best in one place, as the spec does."""
 from enum import StrEnum
 
-from casework.cases import CaseRole as R
+from casework.cases import MANUAL_PAUSE, CaseRole as R
 from workflows.definitions import (ANY_OPEN, DeadlineRule, Due, Emails, Field, People, StateInfo, Subject,
                                    Transition, Workflow, as_date, or_stays)
 from workflows.funding_change_rules import (  # noqa: F401  (choices are re-exported)
@@ -249,11 +249,13 @@ TRANSITIONS = (
     Transition(trigger="pause", sources=(ANY_OPEN,), dest=None, who=FO,
                button="Pause deadlines", question="Why pause the deadlines?",
                done="Deadlines were paused.", told="paused the deadlines",
-               fields=(REASON,), guards=(not_paused,), effect=pause, offered_if=lambda case: not case.is_paused),
+               fields=(REASON,), guards=(not_paused,), effect=pause,
+               offered_if=lambda case: MANUAL_PAUSE not in case.pause_causes),
     Transition(trigger="resume", sources=(ANY_OPEN,), dest=None, who=FO,
                button="Resume deadlines", question="Why resume the deadlines?",
                done="Deadlines were resumed.", told="resumed the deadlines",
-               fields=(REASON,), guards=(paused,), effect=resume, offered_if=lambda case: case.is_paused),
+               fields=(REASON,), guards=(paused,), effect=resume,
+               offered_if=lambda case: MANUAL_PAUSE in case.pause_causes),
     Transition(trigger="assign_decision_maker", sources=(ANY_OPEN,), dest=None, who=FO,
                button="Choose the decision-maker", question="Who will make the decision?",
                done="The decision-maker was chosen.", told="chose the decision-maker",
@@ -276,6 +278,10 @@ def _open_actions(case) -> list[tuple[str, str, object]]:
 
 
 STAGE_START = _data_date("stage_started_on")
+#: The decision is due 20 WD (decision_wd) from the consultation's closing day: the day the
+#: organisation answered, or the window's last day if it did not (processes.md, "Clocks").
+#: `casework timeline` counts through this same Due.
+DECISION_DUE = Due("wd", _data_date("consultation", "closed_on"), "decision_wd")
 
 DEADLINES = (
     DeadlineRule("concern_ack", S.CONCERN_RAISED, "Acknowledge the concern", (R.VCO_LEAD,),
@@ -293,12 +299,13 @@ DEADLINES = (
                  Due("date", _data_date("consultation", "respond_by")), on_expiry="consultation_closes",
                  notify=(R.FUNDER_OFFICER,)),
     DeadlineRule("decision", S.DECISION_PENDING, "Make the decision", (R.DECISION_MAKER,),
-                 Due("wd", STAGE_START, "decision_wd"), notify=(R.FUNDER_OFFICER, R.DECISION_MAKER)),
+                 DECISION_DUE, notify=(R.FUNDER_OFFICER, R.DECISION_MAKER)),
     DeadlineRule("notice_ack", S.NOTICE_PERIOD, "Acknowledge the notice", (R.VCO_LEAD,),
                  Due("wd", _data_date("notice", "deemed_given_on"), "notice_ack_wd"), notify=(R.FUNDER_OFFICER,),
                  applies=lambda case: not (case.data.get("notice") or {}).get("acknowledged_on")),
     DeadlineRule("notice_effective", S.NOTICE_PERIOD, "The notice period ends", (R.FUNDER_OFFICER,),
-                 Due("date", _data_date("notice", "effective_on"), days_before=1), on_expiry="notice_takes_effect"),
+                 Due("date", _data_date("notice", "effective_on"), days_before=1), on_expiry="notice_takes_effect",
+                 calendar_period=True),
 )
 
 INFO = {

@@ -1,13 +1,14 @@
 """The gates and effects of the funding-change process: what must be true before an action
 (each gate returns the message a person reads when it is not), and what each action records
 on the case. The table that uses them is in `workflows/funding_change.py`."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from casework.cases import MANUAL_PAUSE
 from casework.cases import CaseRole as R
 from workflows import calendar as cal
 from workflows.context import Context
 from workflows.definitions import as_date
-from workflows.gates import long_date
+from workflows.gates import live_deadline, long_date
 
 PROPOSALS = (("vary", "Vary the funding"), ("reduce", "Reduce the funding"),
              ("end", "End the funding"), ("reallocate", "Re-allocate the funding"))
@@ -249,9 +250,16 @@ def submit_response(ctx: Context) -> None:
     ctx.put("consultation", consultation)
 
 
+def window_last_day(ctx: Context) -> date:
+    """The consultation window's last day: its response deadline as it stands (after any
+    extension or pause), not the day the scheduler noticed that it had passed."""
+    row = live_deadline(ctx, "consultation_response")
+    return row.due_on if row is not None and row.due_on else as_date(ctx.get("consultation", "respond_by"))
+
+
 def consultation_closes(ctx: Context) -> None:
     consultation = ctx.get("consultation")
-    consultation.update(closed_on=ctx.today, no_response=True)
+    consultation.update(closed_on=window_last_day(ctx), no_response=True)
     ctx.put("consultation", consultation)
     ctx.audit_extra["outcome"] = "no response"
 
@@ -322,15 +330,23 @@ def reopen_consultation(ctx: Context) -> None:
 
 
 def pause(ctx: Context) -> None:
-    from workflows.deadlines import pause_all
-    ctx.case.paused_at = ctx.now
-    pause_all(ctx.conn, ctx.case, ctx.now, ctx.calendar)
+    from workflows import pauses
+    pauses.hold(ctx.conn, ctx.case, MANUAL_PAUSE, ctx.now, ctx.calendar)
 
 
 def resume(ctx: Context) -> None:
-    from workflows.deadlines import resume_all
-    ctx.case.paused_at = None
-    resume_all(ctx.conn, ctx.case, ctx.now, ctx.limits, ctx.calendar)
+    """End the funder officer's pause; the clocks restart unless another cause (an open
+    dispute) still holds them. A notice that now ends later is told in writing."""
+    from casework.events import NoticeDateMoved
+    from workflows import pauses
+    restarted, move = pauses.release(ctx.conn, ctx.case, MANUAL_PAUSE, ctx.now, ctx.limits, ctx.calendar)
+    if not restarted:
+        ctx.audit_extra["still_paused_by"] = pauses.still_paused_by(ctx.case)
+    if move is not None:
+        reason = "the funder officer paused the notice period"
+        ctx.audit_extra.update(pauses.audit_fields(move, reason))
+        ctx.letter_kind, ctx.letter_context = pauses.LETTER, pauses.letter_fields(ctx.case, move, reason, ctx.today)
+        ctx.events.append(NoticeDateMoved(ctx.case.id, ctx.now, move.old_effective_on, move.new_effective_on, reason))
 
 
 def assign_decision_maker(ctx: Context) -> None:

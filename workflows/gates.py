@@ -3,6 +3,7 @@ if the scheduler never ran), pause state, and dates that must lie ahead."""
 from datetime import date
 from types import SimpleNamespace
 
+from casework.cases import MANUAL_PAUSE
 from casework.deadlines import DeadlineStatus
 from workflows.calendar import local_date
 from workflows.context import Context
@@ -43,11 +44,18 @@ def window_open(kind: str, what: str) -> Guard:
 
 
 def not_paused(ctx: Context) -> str | None:
-    return "Deadlines on this case are already paused." if ctx.case.is_paused else None
+    """The funder officer's own pause: one at a time (a dispute's pause is separate)."""
+    return "Deadlines on this case are already paused." if MANUAL_PAUSE in ctx.case.pause_causes else None
 
 
 def paused(ctx: Context) -> str | None:
-    return None if ctx.case.is_paused else "Deadlines on this case are not paused."
+    """Only the funder officer's own pause can be ended by hand; a dispute's ends with it."""
+    causes = ctx.case.pause_causes
+    if MANUAL_PAUSE in causes:
+        return None
+    if causes:
+        return "The deadlines are paused while a linked dispute is open. They restart when it ends."
+    return "Deadlines on this case are not paused."
 
 
 def date_in_future(field: str, label: str) -> Guard:

@@ -6,9 +6,36 @@ from dataclasses import dataclass, fields, replace
 
 #: The fewest working days a consultation may stay open, whatever the configuration says.
 CONSULTATION_FLOOR_WD = 10
+#: The shortest written notice, in calendar months, whatever the configuration says (less
+#: only through the exceptional-circumstances route: category, justification, DM sign-off).
+NOTICE_FLOOR_MONTHS = 3
+#: Floors the Compact sets, which configuration can raise but never lower (processes.md,
+#: "Clocks"), with what each means in words.
+FLOORS = {
+    "notice_months": (NOTICE_FLOOR_MONTHS, f"written notice is at least {NOTICE_FLOOR_MONTHS} calendar months"),
+    "consultation_min_wd": (CONSULTATION_FLOOR_WD, f"a consultation is at least {CONSULTATION_FLOOR_WD} working days"),
+    "consultation_wd": (CONSULTATION_FLOOR_WD, f"a consultation is at least {CONSULTATION_FLOOR_WD} working days"),
+}
 #: Ceilings that keep a typing slip (100000000 months) from breaking date arithmetic.
 MAX_WORKING_DAYS = 520
 MAX_MONTHS = 60
+
+
+class BelowFloor(ValueError):
+    """A limit set below a floor of the Compact: which limit, and the value refused."""
+
+    def __init__(self, name: str, value: int, message: str) -> None:
+        super().__init__(message)
+        self.name, self.value = name, value
+
+    @property
+    def words(self) -> str:
+        return FLOORS[self.name][1]
+
+
+def below_floor(name: str, value: int) -> bool:
+    """Whether this value of this limit is below the Compact's floor for it."""
+    return name in FLOORS and value < FLOORS[name][0]
 
 
 @dataclass(frozen=True)
@@ -50,8 +77,11 @@ class TimeLimits:
             ceiling = MAX_MONTHS if f.name.endswith("_months") else MAX_WORKING_DAYS
             if value > ceiling:
                 raise ValueError(f"Time limit {f.name} must be {ceiling} or less.")
-        if self.consultation_min_wd < CONSULTATION_FLOOR_WD:
-            raise ValueError(f"consultation_min_wd cannot be below {CONSULTATION_FLOOR_WD} working days.")
+        for name, (floor, words) in FLOORS.items():
+            if getattr(self, name) < floor:
+                unit = "calendar months" if name.endswith("_months") else "working days"
+                raise BelowFloor(name, getattr(self, name),
+                                 f"{name} cannot be below {floor} {unit}: {words} under the Compact.")
         if self.consultation_wd < self.consultation_min_wd:
             raise ValueError("consultation_wd cannot be shorter than consultation_min_wd.")
 

@@ -1,7 +1,9 @@
 """What a dispute does to the funding-change case it is linked to. By default nothing: an open
 dispute does not stop the notice clock. Where the funding code says it should
-(`dispute_pauses_notice`), raising the dispute pauses the notice deadlines, keeping the
-working days left, and the dispute ending resumes them; both are on the case's timeline."""
+(`dispute_pauses_notice`), each open linked dispute is a cause that holds the notice paused
+(`workflows.pauses`); the clock restarts when the last cause ends, the notice then ending
+later by the calendar days it stood paused. Each step is on the case's timeline, and a move
+of the effective date is told to the organisation in writing."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,12 +11,15 @@ from sqlalchemy.orm import Session
 
 from casework.audit import append_entry
 from casework.cases import SYSTEM, Case, CaseLink, CaseReading
+from casework.events import DomainEvent, LetterIssued, NoticeDateMoved
 from workflows import calendar as cal
-from workflows.context import to_json
-from workflows.deadlines import pause_all, resume_all
+from workflows import pauses
+from workflows.context import Hooks, to_json
 from workflows.definitions import Workflow
+from workflows.engine import store_letter
 from workflows.limits import TimeLimits
 
+#: Where a case paused before pausing causes were recorded kept its one dispute.
 PAUSED_BY = "notice_paused_by_dispute"
 
 
@@ -25,24 +30,27 @@ def linked_funding_case(session: Session, dispute: CaseReading) -> Case | None:
 
 def hold_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,
                 calendar: cal.WorkingCalendar) -> None:
-    """Pause the linked case's notice clock while the dispute is open, if the code says so."""
+    """Hold the linked case's notice clock while the dispute is open, if the code says so."""
     case = linked_funding_case(session, dispute)
-    if not limits.dispute_pauses_notice or case is None or case.status != "notice_period" or case.is_paused:
+    if not limits.dispute_pauses_notice or case is None or case.status != "notice_period":
         return
-    case.paused_at, case.updated_at = now, now
-    case.data = {**case.data, PAUSED_BY: dispute.id}
-    pause_all(session, case, now, calendar)
-    append_entry(session, case, SYSTEM, "pause", case.status, case.status, to_json(
-        {"reason": f"Dispute {dispute.ref} was raised; the funding code pauses the notice period."}), now)
+    cause = pauses.dispute_cause(dispute.id)
+    if cause in case.pause_causes:
+        return
+    pauses.hold(session, case, cause, now, calendar)
+    case.updated_at = now
+    reason = f"Dispute {dispute.ref} was raised; the funding code pauses the notice period while it is open."
+    append_entry(session, case, SYSTEM, "pause", case.status, case.status, to_json({"reason": reason}), now)
 
 
 def after_transition(session: Session, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,
-                     calendar: cal.WorkingCalendar) -> None:
+                     calendar: cal.WorkingCalendar, hooks: Hooks | None = None) -> list[DomainEvent]:
     """What a change to a case does to the case it is linked to, whoever made the change (a
-    person, or the scheduler when a window lapses): a dispute that has ended resumes the
-    notice clock it paused."""
+    person, or the scheduler when a window lapses): a dispute that has ended no longer holds
+    the notice clock. Returns the events for the caller to hand to its subscribers."""
     if may_change_linked_case(workflow, case):
-        release_notice(session, case, now, limits, calendar)
+        return release_notice(session, case, now, limits, calendar, hooks)
+    return []
 
 
 def may_change_linked_case(workflow: Workflow, case: CaseReading) -> bool:
@@ -54,13 +62,30 @@ def may_change_linked_case(workflow: Workflow, case: CaseReading) -> bool:
 
 
 def release_notice(session: Session, dispute: CaseReading, now: datetime, limits: TimeLimits,
-                   calendar: cal.WorkingCalendar) -> None:
-    """Resume the linked case's notice clock when the dispute that paused it ends."""
+                   calendar: cal.WorkingCalendar, hooks: Hooks | None = None) -> list[DomainEvent]:
+    """The dispute has ended: the notice clock restarts unless another cause still holds it."""
     case = linked_funding_case(session, dispute)
-    if case is None or (case.data or {}).get(PAUSED_BY) != dispute.id or not case.is_paused:
-        return
-    case.paused_at, case.updated_at = None, now
-    case.data = {k: v for k, v in case.data.items() if k != PAUSED_BY}
-    resume_all(session, case, now, limits, calendar)
-    append_entry(session, case, SYSTEM, "resume", case.status, case.status, to_json(
-        {"reason": f"Dispute {dispute.ref} ended; the notice period continues with the working days it had left."}), now)
+    cause = pauses.dispute_cause(dispute.id)
+    if case is None or cause not in case.pause_causes:
+        return []
+    restarted, move = pauses.release(session, case, cause, now, limits, calendar)
+    case.updated_at = now
+    if not restarted:
+        append_entry(session, case, SYSTEM, "pause", case.status, case.status, to_json(
+            {"reason": f"Dispute {dispute.ref} ended; the notice period stays paused while "
+                       f"{pauses.still_paused_by(case)} is open."}), now)
+        return []
+    data: dict = {"reason": f"Dispute {dispute.ref} ended; the notice period continues."}
+    events: list[DomainEvent] = []
+    if move is not None:
+        reason = f"the notice period was paused while dispute {dispute.ref} was open"
+        data.update(pauses.audit_fields(move, reason))
+        events.append(NoticeDateMoved(case.id, now, move.old_effective_on, move.new_effective_on, reason))
+        if hooks is not None and hooks.render_letter is not None:
+            rendered = hooks.render_letter(pauses.LETTER, pauses.letter_fields(case, move, reason, cal.local_date(now)))
+            letter_id = store_letter(session, case.id, pauses.LETTER, rendered, "resume", now)
+            data["letter"] = {"kind": pauses.LETTER, "filename": rendered.filename, "sha256": rendered.sha256}
+            events.append(LetterIssued(case.id, now, letter_id, pauses.LETTER))
+    append_entry(session, case, SYSTEM, "resume", case.status, case.status, to_json(data), now)
+    session.flush()
+    return events

@@ -1,5 +1,6 @@
 """The services the web and the scheduler call: each opens one transaction, does one thing
 through the engine, and commits, or raises with nothing written."""
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -7,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit import append_entry
@@ -21,10 +22,11 @@ from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
 from workflows.engine import apply_transition, preview_letter
-from workflows.limits import DEFAULT_LIMITS, TimeLimits
+from workflows.limits import DEFAULT_LIMITS, TimeLimits, below_floor
 from workflows.registry import WORKFLOWS
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,7 +58,11 @@ class CaseService:
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
                              expected_version=expected_version)
             if links.may_change_linked_case(workflow, case):
-                links.after_transition(session, workflow, case, now, self.limits, self.calendar)
+                told = links.after_transition(session, workflow, case, now, self.limits, self.calendar,
+                                              self.hooks)
+                if told and self.hooks.on_events is not None:
+                    session.flush()
+                    self.hooks.on_events(session.connection(), told, {})
             return case
         return self._run(work)
 
@@ -87,6 +93,10 @@ class CaseService:
         """Time limits: the configured ones overridden by an administrator's saved values."""
         with self.factory() as session:
             saved = {row.name: row.value for row in session.scalars(select(TimeLimitSetting))}
+        for name, value in list(saved.items()):
+            if below_floor(name, value):   # saved before the floors were enforced: never used
+                log.warning("The saved time limit %s (%s) is below the Compact's floor and is ignored.", name, value)
+                del saved[name]
         self.limits = (base or self.limits).with_overrides(saved)
 
     def set_limits(self, limits: TimeLimits, actor_id: int | None, now: datetime) -> None:
@@ -152,8 +162,8 @@ def _case_and_actor(session: Session, case_id: int, actor_id: int | None) -> tup
 
 
 def _person(session: Session, person_id: int) -> Person:
-    """An active person, or NotFound."""
-    person = session.get(Person, person_id)
+    """An active person (read with their roles, in one query), or NotFound."""
+    person = session.get(Person, person_id, options=[joinedload(Person.role_rows)])
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person

@@ -257,7 +257,10 @@ def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: Case, d
     apply_transition(session, workflow, case, row.on_expiry, SYSTEM, {}, at, limits=sweep.limits,
                      calendar=sweep.calendar, hooks=sweep.hooks)
     if links.may_change_linked_case(workflow, case):
-        links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar)
+        told = links.after_transition(session, workflow, case, at, sweep.limits, sweep.calendar, sweep.hooks)
+        if told and sweep.hooks.on_events is not None:
+            session.flush()
+            sweep.hooks.on_events(session.connection(), told, {})
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
     result.fired += 1
 

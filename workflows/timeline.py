@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from workflows import calendar as cal
-from workflows.funding_change import State as S
+from workflows.funding_change import DECISION_DUE, State as S
 from workflows.limits import TimeLimits
 
 ROUTES = ("performance", "resource")
@@ -63,7 +63,7 @@ def _change(assessed_on: date, limits: TimeLimits,
             calendar: cal.WorkingCalendar | None) -> list[Milestone]:
     """Consultation, decision and notice: every route that may change funding."""
     closes = cal.add_working_days(assessed_on, limits.consultation_wd, calendar=calendar)
-    decided = cal.add_working_days(closes, limits.decision_wd, calendar=calendar)
+    decided = DECISION_DUE.count_from(closes, limits, calendar)   # as the engine counts it
     sent_at = datetime.combine(decided, NOTICE_SENT_AT, tzinfo=cal.LONDON)
     deemed = cal.deemed_given(sent_at, "email", calendar=calendar)
     acknowledged = cal.add_working_days(deemed, limits.notice_ack_wd, calendar=calendar)

@@ -20,7 +20,7 @@ __all__ = [
     "RefusedURL", "letter_html", "render_letter",
 ]
 
-LETTER_KINDS = ("concern", "consultation", "decision", "notice", "dispute_outcome")
+LETTER_KINDS = ("concern", "consultation", "decision", "notice", "notice_moved", "dispute_outcome")
 
 _COMMON_REQUIRED = ("funder_name", "org_name", "case_ref", "letter_date", "generated_on")
 _COMMON_OPTIONAL = {
@@ -44,6 +44,8 @@ REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
         "programme", "outcome", "decision_summary", "rationale", "decided_on", "channel",
         "sent_on", "deemed_given_on", "notice_months", "notice_period_end",
         "earliest_effective_on", "effective_on", "acknowledge_by"),
+    "notice_moved": _COMMON_REQUIRED + (
+        "programme", "outcome", "old_effective_on", "new_effective_on", "reason"),
     "dispute_outcome": _COMMON_REQUIRED + (
         "dispute_ref", "stage", "outcome", "reasons", "remedies", "next_steps"),
 }
@@ -57,6 +59,7 @@ OPTIONAL_FIELDS: Mapping[str, Mapping[str, Any]] = {
         "exception": None,  # a mapping: category, justification, optional approved_by
         "dispute_pauses_notice": False,  # the funding code pauses the notice during a dispute
     },
+    "notice_moved": _COMMON_OPTIONAL,
     "dispute_outcome": _COMMON_OPTIONAL | {
         "programme": None,
         "issued_by": None,  # e.g. "the Compact disputes panel"

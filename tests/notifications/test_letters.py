@@ -70,6 +70,12 @@ def make_context(kind: str, **overrides) -> dict:
             "effective_on": date(2027, 4, 1),
             "acknowledge_by": date(2026, 12, 10),
         },
+        "notice_moved": {
+            "outcome": "end",
+            "old_effective_on": date(2027, 3, 2),
+            "new_effective_on": date(2027, 3, 11),
+            "reason": "the notice period was paused while dispute DS-0003 was open",
+        },
         "dispute_outcome": {
             "dispute_ref": "D-0007",
             "stage": "senior_review",

@@ -108,7 +108,7 @@ def test_after_downtime_the_next_stage_counts_from_the_deadline_not_from_the_res
     row = deadline(factory, case.id, "consultation_response")
     clock.current = row.fires_at + timedelta(days=9)
     sweep(service, clock)
-    closed_on = cal.local_date(row.fires_at)
+    closed_on = row.due_on   # the window's last day, not the instant it ran out (processes.md, "Clocks")
     assert deadline(factory, case.id, "decision").due_on == cal.add_working_days(closed_on, service.limits.decision_wd)
 
 

@@ -21,6 +21,7 @@ from casework.persistence import unit_of_work
 from web.context import container
 from web.forms import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm, NewPersonForm,
                        OrganisationForm, PersonForm, TimeLimitsForm, limit_groups, limit_values, put_problems)
+from workflows.limits import CONSULTATION_FLOOR_WD, NOTICE_FLOOR_MONTHS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -214,8 +215,9 @@ def time_limits():
             log.info("Administrator %s saved the time limits", current_user.id)
             flash("Time limits saved. They apply to deadlines set from now on.", "success")
             return redirect(url_for("admin.time_limits"))
-    return render_template("admin/time_limits.html", title="Time limits", form=form,
-                           groups=limit_groups()), 400 if form.errors else 200
+    return render_template("admin/time_limits.html", title="Time limits", form=form, groups=limit_groups(),
+                           floors={"notice": NOTICE_FLOOR_MONTHS, "consultation": CONSULTATION_FLOOR_WD}), \
+        400 if form.errors else 200
 
 
 @bp.route("/failed-messages")

@@ -70,7 +70,7 @@ def case_list():
         page = case_page(db, current_user.person, filters.page_number(request.args),
                          filters.case_filter(chosen, c.clock.now()))
         organisations = db.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
-    return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, case_url=_case_urls(),
+    return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, case_url=_case_urls(), tag=tag,
                            stages=filters.stage_choices(), organisations=organisations,
                            pagination=pagination(page.number, page.pages, lambda n: url_for(
                                "cases.case_list", **{**request.args, "page": n})))
