@@ -11,12 +11,13 @@ from workflows.registry import WORKFLOWS
 SYSTEM, PERSON = frozenset({"system"}), frozenset({"funder_officer"})
 
 
-def row(trigger: str, sources: tuple, dest: str | None, who: frozenset, button: str, **words) -> Transition:
-    """A transition with all its words: a person's with a question, banner and message; the
-    system's with its message and the diagram's words."""
-    said = ({"told": f"The {trigger} happened", "automatic": f"The {trigger} happens"} if who == SYSTEM else
-            {"question": f"{button}?", "done": f"{button}: done.", "told": f"did {trigger}"})
-    return Transition(trigger=trigger, sources=sources, dest=dest, who=who, button=button, **(said | words))
+def row(trigger: str, sources: tuple, dest: str | None, who: frozenset, label: str, **words) -> Transition:
+    """A transition with all its words (`words` replaces some): a person's with a button,
+    question, banner and message; the system's with its message and the diagram's words."""
+    said = ({"button": label, "told": f"The {trigger} happened", "automatic": f"The {trigger} happens"}
+            if who == SYSTEM else
+            {"button": label, "question": f"{label}?", "done": f"{label}: done.", "told": f"did {trigger}"})
+    return Transition(trigger=trigger, sources=sources, dest=dest, who=who, **(said | words))
 
 
 class Toy(StrEnum):
