@@ -1,10 +1,7 @@
 """The Compact dispute process (processes.md, "Dispute"): raised by either party, then
 informal resolution (D1), senior review (D2), mediation by BVSC (D3) and the Compact panel
 (D4). Reads like the spec's table: states, then one declaration per transition, then deadline
-rules. Gates and effects are in `dispute_rules.py`.
-
-Over 300 lines on purpose: the table is the process, each transition declared whole (with
-every word people read about it), and it reads best in one place, as the spec does."""
+rules. Gates and effects are in `dispute_rules.py`."""
 from enum import StrEnum
 
 from casework.cases import CaseRole as R
