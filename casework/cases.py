@@ -29,6 +29,7 @@ class CaseRole(StrEnum):
     MEDIATOR = "mediator"                      #: stage-3 mediator
     PANEL_MEMBER = "panel_member"              #: stage-4 Compact panel member
     MEDIATION_SERVICE = "mediation_service"    #: BVSC mediators, who take on and convene
+    PANEL_CONVENER = "panel_convener"          #: appoints the panel: an administrator, or BVSC staff who did not mediate
     SYSTEM = "system"                          #: the scheduler, acting on deadlines
 
 
@@ -38,6 +39,13 @@ PARTY_STAFF_ROLES = frozenset({"vco_staff", "funder_officer", "decision_maker", 
 
 #: Dispute stages where BVSC mediators act before anyone is assigned to the dispute.
 MEDIATOR_QUEUE_STATES = frozenset({"mediation_requested", "panel_referred"})
+#: The dispute stage in which the panel is appointed: by an administrator, or by BVSC staff
+#: other than the dispute's mediator, neither from a party (processes.md, Revisions 2026-12-07).
+PANEL_CONVENING_STATE = "panel_referred"
+
+#: Those who judge a dispute: they may read the funding case it is linked to (read-only) while
+#: assigned and after (processes.md, Revisions 2026-12-07).
+JUDGING_ROLES = frozenset({"respondent_officer", "senior_reviewer", "mediator", "panel_member"})
 
 ASSIGNABLE_ROLES = frozenset({
     CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.RESPONDENT_OFFICER,
@@ -70,6 +78,8 @@ class CaseReading:
     complainant_org_id: int | None
     respondent_org_id: int | None
     assignments: list
+    #: For a funding case, the people judging a dispute linked to it (JUDGING_ROLES).
+    judge_ids: frozenset[int]
 
     @property
     def ref(self) -> str:
@@ -141,6 +151,17 @@ class Case(CaseReading, Base):
     respondent_org: Mapped[Organisation | None] = relationship(foreign_keys=[respondent_org_id])
     assignments: Mapped[list["CaseAssignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin")
+    #: The assignments of those judging the disputes linked to this funding case, read only
+    #: when asked for (see `judge_ids`).
+    judging: Mapped[list["CaseAssignment"]] = relationship(
+        secondary="case_links", primaryjoin="Case.id == CaseLink.funding_case_id",
+        secondaryjoin=f"and_(CaseLink.dispute_id == CaseAssignment.case_id, "
+                      f"CaseAssignment.role.in_({sorted(JUDGING_ROLES)!r}))",
+        viewonly=True, lazy="select")
+
+    @property
+    def judge_ids(self) -> frozenset[int]:
+        return frozenset(a.person_id for a in self.judging) if self.workflow == "funding_change" else frozenset()
 
     def assign(self, person: Person, role: str, at: datetime) -> None:
         """Give this person a role on the case (saved with the case)."""
@@ -205,8 +226,10 @@ def case_roles(case: CaseReading, actor: Actor) -> frozenset[str]:
             roles.add(CaseRole.COMPLAINANT)
         if org is not None and org == case.respondent_org_id:
             roles.add(CaseRole.RESPONDENT)
-    if case.workflow == "dispute":
-        if (actor.has_role("mediator") and org not in case.party_org_ids()
-                and case.status in MEDIATOR_QUEUE_STATES):
+    if case.workflow == "dispute" and org not in case.party_org_ids():
+        if actor.has_role("mediator") and case.status in MEDIATOR_QUEUE_STATES:
             roles.add(CaseRole.MEDIATION_SERVICE)
+        if case.status == PANEL_CONVENING_STATE and (actor.has_role("administrator") or (
+                actor.has_role("mediator") and CaseRole.MEDIATOR not in roles)):
+            roles.add(CaseRole.PANEL_CONVENER)
     return frozenset(roles)

@@ -27,7 +27,12 @@ class NotPermitted(CaseworkError):
 
 
 class GateRefused(CaseworkError):
-    """A Compact rule stops the action until something is done first."""
+    """A Compact rule stops the action until something is done first. `field` names the
+    answer the rule is about, when there is one, so a form can show the message beside it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidInput(CaseworkError):

@@ -8,7 +8,8 @@ from casework.messages import Notification, OutboxMessage
 from casework.organisations import Organisation, Person, PersonRole
 from casework.persistence import Base
 from casework.settings import ExtraHoliday, TimeLimitSetting
+from casework.throttle import SignInFailure
 
 __all__ = ["AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
            "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
-           "OutboxMessage", "Person", "PersonRole", "TimeLimitSetting"]
+           "OutboxMessage", "Person", "PersonRole", "SignInFailure", "TimeLimitSetting"]

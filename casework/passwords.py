@@ -1,18 +1,24 @@
-"""Password hashing with Argon2id, and the sign-in throttle counted in the database: at most
-10 failures in 5 minutes per account, then a temporary lock."""
-from datetime import datetime, timedelta
+"""Password hashing with Argon2id. Every sign-in attempt that is checked runs exactly one
+Argon2 verification, against the person's hash or, when the email matches no active account
+with a password, against a dummy hash made with the same parameters: the time taken does not
+tell which accounts exist. Throttling is in casework.throttle. Tests hash at argon2's cheapest
+cost (`use_hasher`); the service always runs with `PRODUCTION`."""
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from casework.organisations import Person
+#: argon2-cffi's default, RFC 9106's low-memory profile: Argon2id, 3 passes over 64 MiB, 4 lanes.
+PRODUCTION = PasswordHasher()
+_HASHER = PRODUCTION
 
-_HASHER = PasswordHasher()
-MAX_FAILURES = 10
-FAILURE_WINDOW = timedelta(minutes=5)
-LOCK_FOR = timedelta(minutes=15)
-#: Checked against when the email matches nobody, so timing does not reveal which emails exist.
-_DUMMY_HASH = _HASHER.hash("no such account")
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash new passwords with `hasher` from now on; returns the one used until now. For tests:
+    a check reads its cost from the stored hash, so cheap hashes make cheap sign-ins."""
+    global _HASHER
+    previous, _HASHER = _HASHER, hasher
+    return previous
 
 
 def hash_password(password: str) -> str:
@@ -20,22 +26,23 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def check_password(person: Person | None, password: str, now: datetime) -> bool:
-    """True if the password is right and the account is not locked; counts failures."""
-    if person is None or not person.password_hash:
-        _verify(_DUMMY_HASH, password)
+def verify_password(hashed: str | None, password: str) -> bool:
+    """True if the password matches the hash. With no hash (no account, a deactivated one, one
+    without a password) the dummy hash is verified instead and the answer is False."""
+    if not hashed:
+        _verify(_dummy_hash(_HASHER), password)
         return False
-    if is_locked(person, now):
-        return False
-    if _verify(person.password_hash, password):
-        person.failed_logins, person.first_failed_login_at, person.locked_until = 0, None, None
-        return True
-    _count_failure(person, now)
-    return False
+    return _verify(hashed, password)
 
 
-def is_locked(person: Person, now: datetime) -> bool:
-    return person.locked_until is not None and person.locked_until > now
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Checked against when there is no usable account, made with the same parameters, so the
+    work is the same."""
+    return hasher.hash("no such account")
+
+
+_dummy_hash(PRODUCTION)  # made at start-up, so the first unknown email takes no longer than the rest
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -43,11 +50,3 @@ def _verify(hashed: str, password: str) -> bool:
         return _HASHER.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _count_failure(person: Person, now: datetime) -> None:
-    if person.first_failed_login_at is None or now - person.first_failed_login_at > FAILURE_WINDOW:
-        person.failed_logins, person.first_failed_login_at = 0, now
-    person.failed_logins += 1
-    if person.failed_logins >= MAX_FAILURES:
-        person.locked_until = now + LOCK_FOR

@@ -1,7 +1,7 @@
 """Who may see what: pure functions, enforced in services and reused by templates to decide
 which links and buttons to show. Deny by default."""
-from casework.cases import Case, CaseRole, SystemActor, case_roles
-from casework.organisations import Person, Role
+from casework.cases import Case, CaseReading, CaseRole, SystemActor, case_roles
+from casework.organisations import Person, PersonRecord, Role
 
 
 def can_view_case(person: Person | SystemActor, case: Case) -> bool:
@@ -14,9 +14,18 @@ def can_view_case(person: Person | SystemActor, case: Case) -> bool:
         return CaseRole.FUNDER_OFFICER in case_roles(case, person)
     if case_roles(case, person):
         return True
-    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id:
-        return bool(person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER})
-    return False
+    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id \
+            and person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER}:
+        return True
+    # Those judging a dispute about a funding case read it (read-only: they have no role on
+    # it, so no action is theirs). Asked last: the mapped case reads them only now.
+    return can_read_as_judge(person, case)
+
+
+def can_read_as_judge(person: Person, case: Case) -> bool:
+    """True when this person judges (or judged) a dispute linked to this funding case: its
+    D1 officer, senior reviewer, mediator or a panel member. They may read it, never act on it."""
+    return case.workflow == "funding_change" and person.id in case.judge_ids
 
 
 def can_open_funding_case(person: Person) -> bool:
@@ -38,3 +47,26 @@ def can_administer(person: Person) -> bool:
 def sees_funder_view(person: Person, case: Case) -> bool:
     """Funder-side people read the funder's wording of each stage; everyone else the organisation's."""
     return person.organisation_id is not None and person.organisation_id == case.funder_org_id
+
+
+#: The global roles of those who may act for the organisation a dispute is about: at a funder
+#: its funder officers and decision-makers, at a voluntary organisation its staff (a senior
+#: reviewer only reviews; administrators and mediators never act for a party).
+RESPONDENT_ACTORS = {True: frozenset({Role.FUNDER_OFFICER, Role.DECISION_MAKER}), False: frozenset({Role.VCO_STAFF})}
+
+
+def can_act_for_respondent(person: Person | PersonRecord | SystemActor, case: CaseReading,
+                           separated: frozenset[int]) -> bool:
+    """Acknowledging a dispute (naming who answers it) and assigning its senior reviewer: staff
+    of the organisation the dispute is about in a role that may act for it, other than those
+    kept apart from judging it: the funder officer and decision-maker of the linked funding
+    case (`separated`, from `casework.separation.linked_case_officers`), and the dispute's own
+    informal-stage officer and senior reviewer."""
+    if isinstance(person, SystemActor) or not person.is_active or person.organisation_id is None \
+            or person.organisation_id != case.respondent_org_id:
+        return False
+    if not person.roles & RESPONDENT_ACTORS[case.respondent_org_id == case.funder_org_id]:
+        return False
+    judging = {a.person_id for a in case.assignments
+               if a.role in (CaseRole.RESPONDENT_OFFICER, CaseRole.SENIOR_REVIEWER)}
+    return person.id not in separated | judging

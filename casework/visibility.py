@@ -7,7 +7,8 @@ or not, which roles), with the person's ids as bound parameters: building a stat
 far more than running it."""
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, exists, false, literal, or_, select, true
 
-from casework.cases import MEDIATOR_QUEUE_STATES, PARTY_STAFF_ROLES, Case, CaseAssignment, CaseRole, case_roles
+from casework.cases import (JUDGING_ROLES, MEDIATOR_QUEUE_STATES, PANEL_CONVENING_STATE, PARTY_STAFF_ROLES, Case,
+                            CaseAssignment, CaseLink, CaseRole, case_roles)
 from casework.deadlines import Deadline
 from casework.organisations import Person, Role
 
@@ -48,9 +49,15 @@ def can_see(shape: Shape) -> ColumnElement[bool]:
         rules.append(and_(Case.workflow == "dispute", one_of(Case.status, MEDIATOR_QUEUE_STATES),
                           or_(Case.complainant_org_id.is_(None), Case.complainant_org_id != own),
                           or_(Case.respondent_org_id.is_(None), Case.respondent_org_id != own)))
+    if Role.ADMINISTRATOR in roles:   # an administrator may appoint the panel (`case_roles`: PANEL_CONVENER)
+        rules.append(and_(Case.workflow == "dispute", Case.status == PANEL_CONVENING_STATE, _not_a_party(has_org, org)))
     # Column tests first: SQLite stops at the first true term, so the per-row look-up of
     # assignments runs only for cases the organisation rules do not already show.
     rules.append(exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me))
+    # Those judging a dispute read the funding case it is about (`permissions.can_read_as_judge`).
+    rules.append(and_(Case.workflow == "funding_change", exists().where(
+        CaseLink.funding_case_id == Case.id, CaseAssignment.case_id == CaseLink.dispute_id,
+        CaseAssignment.person_id == me, one_of(CaseAssignment.role, JUDGING_ROLES))))
     # A draft is seen only by a funder officer assigned to it (who is assigned to it by any
     # rule above too). Testing the status once, rather than in each rule and again for the
     # draft, takes a third off what counting every case a person may see costs SQLite.
@@ -103,12 +110,26 @@ def acts_on(shape: Shape) -> ColumnElement[bool]:
         kinds = ~one_of(Deadline.kind, barred) if barred else true()
         terms += [and_(Case.workflow == "dispute", Case.complainant_org_id == org, _waits_on(CaseRole.COMPLAINANT), kinds),
                   and_(Case.workflow == "dispute", Case.respondent_org_id == org, _waits_on(CaseRole.RESPONDENT), kinds)]
+    not_a_party = _not_a_party(has_org, org)
     if Role.MEDIATOR in roles:
-        not_a_party = true() if not has_org else and_(*(or_(column.is_(None), column != org) for column in (
-            Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)))
         terms.append(and_(Case.workflow == "dispute", one_of(Case.status, MEDIATOR_QUEUE_STATES), not_a_party,
                           _waits_on(CaseRole.MEDIATION_SERVICE)))
+    conveners = [true()] if Role.ADMINISTRATOR in roles else []
+    if Role.MEDIATOR in roles:   # BVSC staff other than the dispute's own mediator
+        conveners.append(~exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == me,
+                                         CaseAssignment.role == CaseRole.MEDIATOR))
+    if conveners:
+        terms.append(and_(Case.workflow == "dispute", Case.status == PANEL_CONVENING_STATE, not_a_party,
+                          or_(*conveners), _waits_on(CaseRole.PANEL_CONVENER)))
     return and_(~one_of(Deadline.kind, DATES_NOT_TASKS), or_(*terms))
+
+
+def _not_a_party(has_org: bool, org) -> ColumnElement[bool]:
+    """The person's organisation is none of the case's parties (`CaseReading.party_org_ids`)."""
+    if not has_org:
+        return true()
+    return and_(*(or_(column.is_(None), column != org) for column in (
+        Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)))
 
 
 def one_of(column, values) -> ColumnElement[bool]:

@@ -23,7 +23,7 @@ from casework.visibility import waits_on
 from notifications import wording as w
 from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal
-from workflows.definitions import Emails, Subject
+from workflows.definitions import Emails, Subject, as_date
 from workflows.funding_change import OUTCOME_WORDS
 from workflows.registry import WORKFLOWS
 
@@ -107,6 +107,9 @@ class Composer:
         key = f"t:{case.id}:{e.trigger}:{e.at.isoformat()}:{e.actor_id}:{digest}"
         row = WORKFLOWS[case.workflow].fired(e.trigger, e.from_state, e.to_state)
         happened = w.what_happened(row.told, self._actor_name(e.actor_id), row.is_system)
+        also = row.told_also(case) if row.told_also is not None else ""
+        if also:
+            happened += " " + also
         drafts = self._changed(case, happened, e.actor_id, key, letter_id, row.emails)
         if row.emails is not None and row.emails.letter_at:
             sending = datetime.fromisoformat(_at(case.data, row.emails.letter_at))
@@ -115,7 +118,8 @@ class Composer:
 
     def _changed(self, case: CaseReading, happened: str, actor_id: int | None, key: str, letter_id: int | None,
                  emails: Emails | None) -> list[Draft]:
-        subject = self._subject(case, emails.subject) if emails is not None else None
+        emailed = emails is not None and (emails.only_if is None or emails.only_if(case))
+        subject = self._subject(case, emails.subject) if emailed else None
         told = [p for p in self.people(case, None) if p.id != actor_id]
         if subject is None:
             mailed = set()
@@ -132,6 +136,8 @@ class Composer:
             return w.concern_subject(funder, programme, self._due(case, "concern_ack"))
         if subject == Subject.CONSULTATION:
             return w.consultation_subject(programme, self._due(case, "consultation_response"))
+        if subject == Subject.EARLY_REVIEW:
+            return w.early_review_subject(programme, as_date(case.data["early_review"]["plan_end"]))
         if subject == Subject.DECISION:
             return w.decision_subject(programme)
         if subject == Subject.NOTICE:
@@ -286,7 +292,7 @@ def _role_name(case: CaseReading, role: str) -> str | None:
         return _org(case.respondent_org)
     if role == R.PANEL_MEMBER:
         return "the Compact panel"
-    if role == R.MEDIATION_SERVICE:
+    if role in (R.MEDIATION_SERVICE, R.PANEL_CONVENER):   # BVSC (or an administrator) appoints the panel
         return "the mediation service"
     person = case.assignee(role)
     return person.name if person else None

@@ -88,9 +88,13 @@ class _Run:
     result: DeliveryResult
 
     def batch(self, ids: list[int]) -> bool:
-        """Send a claimed batch; False when the service is unreachable (the rest are released)."""
+        """Send a claimed batch; False when the service is unreachable (the rest are released).
+        A message no email can be built from is failed on its own; the others still go."""
         emails = self._load(ids)
         for n, (row_id, attempts, email) in enumerate(emails):
+            if isinstance(email, CannotBuild):
+                self._finish(row_id, attempts, str(email), final=True)  # the same row never builds
+                continue
             try:
                 self.transport.send(email)
             except PermanentFailure as exc:
@@ -107,12 +111,13 @@ class _Run:
         return True
 
     def _load(self, ids: list[int]) -> list[tuple[int, int, object]]:
+        """(id, attempts, the email or why it cannot be built) for each claimed row."""
         with self.factory() as session:
             rows = session.scalars(select(OutboxMessage).where(
                 OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)).all()
             letters = {r.letter_id: session.get(Letter, r.letter_id) for r in rows if r.letter_id}
-            return [(r.id, r.attempts, build_email(r, self.sender, letters.get(r.letter_id))) for r in rows]
+            return [(r.id, r.attempts, _built(r, self.sender, letters.get(r.letter_id))) for r in rows]
 
     def _mine(self, row_id: int):
         return update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == self.worker_id) \
@@ -148,6 +153,19 @@ class _Run:
                     OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
                     .values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
             self.result.released += len(ids)
+
+
+class CannotBuild(str):
+    """Why no email could be built from an outbox row (kept as its last error)."""
+
+
+def _built(row: OutboxMessage, sender: str, letter: Letter | None):
+    """The row's email, or CannotBuild: one bad row must not hold back the rest of its batch."""
+    try:
+        return build_email(row, sender, letter)
+    except Exception as exc:  # noqa: BLE001 - whatever it is, this message alone fails
+        log.exception("Message %s cannot be built as an email", row.id)
+        return CannotBuild(f"The email could not be built: {type(exc).__name__}: {exc}")
 
 
 def failed_messages(session: Session, limit: int = 200) -> list[OutboxMessage]:

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, Connection, and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from casework.cases import ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, CaseAssignment, CaseReading, CaseRole
+from casework.cases import (ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, PANEL_CONVENING_STATE, CaseAssignment, CaseReading,
+                            CaseRole)
 from casework.organisations import Person, PersonRecord, PersonRole, Role
 from casework.permissions import can_view_case
 
 FUNDING_ROLES = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER, CaseRole.VCO_LEAD)
 DISPUTE_ROLES = (CaseRole.COMPLAINANT, CaseRole.RESPONDENT, CaseRole.RESPONDENT_OFFICER,
                  CaseRole.SENIOR_REVIEWER, CaseRole.MEDIATOR, CaseRole.PANEL_MEMBER,
-                 CaseRole.MEDIATION_SERVICE)
+                 CaseRole.MEDIATION_SERVICE, CaseRole.PANEL_CONVENER)
 #: Who speaks for a party: a funder's officers and decision-makers; the other side's staff.
 FUNDER_STAFF = frozenset({Role.FUNDER_OFFICER, Role.DECISION_MAKER})
 ORGANISATION_STAFF = frozenset({Role.VCO_STAFF})
@@ -58,10 +59,12 @@ class Recipients:
         for role in roles - ASSIGNABLE_ROLES:
             for person in self._speaking_for(case, role):
                 found.setdefault(person.id, person)
-        if CaseRole.MEDIATION_SERVICE in roles and case.status in MEDIATOR_QUEUE_STATES:
-            parties = case.party_org_ids()
+        convening = CaseRole.PANEL_CONVENER in roles and case.status == PANEL_CONVENING_STATE
+        if (CaseRole.MEDIATION_SERVICE in roles and case.status in MEDIATOR_QUEUE_STATES) or convening:
+            parties, mediated = case.party_org_ids(), {p.id for p in case.assignees(CaseRole.MEDIATOR)}
             for person in self._around_case(case).staff:
-                if Role.MEDIATOR in person.roles and person.organisation_id not in parties:
+                if Role.MEDIATOR in person.roles and person.organisation_id not in parties and not (
+                        convening and CaseRole.MEDIATION_SERVICE not in roles and person.id in mediated):
                     found.setdefault(person.id, person)
         return sorted((p for p in found.values() if can_view_case(p, case)), key=lambda p: p.id)
 

@@ -49,6 +49,10 @@ def consultation_subject(programme: str, due: date) -> str:
     return f"Consultation on {programme}: respond by {long_date(due)}"
 
 
+def early_review_subject(programme: str, plan_end: date) -> str:
+    return f"The review of {programme} has started before the plan's end date, {long_date(plan_end)}"
+
+
 def decision_subject(programme: str) -> str:
     return f"Decision on {programme}"
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on a free loopback port, runs the whole suite (every
-# database test runs on SQLite and on PostgreSQL), stops the cluster. pytest's exit 5
-# ("no tests collected") is a failure here, as it should be.
+# database test runs on SQLite and on PostgreSQL) on one pytest-xdist worker per core, each
+# with a PostgreSQL database of its own (tests/conftest.py), stops the cluster. pytest's exit 5
+# ("no tests collected") is a failure here, as it should be. Arguments go to pytest, after
+# ours: `bash scripts/test.sh tests/web/test_pages.py -n 0` runs one file in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -16,6 +18,7 @@ trap '$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; rm -rf "$P
 export CASEWORK_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/casework_test"
 export CASEWORK_REQUIRE_POSTGRES=1
 rc=0
-.venv/bin/python -m pytest "$@" || rc=$?
+# loadgroup keeps the browser tests on one worker (one demo server, one Chromium).
+.venv/bin/python -m pytest -n auto --dist loadgroup "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then echo "No tests were collected: that is a failure."; rc=1; fi
 exit "$rc"

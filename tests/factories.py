@@ -35,6 +35,7 @@ PEOPLE = {
     "officer": ("Mark Bell", "council", ["funder_officer"]),
     "reviewer": ("Anne Clarke", "council", ["senior_reviewer"]),
     "mediator": ("Ruth Nolan", "bvsc", ["mediator"]),
+    "convener": ("Sam Adebayo", "bvsc", ["mediator"]),     # BVSC: appoints the panel when Ruth mediated
     "panel1": ("Judge Amara Osei", "panel", ["panel_member"]),
     "panel2": ("Keith Ward", "panel", ["panel_member"]),
     "panel3": ("Lena Fischer", "panel", ["panel_member"]),
@@ -142,9 +143,12 @@ DISPUTE_ENDINGS = {
 
 def dispute_at(service, cast: Cast, clock, status: str, linked: Case | None = None,
                roles: dict[str, int] | None = None) -> Case:
-    """A dispute raised by the organisation against the council, walked to `status`."""
+    """A dispute raised by the organisation against the council, walked to `status`. About a
+    funding case (`linked`), another council officer acts for the council: the case's own
+    funder officer may not."""
     case = raise_dispute(service, cast, clock, linked)
-    roles = {**{k: cast[v] for k, v in DISPUTE_ROLES.items()}, **(roles or {})}
+    roles = {**{k: cast[v] for k, v in DISPUTE_ROLES.items()}, **({"respondent": cast["fo2"]} if linked else {}),
+             **(roles or {})}
     before, ending = DISPUTE_ENDINGS.get(status, (status, None))
     case = walk(service, case, DISPUTE_TO_PANEL, cast, clock, until=before, roles=roles)
     if ending is not None and case.status == before:

@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_timeout_minutes),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024, TESTING=settings.env == "test", SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.extensions["casework"] = container
+    if settings.trusted_proxies:  # the client's own address, for sign-in throttling, from the proxy's header
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     app.url_map.converters["int"] = RowId   # before any route is added
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(HERE / "templates")),

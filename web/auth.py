@@ -1,11 +1,15 @@
 """Signing in and out. flask-login carries a server-side session token (not the person's id),
 so signing out or going idle ends the session on the server and a copied cookie stops
-working. A new token on every sign-in; failures are throttled in the database."""
+working. A new token on every sign-in; failures are throttled in the database
+(casework.throttle): a 429 with Retry-After, the same for every account, never a lock."""
+import math
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.urls import iri_to_uri
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
 from wtforms import PasswordField, StringField, SubmitField
@@ -13,10 +17,13 @@ from wtforms.validators import InputRequired, Length
 
 from casework.logins import end_session, is_live, live_session, start_session
 from casework.organisations import Person
-from casework.passwords import check_password, is_locked
+from casework import throttle
+from casework.passwords import verify_password
 from casework.persistence import unit_of_work
+from notifications.account_mail import queue_sign_in_warning
 from web import csrf
 from web.context import container
+from web.forms import single_line
 from web.people import session_person
 
 bp = Blueprint("auth", __name__)
@@ -40,7 +47,7 @@ class SignedIn(UserMixin):
 
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired("Enter your email address"), Length(max=254)])
+                        validators=[InputRequired("Enter your email address"), Length(max=254), single_line])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password"), Length(max=200)])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
@@ -79,20 +86,34 @@ def _signed_in(person: Person, token: str) -> SignedIn:
     return SignedIn(person, token)
 
 
+#: The one answer to a wrong email or password, whether or not the account exists.
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    form = SignInForm()
+    form, status, headers = SignInForm(), 200, {}
     if form.validate_on_submit():
-        email = form.email.data.replace("\x00", "").strip().lower()  # PostgreSQL text cannot hold NUL
-        person = _authenticate(email, form.password.data)
-        if person is not None:
+        outcome = _authenticate(form.email.data, form.password.data, request.remote_addr)
+        if isinstance(outcome, SignedIn):
             session.clear()  # a new session on sign-in
             session.permanent = True
-            login_user(person)
+            login_user(outcome)
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors = list(form.email.errors) + [_failure_message(email)]
+        if outcome:  # must wait: the same for every account, known or not
+            seconds = math.ceil(outcome.total_seconds())
+            status, headers = 429, {"Retry-After": str(seconds)}
+            form.email.errors = list(form.email.errors) + [_wait_message(seconds)]
+        else:
+            form.email.errors = list(form.email.errors) + [WRONG_DETAILS]
     return render_template("auth/sign_in.html", form=form, title="Sign in",
-                           timed_out=request.args.get("timeout") == "1")
+                           timed_out=request.args.get("timeout") == "1"), status, headers
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return (f"There have been too many attempts to sign in. Wait {minutes} minute{'' if minutes == 1 else 's'} "
+            f"and try again.")
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -132,29 +153,42 @@ def extend_session():
     return ("", 204)
 
 
-def _authenticate(email: str, password: str) -> SignedIn | None:
+def _authenticate(email: str, password: str, address: str | None) -> SignedIn | timedelta | None:
+    """The signed-in person; or how long to wait before trying again; or None for a wrong email
+    or password. Unknown, deactivated and real accounts are counted, throttled and checked
+    alike: one Argon2 verification for every attempt that is checked (passwords.verify_password)."""
     c = container()
-    now = c.clock.now()
+    now, account, client = c.clock.now(), throttle.account_key(email), throttle.address_key(address)
     with unit_of_work(c.factory) as db:
-        person = db.scalar(select(Person).where(func.lower(Person.email) == email))
-        if person is None or not person.is_active or not check_password(person, password, now):
-            return None
-        token = start_session(db, person, now).token
-        person.roles, person.organisation
-    return SignedIn(person, token)
+        wait = throttle.wait_before_trying(db, account, client, now)
+        if wait > timedelta(0):
+            return wait
+        person = db.scalar(select(Person).where(func.lower(Person.email) == account))
+        usable = person is not None and person.is_active
+        if verify_password(person.password_hash if usable else None, password):
+            throttle.clear_failures(db, account)
+            token = start_session(db, person, now).token
+            person.roles, person.organisation
+            return SignedIn(person, token)
+        failures = throttle.record_failure(db, account, client, now)
+        if usable and failures == throttle.WARN_AFTER:
+            queue_sign_in_warning(db, person, failures, int(throttle.ACCOUNT_WINDOW.total_seconds() // 60), now,
+                                  c.settings.mail_sender)
+    return None
 
 
-def _failure_message(email: str) -> str:
-    c = container()
-    with c.factory() as db:
-        person = db.scalar(select(Person).where(func.lower(Person.email) == (email or "").strip().lower()))
-        if person is not None and is_locked(person, c.clock.now()):
-            return ("There have been too many attempts to sign in to this account. "
-                    "Wait 15 minutes and try again.")
-    return "Enter a correct email address and password"
+#: What a browser's URL parser drops before reading a URL (WHATWG URL standard): C0 controls
+#: and spaces at either end, and ASCII tabs and newlines anywhere.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Where to go after signing in: a path on this site, read as a browser would read it
+    (without the characters it drops, a backslash as a slash), or the home page. Any other
+    control or non-ASCII character is percent-encoded, so the header holds what was checked."""
+    cleaned = (target or "").strip(_URL_EDGES).translate(_TAB_OR_NEWLINE).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
+        return iri_to_uri(cleaned)
     return url_for("cases.home")

@@ -31,6 +31,7 @@ class Settings:
     notify_template_id: str = ""              # CASEWORK_NOTIFY_TEMPLATE_ID
     sweep_seconds: int = 30                   # CASEWORK_SWEEP_SECONDS: scheduler interval
     max_attempts: int = 8                     # CASEWORK_MAX_ATTEMPTS: email attempts before failing
+    trusted_proxies: int = 0                  # CASEWORK_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
     limits: Mapping[str, str] = field(default_factory=dict)  # CASEWORK_LIMIT_<NAME>
 
     @property
@@ -74,6 +75,8 @@ class Settings:
         if self.is_production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ConfigError("CASEWORK_SECRET_KEY must be set to a random string of 32 or more "
                               "characters in production.")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise ConfigError("CASEWORK_TRUSTED_PROXIES must be a whole number from 0 to 5.")
         if self.smtp_security not in ("starttls", "tls", "none"):
             raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")
         self._check_limits()

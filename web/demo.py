@@ -30,7 +30,11 @@ PEOPLE = {
     "youth": ("Owen Price", "director@erithyouth.example", "youth", ["vco_staff"], "VCO staff (Erith Youth Partnership)"),
     "carers": ("Meera Patel", "coordinator@sidcupcarers.example", "carers", ["vco_staff"], "VCO staff (Sidcup Carers Network)"),
     "advice": ("Daniel Osei", "manager@thamesmeadadvice.example", "advice", ["vco_staff"], "VCO staff (Thamesmead Advice Centre)"),
+    "complaints": ("Farah Khan", "complaints@bexley.example", "council", ["decision_maker"],
+                   "Complaints manager (acts for the council on disputes about its cases)"),
     "mediator": ("Ruth Nolan", "mediator@bvsc.example", "bvsc", ["mediator"], "BVSC mediator"),
+    "convener": ("Sam Adebayo", "panel.convener@bvsc.example", "bvsc", ["mediator"],
+                 "BVSC mediator (appoints the Compact panel)"),
     "panel1": ("Amara Osei", "chair@compactpanel.example", "panel", ["panel_member"], "Compact panel chair"),
     "panel2": ("Keith Ward", "statutory@compactpanel.example", "panel", ["panel_member"], "Compact panel member"),
     "panel3": ("Lena Fischer", "vcs@compactpanel.example", "panel", ["panel_member"], "Compact panel member"),
@@ -172,7 +176,7 @@ def _disputes(service, ids, today):
     clock = FixedClock(today - timedelta(days=30))
     linked_to = _linked_target(service)
     case = service.raise_dispute(ids["vl"], _dispute(0, ids["org:council"], linked_case=linked_to), clock.now())
-    _walk(service, case, DISPUTE_TO_PANEL, roles, clock, "in_mediation")
+    _walk(service, case, DISPUTE_TO_PANEL, {**roles, "respondent": ids["complaints"]}, clock, "in_mediation")
     clock = FixedClock(today - timedelta(days=25))
     case = service.raise_dispute(ids["carers"], _dispute(4, ids["org:council"]), clock.now())
     case = _walk(service, case, DISPUTE_TO_PANEL, {**roles, "complainant": ids["carers"]}, clock, "informal_response_given")

@@ -5,6 +5,7 @@ inputs (GovDate), refused box by box in the pattern's words. The administrators'
 pages have forms of their own at the end: people and organisations, checked by
 casework.administration; a one-off bank holiday; and the time limits, each checked in its own
 box against the rules of workflows.limits."""
+import unicodedata
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from datetime import date
@@ -102,6 +103,15 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+def single_line(form, field) -> None:
+    """Every one-line box: refuse a line break, tab or other control character (they would
+    reach an email's subject, a name or a file name). NUL is dropped further on, as before."""
+    text = (field.data or "").replace("\x00", "") if isinstance(field.data, str) else ""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
+        label = field.label.text.removesuffix(" (optional)")
+        raise StopValidation(f"{label} must not include line breaks, tabs or other control characters")
+
+
 class GovTimeInput(GovTextInput):
     """A text input as wide as a time (GOV.UK: size a box to what goes in it)."""
 
@@ -128,13 +138,15 @@ def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str
     for f in fields:
         if f.kind == "actions":
             for n in range(1, ACTION_ROWS + 1):
-                attrs[f"action_{n}_what"] = StringField("What will be done", widget=GovTextInput())
-                attrs[f"action_{n}_who"] = StringField("Who will do it", widget=GovTextInput())
+                attrs[f"action_{n}_what"] = StringField("What will be done", widget=GovTextInput(),
+                                                        validators=[single_line])
+                attrs[f"action_{n}_who"] = StringField("Who will do it", widget=GovTextInput(),
+                                                       validators=[single_line])
                 attrs[f"action_{n}_by"] = GovDate("By when", description="For example, 27 3 2027")
         elif f.kind == "datetime":  # "Sending time": a "Sending date" date input, then a "Sending time" box
             attrs[f"{f.name}_date"] = GovDate(f"{f.label.removesuffix(' time')} date", description=f.hint)
             attrs[f"{f.name}_time"] = StringField(f.label if f.label.endswith(" time") else f"{f.label}: time",
-                                                  widget=GovTimeInput(),
+                                                  widget=GovTimeInput(), validators=[single_line],
                                                   description="Use the 24-hour clock, for example 14:30")
         else:
             attrs[f.name] = _field(f, options.get(f.name, []))
@@ -145,7 +157,7 @@ def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str
 def _field(f: Field, people: list[tuple[str, str]]):  # people: choices for person and int fields
     label = f.label if f.required else f"{f.label} (optional)"
     if f.kind == "text":
-        return StringField(label, widget=GovTextInput(), description=f.hint)
+        return StringField(label, widget=GovTextInput(), description=f.hint, validators=[single_line])
     if f.kind == "date":
         return GovDate(label, description=f.hint)
     if f.kind == "choice":
@@ -178,7 +190,7 @@ def engine_data(form: ActionForm, fields: tuple[Field, ...]) -> dict:
             out[f.name] = form[f.name].data.isoformat() if form[f.name].data else ""
         elif f.kind == "confirm":
             out[f.name] = "yes" if form[f.name].data else ""
-        else:
+        elif f.name in form:   # a page may leave out a question that does not apply
             out[f.name] = form[f.name].data
     return out
 
@@ -258,8 +270,8 @@ ORGANISATION_KINDS = [
 class PersonForm(FlaskForm):
     """A person's details; the organisation's choices are set by the view."""
 
-    name = StringField("Full name", widget=GovTextInput())
-    email = StringField("Email address", widget=GovTextInput())
+    name = StringField("Full name", widget=GovTextInput(), validators=[single_line])
+    email = StringField("Email address", widget=GovTextInput(), validators=[single_line])
     organisation = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
     roles = SelectMultipleField("Roles", choices=_choices(ROLE_CHOICES), widget=GovCheckboxesInput(),
                                 validate_choice=False, description="Select all that apply.")
@@ -275,7 +287,7 @@ class NewPersonForm(PersonForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", widget=GovTextInput())
+    name = StringField("Name", widget=GovTextInput(), validators=[single_line])
     kind = RadioField("Type of organisation", choices=_choices(ORGANISATION_KINDS), widget=GovRadioInput(),
                       validate_choice=False)
     submit = SubmitField("Save changes", widget=GovSubmitInput())
@@ -308,7 +320,7 @@ class HolidayForm(FlaskForm):
     for the calendar to say (see admin.holidays)."""
 
     on = GovDate("Date of the holiday", description="For example, 8 5 2027")
-    name = StringField("Name of the holiday", widget=GovTextInput(),
+    name = StringField("Name of the holiday", widget=GovTextInput(), validators=[single_line],
                        description="For example, Coronation of King Charles III")
     submit = SubmitField("Add bank holiday", widget=GovSubmitInput())
 

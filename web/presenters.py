@@ -11,10 +11,11 @@ from casework.audit import AuditEntry
 from casework.cases import Case, CaseRole, case_roles
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.organisations import Person
-from casework.permissions import sees_funder_view
+from casework.permissions import can_act_for_respondent, sees_funder_view
 from casework.queries import CaseLine, DeadlineLine
 from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
+from workflows.dispute import FOR_THE_RESPONDENT
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
 from workflows.offers import offered
 from workflows.registry import WORKFLOWS
@@ -217,11 +218,15 @@ def _placeholders(case: Case, first: Deadline | None, today: date, notice_months
     }
 
 
-def actions_for(case: Case, viewer: Person, offered_only: bool = True) -> list[Transition]:
-    """The actions this person may take on the case now (one per trigger, no system ones)."""
+def actions_for(case: Case, viewer: Person, offered_only: bool = True,
+                separated: frozenset[int] = frozenset()) -> list[Transition]:
+    """The actions this person may take on the case now (one per trigger, no system ones).
+    `separated`: on a dispute, the officers of its linked funding case, who may not act for
+    the respondent on it (`casework.separation.linked_case_officers`)."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer))]
+            if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer))
+            and (t.trigger not in FOR_THE_RESPONDENT or can_act_for_respondent(viewer, case, separated))]
 
 
 ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}

@@ -43,11 +43,13 @@ class Asking:
 class People:
     """Who may be chosen in a person field: active people holding the role (named, or worked
     out from the case), from the case's organisation in `org` (a `Case` attribute such as
-    "funder_org_id"), or, if `independent`, from neither party."""
+    "funder_org_id"), or, if `independent`, from neither party; if `separated`, never the
+    funder officer or decision-maker of the funding case a dispute is about."""
 
     role: str | Callable[[CaseReading], str]
     org: str | None = None
     independent: bool = False
+    separated: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Field:
     hint_for: Callable[[Asking], str] | None = None                      # a hint that depends on the case
     #: Not required by the form, but its gate needs it when this holds: then not called optional.
     needed_if: Callable[[CaseReading], bool] | None = None
+    #: Asked only when this holds; otherwise the page leaves the question out.
+    asked_if: Callable[[Asking], bool] | None = None
 
 
 class Subject(StrEnum):
@@ -76,6 +80,7 @@ class Subject(StrEnum):
     DECISION = "decision"            #: "Decision on {programme}"
     NOTICE = "notice"                #: "Written notice: funding for {programme} will ... (letter attached)"
     DISPUTE = "dispute"              #: "Dispute {ref}: {stage} — {who} to act by ..."
+    EARLY_REVIEW = "early_review"    #: "The review of {programme} has started before the plan's end date, ..."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +92,8 @@ class Emails:
     to: tuple[str, ...] | None = None
     #: Where in the case's data the instant its letter may be emailed is kept (else at once).
     letter_at: tuple[str, ...] = ()
+    #: Emailed only when this holds of the case after the action (None: always).
+    only_if: Callable[[CaseReading], bool] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,8 +103,9 @@ class Transition:
     `button` is the action's link and the timeline's title; `question` the heading of its
     page; `done` the banner the person who did it reads ("The concern was raised."); `told`
     what everyone else is told, after the actor's name ("raised a concern"), or for an action
-    the system takes, the whole sentence; `automatic` the system's action on the diagram. A
-    system action needs no question or banner; a person's needs no `automatic`."""
+    the system takes, the whole sentence, and `told_also` any more they are told that depends
+    on the case; `automatic` the system's action on the diagram. A system action needs no
+    question or banner; a person's needs no `automatic`."""
 
     trigger: str
     sources: tuple[str, ...]
@@ -107,6 +115,7 @@ class Transition:
     question: str = ""
     done: str = ""
     told: str = ""
+    told_also: Callable[[CaseReading], str] | None = None   # read after the action; "" for nothing more
     automatic: str = ""
     emails: Emails | None = None      # None: in-app messages only
     fields: tuple[Field, ...] = ()
@@ -116,7 +125,9 @@ class Transition:
     letter: str | None = None         # the letter this transition sends, if any
     check_first: bool = False         # the person checks their answers and the letter before it is done
     offered_if: Callable[[CaseReading], bool] | None = None   # offered only when this holds (gates still decide)
-    offered_to: Callable[["Person"], bool] | None = None      # offered only to some of the people in `who`
+    #: Offered only to some of the people in `who`, on this case (such as a panel member who
+    #: has not yet made their declaration).
+    offered_to: Callable[["Person", CaseReading], bool] | None = None
 
     @property
     def is_system(self) -> bool:

@@ -7,12 +7,14 @@ from enum import StrEnum
 from casework.cases import CaseRole as R
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Emails, Field, People, StateInfo,
                                    Subject, Transition, Workflow, as_date, or_stays)
+from workflows.dispute_duties import (acts_for_respondent, all_declared, declarations, declare, not_yet_declared,
+                                      officer_not_separated, undeclared)
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
     hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
     agree_to_mediate, ready_to_mediate, appoint_panel, acknowledge, add_external_referral,
-    REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES)
+    REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
 
 
@@ -38,7 +40,7 @@ COMPLAINANT, RESPONDENT = frozenset({R.COMPLAINANT}), frozenset({R.RESPONDENT})
 PARTIES = COMPLAINANT | RESPONDENT
 OFFICER, REVIEWER = frozenset({R.RESPONDENT_OFFICER}), frozenset({R.SENIOR_REVIEWER})
 MEDIATOR, PANEL, SYSTEM = frozenset({R.MEDIATOR}), frozenset({R.PANEL_MEMBER}), frozenset({R.SYSTEM})
-SERVICE = frozenset({R.MEDIATION_SERVICE})
+SERVICE, CONVENER = frozenset({R.MEDIATION_SERVICE}), frozenset({R.PANEL_CONVENER})
 
 # --- the table -----------------------------------------------------------------------------
 
@@ -59,8 +61,10 @@ TRANSITIONS = (
                done="You acknowledged the dispute.", told="acknowledged the dispute",
                emails=EVERYONE,
                fields=(Field("officer", "Officer who will respond in writing", "person",
-                       people=People(responding_role, org="respondent_org_id")),),
-               guards=(person_in_respondent_org("officer", responding_role, "an officer who can answer it"),),
+                       people=People(responding_role, org="respondent_org_id", separated=True)),),
+               guards=(acts_for_respondent,
+                       person_in_respondent_org("officer", responding_role, "an officer who can answer it"),
+                       officer_not_separated),
                effect=acknowledge),
     Transition(trigger="give_informal_response", sources=(S.INFORMAL_RESOLUTION,),
                dest=S.INFORMAL_RESPONSE_GIVEN, who=OFFICER,
@@ -94,8 +98,9 @@ TRANSITIONS = (
     Transition(trigger="assign_reviewer", sources=(S.SENIOR_REVIEW,), dest=None, who=RESPONDENT,
                button="Assign a senior reviewer", question="Who will review the dispute?",
                done="The senior reviewer was assigned.", told="assigned a senior reviewer",
-               fields=(Field("person", "Senior reviewer", "person", people=People("senior_reviewer", org="respondent_org_id")),),
-               guards=(no_one_yet(R.SENIOR_REVIEWER, "A senior reviewer is already assigned."),
+               fields=(Field("person", "Senior reviewer", "person",
+                             people=People("senior_reviewer", org="respondent_org_id", separated=True)),),
+               guards=(acts_for_respondent, no_one_yet(R.SENIOR_REVIEWER, "A senior reviewer is already assigned."),
                        person_in_respondent_org("person", "senior_reviewer", "a senior reviewer"), reviewer_not_involved),
                effect=assign(R.SENIOR_REVIEWER, stamp="reviewer_assigned_on"),
                offered_if=lambda case: not case.assignees(R.SENIOR_REVIEWER)),
@@ -177,22 +182,28 @@ TRANSITIONS = (
                button="Close", automatic="Referral window closes",
                told="The time to refer the dispute to the Compact panel has ended, so it is closed",
                emails=EVERYONE, guards=(deadline_passed("panel_referral_window"),)),
-    Transition(trigger="appoint_panel", sources=(S.PANEL_REFERRED,), dest=None, who=SERVICE,
+    Transition(trigger="appoint_panel", sources=(S.PANEL_REFERRED,), dest=None, who=CONVENER,
                button="Appoint the panel", question="Who is on the panel?",
                done="The panel was appointed.", told="appointed the Compact panel",
-               fields=(Field("chair", "Independent chair", "person", people=PANEL_MEMBER),
-                       Field("statutory_member", "Statutory member", "person", people=PANEL_MEMBER),
-                       Field("vcs_member", "Voluntary sector member", "person", people=PANEL_MEMBER),
-                       Field("declarations", "Each member's declaration of no prior involvement")),
+               fields=tuple(Field(name, label, "person", people=PANEL_MEMBER) for name, label in PANEL_SEATS),
                guards=(no_one_yet(R.PANEL_MEMBER, "The panel is already appointed."), panel_independent),
                effect=appoint_panel, offered_if=lambda case: not case.assignees(R.PANEL_MEMBER)),
+    Transition(trigger="declare_no_involvement", sources=(S.PANEL_REFERRED,), dest=None, who=PANEL,
+               button="Confirm your declaration", question="Your declaration of no prior involvement",
+               done="You confirmed your declaration.", told="confirmed their declaration of no prior involvement",
+               fields=(Field("confirm", "You have had no involvement in this dispute, or in the decision it is about, "
+                             "before this panel", "confirm"),
+                       Field("declaration", "Anything else you wish to declare", required=False)),
+               guards=(not_yet_declared,), effect=declare,
+               offered_to=lambda person, case: str(person.id) not in declarations(case)),
     Transition(trigger="schedule_hearing", sources=(S.PANEL_REFERRED,), dest=S.PANEL_HEARING, who=PANEL,
                button="Schedule the hearing", question="When is the hearing?",
                done="The hearing was scheduled.", told="scheduled the panel hearing",
                emails=EVERYONE, fields=(Field("hearing_on", "Hearing date", "date"), LATE_REASON),
-               guards=(panel_appointed, papers_in_time, late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
+               guards=(panel_appointed, all_declared, papers_in_time,
+                       late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
                effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for"),
-               offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER))),
+               offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER)) and not undeclared(case)),
     Transition(trigger="issue_findings", sources=(S.PANEL_HEARING,), dest=S.PANEL_FINDINGS_ISSUED, who=PANEL,
                button="Issue findings", question="Panel findings",
                done="The findings were issued.", told="issued the panel's findings",
@@ -204,7 +215,7 @@ TRANSITIONS = (
                button="Respond to the findings", question="Your written response to the findings",
                done="Your response to the findings was sent.", told="responded to the panel's findings",
                emails=EVERYONE, fields=(Field("response", "Response"),), guards=(responder_is_decision_maker,),
-               effect=keep("findings_response"), offered_to=lambda person: person.has_role("decision_maker")),
+               effect=keep("findings_response"), offered_to=lambda person, case: person.has_role("decision_maker")),
     Transition(trigger="withdraw_dispute", sources=(ANY_OPEN,), dest=S.WITHDRAWN, who=COMPLAINANT,
                button="Withdraw the dispute", question="Why are you withdrawing the dispute?",
                done="The dispute was withdrawn.", told="withdrew the dispute",
@@ -223,6 +234,10 @@ def _data_date(key: str):
 
 
 STAGE_START = _data_date("stage_started_on")
+
+#: Actions only those who may act for the respondent on this dispute take (`can_act_for_respondent`):
+#: the ones declaring the `acts_for_respondent` gate.
+FOR_THE_RESPONDENT = frozenset(t.trigger for t in TRANSITIONS if acts_for_respondent in t.guards)
 
 DEADLINES = (
     DeadlineRule("dispute_ack", S.RAISED, "Acknowledge the dispute", (R.RESPONDENT,),
@@ -251,7 +266,7 @@ DEADLINES = (
     DeadlineRule("panel_referral_window", S.NO_AGREEMENT, "Refer to the Compact panel", (R.COMPLAINANT, R.RESPONDENT),
                  Due("months", STAGE_START, "panel_referral_months"), on_expiry="referral_window_closes"),
     DeadlineRule("panel_hearing", S.PANEL_REFERRED, "Appoint the panel and hold the hearing",
-                 (R.PANEL_MEMBER, R.MEDIATION_SERVICE),
+                 (R.PANEL_MEMBER, R.PANEL_CONVENER),
                  Due("wd", STAGE_START, "panel_hearing_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),
     DeadlineRule("panel_findings", S.PANEL_HEARING, "Issue the panel's findings", (R.PANEL_MEMBER,),
                  Due("wd", _data_date("hearing_on"), "panel_findings_wd"), notify=(R.COMPLAINANT, R.RESPONDENT)),

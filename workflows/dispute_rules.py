@@ -21,6 +21,8 @@ REMEDIES = (("reconsult", "Consult again"), ("redecide", "Make the decision agai
 FINDINGS = (("breach", "The Compact was breached"), ("no_breach", "The Compact was not breached"))
 EXTERNAL_BODIES = (("ombudsman", "Local Government and Social Care Ombudsman"), ("court", "A court"),
                    ("other", "Another body"))
+PANEL_SEATS = (("chair", "Independent chair"), ("statutory_member", "Statutory sector member"),
+               ("vcs_member", "Voluntary sector member"))
 
 
 # --- gates ---------------------------------------------------------------------------------
@@ -235,9 +237,9 @@ def ready_to_mediate(ctx: Context) -> bool:
 
 
 def appoint_panel(ctx: Context) -> None:
-    for field in ("chair", "statutory_member", "vcs_member"):
+    for field, _ in PANEL_SEATS:
         ctx.assign(R.PANEL_MEMBER, ctx.data[field])
-    ctx.put("panel", {**ctx.data, "appointed_on": ctx.today})
+    ctx.put("panel", {**ctx.data, "appointed_on": ctx.today, "appointed_by": ctx.actor.name, "declarations": {}})
 
 
 def acknowledge(ctx: Context) -> None:

@@ -117,7 +117,7 @@ def check_transition(session: Session, workflow: Workflow, case: Case, trigger: 
     ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger)
     message = refusal(ctx, rows[0])
     if message:
-        raise GateRefused(message)
+        raise GateRefused(str(message), getattr(message, "field", None))
     return rows[0], ctx
 
 

@@ -1,5 +1,6 @@
 """Checking and parsing what a person gave for an action, against the transition's fields.
 Every problem is collected, so a form can show them all at once."""
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -70,6 +71,16 @@ def _text(f: Field, value: Any) -> str:
     return text
 
 
+#: Control characters (C0, DEL, C1) and Unicode's line and paragraph separators.
+CONTROL_RUN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _line(f: Field, value: Any) -> str:
+    """One line of text: each run of line breaks, tabs or other control characters becomes a
+    space (it could end up in an email's subject). The web forms refuse them first, saying so."""
+    return CONTROL_RUN.sub(" ", _text(f, value)).strip()
+
+
 def _date(f: Field, value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -137,13 +148,13 @@ def _actions(f: Field, value: Any) -> list[dict[str, Any]]:
         what, who, by = (str(item.get(k) or "").strip() for k in ("what", "who", "by"))
         if not (what and who and by):
             raise ValueError(f"Action {n}: give what, who and by when")
-        actions.append({"what": _text(f, what), "who": _text(f, who),
+        actions.append({"what": _line(f, what), "who": _line(f, who),
                         "by": _date(Field(f"by{n}", f"Action {n} date"), by)})
     return actions
 
 
 _PARSERS = {
-    "text": _text, "textarea": _text, "date": _date, "datetime": _datetime,
+    "text": _line, "textarea": _text, "date": _date, "datetime": _datetime,
     "choice": _choice, "multichoice": _multichoice, "person": _whole_number,
     "int": _whole_number, "confirm": _confirm, "actions": _actions,
 }

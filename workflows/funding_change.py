@@ -19,10 +19,12 @@ from workflows.funding_change_rules import (  # noqa: F401  (choices are re-expo
     complete_action, extend_plan, save_assessment, open_consultation, submit_response,
     consultation_closes, grant_extension, decide, issue_notice, extend_notice, note_notice,
     reopen_consultation, pause, resume, assign_decision_maker, PROPOSALS, OUTCOME_WORDS, CHANNELS,
-    EXCEPTIONS, ASSESSMENT_SECTIONS, missing_assessment_sections)
-from workflows.funding_change_questions import (action_choices, consideration_hint, default_response_date,
-                                                earliest_response_hint, has_open_actions, open_actions, plan_version,
-                                                responded, saved_assessment)
+    EXCEPTIONS, ASSESSMENT_SECTIONS, EARLY_REVIEW_REASONS, missing_assessment_sections, plan_ends_ahead,
+    actions_within_the_plan, plan_still_running, review_not_early, start_review)
+from workflows.funding_change_questions import (action_choices, consideration_hint, default_plan_end,
+                                                default_response_date, early_review_hint, early_review_told,
+                                                earliest_response_hint, has_open_actions, open_actions, plan_running,
+                                                plan_version, responded, saved_assessment, started_early)
 from workflows.gates import (date_in_future, date_not_in_future, deadline_passed, later_than_deadline, not_paused, paused,
                              window_open)
 
@@ -58,6 +60,9 @@ NEW_DATE = Field("new_date", "New date", "date")
 CONSIDERATION = Field("consideration", "How the response was considered", required=False,
                       hint="Required when the organisation responded to the consultation.", hint_for=consideration_hint,
                       needed_if=responded)
+OPTIONS_WEIGHED = Field("options_weighed", "Options weighed")
+PLAN_END = Field("plan_end", "End date of the plan", "date", start=default_plan_end,
+                 hint="Every action must be due on or before this date. The review of performance starts once the plan has ended.")
 
 # --- the table -----------------------------------------------------------------------------
 
@@ -91,15 +96,15 @@ TRANSITIONS = (
     Transition(trigger="propose_plan", sources=(S.IMPROVEMENT_PLANNING,), dest=None, who=BOTH,
                button="Propose a plan", question="Timetable of actions",
                done="Your plan was proposed.", told="proposed a plan",
-               fields=(Field("actions", "Actions", "actions"),
+               fields=(Field("actions", "Actions", "actions"), PLAN_END,
                        Field("support_offered", "Support offered", required=False)),
-               guards=(actions_due_ahead,), effect=propose_plan),
+               guards=(actions_due_ahead, plan_ends_ahead, actions_within_the_plan), effect=propose_plan),
     *or_stays(Transition(trigger="agree_plan", sources=(S.IMPROVEMENT_PLANNING,),
                          dest=S.IMPROVEMENT_IN_PROGRESS, who=BOTH,
                          button="Agree this plan", question="Agree version {version} of the plan",
                          done="You agreed the plan.", told="agreed the plan",
                          fields=(Field("version", "Plan version", "int", start=plan_version),),
-                         guards=(plan_version_is_latest,), effect=agree_plan, when=both_agree,
+                         guards=(plan_version_is_latest, plan_still_running), effect=agree_plan, when=both_agree,
                          offered_if=lambda case: bool((case.data or {}).get("plans")))),
     Transition(trigger="record_support", sources=(S.IMPROVEMENT_IN_PROGRESS,), dest=None, who=FO,
                button="Record support given", question="What support did you give?",
@@ -112,9 +117,16 @@ TRANSITIONS = (
                fields=(Field("action", "Action number", "int", items=action_choices),
                        Field("evidence", "Evidence", required=False)),
                guards=(action_exists,), effect=complete_action, offered_if=has_open_actions),
+    # Before the plan's end date the review needs a reason, and the organisation is emailed it.
     Transition(trigger="start_review", sources=(S.IMPROVEMENT_IN_PROGRESS,), dest=S.PERFORMANCE_REVIEW, who=FO,
                button="Start the review", question="Start the review",
-               done="The review has started.", told="started the performance review"),
+               done="The review has started.", told="started the performance review", told_also=early_review_told,
+               emails=Emails(subject=Subject.EARLY_REVIEW, to=(R.VCO_LEAD,), only_if=started_early),
+               fields=(Field("early_reason", "Why the review starts before the plan ends", "choice", required=False,
+                             choices=EARLY_REVIEW_REASONS, hint_for=early_review_hint, asked_if=plan_running),
+                       Field("early_explanation", "What has happened", required=False,
+                             hint="The organisation is told this in writing.", asked_if=plan_running)),
+               guards=(review_not_early,), effect=start_review),
     Transition(trigger="plan_period_ends", sources=(S.IMPROVEMENT_IN_PROGRESS,),
                dest=S.PERFORMANCE_REVIEW, who=SYSTEM,
                button="Start the review", automatic="The plan period ends",
@@ -185,14 +197,14 @@ TRANSITIONS = (
                button="Decide: no change", question="Decision: no change to funding",
                done="You decided: no change to funding.", told="decided to make no change to funding",
                emails=Emails(subject=Subject.DECISION, to=(R.VCO_LEAD, R.FUNDER_OFFICER)),
-               fields=(CONSIDERATION, Field("rationale", "Rationale")),
+               fields=(CONSIDERATION, OPTIONS_WEIGHED, Field("rationale", "Rationale")),
                guards=(not_the_funder_officer, consideration_given), effect=decide("no_change"), letter="decision"),
     Transition(trigger="decide_change", sources=(S.DECISION_PENDING,), dest=S.NOTICE_PENDING, who=DM,
                button="Decide: change funding", question="Decision: change funding",
                done="You decided to change funding.", told="decided to change funding",
                emails=Emails(subject=Subject.DECISION, to=(R.VCO_LEAD, R.FUNDER_OFFICER)),
                fields=(Field("outcome", "Outcome", "choice", choices=PROPOSALS), CONSIDERATION,
-                       Field("options_weighed", "Options weighed"), Field("rationale", "Rationale")),
+                       OPTIONS_WEIGHED, Field("rationale", "Rationale")),
                guards=(not_the_funder_officer, consideration_given), effect=decide(None), letter="decision"),
     Transition(trigger="sign_off_exception", sources=(S.NOTICE_PENDING,), dest=None, who=DM,
                button="Approve shorter notice", question="Exceptional circumstances",

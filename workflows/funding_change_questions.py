@@ -1,13 +1,16 @@
 """What the funding-change question pages start with and say that depends on the case: the
-plan version being agreed, the default consultation response date, the hints that change with
-what has happened, and the open plan actions to choose from. The table that uses them is in
+plan version being agreed, the default consultation response date and plan end, the hints that
+change with what has happened, the open plan actions to choose from, and what the organisation
+is told when a review starts early. The table that uses them is in
 `workflows/funding_change.py`."""
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from casework.cases import CaseReading
+from workflows import calendar as cal
 from workflows.definitions import Asking, as_date
+from workflows.funding_change_rules import EARLY_REVIEW_REASONS
 from workflows.gates import long_date
 
 
@@ -60,3 +63,35 @@ def consideration_hint(ask: Asking) -> str:
 def saved_assessment(section: str) -> Callable[[Asking], Any]:
     """What was saved for this part of the impact assessment, to carry on from."""
     return lambda ask: ((ask.case.data or {}).get("assessment") or {}).get(section)
+
+
+def default_plan_end(ask: Asking) -> date:
+    """A proposed plan ends, unless the people proposing it say otherwise, the usual plan
+    period from today."""
+    return cal.add_calendar_months(ask.today, ask.limits.plan_period_months)
+
+
+def plan_running(ask: Asking) -> bool:
+    """The agreed plan has not yet ended (starting the review now is starting it early)."""
+    end = as_date((ask.case.data or {}).get("plan_end"))
+    return end is not None and ask.today < end
+
+
+def early_review_hint(ask: Asking) -> str:
+    end = as_date(ask.case.data["plan_end"])
+    return f"The plan runs until {long_date(end)}. The review can start before then only for one of these reasons."
+
+
+def started_early(case: CaseReading) -> bool:
+    """The review just started before the plan's end date (`funding_change_rules.start_review`)."""
+    return bool((case.data or {}).get("early_review"))
+
+
+def early_review_told(case: CaseReading) -> str:
+    """Why a review started before the plan's end date, as the organisation is told it."""
+    early = (case.data or {}).get("early_review")
+    if not early:
+        return ""
+    reason = dict(EARLY_REVIEW_REASONS).get(early["reason"], early["reason"])
+    return (f"The improvement plan was due to end on {long_date(as_date(early['plan_end']))}. The review has "
+            f"started early because: {reason[:1].lower() + reason[1:]}. {early['explanation']}")

@@ -8,7 +8,7 @@ from casework.cases import CaseRole as R
 from workflows import calendar as cal
 from workflows.context import Context
 from workflows.definitions import as_date
-from workflows.gates import live_deadline, long_date
+from workflows.gates import Refusal, live_deadline, long_date
 
 PROPOSALS = (("vary", "Vary the funding"), ("reduce", "Reduce the funding"),
              ("end", "End the funding"), ("reallocate", "Re-allocate the funding"))
@@ -18,6 +18,12 @@ CHANNELS = (("email", "Email"), ("portal", "Through the portal"),
 EXCEPTIONS = (("misuse_of_funds", "Misuse of funds"), ("false_information", "False information"),
               ("investigation", "Regulator or police investigation"), ("safeguarding", "Safeguarding"),
               ("insolvency", "Insolvency"), ("other", "Other"))
+#: Why a performance review may start before the improvement plan ends (processes.md,
+#: Revisions 2026-12-07): the organisation asked, or a new serious concern.
+EARLY_REVIEW_REASONS = (("organisation_asked", "The organisation asked to end the plan early"),
+                        ("safeguarding", "A new safeguarding concern"),
+                        ("misuse_of_funds", "A new concern about misuse of funds"),
+                        ("insolvency", "A new concern about insolvency"))
 ASSESSMENT_SECTIONS = (("beneficiaries", "Beneficiaries affected"),
                        ("service_users", "Service users affected"),
                        ("volunteers", "Volunteers affected"), ("equality", "Equality impact"),
@@ -51,7 +57,52 @@ def actions_due_ahead(ctx: Context) -> str | None:
     """Each action of a proposed plan is due after today."""
     for number, action in enumerate(ctx.data["actions"], start=1):
         if as_date(action.get("by")) is not None and as_date(action["by"]) <= ctx.today:
-            return f"Action {number} must be due after today."
+            return Refusal(f"Action {number} must be due after today.", f"action_{number}_by")
+    return None
+
+
+def plan_ends_ahead(ctx: Context) -> str | None:
+    """A proposed plan ends after today."""
+    if ctx.data["plan_end"] <= ctx.today:
+        return Refusal("The end date of the plan must be in the future.", "plan_end")
+    return None
+
+
+def actions_within_the_plan(ctx: Context) -> str | None:
+    """Every action of a proposed plan is due on or before the plan's end date."""
+    end = ctx.data["plan_end"]
+    for number, action in enumerate(ctx.data["actions"], start=1):
+        if as_date(action["by"]) > end:
+            return Refusal(f"Action {number} must be due on or before the end date of the plan, {long_date(end)}.",
+                           f"action_{number}_by")
+    return None
+
+
+def proposed_plan_end(plan: dict) -> date | None:
+    return as_date(plan.get("plan_end"))
+
+
+def plan_still_running(ctx: Context) -> str | None:
+    """The plan being agreed has not already ended."""
+    plans = ctx.get("plans", default=[])
+    end = proposed_plan_end(plans[-1]) if plans else None
+    if end is not None and end <= ctx.today:
+        return (f"Version {len(plans)} of the plan ends on {long_date(end)}, which has passed. "
+                "Propose a new version with a later end date.")
+    return None
+
+
+def review_not_early(ctx: Context) -> str | None:
+    """The review starts on or after the plan's end date, or earlier with a reason recorded."""
+    end = as_date(ctx.get("plan_end"))
+    if end is None or ctx.today >= end:
+        return None
+    if not ctx.data.get("early_reason"):
+        return Refusal(f"The plan runs until {long_date(end)}. To start the review before then, select why.",
+                       "early_reason")
+    if not ctx.data.get("early_explanation"):
+        return Refusal("Say what has happened that means the review cannot wait until the plan ends.",
+                       "early_explanation")
     return None
 
 
@@ -65,8 +116,8 @@ def consultation_long_enough(ctx: Context) -> str | None:
 
 def consideration_given(ctx: Context) -> str | None:
     if ctx.get("consultation", "response") and not ctx.data.get("consideration"):
-        return ("The organisation responded to the consultation. Say how their response was "
-                "considered before deciding.")
+        return Refusal("The organisation responded to the consultation. Say how their response was "
+                       "considered before deciding.", "consideration")
     return None
 
 
@@ -192,7 +243,7 @@ def propose_resource_change(ctx: Context) -> None:
 def propose_plan(ctx: Context) -> None:
     plans = ctx.get("plans", default=[])
     actions = [{**a, "id": n} for n, a in enumerate(ctx.data["actions"], start=1)]
-    plans.append({"version": len(plans) + 1, "actions": actions,
+    plans.append({"version": len(plans) + 1, "actions": actions, "plan_end": ctx.data["plan_end"],
                   "support_offered": ctx.data.get("support_offered", ""),
                   "proposed_by": side(ctx), "proposed_on": ctx.today, "agreed_by": []})
     ctx.put("plans", plans)
@@ -210,7 +261,23 @@ def agree_plan(ctx: Context) -> None:
     if len(set(plans[-1]["agreed_by"])) == 2:
         ctx.put("plan_agreed_version", len(plans))
         ctx.put("plan_agreed_on", ctx.today)
-        ctx.put("plan_end", cal.add_calendar_months(ctx.today, ctx.limits.plan_period_months))
+        # The end date both sides agreed; a plan proposed before plans had one runs the default period.
+        ctx.put("plan_end", proposed_plan_end(plans[-1])
+                or cal.add_calendar_months(ctx.today, ctx.limits.plan_period_months))
+
+
+def start_review(ctx: Context) -> None:
+    """Record a review started before the plan's end date, with why; the timeline shows it and
+    the organisation is told in writing (`notifications.compose`)."""
+    end = as_date(ctx.get("plan_end"))
+    if end is not None and ctx.today < end:
+        ctx.put("early_review", {"reason": ctx.data["early_reason"], "explanation": ctx.data["early_explanation"],
+                                 "on": ctx.today, "plan_end": end})
+        ctx.audit_extra["started_early"] = f"Before the plan's end date, {long_date(end)}"
+    else:
+        ctx.put("early_review", None)
+        for key in ("early_reason", "early_explanation"):
+            ctx.data.pop(key, None)   # nothing to explain: the plan has ended
 
 
 def complete_action(ctx: Context) -> None:

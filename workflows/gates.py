@@ -10,6 +10,18 @@ from workflows.context import Context
 from workflows.definitions import Guard, as_date
 
 
+class Refusal(str):
+    """A guard's refusal about one of the answers given (`field`), so that the form shows the
+    message beside that answer; a plain string refuses the action as a whole."""
+
+    field: str | None
+
+    def __new__(cls, message: str, field: str | None = None) -> "Refusal":
+        refusal = super().__new__(cls, message)
+        refusal.field = field
+        return refusal
+
+
 def live_deadline(ctx: Context, kind: str) -> SimpleNamespace | None:
     """The case's running (or paused) deadline of this kind, if any."""
     return next((row for row in ctx.live_deadlines if row.kind == kind), None)

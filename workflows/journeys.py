@@ -37,9 +37,12 @@ def _respond_by(now: datetime, _cast: dict[str, int]) -> dict[str, Any]:
 
 
 def _plan(now: datetime, _cast: dict[str, int]) -> dict[str, Any]:
+    # The plan ends before the journey's review (30 days after the support, 33 after this):
+    # the review starts once the plan has ended, as it should.
     today = cal.local_date(now)
     return {"actions": [{"what": "Recruit two volunteer drivers", "who": "Kitchen manager", "by": today + timedelta(days=30)},
-                        {"what": "Publish the new menu in the parish newsletter", "who": "Chair", "by": today + timedelta(days=45)}],
+                        {"what": "Publish the new menu in the parish newsletter", "who": "Chair", "by": today + timedelta(days=31)}],
+            "plan_end": today + timedelta(days=32),
             "support_offered": "Council will fund a volunteer recruitment advert."}
 
 
@@ -99,8 +102,9 @@ DISPUTE_TO_PANEL: tuple[Step, ...] = (
     Step("record_session", "mediator", lambda now, c: {"session_on": cal.local_date(now)}),
     Step("record_no_agreement", "mediator", {"summary": "The parties could not agree the timetable."}),
     Step("refer_to_panel", "complainant", {"reason": "Mediation did not resolve the dispute."}),
-    Step("appoint_panel", "mediator", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"],
-                                                       "declarations": "Each member declared no prior involvement."}),
+    # Appointed by BVSC staff who did not mediate; each member then confirms their own declaration.
+    Step("appoint_panel", "convener", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"]}),
+    *(Step("declare_no_involvement", member, {"confirm": "yes"}, days_after=0) for member in ("panel1", "panel2", "panel3")),
     Step("schedule_hearing", "panel1", lambda now, c: {"hearing_on": cal.add_working_days(cal.local_date(now), 6)}),
     # The hearing is 6 working days after scheduling: up to 14 calendar days over Christmas.
     Step("issue_findings", "panel1", {"finding": "breach", "recommendations": "Consult again for 20 working days."}, days_after=15),

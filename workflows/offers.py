@@ -12,7 +12,7 @@ def offered(row: Transition, case: Case, person: Person | None = None) -> bool:
     """False when the action could only be refused in the case's present condition, or
     (given the person) to this person."""
     check, fits = row.offered_if, row.offered_to
-    return (check is None or check(case)) and (person is None or fits is None or fits(person))
+    return (check is None or check(case)) and (person is None or fits is None or fits(person, case))
 
 
 def worth_offering(trigger: str, case: Case, person: Person | None = None) -> bool:

@@ -133,3 +133,11 @@ def sign_in(request, browser: Browser, live_server: LiveServer) -> Iterator[Call
         page.context.close()
     if problems and not failed:
         pytest.fail("Scripts failed or were blocked in the browser:\n" + "\n".join(problems))
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (--dist loadgroup) every browser test runs on the same worker, so the
+    demo server is seeded and Chromium started once."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -43,7 +43,8 @@ def concern_with_its_letter(service, cast, clock) -> None:
 
 def linked_dispute_to_the_panel(service, cast, clock) -> None:
     funding = funding_case_at(service, cast, clock, "notice_period")
-    roles = {"complainant": cast["vl"], "respondent": cast["fo"], "respondent_dm": cast["dm"]}
+    # Another council officer acts for the council: the case's own funder officer may not.
+    roles = {"complainant": cast["vl"], "respondent": cast["fo2"], "respondent_dm": cast["dm"]}
     walk(service, raise_dispute(service, cast, clock, funding), DISPUTE_TO_PANEL, cast, clock, roles=roles)
 
 

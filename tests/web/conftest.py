@@ -1,20 +1,18 @@
 """Fixtures for the web tests: the app built by `create_app` on each database (SQLite and
 PostgreSQL), with the test cast able to sign in, a fixed clock, notifications wired as in
 production, and CSRF protection on. Letters are rendered only where a test asks for them
-(`letters_app`), because WeasyPrint is slow."""
-import os
-import uuid
-
+(`letters_app`), because WeasyPrint is slow. `signed_in` starts a server session without the
+sign-in form; the tests about signing in use the form (`helpers.login`)."""
 import pytest
-from sqlalchemy import create_engine, make_url, text, update
+from jinja2 import BytecodeCache
+from sqlalchemy import update
 
-from casework.models import Base
 from casework.organisations import Person
 from casework.passwords import hash_password
-from casework.persistence import make_engine, unit_of_work
+from casework.persistence import unit_of_work
 from notifications.subscribers import make_subscriber
 from tests.factories import make_cast
-from tests.web.helpers import PASSWORD, Browser, login
+from tests.web.helpers import PASSWORD, Browser, sign_in_directly
 from web import create_app
 from web.composition import Container, _hooks
 from web.config import Settings
@@ -24,28 +22,6 @@ from workflows.service import CaseService
 SECRET = "a-test-secret-that-is-long-enough-" + "0123456789abcdef"
 BASE_URL = "http://casework.test"
 SENDER = "casework@bexley.example"
-
-
-@pytest.fixture(scope="session")
-def _pg_engine():
-    """A PostgreSQL database of this run's own, so other test runs on the server are untouched."""
-    server = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
-    if not server:
-        if os.environ.get("CASEWORK_REQUIRE_POSTGRES"):
-            pytest.fail("CASEWORK_TEST_POSTGRES_URL is not set but PostgreSQL is required (make test sets it).")
-        pytest.skip("No PostgreSQL server: run `make test` to test against one.")
-    url = make_url(server)
-    name = f"casework_web_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(url.set(database=name).render_as_string(hide_password=False), pool_size=10, max_overflow=20)
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +46,34 @@ def cast(factory, password_hash):
     return people
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per worker and shared by every app the tests build: compiling
+    them again in each new app took about a quarter of a second a test. Jinja keys each entry
+    on the template's name and checks its source; every app comes from `create_app`, so with
+    the same environment options."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = CompiledTemplates()
+
+
+def built_app(settings: Settings, container: Container):
+    """`create_app`, with the shared compiled templates and the test client that sends CSRF tokens."""
+    app = create_app(settings, container)
+    app.jinja_env.bytecode_cache = TEMPLATES
+    app.test_client_class = Browser
+    return app
+
+
 def settings_for(engine, env: str = "test", secret: str = SECRET, **overrides) -> Settings:
     return Settings(env=env, database_url=engine.url.render_as_string(hide_password=False), secret_key=secret,
                     base_url=BASE_URL, mail_sender=SENDER, **overrides)
@@ -77,9 +81,7 @@ def settings_for(engine, env: str = "test", secret: str = SECRET, **overrides) -
 
 def make_app(engine, service, clock, env: str = "test", secret: str = SECRET, **overrides):
     settings = settings_for(engine, env, secret, **overrides)
-    app = create_app(settings, Container(settings, engine, service.factory, service, clock))
-    app.test_client_class = Browser
-    return app
+    return built_app(settings, Container(settings, engine, service.factory, service, clock))
 
 
 @pytest.fixture
@@ -101,9 +103,7 @@ def letters_app(engine, factory, calendar, clock, cast):
     settings = settings_for(engine)
     hooks = _hooks(settings)
     service = CaseService(factory, calendar=calendar, hooks=hooks)
-    app = create_app(settings, Container(settings, engine, factory, service, clock))
-    app.test_client_class = Browser
-    return app
+    return built_app(settings, Container(settings, engine, factory, service, clock))
 
 
 @pytest.fixture
@@ -115,8 +115,5 @@ def client(app) -> Browser:
 def signed_in(app):
     """signed_in("vl"): a new browser signed in as that member of the cast."""
     def sign_in(key: str) -> Browser:
-        browser = app.test_client()
-        response = login(browser, key)
-        assert response.status_code == 302, f"{key} could not sign in"
-        return browser
+        return sign_in_directly(app, app.test_client(), key)
     return sign_in

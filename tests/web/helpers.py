@@ -189,6 +189,28 @@ def login(client: Browser, key: str, password: str = PASSWORD):
     return response
 
 
+def sign_in_directly(app, client: Browser, key: str) -> Browser:
+    """Sign a member of the cast in without the sign-in form, for tests about something else:
+    a server session started as signing in starts one, its token kept where flask-login keeps
+    it. The tests about signing in use `login`."""
+    from sqlalchemy import select
+
+    from casework.logins import start_session
+    from casework.organisations import Person
+    from casework.persistence import unit_of_work
+    c = app.extensions["casework"]
+    with unit_of_work(c.factory) as db:
+        person = db.scalar(select(Person).where(Person.email == email_of(key)))
+        assert person is not None and person.is_active, f"{key} could not sign in"
+        token = start_session(db, person, c.clock.now()).token
+    with client.session_transaction() as session:
+        session.clear()  # as signing in does: a new session
+        session.permanent = True
+        session["_user_id"], session["_fresh"] = token, True
+    client.csrf_token = None
+    return client
+
+
 def location(response) -> str:
     """Where a redirect goes, as a path."""
     target = response.headers.get("Location", "")

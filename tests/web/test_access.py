@@ -10,7 +10,7 @@ import pytest
 from casework.letters import Letter
 from casework.persistence import unit_of_work
 from tests.factories import dispute_at, funding_case_at
-from tests.web.helpers import location, login, page
+from tests.web.helpers import location, page, sign_in_directly
 
 VISITOR, FO, DM, VL, OTHER_VL, MEDIATOR, ADMIN = "visitor", "fo", "dm", "vl", "other_vl", "mediator", "admin"
 PEOPLE = (FO, DM, VL, OTHER_VL, MEDIATOR, ADMIN)
@@ -132,7 +132,7 @@ def test_signed_out_visitor_is_sent_to_sign_in_from_every_private_page(app, clie
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_each_person_gets_the_right_answer_from_every_route(app, client, consultation_case, who):
-    login(client, who)
+    sign_in_directly(app, client, who)
     got = answers(app, client, consultation_case)
     wrong = {route: (status, EXPECTED[route][who]) for route, status in got.items() if EXPECTED[route][who] != status}
     assert wrong == {}, "route: (got, expected)"
@@ -171,3 +171,68 @@ def test_administrators_see_no_dispute_about_their_own_organisation(app, signed_
     admin = signed_in("admin")
     assert admin.get(f"/cases/{dispute.id}").status_code == 404
     assert dispute.ref not in page(admin.get("/cases")).text
+
+
+#: Those who judge a dispute: its D1 officer, senior reviewer, mediator and panel members.
+JUDGES = ("officer", "reviewer", "mediator", "panel1", "panel2", "panel3")
+
+
+@pytest.fixture
+def judged_case(service, cast, clock, factory):
+    """A funding case in its notice period, with its letters, and a dispute about it at the
+    panel hearing, so that every one of JUDGES is assigned to the dispute."""
+    from workflows.journeys import DISPUTE_TO_PANEL
+    from tests.factories import raise_dispute, walk
+    funding = funding_case_at(service, cast, clock, "notice_period")
+    roles = {"complainant": cast["vl"], "respondent": cast["fo2"], "respondent_dm": cast["dm_fo"]}
+    dispute = walk(service, raise_dispute(service, cast, clock, funding), DISPUTE_TO_PANEL, cast, clock,
+                   until="panel_hearing", roles=roles)
+    assert dispute.status == "panel_hearing"
+    pdf = b"%PDF-1.4 the notice"
+    with unit_of_work(factory) as s:
+        letter = Letter(case_id=funding.id, kind="notice", filename="notice.pdf", pdf=pdf,
+                        sha256=hashlib.sha256(pdf).hexdigest(), trigger="issue_notice", created_at=clock.now())
+        s.add(letter)
+        s.flush()
+        return funding, dispute, letter.id
+
+
+@pytest.mark.parametrize("who", JUDGES)
+def test_those_judging_a_dispute_read_the_funding_case_it_is_about(app, signed_in, judged_case, who):
+    funding, dispute, letter_id = judged_case
+    browser = signed_in(who)
+    case_page = browser.get(f"/cases/{funding.id}")
+    assert case_page.status_code == 200
+    text = page(case_page).text
+    assert "Reduce the grant for the lunch club" in text               # the consultation's proposal, on the timeline
+    assert "We can reach 30 a week with a second minibus run." in text  # the organisation's response
+    assert browser.get(f"/cases/{funding.id}/letters/{letter_id}").status_code == 200
+    assert funding.ref in page(browser.get("/cases")).text
+    assert f"/cases/{funding.id}" in browser.get(f"/cases/{dispute.id}").get_data(as_text=True)  # the linked case row
+
+
+@pytest.mark.parametrize("who", JUDGES)
+def test_those_judging_a_dispute_can_do_nothing_on_the_funding_case(app, signed_in, service, factory, cast, clock,
+                                                                     judged_case, who):
+    from casework.errors import NotPermitted
+    from tests.factories import counts
+    from workflows.funding_change import TRANSITIONS, WORKFLOW
+    funding, _, _ = judged_case
+    open_now = {t.trigger for t in WORKFLOW.available(funding.status)}
+    browser = signed_in(who)
+    before = counts(factory, funding.id)
+    assert "/actions/" not in page(browser.get(f"/cases/{funding.id}")).text   # no action is offered
+    for trigger in sorted({t.trigger for t in TRANSITIONS if not t.is_system}):
+        url = f"/cases/{funding.id}/actions/{trigger}"
+        assert browser.get(url).status_code == 404, trigger
+        assert browser.submit(url, {"reason": "Because.", "case_version": str(before["version"])}).status_code in (
+            302, 404), trigger
+        if trigger in open_now:   # the engine refuses them as not theirs, not merely out of stage
+            with pytest.raises(NotPermitted):
+                service.fire(funding.id, trigger, cast[who], {"reason": "Because."}, clock.now())
+    assert counts(factory, funding.id) == before
+
+
+def test_nobody_else_reads_a_funding_case_because_it_is_disputed(app, signed_in, judged_case):
+    funding, _, _ = judged_case
+    assert signed_in("other_vl").get(f"/cases/{funding.id}").status_code == 404

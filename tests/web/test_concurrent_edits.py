@@ -26,7 +26,7 @@ def both_looking(service, cast, clock, signed_in):
 
 def plan(version: str, **answers) -> dict:
     return {"case_version": version, "action_1_what": "Recruit volunteers", "action_1_who": "Kitchen manager",
-            "action_1_by": ["15", "1", "2027"], **answers}
+            "action_1_by": ["15", "1", "2027"], "plan_end": ["31", "1", "2027"], **answers}
 
 
 def test_the_second_to_send_is_told_the_case_changed(both_looking):

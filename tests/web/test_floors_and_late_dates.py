@@ -94,9 +94,12 @@ def parts(d: date) -> list[str]:
 
 def appointed_panel(service, cast, clock):
     case = dispute_at(service, cast, clock, "panel_referred")   # referred on Sunday 13 December 2026
-    return service.fire(case.id, "appoint_panel", cast["mediator"],
-                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"],
-                         "declarations": "Each member declared no prior involvement."}, clock.now())
+    case = service.fire(case.id, "appoint_panel", cast["convener"],
+                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"]},
+                        clock.now())
+    for member in ("panel1", "panel2", "panel3"):   # each member declares no prior involvement
+        case = service.fire(case.id, "declare_no_involvement", cast[member], {"confirm": "yes"}, clock.now())
+    return case
 
 
 def test_a_late_hearing_date_asks_for_the_reason_on_its_own_question(signed_in, engine, service, cast, clock):

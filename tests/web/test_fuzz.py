@@ -16,7 +16,7 @@ from casework.audit import AuditEntry
 from casework.cases import Case
 from casework.logins import LoginSession
 from tests.factories import DISPUTE_ROLES, counts, dispute_at, funding_case_at, walk
-from tests.web.helpers import email_of, location, login, page, snapshot
+from tests.web.helpers import email_of, location, page, sign_in_directly, snapshot
 from workflows.journeys import DISPUTE_TO_PANEL
 from workflows.limits import TimeLimits
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
@@ -146,9 +146,7 @@ class Browsers:
 
     def __getitem__(self, key: str):
         if key not in self.signed_in:
-            browser = self.app.test_client()
-            assert login(browser, key).status_code == 302
-            self.signed_in[key] = browser
+            self.signed_in[key] = sign_in_directly(self.app, self.app.test_client(), key)
         return self.signed_in[key]
 
 

@@ -26,6 +26,9 @@ def cases(service, cast, clock):
     made = [funding_case_at(service, cast, clock, status) for status in FUNDING]
     made.append(funding_case_at(service, cast, clock, "decision_pending", route="resource"))
     made += [dispute_at(service, cast, clock, status) for status in DISPUTES]
+    # A dispute about the case in its notice period: those judging it read that case too.
+    made.append(dispute_at(service, cast, clock, "in_mediation", linked=made[FUNDING.index("notice_period")],
+                           roles={"respondent": cast["fo2"]}))
     return made
 
 

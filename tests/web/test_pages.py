@@ -12,7 +12,7 @@ from casework.cases import Case
 from casework.deadlines import Deadline
 from casework.letters import Letter
 from tests.factories import DISPUTE_ROLES, dispute_at, funding_case_at, walk
-from tests.web.helpers import location, login, page
+from tests.web.helpers import location, page, sign_in_directly
 from workflows.journeys import DISPUTE_RAISE, DISPUTE_TO_PANEL, FUNDING_PERFORMANCE
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
 from workflows.registry import WORKFLOWS
@@ -135,7 +135,7 @@ def visible_internal_names(text: str) -> list[str]:
 
 def test_a_funding_case_page_never_shows_internal_names_at_any_stage(patient_app, service, cast, clock):
     fo, vl = patient_app.test_client(), patient_app.test_client()
-    login(fo, "fo"), login(vl, "vl")
+    sign_in_directly(patient_app, fo, "fo"), sign_in_directly(patient_app, vl, "vl")
     case = service.open_funding_case(cast["fo"], {"title": "Lunch club", "vco": cast.orgs["kitchen"],
                                                   "decision_maker": cast["dm"]}, clock.now())
     found = {}
@@ -150,7 +150,7 @@ def test_a_funding_case_page_never_shows_internal_names_at_any_stage(patient_app
 
 def test_a_dispute_page_never_shows_internal_names_at_any_stage(patient_app, service, cast, clock):
     vl = patient_app.test_client()
-    login(vl, "vl")
+    sign_in_directly(patient_app, vl, "vl")
     case = service.raise_dispute(cast["vl"], {**DISPUTE_RAISE, "respondent": cast.orgs["council"]}, clock.now())
     roles = {k: cast[v] for k, v in DISPUTE_ROLES.items()}
     found = {}
@@ -177,7 +177,7 @@ def deadline_row(browser, case_id: int) -> str:
 def test_the_case_page_counts_the_working_days_left(patient_app, service, cast, clock):
     case = funding_case_at(service, cast, clock, "concern_raised")   # raised on Wednesday 2 December 2026
     vl = patient_app.test_client()
-    login(vl, "vl")
+    sign_in_directly(patient_app, vl, "vl")
     assert "by 9 December 2026 (5 working days left)" in deadline_row(vl, case.id)
     clock.advance(days=2)                                              # Friday
     assert "(3 working days left)" in deadline_row(vl, case.id)
@@ -204,7 +204,7 @@ def test_a_notice_letter_downloads_as_a_pdf(letters_app, cast, clock):
     service = letters_app.extensions["casework"].service
     case = funding_case_at(service, cast, clock, "notice_period")
     fo = letters_app.test_client()
-    login(fo, "fo")
+    sign_in_directly(letters_app, fo, "fo")
     html = fo.get(f"/cases/{case.id}").get_data(as_text=True)
     with service.factory() as s:
         notice = s.scalar(select(Letter).where(Letter.case_id == case.id, Letter.kind == "notice"))
@@ -224,7 +224,7 @@ def test_a_letter_of_another_case_is_not_found(letters_app, cast, clock):
     with service.factory() as s:
         letter_id = s.scalar(select(Letter.id).where(Letter.case_id == lettered.id))
     fo = letters_app.test_client()
-    login(fo, "fo")
+    sign_in_directly(letters_app, fo, "fo")
     assert fo.get(f"/cases/{other.id}/letters/{letter_id}").status_code == 404
 
 

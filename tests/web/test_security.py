@@ -1,38 +1,21 @@
 """Sessions and security: a new session on sign-in, sign-out and idle time end it on the
-server, sign-in throttling counted in the database, security headers, cookie flags, and the
-production settings check."""
-from datetime import timedelta
-
+server, where signing in leads (next=), security headers, cookie flags, caching, and the
+production settings check. Sign-in throttling: tests/web/test_sign_in_throttle.py."""
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from casework.logins import LoginSession
-from casework.organisations import Person
-from casework.persistence import unit_of_work
 from tests.factories import funding_case_at
 from tests.web.conftest import make_app
-from tests.web.helpers import email_of, location, login, page
+from tests.web.helpers import PASSWORD, email_of, location, login, page
 from web import create_app
 from web.composition import Container
 from web.config import DEV_SECRET, ConfigError, Settings
-
-LOCKED = "There have been too many attempts to sign in to this account"
 
 
 def session_cookie(browser) -> str | None:
     cookie = browser.get_cookie("session")
     return cookie.value if cookie else None
-
-
-def sign_in_fails(browser, key: str, times: int) -> None:
-    for _ in range(times):
-        response = login(browser, key, password="not-the-password")
-        assert response.status_code == 200 and page(response).errors, "refused, with the reason"
-
-
-def person(factory, key_email: str) -> Person:
-    with factory() as s:
-        return s.scalar(select(Person).where(Person.email == key_email))
 
 
 # --- sessions -------------------------------------------------------------------------------
@@ -160,44 +143,6 @@ def test_pages_tell_the_browser_when_the_session_times_out(signed_in):
     assert 'data-idle-timeout-seconds="1800"' in html and 'data-extend-url="/session/extend"' in html
 
 
-# --- sign-in throttling ---------------------------------------------------------------------
-
-def test_ten_failed_sign_ins_lock_the_account(client, factory):
-    sign_in_fails(client, "dm", 10)
-
-    response = login(client, "dm")
-
-    assert response.status_code == 200
-    assert page(response).errors == [f"{LOCKED}. Wait 15 minutes and try again."]
-    stored = person(factory, email_of("dm"))
-    assert stored.failed_logins == 10 and stored.locked_until is not None
-
-
-def test_nine_failed_sign_ins_do_not_lock_the_account(client, factory, clock):
-    with unit_of_work(factory) as s:  # eight failures already counted, a minute ago
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=8, first_failed_login_at=clock.now() - timedelta(minutes=1)))
-    sign_in_fails(client, "dm", 1)
-    assert login(client, "dm").status_code == 302
-
-
-def test_failures_more_than_five_minutes_apart_do_not_add_up(client, factory, clock):
-    with unit_of_work(factory) as s:
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=9, first_failed_login_at=clock.now() - timedelta(minutes=6)))
-    sign_in_fails(client, "dm", 1)
-    assert login(client, "dm").status_code == 302
-
-
-def test_a_locked_account_opens_again_after_fifteen_minutes(client, factory, clock):
-    with unit_of_work(factory) as s:
-        s.execute(update(Person).where(Person.email == email_of("dm")).values(
-            failed_logins=10, first_failed_login_at=clock.now(), locked_until=clock.now() + timedelta(minutes=15)))
-    assert LOCKED in page(login(client, "dm")).text
-    clock.advance(minutes=15, seconds=1)
-    assert login(client, "dm").status_code == 302
-
-
 # --- headers and cookies --------------------------------------------------------------------
 
 def csp(response) -> dict[str, set[str]]:
@@ -260,3 +205,77 @@ def test_no_page_runs_inline_script(app, signed_in, service, cast, clock):
     seen["/sign-in"] = (lambda p: (p.inline_scripts, p.handler_attributes, len(p.scripts)))(page(app.test_client().get("/sign-in")))
     assert {url: found[:2] for url, found in seen.items() if found[:2] != ([], [])} == {}
     assert all(found[2] for found in seen.values()), "each page loads its scripts from files"
+
+
+# --- where signing in leads -----------------------------------------------------------------
+
+def as_a_browser_reads_it(location_header: str) -> tuple[str, str]:
+    """(host, path) a browser goes to from a Location header on http://localhost/sign-in: the
+    WHATWG URL parser drops leading and trailing C0 controls and spaces and every tab and
+    newline, and reads a backslash as a slash in http(s) URLs."""
+    from urllib.parse import urljoin, urlsplit
+    cleaned = location_header.strip("".join(map(chr, range(0x21))))
+    cleaned = "".join(ch for ch in cleaned if ch not in "\t\n\r").replace("\\", "/")
+    parts = urlsplit(urljoin("http://localhost/sign-in", cleaned))
+    return parts.netloc, parts.path
+
+
+def sign_in_with_next(client, raw_next: str):
+    """Sign in from /sign-in?next=<raw_next> (raw_next is put in the query string as it is)."""
+    client.csrf_token = None
+    return client.submit(f"/sign-in?next={raw_next}", {"email": email_of("fo"), "password": PASSWORD})
+
+
+@pytest.mark.parametrize("raw_next", [
+    "/%09/evil.example/phish", "/%0a/evil.example", "/%0d%0a/evil.example", "%09//evil.example",
+    "%20//evil.example", "/%5Cevil.example", "%5C%5Cevil.example", "/%5C/evil.example", "%5C/evil.example",
+    "//evil.example", "///evil.example", "////evil.example", "/%2F/evil.example", "%2F%2Fevil.example",
+    "https://evil.example/", "https:evil.example", "HTTPS://evil.example", "javascript:alert(1)",
+    "%252F%252Fevil.example", "/%09%0d%0a%5C/evil.example", "%01//evil.example", "/%0b/evil.example",
+    "/%E2%80%A8/evil.example",
+])
+def test_signing_in_never_leads_to_another_site(client, raw_next):
+    response = sign_in_with_next(client, raw_next)
+
+    assert response.status_code == 302
+    host, _ = as_a_browser_reads_it(response.headers["Location"])
+    assert host == "localhost", f"next={raw_next} led to {response.headers['Location']!r}"
+    assert response.headers["Location"].isascii() and response.headers["Location"].isprintable()
+
+
+@pytest.mark.parametrize("raw_next, path", [
+    ("/cases/5", "/cases/5"), ("/cases%3Fstage%3Dconsultation", "/cases"), ("/notifications", "/notifications"),
+])
+def test_signing_in_leads_back_to_the_page_asked_for(client, raw_next, path):
+    response = sign_in_with_next(client, raw_next)
+    assert response.status_code == 302
+    assert as_a_browser_reads_it(response.headers["Location"]) == ("localhost", path)
+
+
+# --- caching ----------------------------------------------------------------------------------
+
+def test_nothing_that_needs_signing_in_is_kept_by_a_browser_or_proxy(signed_in, service, cast, clock, factory):
+    import hashlib
+
+    from casework.letters import Letter
+    from casework.persistence import unit_of_work
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    pdf = b"%PDF-1.7 a letter"
+    with unit_of_work(factory) as s:
+        letter = Letter(case_id=case.id, kind="concern", filename="concern-FC-0001.pdf", pdf=pdf,
+                        sha256=hashlib.sha256(pdf).hexdigest(), trigger="raise_concern", created_at=clock.now())
+        s.add(letter)
+        s.flush()
+        letter_id = letter.id
+    browser = signed_in("fo")
+    for url in (f"/cases/{case.id}/letters/{letter_id}", f"/cases/{case.id}/letters/{letter_id}?download=1",
+                f"/cases/{case.id}/diagram.svg", f"/cases/{case.id}", "/mail", "/notifications", "/healthz"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert "Expires" not in response.headers, url
+
+
+def test_the_stylesheets_and_scripts_may_still_be_cached(signed_in):
+    with signed_in("fo").get("/static/app.css") as response:
+        assert response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", "")

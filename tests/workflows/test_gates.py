@@ -131,7 +131,7 @@ def test_no_consideration_is_needed_when_the_window_lapsed_without_a_response(se
     case = funding_case_at(service, cast, clock, "consultation")
     clock.current = at(date(2027, 2, 8))
     service.fire(case.id, "consultation_closes", None, {}, clock.now())
-    case = service.fire(case.id, "decide_no_change", cast["dm"], {"rationale": "Budget restored."}, clock.now())
+    case = service.fire(case.id, "decide_no_change", cast["dm"], {"options_weighed": "No change; reduce.", "rationale": "Budget restored."}, clock.now())
     assert case.status == "closed_no_change"
 
 
@@ -285,7 +285,7 @@ def test_the_decision_maker_on_the_linked_case_cannot_be_the_senior_reviewer(ser
     funding = funding_case_at(service, cast, clock, "notice_pending")
     grant(factory, cast["dm"], "senior_reviewer")
     case = dispute_at(service, cast, clock, "senior_review", linked=funding)
-    message = refused(service, factory, case, "assign_reviewer", cast["fo"], {"person": cast["dm"]}, clock.now())
+    message = refused(service, factory, case, "assign_reviewer", cast["fo2"], {"person": cast["dm"]}, clock.now())
     assert message.startswith("The senior reviewer must not have been involved")
 
 
@@ -300,9 +300,9 @@ def test_a_panel_member_involved_before_is_refused_by_name(service, factory, cas
     grant(factory, cast["officer"], "panel_member")     # the D1 officer is also on the panel list
     panel = {"chair": cast["officer"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"],
              "declarations": "None declared."}
-    message = refused(service, factory, case, "appoint_panel", cast["mediator"], panel, clock.now())
+    message = refused(service, factory, case, "appoint_panel", cast["convener"], panel, clock.now())
     assert message == "Panel members must not have been involved before: Mark Bell was."
-    case = service.fire(case.id, "appoint_panel", cast["mediator"], {**panel, "chair": cast["panel1"]}, clock.now())
+    case = service.fire(case.id, "appoint_panel", cast["convener"], {**panel, "chair": cast["panel1"]}, clock.now())
     assert len(case.assignees(CaseRole.PANEL_MEMBER)) == 3
 
 
@@ -437,7 +437,9 @@ def test_a_dispute_is_answered_by_an_officer_not_a_reviewer_administrator_or_dec
 
 
 def test_extending_the_plan_must_move_its_end_later(service, factory, cast, clock):
-    case = funding_case_at(service, cast, clock, "performance_review")     # reviewed before the plan ended
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    case = service.fire(case.id, "start_review", cast["fo"], {"early_reason": "organisation_asked",   # reviewed before
+                        "early_explanation": "The trustees asked to review now."}, clock.now())     # the plan ended
     plan_end = date.fromisoformat(case.data["plan_end"])
     earlier = {"reason": "More time for the new volunteers.", "new_end_date": plan_end - timedelta(days=3)}
     assert plan_end - timedelta(days=3) > cal.local_date(clock.now()), "the new date is still in the future"

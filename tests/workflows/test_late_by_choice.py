@@ -32,9 +32,12 @@ def at(day: date, hour: int = 10) -> datetime:
 def panel_ready(service, cast, clock):
     case = dispute_at(service, cast, clock, "panel_referred")
     assert case.data["stage_started_on"] == "2026-12-13"
-    return service.fire(case.id, "appoint_panel", cast["mediator"],
-                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"],
-                         "declarations": "Each member declared no prior involvement."}, clock.now())
+    case = service.fire(case.id, "appoint_panel", cast["convener"],
+                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"]},
+                        clock.now())
+    for member in ("panel1", "panel2", "panel3"):   # each member declares no prior involvement
+        case = service.fire(case.id, "declare_no_involvement", cast[member], {"confirm": "yes"}, clock.now())
+    return case
 
 
 def row(factory, case_id: int, kind: str) -> Deadline:

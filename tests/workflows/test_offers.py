@@ -17,7 +17,7 @@ def test_agreeing_a_plan_is_offered_only_once_a_plan_exists(service, cast, clock
     case = funding_case_at(service, cast, clock, "improvement_planning")
     assert not worth_offering("agree_plan", case)
     case = service.fire(case.id, "propose_plan", cast["vl"], {"actions": [
-        {"what": "Recruit volunteers", "who": "Chair", "by": "2027-02-01"}]}, clock.now())
+        {"what": "Recruit volunteers", "who": "Chair", "by": "2027-02-01"}], "plan_end": "2027-02-01"}, clock.now())
     assert worth_offering("agree_plan", case)
 
 

@@ -29,14 +29,15 @@ from workflows.service import CaseService
 SETTINGS = settings(max_examples=25, stateful_step_count=20, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
-ACTORS = ("fo", "fo2", "dm", "dm_fo", "vl", "other_vl", "officer", "reviewer", "mediator", "panel1", "panel2",
-          "panel3", "admin", "system")
+ACTORS = ("fo", "fo2", "dm", "dm_fo", "vl", "other_vl", "officer", "reviewer", "mediator", "convener", "panel1",
+          "panel2", "panel3", "admin", "system")
 #: Who in the cast usually holds each case role (on a dispute the kitchen complains about the council).
 ROLE_HOLDERS = {
     CaseRole.FUNDER_OFFICER: ("fo",), CaseRole.DECISION_MAKER: ("dm", "dm_fo"), CaseRole.VCO_LEAD: ("vl",),
     CaseRole.COMPLAINANT: ("vl",), CaseRole.RESPONDENT: ("fo", "dm"), CaseRole.RESPONDENT_OFFICER: ("officer",),
     CaseRole.SENIOR_REVIEWER: ("reviewer",), CaseRole.MEDIATOR: ("mediator",),
-    CaseRole.MEDIATION_SERVICE: ("mediator",), CaseRole.PANEL_MEMBER: ("panel1", "panel2", "panel3"),
+    CaseRole.MEDIATION_SERVICE: ("mediator",), CaseRole.PANEL_CONVENER: ("convener", "admin"),
+    CaseRole.PANEL_MEMBER: ("panel1", "panel2", "panel3"),
     CaseRole.SYSTEM: ("system",)}
 TEXTS = ("Attendance fell for two quarters.", "See the monitoring returns.", "")
 DECIDED = ("consultation", "decision_pending", "notice_pending", "notice_period", "closed_changed")

@@ -13,6 +13,7 @@ from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
+from casework.separation import linked_case_officers
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
@@ -88,7 +89,8 @@ def case_detail(case_id: int):
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
                              c.service.calendar),
-            deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines], actions=actions_for(case, current_user.person),
+            deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines],
+            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case)),
             timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow),
             action_url=_urls("cases.action", "trigger", case_id=case.id),
@@ -102,7 +104,9 @@ def action(case_id: int, trigger: str):
     with c.factory() as db:
         case = load_case(db, case_id)
         # Not only the offered actions: someone who arrives anyway is told why it cannot be done.
-        row = next((t for t in actions_for(case, current_user.person, offered_only=False) if t.trigger == trigger), None)
+        separated = linked_case_officers(db.connection(), case)
+        row = next((t for t in actions_for(case, current_user.person, offered_only=False, separated=separated)
+                    if t.trigger == trigger), None)
         if row is None and request.method == "POST" and _int(request.form.get("case_version")) not in (None, case.version):
             return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
@@ -142,7 +146,7 @@ def _fire(view: dict, data: dict) -> int | None:
         apply_problems(form, row.fields, exc.problems)
         return 400
     except GateRefused as exc:
-        form.form_errors.append(exc.message)
+        _refused(form, row, exc)
         return 400
     except StaleVersion as exc:
         form.form_errors.append(exc.message + " Your answers are still below; check the case, then send them again.")
@@ -150,6 +154,14 @@ def _fire(view: dict, data: dict) -> int | None:
             form.case_version.data = db.get(Case, view["case"].id).version
         view["stale"] = True
         return 409
+
+
+def _refused(form, row, exc: GateRefused) -> None:
+    """A rule's refusal, beside the answer it is about when the form asks it."""
+    if exc.field is not None and any(f.name == exc.field for f in row.fields):
+        apply_problems(form, row.fields, {exc.field: exc.message})
+    else:
+        form.form_errors.append(exc.message)
 
 
 def _moved_on(case: Case):
@@ -170,7 +182,7 @@ def _check_notice(view: dict, data: dict):
         apply_problems(form, row.fields, exc.problems)
         return render_template("cases/action.html", **view), 400
     except GateRefused as exc:
-        form.form_errors.append(exc.message)
+        _refused(form, row, exc)
         return render_template("cases/action.html", **view), 400
     letter_html = letter_preview_html(kind, template_context(kind, notice))
     return render_template("cases/check_notice.html", notice=notice, data=data, letter_html=letter_html, **view)
