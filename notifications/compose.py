@@ -23,19 +23,13 @@ from casework.visibility import waits_on
 from notifications import wording as w
 from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal
-from workflows.funding_change import EARLY_REVIEW_REASONS, OUTCOME_WORDS
+from workflows.definitions import Emails, Subject, as_date
+from workflows.funding_change import OUTCOME_WORDS
 from workflows.registry import WORKFLOWS
 
 R = CaseRole
-FUNDING_EMAILS = {
-    "raise_concern": (R.VCO_LEAD,),
-    "open_consultation": (R.VCO_LEAD,),
-    "reopen_consultation": (R.VCO_LEAD,),
-    "start_review": (R.VCO_LEAD,),   # only when it starts before the plan's end date
-    "decide_change": (R.VCO_LEAD, R.FUNDER_OFFICER),
-    "decide_no_change": (R.VCO_LEAD, R.FUNDER_OFFICER),
-    "issue_notice": (R.VCO_LEAD, R.FUNDER_OFFICER, R.DECISION_MAKER),
-}
+#: A dispute raised is emailed to everyone on it, as each move to another stage is.
+DISPUTE_RAISED = Emails(subject=Subject.DISPUTE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +88,8 @@ class Composer:
         if isinstance(event, TransitionApplied):
             return self._transition(event, case, letter_id)
         if isinstance(event, CaseOpened) and case.workflow == "dispute":
-            return self._changed(case, "raise_dispute", event.actor_id, f"open:{case.id}", None, True)
+            happened = w.what_happened(w.RAISED_DISPUTE, self._actor_name(event.actor_id))
+            return self._changed(case, happened, event.actor_id, f"open:{case.id}", None, DISPUTE_RAISED)
         if isinstance(event, DeadlineReminderDue):
             return self._reminder(event, case)
         if isinstance(event, DeadlineMissed):
@@ -110,46 +105,46 @@ class Composer:
     def _transition(self, e: TransitionApplied, case: CaseReading, letter_id: int | None) -> list[Draft]:
         digest = hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest()[:12]
         key = f"t:{case.id}:{e.trigger}:{e.at.isoformat()}:{e.actor_id}:{digest}"
-        emails = case.workflow == "dispute" and e.from_state != e.to_state
-        drafts = self._changed(case, e.trigger, e.actor_id, key, letter_id, emails)
-        if e.trigger == "issue_notice":
-            sending = datetime.fromisoformat(case.data["notice"]["sent_at"])
+        row = WORKFLOWS[case.workflow].fired(e.trigger, e.from_state, e.to_state)
+        happened = w.what_happened(row.told, self._actor_name(e.actor_id), row.is_system)
+        also = row.told_also(case) if row.told_also is not None else ""
+        if also:
+            happened += " " + also
+        drafts = self._changed(case, happened, e.actor_id, key, letter_id, row.emails)
+        if row.emails is not None and row.emails.letter_at:
+            sending = datetime.fromisoformat(_at(case.data, row.emails.letter_at))
             drafts = [replace(d, send_at=sending) if d.letter_id else d for d in drafts]
         return drafts
 
-    def _changed(self, case: CaseReading, trigger: str, actor_id: int | None, key: str, letter_id: int | None,
-                 dispute_email: bool) -> list[Draft]:
-        happened = w.what_happened(trigger, self._actor_name(actor_id))
-        early = _early_review(case, trigger)
-        if early:
-            happened += " " + w.early_review_words(dict(EARLY_REVIEW_REASONS).get(early["reason"], early["reason"]),
-                                                   early["explanation"], date.fromisoformat(str(early["plan_end"])[:10]))
-        subject = self._dispute_subject(case) if dispute_email else self._funding_subject(case, trigger)
+    def _changed(self, case: CaseReading, happened: str, actor_id: int | None, key: str, letter_id: int | None,
+                 emails: Emails | None) -> list[Draft]:
+        emailed = emails is not None and (emails.only_if is None or emails.only_if(case))
+        subject = self._subject(case, emails.subject) if emailed else None
         told = [p for p in self.people(case, None) if p.id != actor_id]
         if subject is None:
             mailed = set()
-        elif dispute_email:
+        elif emails.to is None:
             mailed = {p.id for p in told}
         else:
-            mailed = {p.id for p in self.people(case, FUNDING_EMAILS.get(trigger, ()))}
+            mailed = {p.id for p in self.people(case, emails.to)}
         return self._drafts(case, told, key, happened, subject, mailed, letter_id)
 
-    def _funding_subject(self, case: CaseReading, trigger: str) -> str | None:
+    def _subject(self, case: CaseReading, subject: Subject) -> str:
+        """The subject line of this kind, with the case's names and dates."""
         funder, programme = _org(case.funder), case.title
-        if trigger == "raise_concern":
+        if subject == Subject.CONCERN:
             return w.concern_subject(funder, programme, self._due(case, "concern_ack"))
-        if trigger in ("open_consultation", "reopen_consultation"):
+        if subject == Subject.CONSULTATION:
             return w.consultation_subject(programme, self._due(case, "consultation_response"))
-        early = _early_review(case, trigger)
-        if early:
-            return w.early_review_subject(programme, date.fromisoformat(str(early["plan_end"])[:10]))
-        if trigger in ("decide_change", "decide_no_change"):
+        if subject == Subject.EARLY_REVIEW:
+            return w.early_review_subject(programme, as_date(case.data["early_review"]["plan_end"]))
+        if subject == Subject.DECISION:
             return w.decision_subject(programme)
-        if trigger == "issue_notice":
+        if subject == Subject.NOTICE:
             outcome = OUTCOME_WORDS.get((case.data.get("decision") or {}).get("outcome"), "change")
             effective = date.fromisoformat(str(case.data["notice"]["effective_on"])[:10])
             return w.notice_subject(programme, outcome, effective)
-        return None
+        return self._dispute_subject(case)
 
     def _dispute_subject(self, case: CaseReading) -> str:
         stage = WORKFLOWS[case.workflow].info[case.status].tag
@@ -303,9 +298,10 @@ def _role_name(case: CaseReading, role: str) -> str | None:
     return person.name if person else None
 
 
-def _early_review(case: CaseReading, trigger: str) -> dict | None:
-    """A review started before the plan's end date, just now: the organisation is told in writing."""
-    return (case.data or {}).get("early_review") if trigger == "start_review" else None
+def _at(data: dict, path: tuple[str, ...]) -> str:
+    for key in path:
+        data = data[key]
+    return str(data)
 
 
 def _org(org) -> str:

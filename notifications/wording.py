@@ -1,79 +1,12 @@
-"""The words of notifications: what each action is called once it has happened, and the email
-subject lines, exactly as content.md ("Emails (subject lines)") gives them."""
+"""The words of notifications: the sentence saying who did what, and the email subject lines,
+exactly as content.md ("Emails (subject lines)") gives them."""
 from datetime import date
 
 from casework.visibility import DATES_NOT_TASKS
 
-#: What someone did, to follow their name: "Priya Shah raised a concern".
-DONE = {
-    "open_case": "opened a case",
-    "raise_concern": "raised a concern",
-    "propose_resource_change": "proposed a change to funding",
-    "acknowledge_concern": "acknowledged the concern",
-    "resolve_concern": "closed the concern with no further action",
-    "propose_plan": "proposed a plan",
-    "agree_plan": "agreed the plan",
-    "record_support": "recorded support given",
-    "complete_action": "marked a plan action done",
-    "start_review": "started the performance review",
-    "confirm_improved": "confirmed that performance has improved",
-    "extend_plan": "extended the improvement plan",
-    "begin_impact_assessment": "started an impact assessment",
-    "save_assessment": "saved the impact assessment",
-    "add_impact_advice": "added advice on the impact",
-    "open_consultation": "started a consultation",
-    "abandon_change": "decided there will be no change to funding",
-    "submit_response": "sent a response to the consultation",
-    "request_extension": "asked for more time",
-    "grant_extension": "gave more time",
-    "decide_no_change": "decided to make no change to funding",
-    "decide_change": "decided to change funding",
-    "sign_off_exception": "approved shorter notice",
-    "issue_notice": "sent written notice",
-    "acknowledge_notice": "acknowledged the notice",
-    "submit_exit_plan": "sent a plan for the end of funding",
-    "extend_notice": "gave more notice",
-    "rescind_notice": "withdrew the notice",
-    "reopen_consultation": "opened the consultation again",
-    "withdraw": "withdrew the case",
-    "pause": "paused the deadlines",
-    "resume": "resumed the deadlines",
-    "assign_decision_maker": "chose the decision-maker",
-    "raise_dispute": "raised a dispute",
-    "acknowledge_dispute": "acknowledged the dispute",
-    "give_informal_response": "gave a written response",
-    "extend_informal": "extended the informal stage",
-    "accept_outcome": "accepted the outcome",
-    "escalate_to_review": "asked for a senior review",
-    "assign_reviewer": "assigned a senior reviewer",
-    "give_review_outcome": "gave the review outcome",
-    "extend_review": "extended the senior review",
-    "request_mediation": "asked for mediation",
-    "assign_mediator": "took on the mediation",
-    "agree_to_mediate": "agreed to mediation",
-    "record_session": "recorded the mediation session",
-    "record_agreement": "recorded the mediation agreement",
-    "record_no_agreement": "recorded that mediation ended without agreement",
-    "refer_to_panel": "referred the dispute to the Compact panel",
-    "close_dispute": "closed the dispute",
-    "appoint_panel": "appointed the Compact panel",
-    "declare_no_involvement": "confirmed their declaration of no prior involvement",
-    "schedule_hearing": "scheduled the panel hearing",
-    "issue_findings": "issued the panel's findings",
-    "respond_to_findings": "responded to the panel's findings",
-    "withdraw_dispute": "withdrew the dispute",
-    "record_external_referral": "recorded a referral outside the Compact",
-}
-
-#: What the system did when a deadline ran out, as a whole sentence.
-SYSTEM_DONE = {
-    "plan_period_ends": "The improvement plan has ended, so the performance review has started",
-    "consultation_closes": "The consultation closed without a response",
-    "notice_takes_effect": "The notice period has ended and the change to funding has taken effect",
-    "escalation_window_closes": "The time to ask for a senior review has ended, so the dispute is resolved",
-    "mediation_window_closes": "The time to ask for mediation has ended, so the dispute is resolved",
-    "referral_window_closes": "The time to refer the dispute to the Compact panel has ended, so it is closed",
-}
+#: What the person who raised a dispute did, to follow their name (each transition's words,
+#: `told`, are declared with it in its workflow module).
+RAISED_DISPUTE = "raised a dispute"
 
 #: Deadlines that are dates to know about rather than something a person does.
 DATE_ONLY_KINDS = DATES_NOT_TASKS
@@ -88,11 +21,12 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def what_happened(trigger: str, actor_name: str | None) -> str:
-    """One sentence saying who did what."""
-    if trigger in SYSTEM_DONE:
-        return SYSTEM_DONE[trigger] + "."
-    return f"{actor_name or 'Someone'} {DONE.get(trigger, trigger.replace('_', ' '))}."
+def what_happened(told: str, actor_name: str | None, by_system: bool = False) -> str:
+    """One sentence saying who did what: `told` follows the actor's name, or is the whole
+    sentence for what the system did."""
+    if by_system:
+        return told + "."
+    return f"{actor_name or 'Someone'} {told}."
 
 
 def working_days_left(n: int) -> str:
@@ -117,12 +51,6 @@ def consultation_subject(programme: str, due: date) -> str:
 
 def early_review_subject(programme: str, plan_end: date) -> str:
     return f"The review of {programme} has started before the plan's end date, {long_date(plan_end)}"
-
-
-def early_review_words(reason: str, explanation: str, plan_end: date) -> str:
-    """Why a review started before the plan's end date, as the organisation is told it."""
-    return (f"The improvement plan was due to end on {long_date(plan_end)}. The review has started early "
-            f"because: {reason[:1].lower() + reason[1:]}. {explanation}")
 
 
 def decision_subject(programme: str) -> str:

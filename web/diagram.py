@@ -1,22 +1,12 @@
 """The process diagram, drawn by Graphviz from the workflow's own transition table, with the
-case's current stage highlighted and every stage called by its tag (never an internal name)."""
+case's current stage highlighted and every stage called by its tag (never an internal name):
+people's steps by their buttons, the service's own by their declared `automatic` words."""
 import shutil
 from functools import lru_cache
 
 import graphviz
 
 from workflows.definitions import Workflow
-
-
-#: Automatic steps as people would put them (the system's trigger names are never shown).
-AUTOMATIC_WORDS = {"plan_period_ends": "The plan period ends", "consultation_closes": "The consultation closes",
-                   "notice_takes_effect": "The notice takes effect",
-                   "escalation_window_closes": "The time to ask for a review ends",
-                   "mediation_window_closes": "The time to ask for mediation ends"}
-
-
-def _automatic(trigger: str) -> str:
-    return AUTOMATIC_WORDS.get(trigger, trigger.replace("_", " ").capitalize())
 
 
 @lru_cache(maxsize=None)
@@ -54,14 +44,14 @@ def _svg(workflow_key: str, current: str) -> str:
             continue
         sources = workflow.expand(t.sources)
         if len(sources) > 3:  # "withdraw from any stage": one note, not an arrow from every stage
-            from_any.add((str(t.dest), t.button or t.trigger.replace("_", " ").capitalize(), t.is_system))
+            from_any.add((str(t.dest), t.automatic if t.is_system else t.button, t.is_system))
             continue
         for source in sources:
             if (source, t.dest, t.is_system) in seen or source == str(t.dest):
                 continue
             seen.add((source, t.dest, t.is_system))
             if t.is_system:  # the service does these itself when a date passes
-                dot.edge(node[source], node[str(t.dest)], label=f"  {_automatic(t.trigger)} (automatic)  ",
+                dot.edge(node[source], node[str(t.dest)], label=f"  {t.automatic} (automatic)  ",
                          style="dashed")
             else:
                 dot.edge(node[source], node[str(t.dest)], label=f"  {t.button}  ")

@@ -17,7 +17,7 @@ from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.dispute import FOR_THE_RESPONDENT
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
-from workflows.offers import worth_offering
+from workflows.offers import offered
 from workflows.registry import WORKFLOWS
 
 COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
@@ -225,7 +225,7 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True,
     the respondent on it (`casework.separation.linked_case_officers`)."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who and (not offered_only or worth_offering(t.trigger, case, viewer))
+            if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer))
             and (t.trigger not in FOR_THE_RESPONDENT or can_act_for_respondent(viewer, case, separated))]
 
 
@@ -374,40 +374,3 @@ def choice_label(value: str) -> str:
     from workflows.funding_change import EXCEPTIONS, PROPOSALS
     words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES + FINDINGS)
     return words.get(str(value), str(value))
-
-
-#: What the success banner says once an action is done: a past-tense sentence.
-DONE_WORDS = {
-    "raise_concern": "The concern was raised.", "propose_resource_change": "The change to funding was proposed.",
-    "acknowledge_concern": "You acknowledged the concern.", "resolve_concern": "The case was closed with no further action.",
-    "propose_plan": "Your plan was proposed.", "agree_plan": "You agreed the plan.",
-    "record_support": "The support was recorded.", "complete_action": "The action was marked as done.",
-    "start_review": "The review has started.", "confirm_improved": "You recorded that performance has improved.",
-    "extend_plan": "The plan was extended.", "begin_impact_assessment": "The impact assessment has started.",
-    "save_assessment": "The assessment was saved.", "add_impact_advice": "Your advice was added.",
-    "open_consultation": "The consultation has started.", "abandon_change": "The case was stopped with no change to funding.",
-    "submit_response": "Your response was sent.", "request_extension": "You asked for more time.",
-    "grant_extension": "More time was given.", "decide_no_change": "You decided: no change to funding.",
-    "decide_change": "You decided to change funding.", "sign_off_exception": "Shorter notice was approved.",
-    "issue_notice": "The notice was sent.", "acknowledge_notice": "You acknowledged the notice.",
-    "submit_exit_plan": "Your plan for the end of funding was sent.", "extend_notice": "More notice was given.",
-    "rescind_notice": "The notice was withdrawn.", "reopen_consultation": "The consultation was opened again.",
-    "withdraw": "The case was withdrawn.", "pause": "Deadlines were paused.", "resume": "Deadlines were resumed.",
-    "assign_decision_maker": "The decision-maker was chosen.", "acknowledge_dispute": "You acknowledged the dispute.",
-    "give_informal_response": "Your written response was sent.", "extend_informal": "The informal stage was extended.",
-    "accept_outcome": "You accepted the outcome.", "escalate_to_review": "You asked for a senior review.",
-    "assign_reviewer": "The senior reviewer was assigned.", "give_review_outcome": "The review outcome was given.",
-    "extend_review": "The review was extended.", "request_mediation": "You asked for mediation.",
-    "assign_mediator": "You took on the mediation.", "agree_to_mediate": "You agreed to mediation.",
-    "record_session": "The mediation session was recorded.", "record_agreement": "The agreement was recorded.",
-    "record_no_agreement": "It was recorded that mediation ended without agreement.",
-    "refer_to_panel": "The dispute was referred to the Compact panel.", "close_dispute": "The dispute was closed.",
-    "appoint_panel": "The panel was appointed.", "schedule_hearing": "The hearing was scheduled.",
-    "issue_findings": "The findings were issued.", "respond_to_findings": "Your response to the findings was sent.",
-    "withdraw_dispute": "The dispute was withdrawn.", "record_external_referral": "The referral outside the Compact was recorded.",
-}
-
-
-def done_words(row: Transition) -> str:
-    """The success banner's sentence for an action just done."""
-    return DONE_WORDS.get(row.trigger, f"Done: {row.button[:1].lower()}{row.button[1:]}.")

@@ -16,7 +16,7 @@ from casework.cases import Actor, Case
 from casework.events import DomainEvent
 from casework.organisations import Person
 from workflows import calendar as cal
-from workflows import deadlines
+from workflows.deadline_rows import live_briefly
 from workflows.limits import TimeLimits
 
 
@@ -60,7 +60,7 @@ class Context:
     def live_deadlines(self) -> list[SimpleNamespace]:
         """The case's running and paused deadline rows (id, kind, state, status, due date,
         when it fires), read once, when a gate first asks."""
-        return deadlines.live_briefly(self.conn, self.case)
+        return live_briefly(self.conn, self.case)
 
     @property
     def today(self) -> date:

@@ -12,29 +12,22 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from casework.cases import CaseReading
-from casework.deadlines import LIVE, Deadline, DeadlineStatus
+from casework.deadlines import Deadline, DeadlineStatus
 from casework.events import DeadlineMoved
 from casework.persistence import Db
 from workflows import calendar as cal
+from workflows.deadline_rows import (  # noqa: F401  (live_briefly_of_cases is re-exported)
+    IS_LIVE, TABLE, live_briefly, live_briefly_of_cases, namespaces)
 from workflows.definitions import DeadlineRule, DeadlineSpec, Workflow
 from workflows.limits import TimeLimits
 
-TABLE = Deadline.__table__
-#: Running and paused rows (an OR of equalities: an IN list is re-rendered on every execution).
-_IS_LIVE = or_(*(TABLE.c.status == status for status in LIVE))
-_LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
-#: What gates read of each live row, and `sync` (which rows to keep and which to close).
-_BRIEF = select(TABLE.c.id, TABLE.c.case_id, TABLE.c.kind, TABLE.c.state, TABLE.c.status, TABLE.c.due_on,
-                TABLE.c.fires_at)
-_LIVE_BRIEF = _BRIEF.where(TABLE.c.case_id == bindparam("case_id"), _IS_LIVE).order_by(TABLE.c.id)
-_LIVE_BRIEF_OF_CASES = (_BRIEF.where(TABLE.c.case_id.in_(bindparam("case_ids", expanding=True)), _IS_LIVE)
-                        .order_by(TABLE.c.id))
+_LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), IS_LIVE).order_by(TABLE.c.id)
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
           .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
-_CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), _IS_LIVE)
+_CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), IS_LIVE)
               .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
 #: What set_due, pausing and resuming may change on a row; written back by id.
 _TIMING = ("status", "due_on", "fires_at", "remind_at", "reminded_at", "next_action_at", "breached_at",
@@ -45,7 +38,7 @@ _NEW_COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
 _INSERT = insert(TABLE)
 #: What a row's basis keeps through an extension: how its pauses are counted.
 _KEPT_ON_MOVE = ("calendar_period", "paused_on", "paused_days", "paused_through", "paused")
-_LIVE_ROWS = select(TABLE).where(_IS_LIVE).order_by(TABLE.c.id)
+_LIVE_ROWS = select(TABLE).where(IS_LIVE).order_by(TABLE.c.id)
 
 
 def is_calendar_period(row) -> bool:
@@ -95,29 +88,9 @@ def live_row(db: Db, case: CaseReading, kind: str) -> SimpleNamespace | None:
     return next((row for row in live_namespaces(db, case) if row.kind == kind), None)
 
 
-def live_briefly(db: Db, case: CaseReading) -> list[SimpleNamespace]:
-    """The case's running and paused rows, oldest first, with only what gates and `sync`
-    read: id, kind, state, status, due date and when it fires."""
-    return _namespaces(_LIVE_BRIEF, db.execute(_LIVE_BRIEF, {"case_id": case.id}))
-
-
-def live_briefly_of_cases(db: Db, case_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
-    """`live_briefly` for several cases in one query, by case id."""
-    found: dict[int, list[SimpleNamespace]] = {case_id: [] for case_id in case_ids}
-    rows = db.execute(_LIVE_BRIEF_OF_CASES, {"case_ids": sorted(found)})
-    for row in _namespaces(_LIVE_BRIEF_OF_CASES, rows):
-        found[row.case_id].append(row)
-    return found
-
-
 def live_namespaces(db: Db, case: CaseReading) -> list[SimpleNamespace]:
     """The case's running and paused rows, oldest first, each a namespace of its columns."""
-    return _namespaces(_LIVE_OF_CASE, db.execute(_LIVE_OF_CASE, {"case_id": case.id}))
-
-
-def _namespaces(query, rows) -> list[SimpleNamespace]:
-    names = query.selected_columns.keys()
-    return [SimpleNamespace(**dict(zip(names, row))) for row in rows]
+    return namespaces(_LIVE_OF_CASE, db.execute(_LIVE_OF_CASE, {"case_id": case.id}))
 
 
 def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: TimeLimits,

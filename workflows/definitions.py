@@ -1,8 +1,11 @@
-"""The vocabulary every workflow module is written in: fields a person fills in, transitions
-(trigger, sources, destination, who, guards), deadline rules as data, and the validator that
-checks a workflow's tables hang together."""
+"""The vocabulary every workflow module is written in: fields a person fills in, one
+declaration per transition (everything it does and every word people read about it), deadline
+rules as data, and the validator that checks a workflow's tables hang together.
+
+Nothing here imports what gates see (`workflows.context`) at run time: the types below only
+name it, so context -> deadlines -> definitions is not a circle."""
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -11,6 +14,7 @@ from casework.cases import CaseReading
 from workflows import calendar as cal
 
 if TYPE_CHECKING:
+    from casework.organisations import Person
     from workflows.context import Context
     from workflows.limits import TimeLimits
 
@@ -23,6 +27,32 @@ ANY_STATE = "**"    # every state, terminal ones included (for records that chan
 
 
 @dataclass(frozen=True)
+class Asking:
+    """What a question page knows as it starts: the case, today, the time limits, the calendar."""
+
+    case: CaseReading
+    today: date
+    limits: "TimeLimits"
+    calendar: cal.WorkingCalendar
+
+    def add_wd(self, start: date, n: int) -> date:
+        return cal.add_working_days(start, n, calendar=self.calendar)
+
+
+@dataclass(frozen=True)
+class People:
+    """Who may be chosen in a person field: active people holding the role (named, or worked
+    out from the case), from the case's organisation in `org` (a `Case` attribute such as
+    "funder_org_id"), or, if `independent`, from neither party; if `separated`, never the
+    funder officer or decision-maker of the funding case a dispute is about."""
+
+    role: str | Callable[[CaseReading], str]
+    org: str | None = None
+    independent: bool = False
+    separated: bool = False
+
+
+@dataclass(frozen=True)
 class Field:
     """One thing a person gives when taking an action; the web forms are built from these."""
 
@@ -32,25 +62,87 @@ class Field:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    people: People | None = None                                         # for kind "person"
+    items: Callable[[CaseReading], list[tuple[str, str]]] | None = None  # choices read from the case
+    start: Callable[[Asking], Any] | None = None                         # the value the page starts with
+    hint_for: Callable[[Asking], str] | None = None                      # a hint that depends on the case
+    #: Not required by the form, but its gate needs it when this holds: then not called optional.
+    needed_if: Callable[[CaseReading], bool] | None = None
+    #: Asked only when this holds; otherwise the page leaves the question out.
+    asked_if: Callable[[Asking], bool] | None = None
 
 
-@dataclass(frozen=True)
+class Subject(StrEnum):
+    """Which subject line an email has; the words are in `notifications/wording.py`."""
+
+    CONCERN = "concern"              #: "{funder} has raised a concern about {programme} — action needed by ..."
+    CONSULTATION = "consultation"    #: "Consultation on {programme}: respond by ..."
+    DECISION = "decision"            #: "Decision on {programme}"
+    NOTICE = "notice"                #: "Written notice: funding for {programme} will ... (letter attached)"
+    DISPUTE = "dispute"              #: "Dispute {ref}: {stage} — {who} to act by ..."
+    EARLY_REVIEW = "early_review"    #: "The review of {programme} has started before the plan's end date, ..."
+
+
+@dataclass(frozen=True, kw_only=True)
+class Emails:
+    """The email a transition sends besides everyone's in-app message: its subject line, and
+    to whom (the people on the case in these roles; None: everyone told)."""
+
+    subject: Subject
+    to: tuple[str, ...] | None = None
+    #: Where in the case's data the instant its letter may be emailed is kept (else at once).
+    letter_at: tuple[str, ...] = ()
+    #: Emailed only when this holds of the case after the action (None: always).
+    only_if: Callable[[CaseReading], bool] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Transition:
+    """One action on a case, declared once: what it does and every word people read about it.
+
+    `button` is the action's link and the timeline's title; `question` the heading of its
+    page; `done` the banner the person who did it reads ("The concern was raised."); `told`
+    what everyone else is told, after the actor's name ("raised a concern"), or for an action
+    the system takes, the whole sentence, and `told_also` any more they are told that depends
+    on the case; `automatic` the system's action on the diagram. A system action needs no
+    question or banner; a person's needs no `automatic`."""
+
     trigger: str
     sources: tuple[str, ...]
     dest: str | None                  # None: an internal transition, the state stays
     who: frozenset[str]
     button: str
     question: str = ""
+    done: str = ""
+    told: str = ""
+    told_also: Callable[[CaseReading], str] | None = None   # read after the action; "" for nothing more
+    automatic: str = ""
+    emails: Emails | None = None      # None: in-app messages only
     fields: tuple[Field, ...] = ()
     guards: tuple[Guard, ...] = ()
     effect: Effect | None = None
     when: When | None = None
     letter: str | None = None         # the letter this transition sends, if any
+    check_first: bool = False         # the person checks their answers and the letter before it is done
+    offered_if: Callable[[CaseReading], bool] | None = None   # offered only when this holds (gates still decide)
+    #: Offered only to some of the people in `who`, on this case (such as a panel member who
+    #: has not yet made their declaration).
+    offered_to: Callable[["Person", CaseReading], bool] | None = None
 
     @property
     def is_system(self) -> bool:
         return self.who == frozenset({"system"})
+
+    def missing_words(self) -> list[str]:
+        """The words people would read about this action that it does not declare."""
+        needed = ("button", "told", "automatic") if self.is_system else ("button", "question", "done", "told")
+        return [name for name in needed if not getattr(self, name).strip()]
+
+
+def or_stays(row: Transition, **changes: Any) -> tuple[Transition, Transition]:
+    """The row, then the same action for when its `when` does not hold: the case stays where it
+    is and nobody is emailed (`changes`: what else differs, such as a further gate)."""
+    return row, replace(row, dest=None, when=None, emails=None, **changes)
 
 
 @dataclass(frozen=True)
@@ -140,6 +232,15 @@ class Workflow:
     def rows(self, trigger: str) -> list[Transition]:
         return self._by_trigger.get(trigger, [])
 
+    def row(self, trigger: str) -> Transition | None:
+        """The first row of a trigger (its words are the same on every row)."""
+        return next(iter(self.rows(trigger)), None)
+
+    def fired(self, trigger: str, from_state: str, to_state: str) -> Transition | None:
+        """The row that took a case from one state to another by this trigger."""
+        return next((t for t in self.rows(trigger) if from_state in self.expand(t.sources)
+                     and (t.dest or from_state) == to_state), None)
+
     def triggers(self) -> list[str]:
         return list(self._by_trigger)
 
@@ -156,7 +257,8 @@ class Workflow:
 
 
 def validate(workflow: Workflow) -> list[str]:
-    """Problems with a workflow's tables: unreachable states, dead ends, broken expiries."""
+    """Problems with a workflow's tables: unreachable states, dead ends, broken expiries, and
+    transitions missing any of the words people read about them."""
     states = {s.value for s in workflow.states}
     problems = [f"{t.trigger}: unknown state {s!r}" for t in workflow.transitions
                 for s in workflow.expand(t.sources) + ((t.dest,) if t.dest else ()) if s not in states]
@@ -181,6 +283,7 @@ def validate(workflow: Workflow) -> list[str]:
             problems.append(f"deadline {rule.kind} expires into {rule.on_expiry}, "
                             f"which the system cannot fire from {rule.state}")
     problems += [f"state {s} has no words for people" for s in sorted(states - set(workflow.info))]
+    problems += [f"{t.trigger}: no {name}" for t in workflow.transitions for name in t.missing_words()]
     return problems
 
 

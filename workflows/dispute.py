@@ -1,25 +1,21 @@
 """The Compact dispute process (processes.md, "Dispute"): raised by either party, then
 informal resolution (D1), senior review (D2), mediation by BVSC (D3) and the Compact panel
-(D4). Reads like the spec's table: states, transitions, deadline rules; gates and effects
-below them."""
-from collections.abc import Callable
+(D4). Reads like the spec's table: states, then one declaration per transition, then deadline
+rules. Gates and effects are in `dispute_rules.py`."""
 from enum import StrEnum
 
-from sqlalchemy import select
-
-from casework.audit import AuditEntry
-from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
-from casework.errors import InvalidInput
-from casework.errors import NotPermitted
-from casework.permissions import can_act_for_respondent
-from casework.separation import linked_case_officers
-from workflows import calendar as cal
-from workflows import deadlines
-from workflows.context import Context
-from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Field, Guard, StateInfo,
-                                   Transition, Workflow, as_date)
-from workflows.gates import (Refusal, date_not_in_future, deadline_passed, later_than_deadline, live_deadline, long_date,
-                             window_open)
+from casework.cases import CaseRole as R
+from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Emails, Field, People, StateInfo,
+                                   Subject, Transition, Workflow, as_date, or_stays)
+from workflows.dispute_duties import (acts_for_respondent, all_declared, declarations, declare, not_yet_declared,
+                                      officer_not_separated, undeclared)
+from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
+    person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
+    mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
+    hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
+    agree_to_mediate, ready_to_mediate, appoint_panel, acknowledge, add_external_referral,
+    REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
+from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
 
 
 class State(StrEnum):
@@ -45,399 +41,191 @@ PARTIES = COMPLAINANT | RESPONDENT
 OFFICER, REVIEWER = frozenset({R.RESPONDENT_OFFICER}), frozenset({R.SENIOR_REVIEWER})
 MEDIATOR, PANEL, SYSTEM = frozenset({R.MEDIATOR}), frozenset({R.PANEL_MEMBER}), frozenset({R.SYSTEM})
 SERVICE, CONVENER = frozenset({R.MEDIATION_SERVICE}), frozenset({R.PANEL_CONVENER})
-#: Actions only those who may act for the respondent on this dispute take (`can_act_for_respondent`).
-FOR_THE_RESPONDENT = frozenset({"acknowledge_dispute", "assign_reviewer"})
-PANEL_SEATS = (("chair", "Independent chair"), ("statutory_member", "Statutory sector member"),
-               ("vcs_member", "Voluntary sector member"))
-
-REVIEW_OUTCOMES = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"), ("not_upheld", "Not upheld"))
-REMEDIES = (("reconsult", "Consult again"), ("redecide", "Make the decision again"),
-            ("extend_notice", "Extend or re-issue the notice"), ("apology", "Apology"),
-            ("process_fix", "Fix the process"))
-FINDINGS = (("breach", "The Compact was breached"), ("no_breach", "The Compact was not breached"))
-EXTERNAL_BODIES = (("ombudsman", "Local Government and Social Care Ombudsman"), ("court", "A court"),
-                   ("other", "Another body"))
-
-
-# --- gates ---------------------------------------------------------------------------------
-
-def involved_people(ctx: Context) -> set[int]:
-    """Everyone who has acted on this dispute or its linked case, or holds a role on either."""
-    case_ids = [ctx.case.id]
-    linked = ctx.conn.scalar(select(CaseLink.funding_case_id).where(CaseLink.dispute_id == ctx.case.id))
-    if linked:
-        case_ids.append(linked)
-    actors = ctx.conn.scalars(select(AuditEntry.actor_id).where(AuditEntry.case_id.in_(case_ids))).all()
-    assigned = ctx.conn.scalars(select(CaseAssignment.person_id).where(CaseAssignment.case_id.in_(case_ids))).all()
-    return {i for i in (*actors, *assigned) if i is not None}
-
-
-def responding_role(case: CaseReading) -> str:
-    """The role of the people who may answer a dispute in writing for the organisation it is
-    about: a funder's officers, or a voluntary organisation's staff."""
-    org = case.respondent_org
-    return "funder_officer" if org is not None and org.is_funder else "vco_staff"
-
-
-def person_in_respondent_org(field: str, role: str | Callable[[CaseReading], str], what: str):
-    """The person chosen works for the organisation the dispute is about and holds the role
-    (given, or worked out from the case)."""
-    def guard(ctx: Context) -> str | None:
-        person = ctx.person(ctx.data[field])
-        if person is None or person.organisation_id != ctx.case.respondent_org_id or not person.is_active:
-            return f"Choose {what} from the organisation the dispute is about."
-        needed = role(ctx.case) if callable(role) else role
-        if not person.has_role(needed):
-            return f"{person.name} is not set up as {what}."
-        return None
-    return guard
-
-
-def acts_for_respondent(ctx: Context) -> str | None:
-    """Only those who may act for the respondent on this dispute (never the officers of the
-    funding case it is about, nor those judging it) acknowledge it and assign its reviewer."""
-    if not can_act_for_respondent(ctx.actor, ctx.case, linked_case_officers(ctx.conn, ctx.case)):
-        org = ctx.case.respondent_org.name if ctx.case.respondent_org else "the organisation"
-        raise NotPermitted(f"You cannot act for {org} on this dispute. Its funder officer or decision-maker on the "
-                           "funding case it is about, and those judging it, cannot; another of its officers must.")
-    return None
-
-
-def officer_not_separated(ctx: Context) -> str | None:
-    if ctx.data["officer"] in linked_case_officers(ctx.conn, ctx.case):
-        return Refusal("The officer who answers the dispute cannot be the funder officer or decision-maker of the "
-                       "funding case it is about. Choose someone else.", "officer")
-    return None
-
-
-def reviewer_not_involved(ctx: Context) -> str | None:
-    if ctx.data["person"] in involved_people(ctx):
-        return ("The senior reviewer must not have been involved in the decision or the informal "
-                "stage. Choose someone else.")
-    return None
-
-
-def extension_within(kind: str, limit: str, key: str):
-    def guard(ctx: Context) -> str | None:
-        if ctx.get(key):
-            return "This stage has already been extended once."
-        row = live_deadline(ctx, kind)
-        latest = cal.add_working_days(row.due_on, getattr(ctx.limits, limit), calendar=ctx.calendar)
-        if ctx.data["new_date"] > latest:
-            return f"The stage can be extended by at most {getattr(ctx.limits, limit)} working days, to {long_date(latest)}."
-        return None
-    return guard
-
-
-def reviewer_assigned(ctx: Context) -> str | None:
-    return None if ctx.case.assignees(R.SENIOR_REVIEWER) else "A senior reviewer must be assigned first."
-
-
-def mediator_independent(ctx: Context) -> str | None:
-    person = ctx.person(ctx.data["person"])
-    if person is None or not person.has_role("mediator") or not person.is_active:
-        return "Choose a mediator."
-    if person.organisation_id in ctx.case.party_org_ids():
-        return ("The mediator cannot come from either party to the dispute. "
-                "Choose an independent mediator.")
-    return None
-
-
-def mediator_assigned(ctx: Context) -> str | None:
-    return None if ctx.case.assignees(R.MEDIATOR) else "A mediator must be assigned first."
-
-
-def not_yet_agreed(ctx: Context) -> str | None:
-    return "You have already agreed to mediate." if party_side(ctx) in ctx.get("mediation_agreed_by", default=[]) else None
-
-
-def session_held(ctx: Context) -> str | None:
-    return None if ctx.get("mediation_session_on") else "Record the mediation session first."
-
-
-def panel_independent(ctx: Context) -> str | None:
-    ids = [ctx.data["chair"], ctx.data["statutory_member"], ctx.data["vcs_member"]]
-    if len(set(ids)) != 3:
-        return "The panel needs three different people."
-    people = [ctx.person(i) for i in ids]
-    if any(p is None or not p.has_role("panel_member") for p in people):
-        return "Every panel member must be on the Compact panel list."
-    involved = involved_people(ctx)
-    named = [p.name for p in people if p.id in involved]
-    if named:
-        return f"Panel members must not have been involved before: {', '.join(named)} was."
-    return None
-
-
-def panel_appointed(ctx: Context) -> str | None:
-    return None if ctx.case.assignees(R.PANEL_MEMBER) else "The panel must be appointed first."
-
-
-def declarations(case: CaseReading) -> dict:
-    """Each panel member's own declaration of no prior involvement, by person id (as text)."""
-    return ((case.data or {}).get("panel") or {}).get("declarations") or {}
-
-
-def undeclared(case: CaseReading) -> list:
-    """The panel members who have not yet confirmed their declaration."""
-    made = declarations(case)
-    return [p for p in case.assignees(R.PANEL_MEMBER) if str(p.id) not in made]
-
-
-def not_yet_declared(ctx: Context) -> str | None:
-    return "You have already confirmed your declaration." if str(ctx.actor.id) in declarations(ctx.case) else None
-
-
-def all_declared(ctx: Context) -> str | None:
-    waiting = undeclared(ctx.case)
-    if waiting:
-        return ("The hearing can be scheduled once every panel member has confirmed their declaration of no prior "
-                "involvement. Still to confirm: " + ", ".join(p.name for p in waiting) + ".")
-    return None
-
-
-def papers_in_time(ctx: Context) -> str | None:
-    earliest = ctx.add_wd(ctx.today, ctx.limits.panel_papers_wd)
-    if ctx.data["hearing_on"] < earliest:
-        return (f"Papers must be shared {ctx.limits.panel_papers_wd} working days before the hearing: "
-                f"choose {long_date(earliest)} or later.")
-    return None
-
-
-def late_needs_reason(field: str, kind: str, what: str) -> Guard:
-    """A date a person sets later than its time limit needs a reason (processes.md, "Clocks",
-    late by choice), asked for on the form's own question."""
-    def guard(ctx: Context) -> str | None:
-        late = lateness(ctx, field, kind)
-        if late is not None and not str(ctx.data.get("late_reason") or "").strip():
-            raise InvalidInput({"late_reason": (
-                f"{what} {long_date(late[1])} is after the time limit, {long_date(late[0].due_on)}. "
-                "Enter why it cannot be sooner")})
-        return None
-    return guard
-
-
-def lateness(ctx: Context, field: str, kind: str):
-    """(the live deadline, the date chosen) when the date chosen is after the deadline; else None."""
-    row, chosen = live_deadline(ctx, kind), as_date(ctx.data.get(field))
-    if row is None or row.due_on is None or chosen is None or chosen <= row.due_on:
-        return None
-    return row, chosen
-
-
-def hearing_held(ctx: Context) -> str | None:
-    hearing = as_date(ctx.get("hearing_on"))
-    return None if hearing and ctx.today >= hearing else "Findings can be issued once the hearing has taken place."
-
-
-def responder_is_decision_maker(ctx: Context) -> str | None:
-    return None if ctx.actor.has_role("decision_maker") else "Only a decision-maker can respond to the panel's findings."
-
-
-# --- effects -------------------------------------------------------------------------------
-
-def party_side(ctx: Context) -> str:
-    return "complainant" if R.COMPLAINANT in ctx.roles else "respondent"
-
-
-def keep(key: str):
-    def effect(ctx: Context) -> None:
-        ctx.put(key, {**ctx.data, "on": ctx.today, "by": ctx.actor.name})
-    return effect
-
-
-def assign(role: str, field: str = "person", stamp: str | None = None):
-    def effect(ctx: Context) -> None:
-        ctx.assign(role, ctx.data[field])
-        if stamp:
-            ctx.put(stamp, ctx.today)
-            ctx.put(stamp.replace("_on", "_declaration"), ctx.data.get("declaration", ""))
-    return effect
-
-
-def outcome_letter(stage: str, key: str):
-    def effect(ctx: Context) -> None:
-        keep(key)(ctx)
-        ctx.letter_context = {"stage": stage, "outcome": ctx.data.get("outcome") or ctx.data.get("finding") or "",
-                              "reasons": ctx.data.get("response") or ctx.data.get("reasons") or ctx.data.get("terms") or "",
-                              "remedies": ctx.data.get("remedies") or ctx.data.get("recommendations") or [],
-                              "follow_up": ctx.data.get("follow_up") or "",
-                              "next_step_by": ctx.add_wd(ctx.today, ctx.limits.findings_response_wd) if key == "findings"
-                              else None if key == "mediation_agreement"
-                              else cal.add_calendar_months(ctx.today, ctx.limits.escalation_months)}
-    return effect
-
-
-def extend(kind: str, key: str):
-    def effect(ctx: Context) -> None:
-        ctx.put(key, {**ctx.data, "on": ctx.today})
-        ctx.move_deadline(kind, ctx.data["new_date"], ctx.data["reason"])
-    return effect
-
-
-def set_date(key: str, field: str, kind: str, what: str):
-    """Keep a date a person chose; if it is after its time limit, record the limit as missed
-    (never met) on the deadline row and in the audit entry, with the reason given."""
-    def effect(ctx: Context) -> None:
-        ctx.put(key, ctx.data[field])
-        late = lateness(ctx, field, kind)
-        if late is None:
-            return
-        row, chosen = late
-        deadlines.record_missed(ctx.conn, row.id, ctx.now)
-        label = next(r.label for r in DEADLINES if r.kind == kind)
-        ctx.audit_extra["time_limit_missed"] = f"{label}: due by {long_date(row.due_on)}; {what} {long_date(chosen)}"
-    return effect
-
-
-def agree_to_mediate(ctx: Context) -> None:
-    ctx.put("mediation_agreed_by", ctx.get("mediation_agreed_by", default=[]) + [party_side(ctx)])
-
-
-def ready_to_mediate(ctx: Context) -> bool:
-    agreed = set(ctx.get("mediation_agreed_by", default=[]))
-    if ctx.trigger == "agree_to_mediate":
-        agreed.add(party_side(ctx))
-        return agreed == {"complainant", "respondent"} and bool(ctx.case.assignees(R.MEDIATOR))
-    return agreed == {"complainant", "respondent"}
-
-
-def appoint_panel(ctx: Context) -> None:
-    for field, _ in PANEL_SEATS:
-        ctx.assign(R.PANEL_MEMBER, ctx.data[field])
-    ctx.put("panel", {**ctx.data, "appointed_on": ctx.today, "appointed_by": ctx.actor.name, "declarations": {}})
-
-
-def declare(ctx: Context) -> None:
-    panel = ctx.get("panel")
-    panel.setdefault("declarations", {})[str(ctx.actor.id)] = {
-        "by": ctx.actor.name, "on": ctx.today, "declaration": ctx.data.get("declaration", "")}
-    ctx.put("panel", panel)
-
-
-def acknowledge(ctx: Context) -> None:
-    assign(R.RESPONDENT_OFFICER, "officer")(ctx)
-    ctx.put("acknowledged_on", ctx.today)
-
-
-def add_external_referral(ctx: Context) -> None:
-    ctx.put("external_referrals", ctx.get("external_referrals", default=[]) + [{**ctx.data, "on": ctx.today}])
-
 
 # --- the table -----------------------------------------------------------------------------
 
 REASON = Field("reason", "Reason")
 NEW_DATE = Field("new_date", "New date", "date")
-PERSON = Field("person", "Mediator", "person")
+PERSON = Field("person", "Mediator", "person", people=People("mediator", independent=True))
+PANEL_MEMBER = People("panel_member")
+#: Every move to another stage is emailed to everyone on the dispute but the person acting.
+EVERYONE = Emails(subject=Subject.DISPUTE)
 DECLARATION = Field("declaration", "Declaration of no conflict of interest")
 LATE_REASON = Field("late_reason", "Why it is later than the time limit", required=False,
                     hint="Only if the date is after the time limit shown on the case page. "
                          "The time limit is then recorded as missed.")
 
 TRANSITIONS = (
-    Transition("acknowledge_dispute", (S.RAISED,), S.INFORMAL_RESOLUTION, RESPONDENT, "Acknowledge the dispute",
-               "Who will respond?", (Field("officer", "Officer who will respond in writing", "person"),),
-               guards=(acts_for_respondent, person_in_respondent_org("officer", responding_role, "an officer who can answer it"),
+    Transition(trigger="acknowledge_dispute", sources=(S.RAISED,), dest=S.INFORMAL_RESOLUTION, who=RESPONDENT,
+               button="Acknowledge the dispute", question="Who will respond?",
+               done="You acknowledged the dispute.", told="acknowledged the dispute",
+               emails=EVERYONE,
+               fields=(Field("officer", "Officer who will respond in writing", "person",
+                       people=People(responding_role, org="respondent_org_id", separated=True)),),
+               guards=(acts_for_respondent,
+                       person_in_respondent_org("officer", responding_role, "an officer who can answer it"),
                        officer_not_separated),
                effect=acknowledge),
-    Transition("give_informal_response", (S.INFORMAL_RESOLUTION,), S.INFORMAL_RESPONSE_GIVEN, OFFICER,
-               "Give a written response", "Your written response", (Field("response", "Response"),),
+    Transition(trigger="give_informal_response", sources=(S.INFORMAL_RESOLUTION,),
+               dest=S.INFORMAL_RESPONSE_GIVEN, who=OFFICER,
+               button="Give a written response", question="Your written response",
+               done="Your written response was sent.", told="gave a written response",
+               emails=EVERYONE, fields=(Field("response", "Response"),),
                effect=outcome_letter("informal response", "informal_response"), letter="dispute_outcome"),
-    Transition("extend_informal", (S.INFORMAL_RESOLUTION,), None, OFFICER, "Extend the informal stage",
-               "Why do you need more time?", (REASON, NEW_DATE),
+    Transition(trigger="extend_informal", sources=(S.INFORMAL_RESOLUTION,), dest=None, who=OFFICER,
+               button="Extend the informal stage", question="Why do you need more time?",
+               done="The informal stage was extended.", told="extended the informal stage",
+               fields=(REASON, NEW_DATE),
                guards=(later_than_deadline("new_date", "informal_response", "The new date"),
                        extension_within("informal_response", "informal_extension_max_wd", "informal_extension")),
-               effect=extend("informal_response", "informal_extension")),
-    Transition("accept_outcome", (S.INFORMAL_RESPONSE_GIVEN, S.REVIEW_OUTCOME_GIVEN), S.RESOLVED, COMPLAINANT,
-               "Accept the outcome", "Accept the outcome", (Field("comments", "Comments", required=False),),
-               effect=keep("acceptance")),
-    Transition("escalate_to_review", (S.INFORMAL_RESPONSE_GIVEN,), S.SENIOR_REVIEW, COMPLAINANT,
-               "Ask for a senior review", "Why do you want a senior review?", (REASON,),
+               effect=extend("informal_response", "informal_extension"),
+               offered_if=lambda case: not (case.data or {}).get("informal_extension")),
+    Transition(trigger="accept_outcome", sources=(S.INFORMAL_RESPONSE_GIVEN, S.REVIEW_OUTCOME_GIVEN),
+               dest=S.RESOLVED, who=COMPLAINANT,
+               button="Accept the outcome", question="Accept the outcome",
+               done="You accepted the outcome.", told="accepted the outcome",
+               emails=EVERYONE, fields=(Field("comments", "Comments", required=False),), effect=keep("acceptance")),
+    Transition(trigger="escalate_to_review", sources=(S.INFORMAL_RESPONSE_GIVEN,),
+               dest=S.SENIOR_REVIEW, who=COMPLAINANT,
+               button="Ask for a senior review", question="Why do you want a senior review?",
+               done="You asked for a senior review.", told="asked for a senior review",
+               emails=EVERYONE, fields=(REASON,),
                guards=(window_open("escalation_window", "ask for a senior review"),), effect=keep("escalation")),
-    Transition("escalation_window_closes", (S.INFORMAL_RESPONSE_GIVEN,), S.RESOLVED, SYSTEM, "Close",
-               guards=(deadline_passed("escalation_window"),)),
-    Transition("assign_reviewer", (S.SENIOR_REVIEW,), None, RESPONDENT, "Assign a senior reviewer",
-               "Who will review the dispute?", (Field("person", "Senior reviewer", "person"),),
-               guards=(acts_for_respondent,
-                       lambda ctx: "A senior reviewer is already assigned." if ctx.case.assignees(R.SENIOR_REVIEWER) else None,
+    Transition(trigger="escalation_window_closes", sources=(S.INFORMAL_RESPONSE_GIVEN,), dest=S.RESOLVED, who=SYSTEM,
+               button="Close", automatic="The time to ask for a review ends",
+               told="The time to ask for a senior review has ended, so the dispute is resolved",
+               emails=EVERYONE, guards=(deadline_passed("escalation_window"),)),
+    Transition(trigger="assign_reviewer", sources=(S.SENIOR_REVIEW,), dest=None, who=RESPONDENT,
+               button="Assign a senior reviewer", question="Who will review the dispute?",
+               done="The senior reviewer was assigned.", told="assigned a senior reviewer",
+               fields=(Field("person", "Senior reviewer", "person",
+                             people=People("senior_reviewer", org="respondent_org_id", separated=True)),),
+               guards=(acts_for_respondent, no_one_yet(R.SENIOR_REVIEWER, "A senior reviewer is already assigned."),
                        person_in_respondent_org("person", "senior_reviewer", "a senior reviewer"), reviewer_not_involved),
-               effect=assign(R.SENIOR_REVIEWER, stamp="reviewer_assigned_on")),
-    Transition("give_review_outcome", (S.SENIOR_REVIEW,), S.REVIEW_OUTCOME_GIVEN, REVIEWER, "Give the review outcome",
-               "Review outcome", (Field("outcome", "Outcome", "choice", choices=REVIEW_OUTCOMES),
-                                  Field("reasons", "Reasons"),
-                                  Field("remedies", "Remedies", "multichoice", required=False, choices=REMEDIES)),
+               effect=assign(R.SENIOR_REVIEWER, stamp="reviewer_assigned_on"),
+               offered_if=lambda case: not case.assignees(R.SENIOR_REVIEWER)),
+    Transition(trigger="give_review_outcome", sources=(S.SENIOR_REVIEW,), dest=S.REVIEW_OUTCOME_GIVEN, who=REVIEWER,
+               button="Give the review outcome", question="Review outcome",
+               done="The review outcome was given.", told="gave the review outcome",
+               emails=EVERYONE,
+               fields=(Field("outcome", "Outcome", "choice", choices=REVIEW_OUTCOMES),
+                       Field("reasons", "Reasons"),
+                       Field("remedies", "Remedies", "multichoice", required=False, choices=REMEDIES)),
                guards=(reviewer_assigned,), effect=outcome_letter("senior review", "review_outcome"),
-               letter="dispute_outcome"),
-    Transition("extend_review", (S.SENIOR_REVIEW,), None, REVIEWER, "Extend the review", "Why do you need more time?",
-               (REASON, NEW_DATE), guards=(later_than_deadline("new_date", "review_outcome", "The new date"),
-                                           extension_within("review_outcome", "review_extension_max_wd", "review_extension")),
-               effect=extend("review_outcome", "review_extension")),
-    Transition("request_mediation", (S.REVIEW_OUTCOME_GIVEN,), S.MEDIATION_REQUESTED, COMPLAINANT, "Ask for mediation",
-               "Why do you want mediation?", (REASON,),
-               guards=(window_open("escalation_window", "ask for mediation"),), effect=keep("mediation_request")),
-    Transition("mediation_window_closes", (S.REVIEW_OUTCOME_GIVEN,), S.RESOLVED, SYSTEM, "Close",
-               guards=(deadline_passed("escalation_window"),)),
-    Transition("assign_mediator", (S.MEDIATION_REQUESTED,), S.IN_MEDIATION, SERVICE,
-               "Take on mediation", "Who will mediate?", (PERSON, DECLARATION),
-               guards=(mediator_independent,), effect=assign(R.MEDIATOR, stamp="mediator_assigned_on"),
-               when=ready_to_mediate),
-    Transition("assign_mediator", (S.MEDIATION_REQUESTED,), None, SERVICE,
-               "Take on mediation", "Who will mediate?", (PERSON, DECLARATION),
-               guards=(mediator_independent, lambda ctx: "A mediator is already assigned." if ctx.case.assignees(R.MEDIATOR) else None),
-               effect=assign(R.MEDIATOR, stamp="mediator_assigned_on")),
-    Transition("agree_to_mediate", (S.MEDIATION_REQUESTED,), S.IN_MEDIATION, PARTIES, "Agree to mediation",
-               "Agree to mediation", (Field("confirm", "You agree to take part in mediation", "confirm"),),
-               guards=(not_yet_agreed,), effect=agree_to_mediate, when=ready_to_mediate),
-    Transition("agree_to_mediate", (S.MEDIATION_REQUESTED,), None, PARTIES, "Agree to mediation",
-               "Agree to mediation", (Field("confirm", "You agree to take part in mediation", "confirm"),),
-               guards=(not_yet_agreed,), effect=agree_to_mediate),
-    Transition("record_session", (S.IN_MEDIATION,), None, MEDIATOR, "Record the mediation session",
-               "When was the session?", (Field("session_on", "Session date", "date"), LATE_REASON),
+               letter="dispute_outcome", offered_if=lambda case: bool(case.assignees(R.SENIOR_REVIEWER))),
+    Transition(trigger="extend_review", sources=(S.SENIOR_REVIEW,), dest=None, who=REVIEWER,
+               button="Extend the review", question="Why do you need more time?",
+               done="The review was extended.", told="extended the senior review",
+               fields=(REASON, NEW_DATE),
+               guards=(later_than_deadline("new_date", "review_outcome", "The new date"),
+                       extension_within("review_outcome", "review_extension_max_wd", "review_extension")),
+               effect=extend("review_outcome", "review_extension"),
+               offered_if=lambda case: not (case.data or {}).get("review_extension")
+                           and bool(case.assignees(R.SENIOR_REVIEWER))),
+    Transition(trigger="request_mediation", sources=(S.REVIEW_OUTCOME_GIVEN,),
+               dest=S.MEDIATION_REQUESTED, who=COMPLAINANT,
+               button="Ask for mediation", question="Why do you want mediation?",
+               done="You asked for mediation.", told="asked for mediation",
+               emails=EVERYONE, fields=(REASON,), guards=(window_open("escalation_window", "ask for mediation"),),
+               effect=keep("mediation_request")),
+    Transition(trigger="mediation_window_closes", sources=(S.REVIEW_OUTCOME_GIVEN,), dest=S.RESOLVED, who=SYSTEM,
+               button="Close", automatic="The time to ask for mediation ends",
+               told="The time to ask for mediation has ended, so the dispute is resolved",
+               emails=EVERYONE, guards=(deadline_passed("escalation_window"),)),
+    *or_stays(Transition(trigger="assign_mediator", sources=(S.MEDIATION_REQUESTED,),
+                         dest=S.IN_MEDIATION, who=SERVICE,
+                         button="Take on mediation", question="Who will mediate?",
+                         done="You took on the mediation.", told="took on the mediation",
+                         emails=EVERYONE, fields=(PERSON, DECLARATION), guards=(mediator_independent,),
+                         effect=assign(R.MEDIATOR, stamp="mediator_assigned_on"), when=ready_to_mediate,
+                         offered_if=lambda case: not case.assignees(R.MEDIATOR)),
+        guards=(mediator_independent, no_one_yet(R.MEDIATOR, "A mediator is already assigned."))),
+    *or_stays(Transition(trigger="agree_to_mediate", sources=(S.MEDIATION_REQUESTED,),
+                         dest=S.IN_MEDIATION, who=PARTIES,
+                         button="Agree to mediation", question="Agree to mediation",
+                         done="You agreed to mediation.", told="agreed to mediation",
+                         emails=EVERYONE,
+                         fields=(Field("confirm", "You agree to take part in mediation", "confirm"),),
+                         guards=(not_yet_agreed,), effect=agree_to_mediate, when=ready_to_mediate)),
+    Transition(trigger="record_session", sources=(S.IN_MEDIATION,), dest=None, who=MEDIATOR,
+               button="Record the mediation session", question="When was the session?",
+               done="The mediation session was recorded.", told="recorded the mediation session",
+               fields=(Field("session_on", "Session date", "date"), LATE_REASON),
                guards=(date_not_in_future("session_on", "The session date"),
                        late_needs_reason("session_on", "mediation_session", "A session on")),
-               effect=set_date("mediation_session_on", "session_on", "mediation_session", "held on")),
-    Transition("record_agreement", (S.IN_MEDIATION,), S.RESOLVED, MEDIATOR, "Record the agreement",
-               "What did both sides agree?", (Field("terms", "Terms"), Field("follow_up", "Follow-up actions with dates")),
+               effect=set_date("mediation_session_on", "session_on", "mediation_session", "held on"),
+               offered_if=lambda case: not (case.data or {}).get("mediation_session_on")),
+    Transition(trigger="record_agreement", sources=(S.IN_MEDIATION,), dest=S.RESOLVED, who=MEDIATOR,
+               button="Record the agreement", question="What did both sides agree?",
+               done="The agreement was recorded.", told="recorded the mediation agreement",
+               emails=EVERYONE, fields=(Field("terms", "Terms"), Field("follow_up", "Follow-up actions with dates")),
                guards=(session_held,), effect=outcome_letter("mediation agreement", "mediation_agreement"),
-               letter="dispute_outcome"),
-    Transition("record_no_agreement", (S.IN_MEDIATION,), S.NO_AGREEMENT, MEDIATOR, "Record no agreement",
-               "Mediation ended without agreement", (Field("summary", "Summary"),), guards=(session_held,),
-               effect=keep("mediation_no_agreement")),
-    Transition("refer_to_panel", (S.NO_AGREEMENT,), S.PANEL_REFERRED, PARTIES, "Refer to the Compact panel",
-               "Why refer to the panel?", (REASON,),
+               letter="dispute_outcome", offered_if=lambda case: bool((case.data or {}).get("mediation_session_on"))),
+    Transition(trigger="record_no_agreement", sources=(S.IN_MEDIATION,), dest=S.NO_AGREEMENT, who=MEDIATOR,
+               button="Record no agreement", question="Mediation ended without agreement",
+               done="It was recorded that mediation ended without agreement.",
+               told="recorded that mediation ended without agreement",
+               emails=EVERYONE, fields=(Field("summary", "Summary"),), guards=(session_held,),
+               effect=keep("mediation_no_agreement"),
+               offered_if=lambda case: bool((case.data or {}).get("mediation_session_on"))),
+    Transition(trigger="refer_to_panel", sources=(S.NO_AGREEMENT,), dest=S.PANEL_REFERRED, who=PARTIES,
+               button="Refer to the Compact panel", question="Why refer to the panel?",
+               done="The dispute was referred to the Compact panel.",
+               told="referred the dispute to the Compact panel",
+               emails=EVERYONE, fields=(REASON,),
                guards=(window_open("panel_referral_window", "refer to the panel"),), effect=keep("panel_referral")),
-    Transition("close_dispute", (S.NO_AGREEMENT,), S.CLOSED, PARTIES, "Close the dispute", "Close the dispute",
-               (Field("comments", "Comments", required=False),), effect=keep("closure")),
-    Transition("referral_window_closes", (S.NO_AGREEMENT,), S.CLOSED, SYSTEM, "Close",
-               guards=(deadline_passed("panel_referral_window"),)),
-    Transition("appoint_panel", (S.PANEL_REFERRED,), None, CONVENER, "Appoint the panel",
-               "Who is on the panel?", tuple(Field(name, label, "person") for name, label in PANEL_SEATS),
-               guards=(lambda ctx: "The panel is already appointed." if ctx.case.assignees(R.PANEL_MEMBER) else None,
-                       panel_independent), effect=appoint_panel),
-    Transition("declare_no_involvement", (S.PANEL_REFERRED,), None, PANEL, "Confirm your declaration",
-               "Your declaration of no prior involvement",
-               (Field("confirm", "You have had no involvement in this dispute, or in the decision it is about, before "
-                      "this panel", "confirm"),
-                Field("declaration", "Anything else you wish to declare", required=False)),
-               guards=(not_yet_declared,), effect=declare),
-    Transition("schedule_hearing", (S.PANEL_REFERRED,), S.PANEL_HEARING, PANEL, "Schedule the hearing",
-               "When is the hearing?", (Field("hearing_on", "Hearing date", "date"), LATE_REASON),
+    Transition(trigger="close_dispute", sources=(S.NO_AGREEMENT,), dest=S.CLOSED, who=PARTIES,
+               button="Close the dispute", question="Close the dispute",
+               done="The dispute was closed.", told="closed the dispute",
+               emails=EVERYONE, fields=(Field("comments", "Comments", required=False),), effect=keep("closure")),
+    Transition(trigger="referral_window_closes", sources=(S.NO_AGREEMENT,), dest=S.CLOSED, who=SYSTEM,
+               button="Close", automatic="Referral window closes",
+               told="The time to refer the dispute to the Compact panel has ended, so it is closed",
+               emails=EVERYONE, guards=(deadline_passed("panel_referral_window"),)),
+    Transition(trigger="appoint_panel", sources=(S.PANEL_REFERRED,), dest=None, who=CONVENER,
+               button="Appoint the panel", question="Who is on the panel?",
+               done="The panel was appointed.", told="appointed the Compact panel",
+               fields=tuple(Field(name, label, "person", people=PANEL_MEMBER) for name, label in PANEL_SEATS),
+               guards=(no_one_yet(R.PANEL_MEMBER, "The panel is already appointed."), panel_independent),
+               effect=appoint_panel, offered_if=lambda case: not case.assignees(R.PANEL_MEMBER)),
+    Transition(trigger="declare_no_involvement", sources=(S.PANEL_REFERRED,), dest=None, who=PANEL,
+               button="Confirm your declaration", question="Your declaration of no prior involvement",
+               done="You confirmed your declaration.", told="confirmed their declaration of no prior involvement",
+               fields=(Field("confirm", "You have had no involvement in this dispute, or in the decision it is about, "
+                             "before this panel", "confirm"),
+                       Field("declaration", "Anything else you wish to declare", required=False)),
+               guards=(not_yet_declared,), effect=declare,
+               offered_to=lambda person, case: str(person.id) not in declarations(case)),
+    Transition(trigger="schedule_hearing", sources=(S.PANEL_REFERRED,), dest=S.PANEL_HEARING, who=PANEL,
+               button="Schedule the hearing", question="When is the hearing?",
+               done="The hearing was scheduled.", told="scheduled the panel hearing",
+               emails=EVERYONE, fields=(Field("hearing_on", "Hearing date", "date"), LATE_REASON),
                guards=(panel_appointed, all_declared, papers_in_time,
                        late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
-               effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for")),
-    Transition("issue_findings", (S.PANEL_HEARING,), S.PANEL_FINDINGS_ISSUED, PANEL, "Issue findings", "Panel findings",
-               (Field("finding", "Finding", "choice", choices=FINDINGS), Field("recommendations", "Recommendations")),
+               effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for"),
+               offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER)) and not undeclared(case)),
+    Transition(trigger="issue_findings", sources=(S.PANEL_HEARING,), dest=S.PANEL_FINDINGS_ISSUED, who=PANEL,
+               button="Issue findings", question="Panel findings",
+               done="The findings were issued.", told="issued the panel's findings",
+               emails=EVERYONE,
+               fields=(Field("finding", "Finding", "choice", choices=FINDINGS), Field("recommendations", "Recommendations")),
                guards=(hearing_held,), effect=outcome_letter("Compact panel findings", "findings"),
                letter="dispute_outcome"),
-    Transition("respond_to_findings", (S.PANEL_FINDINGS_ISSUED,), S.CLOSED, RESPONDENT, "Respond to the findings",
-               "Your written response to the findings", (Field("response", "Response"),),
-               guards=(responder_is_decision_maker,), effect=keep("findings_response")),
-    Transition("withdraw_dispute", (ANY_OPEN,), S.WITHDRAWN, COMPLAINANT, "Withdraw the dispute",
-               "Why are you withdrawing the dispute?", (REASON,), effect=keep("withdrawal")),
-    Transition("record_external_referral", (ANY_STATE,), None, PARTIES, "Record a referral outside the Compact",
-               "Referral to the Ombudsman or a court",
-               (Field("body", "Who it was referred to", "choice", choices=EXTERNAL_BODIES), Field("reference", "Reference", "text"),
-                Field("outcome", "Outcome, if known", required=False)), effect=add_external_referral),
+    Transition(trigger="respond_to_findings", sources=(S.PANEL_FINDINGS_ISSUED,), dest=S.CLOSED, who=RESPONDENT,
+               button="Respond to the findings", question="Your written response to the findings",
+               done="Your response to the findings was sent.", told="responded to the panel's findings",
+               emails=EVERYONE, fields=(Field("response", "Response"),), guards=(responder_is_decision_maker,),
+               effect=keep("findings_response"), offered_to=lambda person, case: person.has_role("decision_maker")),
+    Transition(trigger="withdraw_dispute", sources=(ANY_OPEN,), dest=S.WITHDRAWN, who=COMPLAINANT,
+               button="Withdraw the dispute", question="Why are you withdrawing the dispute?",
+               done="The dispute was withdrawn.", told="withdrew the dispute",
+               emails=EVERYONE, fields=(REASON,), effect=keep("withdrawal")),
+    Transition(trigger="record_external_referral", sources=(ANY_STATE,), dest=None, who=PARTIES,
+               button="Record a referral outside the Compact", question="Referral to the Ombudsman or a court",
+               done="The referral outside the Compact was recorded.", told="recorded a referral outside the Compact",
+               fields=(Field("body", "Who it was referred to", "choice", choices=EXTERNAL_BODIES),
+                       Field("reference", "Reference", "text"), Field("outcome", "Outcome, if known", required=False)),
+               effect=add_external_referral),
 )
 
 
@@ -446,6 +234,10 @@ def _data_date(key: str):
 
 
 STAGE_START = _data_date("stage_started_on")
+
+#: Actions only those who may act for the respondent on this dispute take (`can_act_for_respondent`):
+#: the ones declaring the `acts_for_respondent` gate.
+FOR_THE_RESPONDENT = frozenset(t.trigger for t in TRANSITIONS if acts_for_respondent in t.guards)
 
 DEADLINES = (
     DeadlineRule("dispute_ack", S.RAISED, "Acknowledge the dispute", (R.RESPONDENT,),

@@ -7,7 +7,6 @@ from datetime import date
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from web.presenters import DONE_WORDS
 from workflows.registry import WORKFLOWS
 
 CASE_URL = re.compile(r"/cases/(\d+)$")
@@ -47,8 +46,8 @@ def send(page: Page, button: str) -> None:
 def expect_done(page: Page, action: str, stage: str) -> None:
     """Back on the case page with the success banner and the stage tag now showing."""
     expect(page).to_have_url(CASE_URL)
-    trigger = next(t.trigger for w in WORKFLOWS.values() for t in w.transitions if t.button == action)
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(DONE_WORDS[trigger])
+    done = next(t.done for w in WORKFLOWS.values() for t in w.transitions if t.button == action)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(done)
     expect_stage(page, stage)
 
 

@@ -45,9 +45,10 @@ def test_an_improvement_plan_action_on_more_than_one_line_is_refused(service, ca
     case = funding_case_at(service, cast, clock, "improvement_planning")
     vl = signed_in("vl")
     before = snapshot(engine)
+    # Every other answer is right, so the control character is the only problem: a plan has
+    # an end date now, here 31 January 2027, after the action's 15 January 2027.
     answers = {"case_version": str(case.version), "action_1_what": "Recruit volunteers",
-               "action_1_who": "Kitchen manager", "action_1_by": ["15", "1", "2027"],
-               "plan_end": ["1", "3", "2027"]}
+               "action_1_who": "Kitchen manager", "action_1_by": ["15", "1", "2027"], "plan_end": ["31", "1", "2027"]}
     answers[box] = f"Recruit{control}volunteers"
 
     response = vl.submit(f"/cases/{case.id}/actions/propose_plan", answers)

@@ -1,4 +1,5 @@
 """Cases: each person's home, case lists, the case page, and one question page per action."""
+from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -17,14 +18,14 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
-from web.presenters import (actions_for, case_summary, deadline_items, done_words, due_text, long_date, pagination,
-                            stage_words, tag, timeline_items)
+from web.presenters import (actions_for, case_summary, deadline_items, due_text, pagination, stage_words, tag,
+                            timeline_items)
 from web.views import filters
 from web.views.home import sections as home_sections
-from web.views.options import field_options, initial_values
+from web.views.options import case_words, field_options, initial_values
 from workflows import calendar as cal
+from workflows.definitions import Asking
 from workflows.deadlines import live_rows
-from workflows.definitions import as_date
 from workflows.registry import WORKFLOWS
 
 bp = Blueprint("cases", __name__)
@@ -110,25 +111,20 @@ def action(case_id: int, trigger: str):
             return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
             abort(404)
-        today = cal.local_date(c.clock.now())
-        start = initial_values(case, trigger, c.service.limits, c.service.calendar, today)
-        form = build_form(row.fields, field_options(db, case, trigger), _submit_words(row),
+        ask = Asking(case, cal.local_date(c.clock.now()), c.service.limits, c.service.calendar)
+        start = initial_values(row, ask)
+        form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
                           data={"case_version": case.version, **start})
-        if "consideration" in form:
-            _consideration_wording(form.consideration, case)
-        if "respond_by" in form:
-            _earliest_response_date(form.respond_by, today)
-        if "early_reason" in form:
-            _early_review_wording(form, case, today)
-        view = {"case": case, "row": row, "form": form, "title": row.question.format(n=start.get("version", "")) or row.button}
+        case_words(form, row, ask)
+        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start))}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
     if request.method == "POST" and form.validate_on_submit():
-        if trigger == "issue_notice" and "confirm" not in request.form:
+        if row.check_first and "confirm" not in request.form:
             return _check_notice(view, engine_data(form, row.fields))
         status = _fire(view, engine_data(form, row.fields))
         if status is None:
-            flash(done_words(row), "success")
+            flash(row.done, "success")
             return redirect(url_for("cases.case_detail", case_id=case_id))
         return render_template("cases/action.html", **view), status
     if form.errors:
@@ -166,24 +162,6 @@ def _refused(form, row, exc: GateRefused) -> None:
         apply_problems(form, row.fields, {exc.field: exc.message})
     else:
         form.form_errors.append(exc.message)
-
-
-def _earliest_response_date(field, today) -> None:
-    """The consultation's shortest allowed time, as a number of working days and a date."""
-    service = container().service
-    minimum = service.limits.consultation_min_wd
-    earliest = cal.add_working_days(today, minimum, calendar=service.calendar)
-    field.description = f"At least {minimum} working days from today: {long_date(earliest)} or later."
-
-
-def _early_review_wording(form, case: Case, today) -> None:
-    """Starting the review: why, only when the plan has not yet ended (it says when it ends)."""
-    end = as_date((case.data or {}).get("plan_end"))
-    if end is not None and today < end:
-        form.early_reason.description = (f"The plan runs until {long_date(end)}. The review can start before then "
-                                         "only for one of these reasons.")
-    else:
-        del form.early_reason, form.early_explanation   # the plan has ended: nothing to explain
 
 
 def _moved_on(case: Case):
@@ -257,20 +235,6 @@ def _urls(endpoint: str, name: str, **values):
     marker = 987654321
     head, _, tail = url_for(endpoint, **values, **{name: marker}).rpartition(str(marker))
     return lambda value: f"{head}{value}{tail}"
-
-
-def _consideration_wording(field, case: Case) -> None:
-    """How the response was considered: required when the organisation responded (the
-    response is shown above it), optional, and saying why, when it did not."""
-    if ((case.data or {}).get("consultation") or {}).get("response"):
-        field.label.text = "How the response was considered"
-        field.description = "Say how you took the organisation's response, shown above, fully into account."
-    else:
-        field.description = "The organisation did not respond to the consultation, so this is optional."
-
-
-def _submit_words(row) -> str:
-    return "Continue" if row.trigger == "issue_notice" else row.button
 
 
 def _int(value) -> int | None:

@@ -1,13 +1,12 @@
-"""Choices for the person and item fields of action pages: who may be picked for each."""
+"""What an action's page starts with, read from the action's declared fields: the people or
+items each choice offers, the values the page starts with, and hints that depend on the case."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.cases import Case, CaseRole
 from casework.organisations import Person, PersonRole
 from casework.separation import linked_case_officers
-from web.presenters import long_date
-from workflows.definitions import as_date
-from workflows.dispute import responding_role
+from workflows.definitions import Asking, Field, People, Transition
 
 
 def _people(db: Session, role: str | None = None, org: int | None = None, exclude_orgs=(),
@@ -21,45 +20,39 @@ def _people(db: Session, role: str | None = None, org: int | None = None, exclud
     return [(str(p.id), f"{p.name}, {p.organisation.name if p.organisation else 'independent'}") for p in people]
 
 
-def field_options(db: Session, case: Case, trigger: str) -> dict[str, list[tuple[str, str]]]:
+def field_options(db: Session, case: Case, row: Transition) -> dict[str, list[tuple[str, str]]]:
     """Choices per field name for this action on this case."""
-    panel = lambda: _people(db, "panel_member")  # noqa: E731
-    options = {
-        "assign_decision_maker": lambda: {"person": _people(db, "decision_maker", case.funder_org_id)},
-        "acknowledge_dispute": lambda: {"officer": _people(db, responding_role(case), case.respondent_org_id,
-                                                           exclude=linked_case_officers(db.connection(), case))},
-        "assign_reviewer": lambda: {"person": _people(db, "senior_reviewer", case.respondent_org_id,
-                                                      exclude=linked_case_officers(db.connection(), case))},
-        "assign_mediator": lambda: {"person": _people(db, "mediator", exclude_orgs=case.party_org_ids())},
-        "appoint_panel": lambda: {"chair": panel(), "statutory_member": panel(), "vcs_member": panel()},
-        "complete_action": lambda: {"action": _open_actions(case)},
-    }
-    return options[trigger]() if trigger in options else {}
+    return {f.name: _choices(db, case, f) for f in row.fields if f.people is not None or f.items is not None}
 
 
-def _open_actions(case: Case) -> list[tuple[str, str]]:
-    version = (case.data or {}).get("plan_agreed_version")
-    if not version:
-        return []
-    return [(str(a["id"]), f"{a['what']} ({a['who']}, by {long_date(as_date(a['by']))})")
-            for a in case.data["plans"][version - 1]["actions"] if not a.get("done_on")]
+def _choices(db: Session, case: Case, field: Field) -> list[tuple[str, str]]:
+    if field.items is not None:
+        return field.items(case)
+    who: People = field.people
+    role = who.role(case) if callable(who.role) else who.role
+    return _people(db, role, getattr(case, who.org) if who.org else None,
+                   case.party_org_ids() if who.independent else (),
+                   linked_case_officers(db.connection(), case) if who.separated else frozenset())
 
 
-def initial_values(case: Case, trigger: str, limits=None, calendar=None, today=None) -> dict:
-    """Values a page starts with: the plan version being agreed, the plan's end date (the
-    default plan period from today), the saved assessment, and the default consultation
-    response date."""
-    if trigger == "agree_plan":
-        return {"version": str(len((case.data or {}).get("plans", [])))}
-    if trigger in ("open_consultation", "reopen_consultation") and limits is not None and today is not None:
-        from workflows.calendar import add_working_days
-        return {"respond_by": add_working_days(today, limits.consultation_wd, calendar=calendar)}
-    if trigger == "propose_plan" and limits is not None and today is not None:
-        from workflows.calendar import add_calendar_months
-        return {"plan_end": add_calendar_months(today, limits.plan_period_months)}
-    if trigger == "save_assessment":
-        return dict((case.data or {}).get("assessment") or {})
-    return {}
+def initial_values(row: Transition, ask: Asking) -> dict:
+    """Values a page starts with, as each field declares (the plan version being agreed, the
+    plan's end date, the saved assessment, the default consultation response date)."""
+    return {f.name: f.start(ask) for f in row.fields if f.start is not None}
+
+
+def case_words(form, row: Transition, ask: Asking) -> None:
+    """Put the words that depend on the case on the form's questions: leave out a question
+    the case does not ask now, set hints, and drop "(optional)" from a question the case now
+    needs answered."""
+    for f in (f for f in row.fields if f.name in form):
+        if f.asked_if is not None and not f.asked_if(ask):
+            del form[f.name]
+            continue
+        if f.hint_for is not None:
+            form[f.name].description = f.hint_for(ask)
+        if f.needed_if is not None and f.needed_if(ask.case):
+            form[f.name].label.text = f.label
 
 
 def role_names(roles) -> str:
