@@ -25,7 +25,8 @@ class RowId(IntegerConverter):
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
-    from web import auth, errors, macro_cache, navigation, presenters, security
+    from web import auth, errors, macro_cache, navigation, security
+    from web.presenters import formatting
     from web.composition import build
     from web.views import admin, cases, pages, start
 
@@ -50,10 +51,10 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.add_template_filter(presenters.readable, "readable")
-    app.add_template_filter(presenters.local_time, "local_time")
-    app.add_template_filter(presenters.local_date, "local_date")
-    app.add_template_filter(presenters.choice_label, "choice_label")
+    app.add_template_filter(formatting.readable, "readable")
+    app.add_template_filter(formatting.local_time, "local_time")
+    app.add_template_filter(formatting.local_date, "local_date")
+    app.add_template_filter(formatting.choice_label, "choice_label")
     csrf.init_app(app)
     WTFormsHelpers(app)
     auth.init_app(app)

@@ -4,7 +4,7 @@ from datetime import date
 
 from tests.factories import funding_case_at
 from tests.web.helpers import page
-from web.presenters import long_date
+from web.presenters.formatting import long_date
 
 
 def test_a_sent_notice_shows_the_day_funding_changes_and_when_it_counts_as_given(service, cast, clock, signed_in):

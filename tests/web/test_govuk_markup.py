@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from web.presenters import pagination
+from web.presenters.formatting import pagination
 
 
 def markup(html: str) -> str:

@@ -2,7 +2,7 @@
 an hour ahead in summer, so a late-evening UTC instant can be the next day."""
 from datetime import datetime, timezone
 
-from web.presenters import local_date, local_time
+from web.presenters.formatting import local_date, local_time
 
 
 def test_a_summer_instant_is_shown_an_hour_ahead_and_can_fall_on_the_next_day():

@@ -18,8 +18,9 @@ from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
-from web.presenters import (actions_for, case_summary, deadline_items, due_text, pagination, stage_words, tag,
-                            timeline_items)
+from web.presenters.formatting import pagination
+from web.presenters.stages import actions_for, case_summary, deadline_items, due_text, stage_words, tag
+from web.presenters.timeline import timeline_items
 from web.views import filters
 from web.views.home import sections as home_sections
 from web.views.options import case_words, field_options, initial_values

@@ -10,7 +10,7 @@ from notifications.inapp import mark_all_read, notifications_page, unread_count 
 from casework.persistence import unit_of_work
 from web.context import container
 from web.people import UNREAD_CAP
-from web.presenters import pagination
+from web.presenters.formatting import pagination
 from web.views import filters
 from workflows import calendar as cal
 from workflows.timeline import project

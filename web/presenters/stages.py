@@ -1,13 +1,12 @@
-"""What a case page shows, worked out from the case: the stage in plain English for this
-reader, the next deadline with working days left, the actions this person may take, and the
-timeline. Templates only lay these out."""
+"""What a case page and the tables of cases say about where a case stands: the stage as a tag
+and a sentence for this reader, the next deadline with working days left, the actions this
+person may take, and the case's summary."""
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
-from casework.audit import AuditEntry
 from casework.cases import Case, CaseRole, case_roles
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.organisations import Person
@@ -19,21 +18,23 @@ from workflows.dispute import FOR_THE_RESPONDENT
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
 from workflows.offers import offered
 from workflows.registry import WORKFLOWS
+from web.presenters.formatting import local_date, long_date
+
 
 COLOURS = {"grey": "govuk-tag--grey", "orange": "govuk-tag--orange", "blue": "govuk-tag--blue",
            "purple": "govuk-tag--purple", "green": "govuk-tag--green", "red": "govuk-tag--red"}
+
+
 OUTCOME_PAST = {"vary": "varied", "reduce": "reduced", "end": "ended", "reallocate": "re-allocated"}
+
+
 #: For "{funder} has decided to {outcome}" while the notice is prepared.
 OUTCOME_DECIDED = {"vary": "vary your funding", "reduce": "reduce your funding", "end": "end your funding",
                    "reallocate": "re-allocate your funding"}
+
+
 #: Each state's sentence frame for {outcome}: "funding will {outcome}" unless named here.
 _OUTCOME_FRAMES = {"closed_changed": OUTCOME_PAST, "notice_pending": OUTCOME_DECIDED}
-TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
-
-
-@lru_cache(maxsize=4096)
-def long_date(d: date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +52,6 @@ def tag(case: Case) -> Tag:
 def _tag(workflow: str, status: str) -> Tag:
     info = WORKFLOWS[workflow].info[status]
     return Tag(info.tag, COLOURS[info.colour])
-
-
-def pagination(number: int, pages: int, url: Callable[[int], str]) -> dict | None:
-    """The govukPagination parameters for page `number` of `pages`: the first three and last
-    two pages, the pages either side of this one, and an ellipsis for each gap."""
-    if pages <= 1:
-        return None
-    shown = sorted({n for n in (1, 2, 3, number - 1, number, number + 1, pages - 1, pages) if 1 <= n <= pages})
-    items: list[dict] = []
-    for n in shown:
-        if items and n > items[-1]["number"] + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": url(n), "current": n == number})
-    return {"items": items, "previous": {"href": url(number - 1)} if number > 1 else None,
-            "next": {"href": url(number + 1)} if number < pages else None}
 
 
 @dataclass
@@ -230,6 +216,8 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True,
 
 
 ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}
+
+
 ROLE_WORDS = {"decision_maker": "Decision-maker"}
 
 
@@ -244,133 +232,3 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
                 ("About", case.respondent_org.name if case.respondent_org else "")]
     rows += [(ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name) for a in case.assignments]
     return rows + [("Opened", local_date(case.opened_at))]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineItem:
-    """An entry of the MOJ timeline (`moj_timeline` in web/templates/_timeline.html)."""
-    title: str
-    byline: str
-    datetime: str
-    date_text: str
-    text: str
-    html: str | None = None
-
-
-def timeline_items(entries: list[AuditEntry], case: Case,
-                   calendar: cal.WorkingCalendar | None = None) -> list[TimelineItem]:
-    """Audit entries, newest first, as timeline items with what was said."""
-    workflow = WORKFLOWS[case.workflow]
-    items = []
-    for entry in reversed(entries):
-        title = TRIGGER_WORDS.get(entry.trigger) or _button_words(workflow.key).get(
-            entry.trigger, entry.trigger.replace("_", " ").capitalize())
-        if entry.from_state != entry.to_state and entry.to_state in workflow.info:
-            title += f" — Now: {workflow.info[entry.to_state].tag}"
-        local = entry.at.astimezone(cal.LONDON)
-        details = _details(entry.data, _choice_words(workflow.key, entry.trigger), _field_words(workflow.key, entry.trigger))
-        if entry.trigger == "issue_notice":
-            details += _deemed_given(entry.data or {}, calendar)
-        items.append(TimelineItem(
-            title, entry.actor_name, entry.at.isoformat(), _date_and_time(local),
-            "\n".join(f"{k}: {v}" for k, v in details)))
-    return items
-
-
-def _deemed_given(data: dict, calendar: cal.WorkingCalendar | None) -> list[tuple[str, str]]:
-    """The day a notice counts as given, which the timeline shows next to its sending time."""
-    try:
-        sent_at = datetime.fromisoformat(str(data["sent_at"]))
-        return [("Counts as given on", long_date(cal.deemed_given(sent_at, data["channel"], calendar=calendar)))]
-    except (KeyError, ValueError, TypeError):
-        return []
-
-
-@lru_cache(maxsize=None)
-def _field_words(workflow_key: str, trigger: str) -> dict[str, str]:
-    """The question's label for each field of the action, as the timeline's labels."""
-    from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
-    fields = {"open_case": FUNDING_CASE_FIELDS, "raise_dispute": DISPUTE_FIELDS}.get(trigger) or next(
-        (t.fields for t in WORKFLOWS[workflow_key].rows(trigger)), ())
-    return {f.name: f.label for f in fields}
-
-
-@lru_cache(maxsize=None)
-def _button_words(workflow_key: str) -> dict[str, str]:
-    return {t.trigger: t.button for t in WORKFLOWS[workflow_key].transitions}
-
-
-@lru_cache(maxsize=None)
-def _choice_words(workflow_key: str, trigger: str) -> dict[str, dict[str, str]]:
-    """The words for each choice the action asked for, by field: people read those, not codes."""
-    from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
-    fields = {"open_case": FUNDING_CASE_FIELDS, "raise_dispute": DISPUTE_FIELDS}.get(trigger) or next(
-        (t.fields for t in WORKFLOWS[workflow_key].rows(trigger)), ())
-    return {f.name: dict(f.choices) for f in fields if f.choices}
-
-
-HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
-               "respondent", "linked_case", "confirm"}
-
-
-def local_time(instant: datetime) -> str:
-    """An instant (stored in UTC) as people in England read it: London's date and time."""
-    return _date_and_time(instant.astimezone(cal.LONDON))
-
-
-def _date_and_time(local: datetime) -> str:
-    # strftime costs a timeline of 20 entries a third of a millisecond; the date is cached.
-    return f"{long_date(local.date())}, {local.hour:02d}:{local.minute:02d}"
-
-
-def local_date(instant: datetime) -> str:
-    """The London date of an instant stored in UTC, as people write it."""
-    return long_date(cal.local_date(instant))
-
-
-def readable(value) -> str:
-    """ISO dates and instants as people write them; everything else as text."""
-    text = str(value)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return long_date(date.fromisoformat(text))
-        except ValueError:
-            return text
-    if len(text) > 18 and text[4] == "-" and text[10] == "T":
-        try:
-            instant = datetime.fromisoformat(text).astimezone(cal.LONDON)
-            return f"{long_date(instant.date())}, {instant:%H:%M}"
-        except ValueError:
-            return text
-    return text
-
-
-def _details(data: dict, choices: dict[str, dict[str, str]] | None = None,
-             labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    out = []
-    for key, value in (data or {}).items():
-        if value in (None, "", [], {}) or key in HIDDEN_KEYS:
-            continue
-        words = (choices or {}).get(key, {})
-        if words:
-            value = [words.get(str(v), v) for v in value] if isinstance(value, list) else words.get(str(value), value)
-        label = (labels or {}).get(key) or (labels or {}).get(key.removesuffix("_name"))
-        key = key.removesuffix("_name")
-        if key == "letter":
-            out.append(("Letter", str(value.get("filename"))))
-        elif key == "deadlines_moved":
-            out += [("Deadline moved", f"{m['deadline']}: {readable(m['from'])} to {readable(m['to'])} ({m['reason']})") for m in value]
-        elif isinstance(value, list):
-            out.append((label or key.replace("_", " ").capitalize(), "; ".join(
-                ", ".join(readable(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value)))
-        else:
-            out.append((label or key.replace("_", " ").capitalize(), readable(value)))
-    return out
-
-
-def choice_label(value: str) -> str:
-    """The words for a stored choice code (an outcome, a category), for pages that show it."""
-    from workflows.dispute import FINDINGS, REVIEW_OUTCOMES
-    from workflows.funding_change import EXCEPTIONS, PROPOSALS
-    words = dict(PROPOSALS + EXCEPTIONS + REVIEW_OUTCOMES + FINDINGS)
-    return words.get(str(value), str(value))
