@@ -2,7 +2,8 @@
 a change in resources, through improvement, impact assessment and consultation, to a
 decision and, if funding changes, at least the minimum written notice. Reads like the spec's
 table: states, then one declaration per transition, then deadline rules. Gates and effects are
-in `funding_change_rules.py`; what question pages start with, in `funding_change_questions.py`.
+in `funding_change_rules.py` (the improvement plan's in `funding_change_plans.py`); what question
+pages start with, in `funding_change_questions.py`.
 
 Over 300 lines on purpose: the table is the process, each transition declared whole (with
 every word people read about it), and it reads best in one place, as the spec does."""
@@ -11,16 +12,19 @@ from enum import StrEnum
 from casework.cases import MANUAL_PAUSE, CaseRole as R
 from workflows.definitions import (ANY_OPEN, DeadlineRule, Due, Emails, Field, People, StateInfo, Subject,
                                    Transition, Workflow, as_date, or_stays)
+from workflows.funding_change_plans import (
+    EARLY_REVIEW_REASONS, action_exists, actions_due_ahead, actions_within_the_plan, after_the_plan_end, agree_plan,
+    both_agree, complete_action, extend_plan, plan_ends_ahead, plan_still_running, plan_version_is_latest,
+    propose_plan, review_not_early, start_review)
 from workflows.funding_change_rules import (  # noqa: F401  (choices are re-exported)
-    not_the_funder_officer, assessment_complete, actions_due_ahead, consultation_long_enough, consideration_given,
-    plan_version_is_latest, action_exists, notice_date_lawful, sent_after_decision, sent_now_or_later,
-    after_the_plan_end, notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
-    append, raise_concern, propose_resource_change, propose_plan, both_agree, agree_plan,
-    complete_action, extend_plan, save_assessment, open_consultation, submit_response,
+    not_the_funder_officer, assessment_complete, consultation_long_enough, consideration_given,
+    notice_date_lawful, sent_after_decision, sent_now_or_later,
+    notice_not_acknowledged, later_effective_date, decision_maker_eligible, record,
+    append, raise_concern, propose_resource_change,
+    save_assessment, open_consultation, submit_response,
     consultation_closes, grant_extension, decide, issue_notice, extend_notice, note_notice,
     reopen_consultation, pause, resume, assign_decision_maker, PROPOSALS, OUTCOME_WORDS, CHANNELS,
-    EXCEPTIONS, ASSESSMENT_SECTIONS, EARLY_REVIEW_REASONS, missing_assessment_sections, plan_ends_ahead,
-    actions_within_the_plan, plan_still_running, review_not_early, start_review)
+    EXCEPTIONS, ASSESSMENT_SECTIONS, missing_assessment_sections)
 from workflows.funding_change_questions import (action_choices, consideration_hint, default_plan_end,
                                                 default_response_date, early_review_hint, early_review_told,
                                                 earliest_response_hint, has_open_actions, open_actions, plan_running,

@@ -10,7 +10,7 @@ from typing import Any
 from casework.cases import CaseReading
 from workflows import calendar as cal
 from workflows.definitions import Asking, as_date
-from workflows.funding_change_rules import EARLY_REVIEW_REASONS
+from workflows.funding_change_plans import EARLY_REVIEW_REASONS
 from workflows.gates import long_date
 
 
@@ -83,7 +83,7 @@ def early_review_hint(ask: Asking) -> str:
 
 
 def started_early(case: CaseReading) -> bool:
-    """The review just started before the plan's end date (`funding_change_rules.start_review`)."""
+    """The review just started before the plan's end date (`funding_change_plans.start_review`)."""
     return bool((case.data or {}).get("early_review"))
 
 
