@@ -157,6 +157,18 @@ def dispute_at(service, cast: Cast, clock, status: str, linked: Case | None = No
     return case
 
 
+def panel_ready(service, cast: Cast, clock) -> Case:
+    """A dispute referred to the panel (on Sunday 13 December 2026, each journey step a day),
+    its panel appointed by the convener and every member's declaration made."""
+    case = dispute_at(service, cast, clock, "panel_referred")
+    case = service.fire(case.id, "appoint_panel", cast["convener"],
+                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"]},
+                        clock.now())
+    for member in ("panel1", "panel2", "panel3"):
+        case = service.fire(case.id, "declare_no_involvement", cast[member], {"confirm": "yes"}, clock.now())
+    return case
+
+
 def counts(factory, case_id: int | None = None) -> dict[str, Any]:
     """What is stored: audit entries, deadline rows, outbox rows and the case's version."""
     with factory() as s:

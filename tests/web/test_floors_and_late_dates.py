@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import dispute_at, funding_case_at
+from tests.factories import funding_case_at, panel_ready
 from tests.web.helpers import Page, location, page, snapshot
 from web import create_app
 from web.config import ConfigError
@@ -92,18 +92,8 @@ def parts(d: date) -> list[str]:
     return [str(d.day), str(d.month), str(d.year)]
 
 
-def appointed_panel(service, cast, clock):
-    case = dispute_at(service, cast, clock, "panel_referred")   # referred on Sunday 13 December 2026
-    case = service.fire(case.id, "appoint_panel", cast["convener"],
-                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"]},
-                        clock.now())
-    for member in ("panel1", "panel2", "panel3"):   # each member declares no prior involvement
-        case = service.fire(case.id, "declare_no_involvement", cast[member], {"confirm": "yes"}, clock.now())
-    return case
-
-
 def test_a_late_hearing_date_asks_for_the_reason_on_its_own_question(signed_in, engine, service, cast, clock):
-    case = appointed_panel(service, cast, clock)
+    case = panel_ready(service, cast, clock)
     chair, before = signed_in("panel1"), snapshot(engine)
     url = f"/cases/{case.id}/actions/schedule_hearing"
     assert "Why it is later than the time limit" in page(chair.get(url)).text
@@ -118,7 +108,7 @@ def test_a_late_hearing_date_asks_for_the_reason_on_its_own_question(signed_in, 
 
 
 def test_a_late_hearing_with_its_reason_shows_the_missed_limit_on_the_timeline(signed_in, service, cast, clock):
-    case = appointed_panel(service, cast, clock)
+    case = panel_ready(service, cast, clock)
     chair = signed_in("panel1")
     response = chair.submit(f"/cases/{case.id}/actions/schedule_hearing",
                             {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1)),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from casework.audit import AuditEntry
 from casework.deadlines import Deadline
 from casework.errors import InvalidInput
+from tests import factories
 from tests.factories import counts, dispute_at
 from workflows import calendar as cal
 
@@ -30,13 +31,8 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def panel_ready(service, cast, clock):
-    case = dispute_at(service, cast, clock, "panel_referred")
+    case = factories.panel_ready(service, cast, clock)
     assert case.data["stage_started_on"] == "2026-12-13"
-    case = service.fire(case.id, "appoint_panel", cast["convener"],
-                        {"chair": cast["panel1"], "statutory_member": cast["panel2"], "vcs_member": cast["panel3"]},
-                        clock.now())
-    for member in ("panel1", "panel2", "panel3"):   # each member declares no prior involvement
-        case = service.fire(case.id, "declare_no_involvement", cast[member], {"confirm": "yes"}, clock.now())
     return case
 
 
