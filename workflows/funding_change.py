@@ -118,7 +118,7 @@ TRANSITIONS = (
     Transition(trigger="complete_action", sources=(S.IMPROVEMENT_IN_PROGRESS,), dest=None, who=BOTH,
                button="Mark action done", question="Mark an action done",
                done="The action was marked as done.", told="marked a plan action done",
-               fields=(Field("action", "Action number", "int", items=action_choices),
+               fields=(Field("action", "Action", "int", items=action_choices),
                        Field("evidence", "Evidence", required=False)),
                guards=(action_exists,), effect=complete_action, offered_if=has_open_actions),
     # Before the plan's end date the review needs a reason, and the organisation is emailed it.

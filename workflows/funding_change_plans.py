@@ -18,6 +18,7 @@ EARLY_REVIEW_REASONS = (("organisation_asked", "The organisation asked to end th
                         ("misuse_of_funds", "A new concern about misuse of funds"),
                         ("insolvency", "A new concern about insolvency"))
 
+
 def actions_due_ahead(ctx: Context) -> str | None:
     """Each action of a proposed plan is due after today."""
     for number, action in enumerate(ctx.data["actions"], start=1):
@@ -25,11 +26,13 @@ def actions_due_ahead(ctx: Context) -> str | None:
             return Refusal(f"Action {number} must be due after today.", f"action_{number}_by")
     return None
 
+
 def plan_ends_ahead(ctx: Context) -> str | None:
     """A proposed plan ends after today."""
     if ctx.data["plan_end"] <= ctx.today:
         return Refusal("The end date of the plan must be in the future.", "plan_end")
     return None
+
 
 def actions_within_the_plan(ctx: Context) -> str | None:
     """Every action of a proposed plan is due on or before the plan's end date."""
@@ -40,8 +43,10 @@ def actions_within_the_plan(ctx: Context) -> str | None:
                            f"action_{number}_by")
     return None
 
+
 def proposed_plan_end(plan: dict) -> date | None:
     return as_date(plan.get("plan_end"))
+
 
 def plan_still_running(ctx: Context) -> str | None:
     """The plan being agreed has not already ended."""
@@ -51,6 +56,7 @@ def plan_still_running(ctx: Context) -> str | None:
         return (f"Version {len(plans)} of the plan ends on {long_date(end)}, which has passed. "
                 "Propose a new version with a later end date.")
     return None
+
 
 def review_not_early(ctx: Context) -> str | None:
     """The review starts on or after the plan's end date, or earlier with a reason recorded."""
@@ -65,6 +71,7 @@ def review_not_early(ctx: Context) -> str | None:
                        "early_explanation")
     return None
 
+
 def plan_version_is_latest(ctx: Context) -> str | None:
     plans = ctx.get("plans", default=[])
     if not plans:
@@ -75,6 +82,7 @@ def plan_version_is_latest(ctx: Context) -> str | None:
         return f"You have already agreed version {len(plans)}."
     return None
 
+
 def action_exists(ctx: Context) -> str | None:
     actions = current_actions(ctx)
     match = [a for a in actions if a["id"] == ctx.data["action"]]
@@ -82,10 +90,12 @@ def action_exists(ctx: Context) -> str | None:
         return "There is no action with that number in the agreed plan."
     return "That action is already marked done." if match[0].get("done_on") else None
 
+
 def current_actions(ctx: Context) -> list[dict]:
     version = ctx.get("plan_agreed_version")
     plans = ctx.get("plans", default=[])
     return plans[version - 1]["actions"] if version else []
+
 
 def propose_plan(ctx: Context) -> None:
     plans = ctx.get("plans", default=[])
@@ -95,9 +105,11 @@ def propose_plan(ctx: Context) -> None:
                   "proposed_by": side(ctx), "proposed_on": ctx.today, "agreed_by": []})
     ctx.put("plans", plans)
 
+
 def both_agree(ctx: Context) -> bool:
     plans = ctx.get("plans", default=[])
     return bool(plans) and {side(ctx), *plans[-1]["agreed_by"]} == {"funder", "organisation"}
+
 
 def agree_plan(ctx: Context) -> None:
     plans = ctx.get("plans")
@@ -109,6 +121,7 @@ def agree_plan(ctx: Context) -> None:
         # The end date both sides agreed; a plan proposed before plans had one runs the default period.
         ctx.put("plan_end", proposed_plan_end(plans[-1])
                 or cal.add_calendar_months(ctx.today, ctx.limits.plan_period_months))
+
 
 def start_review(ctx: Context) -> None:
     """Record a review started before the plan's end date, with why; the timeline shows it and
@@ -123,18 +136,22 @@ def start_review(ctx: Context) -> None:
         for key in ("early_reason", "early_explanation"):
             ctx.data.pop(key, None)   # nothing to explain: the plan has ended
 
+
 def complete_action(ctx: Context) -> None:
     plans, version = ctx.get("plans"), ctx.get("plan_agreed_version")
     for action in plans[version - 1]["actions"]:
         if action["id"] == ctx.data["action"]:
             action.update(done_on=ctx.today, evidence=ctx.data.get("evidence", ""))
+            ctx.audit_extra["action_name"] = action["what"]   # the timeline names it, not its number
     ctx.put("plans", plans)
+
 
 def after_the_plan_end(ctx: Context) -> str | None:
     current, chosen = as_date(ctx.get("plan_end")), ctx.data.get("new_end_date")
     if current is not None and chosen is not None and chosen <= current:
         return f"The new end date must be after the plan's current end date, {long_date(current)}."
     return None
+
 
 def extend_plan(ctx: Context) -> None:
     ctx.put("plan_end", ctx.data["new_end_date"])

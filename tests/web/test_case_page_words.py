@@ -32,3 +32,11 @@ def test_the_banner_after_an_action_is_a_sentence(service, cast, clock, signed_i
     response = fo.submit(url, {"case_version": form.value("case_version"), "reason": "Opened by mistake."},
                          follow_redirects=True)
     assert "The case was withdrawn." in page(response).text
+
+
+def test_the_timeline_names_the_action_marked_done_not_its_number(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "improvement_in_progress")
+    service.fire(case.id, "complete_action", cast["vl"], {"action": 1, "evidence": "Two drivers started."}, clock.now())
+    text = page(signed_in("fo").get(f"/cases/{case.id}")).text
+    assert "Action: Recruit two volunteer drivers" in text
+    assert "Action number" not in text and "Action: 1" not in text

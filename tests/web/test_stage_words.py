@@ -82,3 +82,11 @@ def test_a_scheduled_hearing_is_named_with_its_date_and_the_findings_deadline(se
     sentence = stage_sentence(signed_in("vl"), case.id)
     assert re.match(r"The panel will hear the dispute on \d{1,2} \w+ \d{4}\. "
                     r"Its findings are due by \d{1,2} \w+ \d{4}\.$", sentence), sentence
+
+
+def test_the_organisation_reads_the_proposal_in_one_sentence(service, cast, clock, signed_in):
+    # Typed as "Reduce the grant for the lunch club by 40% from April." (workflows/journeys.py):
+    # no capital in the middle of the sentence and no double full stop.
+    case = funding_case_at(service, cast, clock, "consultation")
+    assert stage_sentence(signed_in("vl"), case.id).startswith(
+        "London Borough of Bexley proposes to reduce the grant for the lunch club by 40% from April. Tell them")

@@ -190,7 +190,8 @@ def _placeholders(case: Case, first: Deadline | None, today: date, notice_months
         "date": long_date((case.closed_at and cal.local_date(case.closed_at))
                           or as_date((data.get("concern") or {}).get("raised_on"))),
         "plan_end": long_date(as_date(data.get("plan_end"))),
-        "proposal": (data.get("consultation") or {}).get("proposal") or proposal.lower() or "a change to funding",
+        "proposal": _in_a_sentence((data.get("consultation") or {}).get("proposal"))
+        or proposal.lower() or "a change to funding",
         "decision_maker": person(CaseRole.DECISION_MAKER),
         "earliest_effective": _earliest_effective(case, today, notice_months, calendar),
         "outcome": _OUTCOME_FRAMES.get(case.status, OUTCOME_WORDS).get(decision.get("outcome", ""), "change"),
@@ -202,6 +203,26 @@ def _placeholders(case: Case, first: Deadline | None, today: date, notice_months
         "officer": person(CaseRole.RESPONDENT_OFFICER), "reviewer": person(CaseRole.SENIOR_REVIEWER),
         "mediator": person(CaseRole.MEDIATOR),
     }
+
+
+#: Words a typed proposal usually starts with: verbs, read "{funder} proposes to reduce ...".
+_PROPOSAL_VERBS = frozenset({"end", "reduce", "vary", "re-allocate", "reallocate", "stop", "cut", "change",
+                             "withdraw", "cease", "decrease", "move", "transfer", "replace", "close", "merge"})
+
+
+def _in_a_sentence(proposal: str | None) -> str:
+    """A typed proposal as the end of "{funder} proposes ...": "Reduce the grant by 40%."
+    reads "to reduce the grant by 40%", "A cut of 40%." reads "a cut of 40%" (the sentence
+    has its own full stop); anything else as typed."""
+    text = (proposal or "").strip().rstrip(".").strip()
+    first, _, rest = text.partition(" ")
+    if len(first) > 1 and first.isupper():   # an acronym: "NHS ..."
+        return text
+    if first.lower() in _PROPOSAL_VERBS:
+        return " ".join(part for part in ("to", first.lower(), rest) if part)
+    if first.lower() in ("a", "an", "the", "to"):
+        return " ".join(part for part in (first.lower(), rest) if part)
+    return text
 
 
 def actions_for(case: Case, viewer: Person, offered_only: bool = True,

@@ -84,8 +84,8 @@ def _details(data: dict, choices: dict[str, dict[str, str]] | None = None,
              labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     out = []
     for key, value in (data or {}).items():
-        if value in (None, "", [], {}) or key in HIDDEN_KEYS:
-            continue
+        if value in (None, "", [], {}) or key in HIDDEN_KEYS or f"{key}_name" in data:
+            continue   # an id is shown by the name recorded beside it
         words = (choices or {}).get(key, {})
         if words:
             value = [words.get(str(v), v) for v in value] if isinstance(value, list) else words.get(str(value), value)
