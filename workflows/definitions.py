@@ -128,6 +128,9 @@ class Transition:
     #: Offered only to some of the people in `who`, on this case (such as a panel member who
     #: has not yet made their declaration).
     offered_to: Callable[["Person", CaseReading], bool] | None = None
+    #: What must be done before this can be (offered only once nothing is), as a checklist
+    #: the case page shows to whoever could then do it.
+    still_needed: Callable[[CaseReading], list[str]] | None = None
 
     @property
     def is_system(self) -> bool:

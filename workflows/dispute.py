@@ -13,7 +13,7 @@ from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
     hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
-    agree_to_mediate, ready_to_mediate, appoint_panel, acknowledge, add_external_referral,
+    agree_to_mediate, ready_to_mediate, yet_to_agree_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
 
@@ -146,7 +146,8 @@ TRANSITIONS = (
                          done="You agreed to mediation.", told="agreed to mediation",
                          emails=EVERYONE,
                          fields=(Field("confirm", "You agree to take part in mediation", "confirm"),),
-                         guards=(not_yet_agreed,), effect=agree_to_mediate, when=ready_to_mediate)),
+                         guards=(not_yet_agreed,), effect=agree_to_mediate, when=ready_to_mediate,
+                         offered_to=yet_to_agree_to_mediate)),
     Transition(trigger="record_session", sources=(S.IN_MEDIATION,), dest=None, who=MEDIATOR,
                button="Record the mediation session", question="When was the session?",
                done="The mediation session was recorded.", told="recorded the mediation session",

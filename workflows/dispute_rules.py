@@ -6,7 +6,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
-from casework.cases import CaseAssignment, CaseLink, CaseReading, CaseRole as R
+from casework.cases import CaseAssignment, CaseLink, CaseReading, case_roles
+from casework.cases import CaseRole as R
 from casework.errors import InvalidInput
 from workflows import calendar as cal
 from workflows import deadlines
@@ -226,6 +227,12 @@ def set_date(key: str, field: str, kind: str, what: str):
 
 def agree_to_mediate(ctx: Context) -> None:
     ctx.put("mediation_agreed_by", ctx.get("mediation_agreed_by", default=[]) + [party_side(ctx)])
+
+
+def yet_to_agree_to_mediate(person, case: CaseReading) -> bool:
+    """This person's side has not agreed to mediate yet (the action is offered to them)."""
+    side = "complainant" if R.COMPLAINANT in case_roles(case, person) else "respondent"
+    return side not in ((case.data or {}).get("mediation_agreed_by") or [])
 
 
 def ready_to_mediate(ctx: Context) -> bool:

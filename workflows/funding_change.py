@@ -28,7 +28,8 @@ from workflows.funding_change_rules import (  # noqa: F401  (choices are re-expo
 from workflows.funding_change_questions import (action_choices, consideration_hint, default_plan_end,
                                                 default_response_date, early_review_hint, early_review_told,
                                                 earliest_response_hint, has_open_actions, open_actions, plan_running,
-                                                plan_version, responded, saved_assessment, started_early)
+                                                plan_version, responded, saved_assessment, started_early,
+                                                yet_to_agree_the_latest_plan)
 from workflows.gates import (date_in_future, date_not_in_future, deadline_passed, later_than_deadline, not_paused, paused,
                              window_open)
 
@@ -109,7 +110,8 @@ TRANSITIONS = (
                          done="You agreed the plan.", told="agreed the plan",
                          fields=(Field("version", "Plan version", "int", start=plan_version),),
                          guards=(plan_version_is_latest, plan_still_running), effect=agree_plan, when=both_agree,
-                         offered_if=lambda case: bool((case.data or {}).get("plans")))),
+                         offered_if=lambda case: bool((case.data or {}).get("plans")),
+                         offered_to=yet_to_agree_the_latest_plan)),
     Transition(trigger="record_support", sources=(S.IMPROVEMENT_IN_PROGRESS,), dest=None, who=FO,
                button="Record support given", question="What support did you give?",
                done="The support was recorded.", told="recorded support given",
@@ -168,7 +170,8 @@ TRANSITIONS = (
                        Field("impact_summary", "Impact summary"), RESPOND_BY),
                guards=(assessment_complete, consultation_long_enough), effect=open_consultation,
                letter="consultation",
-               offered_if=lambda case: not missing_assessment_sections((case.data or {}).get("assessment") or {})),
+               still_needed=lambda case: [f"Impact assessment: {section}" for section in
+                                          missing_assessment_sections((case.data or {}).get("assessment") or {})]),
     Transition(trigger="abandon_change", sources=(S.IMPACT_ASSESSMENT,), dest=S.CLOSED_NO_CHANGE, who=FO,
                button="Stop: no change to funding", question="Why is there no change?",
                done="The case was stopped with no change to funding.",
@@ -266,7 +269,7 @@ TRANSITIONS = (
                button="Pause deadlines", question="Why pause the deadlines?",
                done="Deadlines were paused.", told="paused the deadlines",
                fields=(REASON,), guards=(not_paused,), effect=pause,
-               offered_if=lambda case: MANUAL_PAUSE not in case.pause_causes),
+               offered_if=lambda case: case.status != S.DRAFT and MANUAL_PAUSE not in case.pause_causes),
     Transition(trigger="resume", sources=(ANY_OPEN,), dest=None, who=FO,
                button="Resume deadlines", question="Why resume the deadlines?",
                done="Deadlines were resumed.", told="resumed the deadlines",
@@ -351,7 +354,7 @@ INFO = {
         "{funder} has decided to {outcome}. You will receive written notice."),
     S.NOTICE_PERIOD: StateInfo("Notice given", "red",
         "Notice given on {deemed_given}. Funding changes on {effective}.",
-        "You have notice that funding will {outcome} on {effective}. Acknowledge it and send your plan for the end of funding. You can raise a dispute."),
+        "You have notice that funding will {outcome} on {effective}. {notice_to_do}You can raise a dispute."),
     S.CLOSED_RESOLVED: StateInfo("Resolved", "green", "Closed: performance improved.", "Closed: performance improved."),
     S.CLOSED_NO_CHANGE: StateInfo("No change", "green", "Closed with no change to funding.", "Closed with no change to funding."),
     S.CLOSED_CHANGED: StateInfo("Funding changed", "grey", "Funding {outcome} from {effective}.", "Funding {outcome} from {effective}."),

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from casework.cases import CaseReading
+from casework.cases import CaseReading, case_roles
+from casework.cases import CaseRole as R
 from workflows import calendar as cal
 from workflows.definitions import Asking, as_date
 from workflows.funding_change_plans import EARLY_REVIEW_REASONS
@@ -95,3 +96,10 @@ def early_review_told(case: CaseReading) -> str:
     reason = dict(EARLY_REVIEW_REASONS).get(early["reason"], early["reason"])
     return (f"The improvement plan was due to end on {long_date(as_date(early['plan_end']))}. The review has "
             f"started early because: {reason[:1].lower() + reason[1:]}. {early['explanation']}")
+
+
+def yet_to_agree_the_latest_plan(person, case: CaseReading) -> bool:
+    """This person's side has not agreed the latest version of the plan (offered to them)."""
+    plans = (case.data or {}).get("plans") or []
+    side = "funder" if R.FUNDER_OFFICER in case_roles(case, person) else "organisation"
+    return bool(plans) and side not in plans[-1].get("agreed_by", [])

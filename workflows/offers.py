@@ -12,7 +12,13 @@ def offered(row: Transition, case: Case, person: Person | None = None) -> bool:
     """False when the action could only be refused in the case's present condition, or
     (given the person) to this person."""
     check, fits = row.offered_if, row.offered_to
-    return (check is None or check(case)) and (person is None or fits is None or fits(person, case))
+    return ((check is None or check(case)) and not still_needed(row, case)
+            and (person is None or fits is None or fits(person, case)))
+
+
+def still_needed(row: Transition, case: Case) -> list[str]:
+    """What must be done before this action can be taken (its declared checklist), if anything."""
+    return row.still_needed(case) if row.still_needed is not None else []
 
 
 def worth_offering(trigger: str, case: Case, person: Person | None = None) -> bool:

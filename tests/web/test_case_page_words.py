@@ -40,3 +40,17 @@ def test_the_timeline_names_the_action_marked_done_not_its_number(service, cast,
     text = page(signed_in("fo").get(f"/cases/{case.id}")).text
     assert "Action: Recruit two volunteer drivers" in text
     assert "Action number" not in text and "Action: 1" not in text
+
+
+def test_a_missing_assessment_is_listed_where_start_consultation_will_be(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "impact_assessment", route="resource")
+    service.fire(case.id, "save_assessment", cast["fo"], {"beneficiaries": "About 25 older residents."}, clock.now())
+    text = page(signed_in("fo").get(f"/cases/{case.id}")).text
+    assert "Before you can start consultation" in text
+    assert "Impact assessment: volunteers affected" in text
+    assert "Impact assessment: beneficiaries affected" not in text
+    sections = {"beneficiaries": "About 25 older residents.", "service_users": "25 diners.",
+                "volunteers": "Six cooks.", "equality": "Most diners are over 75.", "reallocation": "None nearby."}
+    service.fire(case.id, "save_assessment", cast["fo"], sections, clock.now())
+    text = page(signed_in("fo").get(f"/cases/{case.id}")).text
+    assert "Before you can start consultation" not in text and "Start consultation" in text

@@ -90,3 +90,17 @@ def test_the_organisation_reads_the_proposal_in_one_sentence(service, cast, cloc
     case = funding_case_at(service, cast, clock, "consultation")
     assert stage_sentence(signed_in("vl"), case.id).startswith(
         "London Borough of Bexley proposes to reduce the grant for the lunch club by 40% from April. Tell them")
+
+
+def test_the_organisation_is_asked_only_for_what_it_has_not_done_about_the_notice(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "notice_period")
+    vl = signed_in("vl")
+    assert "Acknowledge it and send your plan for the end of funding." in stage_sentence(vl, case.id)
+    service.fire(case.id, "acknowledge_notice", cast["vl"], {}, clock.now())
+    sentence = stage_sentence(vl, case.id)
+    assert "Acknowledge" not in sentence and "Send your plan for the end of funding." in sentence
+    service.fire(case.id, "submit_exit_plan", cast["vl"], {"support_plan": "Diners move to the Erith club.",
+                                                           "dates": "March 2027"}, clock.now())
+    sentence = stage_sentence(vl, case.id)
+    assert "Acknowledge" not in sentence and "plan for the end of funding" not in sentence
+    assert sentence.endswith("You can raise a dispute.")

@@ -46,3 +46,31 @@ def test_only_a_decision_maker_is_offered_the_response_to_the_panels_findings(se
         decision_maker, officer = s.get(Person, cast["dm"]), s.get(Person, cast["fo"])
         assert worth_offering("respond_to_findings", case, decision_maker)
         assert not worth_offering("respond_to_findings", case, officer)
+
+
+def person(factory, person_id: int) -> Person:
+    with factory() as s:
+        found = s.get(Person, person_id)
+        found.roles   # read while the session is open
+        return found
+
+
+def test_agree_this_plan_is_not_offered_to_a_side_that_has_agreed_it(service, factory, cast, clock):
+    case = funding_case_at(service, cast, clock, "improvement_planning")
+    case = service.fire(case.id, "propose_plan", cast["vl"], {"actions": [
+        {"what": "Recruit volunteers", "who": "Chair", "by": "2027-02-01"}], "plan_end": "2027-02-01"}, clock.now())
+    case = service.fire(case.id, "agree_plan", cast["vl"], {"version": 1}, clock.now())
+    assert not worth_offering("agree_plan", case, person(factory, cast["vl"]))
+    assert worth_offering("agree_plan", case, person(factory, cast["fo"]))
+
+
+def test_agree_to_mediation_is_not_offered_to_a_side_that_has_agreed(service, factory, cast, clock):
+    case = dispute_at(service, cast, clock, "mediation_requested")
+    complainant = person(factory, cast["vl"])
+    assert worth_offering("agree_to_mediate", case, complainant)
+    case = service.fire(case.id, "agree_to_mediate", cast["vl"], {"confirm": "yes"}, clock.now())
+    assert not worth_offering("agree_to_mediate", case, complainant)
+
+
+def test_pause_is_not_offered_on_a_draft(service, cast, clock):
+    assert not worth_offering("pause", open_case(service, cast, clock))

@@ -16,7 +16,7 @@ from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.dispute import FOR_THE_RESPONDENT
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
-from workflows.offers import offered
+from workflows.offers import offered, still_needed
 from workflows.registry import WORKFLOWS
 from web.presenters.formatting import local_date, long_date
 
@@ -202,7 +202,20 @@ def _placeholders(case: Case, first: Deadline | None, today: date, notice_months
         "complainant": case.complainant_org.name if case.complainant_org else "",
         "officer": person(CaseRole.RESPONDENT_OFFICER), "reviewer": person(CaseRole.SENIOR_REVIEWER),
         "mediator": person(CaseRole.MEDIATOR),
+        "notice_to_do": _notice_to_do(notice),
     }
+
+
+def _notice_to_do(notice: dict) -> str:
+    """What the organisation still has to do about a notice, as a sentence (or nothing)."""
+    acknowledged, planned = bool(notice.get("acknowledged_on")), bool(notice.get("exit_plan"))
+    if acknowledged and planned:
+        return ""
+    if acknowledged:
+        return "Send your plan for the end of funding. "
+    if planned:
+        return "Acknowledge the notice. "
+    return "Acknowledge it and send your plan for the end of funding. "
 
 
 #: Words a typed proposal usually starts with: verbs, read "{funder} proposes to reduce ...".
@@ -234,6 +247,13 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True,
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
             if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer))
             and (t.trigger not in FOR_THE_RESPONDENT or can_act_for_respondent(viewer, case, separated))]
+
+
+def not_yet_possible(case: Case, viewer: Person) -> list[tuple[str, list[str]]]:
+    """The actions this person could take here once their checklist is done: each button's
+    words and what is still needed, so a page says why the button is not there yet."""
+    return [(t.button, needed) for t in actions_for(case, viewer, offered_only=False)
+            if (needed := still_needed(t, case))]
 
 
 ROUTES = {"performance": "Performance concern", "resource": "Change to resources"}
