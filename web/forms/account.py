@@ -7,7 +7,7 @@ from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length
 
 from casework.administration import MIN_PASSWORD
-from web.forms.inputs import single_line
+from web.forms.inputs import choice_list, single_line
 
 
 class CodeForm(FlaskForm):
@@ -49,7 +49,7 @@ class SetUpAppForm(FlaskForm):
 
 class SecuritySettingsForm(FlaskForm):
     vco_staff = RadioField("Do VCO staff need an authenticator app to sign in?", widget=GovRadioInput(),
-                           choices=[("yes", "Yes"), ("no", "No")],
+                           choices=choice_list([("yes", "Yes"), ("no", "No")]),
                            validators=[InputRequired("Select yes if VCO staff need an authenticator app")],
                            description="Administrators and staff of councils and NHS bodies always need one.")
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -80,10 +80,18 @@ def forgotten_password():
     if form.validate_on_submit():
         with unit_of_work(c.factory) as db:
             ask_for_reset(db, form.email.data, c.clock.now(), c.settings.base_url, c.settings.mail_sender, where())
-        return render_template("auth/check_email.html", title="Check your email",
-                               message=LINK_SENT.format(email=form.email.data.strip()))
+        session["reset_asked_for"] = form.email.data.strip()
+        return redirect(url_for("access.link_sent"))
     return render_template("auth/forgotten_password.html", form=form, title="Reset your password"), \
         400 if form.errors else 200
+
+
+@bp.route("/forgotten-password/check-your-email")
+def link_sent():
+    email = session.get("reset_asked_for")
+    if not email:
+        return redirect(url_for("access.forgotten_password"))
+    return render_template("auth/check_email.html", title="Check your email", message=LINK_SENT.format(email=email))
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from web.forms.admin import ROLE_NAMES, ConfirmForm, put_problems
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 #: What someone signed in only to set up an app may reach.
-WHILE_SETTING_UP = {"account.set_up_app", "auth.sign_out", "auth.extend_session", "pages.heartbeat", "static",
+WHILE_SETTING_UP = {"account.set_up_app", "account.recovery_codes", "auth.sign_out", "auth.extend_session", "pages.heartbeat", "static",
                     "govuk_assets", "pages.accessibility"}
 
 
@@ -88,13 +88,23 @@ def set_up_app():
     form = SetUpAppForm() if request.method == "POST" else SetUpAppForm(data={"secret": second_factor.new_secret()})
     if form.validate_on_submit() and (codes := _app_saved(form, changing)) is not None:
         session.pop("set_up_app", None)
-        return render_template("account/recovery_codes.html", title="Your recovery codes", codes=codes,
-                               next_url=_safe_next(request.args.get("next")))
+        session["recovery_codes"] = codes  # shown once, by the next page, then gone
+        return redirect(url_for("account.recovery_codes", next=_safe_next(request.args.get("next"))))
     if not _is_secret(secret := form.secret.data or ""):
         form.secret.data = secret = second_factor.new_secret()
     return render_template("account/set_up_app.html", form=form, title="Set up an authenticator app",
                            changing=changing, secret=second_factor.spaced(secret), qr=_qr_svg(secret),
                            must=bool(session.get("set_up_app"))), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/authenticator-app/recovery-codes")
+@login_required
+def recovery_codes():
+    codes = session.pop("recovery_codes", None)
+    if not codes:
+        return redirect(url_for("account.your_account"))
+    return render_template("account/recovery_codes.html", title="Your recovery codes", codes=codes,
+                           next_url=_safe_next(request.args.get("next")))
 
 
 def _app_saved(form: SetUpAppForm, changing: bool) -> list[str] | None:

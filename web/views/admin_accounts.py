@@ -14,6 +14,7 @@ from web.auth import where
 from web.context import container
 from web.forms.account import EventFilterForm, SecuritySettingsForm
 from web.forms.admin import put_problems
+from web.forms.inputs import choice_list
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
 ID = "int(max=2147483647)"
@@ -70,7 +71,7 @@ def security_settings():
 @bp.route("/security-events")
 def security_events():
     c, form = container(), EventFilterForm(request.args)
-    form.kind.choices = [("", "Everything"), *((str(k), name) for k, name in KIND_NAMES.items())]
+    form.kind.choices = choice_list([("", "Everything"), *((str(k), name) for k, name in KIND_NAMES.items())])
     form.validate()
     kind = form.kind.data if form.kind.data in {str(k) for k in Kind} else ""
     wanted = EventFilter(kind=kind, account=(form.account.data or "").strip() if not form.account.errors else "")
