@@ -353,3 +353,14 @@ def test_role_changes_and_deactivation_are_security_events(signed_in, cast, fact
     assert [(e.kind, e.actor_id, e.detail) for e in events(factory, "roles_changed")] == [
         ("roles_changed", cast["admin"], "roles: mediator, vco_staff")]
     assert [e.person_id for e in events(factory, "deactivated")] == [cast["vl"]]
+
+
+def test_the_reset_email_renders_with_its_link_and_other_emails_still_render(app, factory):
+    from notifications.emails import render_bodies
+    ask_for_reset(app.test_client(), email_of("vl"))
+    with factory() as s:
+        content = s.scalar(select(OutboxMessage.content))
+    text, html = render_bodies(content)
+    assert f"Choose a new password: {content['link_url']}" in text and content["link_url"] in html
+    plain = {k: v for k, v in content.items() if k not in ("link_url", "link_text")}
+    assert "Choose a new password" not in render_bodies(plain)[0]
