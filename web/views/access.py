@@ -58,6 +58,8 @@ def _check_code(person_id: int, code: str):
     now, client = c.clock.now(), throttle.address_key(request.remote_addr)
     with unit_of_work(c.factory) as db:
         person = db.get(Person, person_id)
+        if person is None:  # removed since the password was given
+            return None
         used = second_factor.check_throttled(db, person_id, code, client, now) if person.is_active else None
         if used is None or isinstance(used, timedelta):
             kind = Kind.CODE_FAILED if used is None else Kind.THROTTLED
