@@ -50,6 +50,20 @@ def add_person(session: Session, details: PersonDetails, password: str) -> Perso
     return person
 
 
+def add_invited_person(session: Session, details: PersonDetails) -> Person:
+    """A new person with no password yet: they choose one through their invitation
+    (notifications.accounts.invite)."""
+    problems, organisation = _person_problems(session, details, None)
+    if problems:
+        raise InvalidInput(problems)
+    person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
+                    password_hash=None)
+    person.grant(*details.roles)
+    session.add(person)
+    session.flush()
+    return person
+
+
 def change_person(session: Session, person_id: int, details: PersonDetails, actor_id: int) -> list[str]:
     """Change a person's name, email, organisation and roles; returns what changed."""
     person = _get(session, Person, person_id)

@@ -1,4 +1,5 @@
 """Every table, imported in one place so metadata is complete for migrations and tests."""
+from casework.accounts import AccountToken
 from casework.audit import AuditEntry
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
@@ -7,9 +8,12 @@ from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
 from casework.organisations import Organisation, Person, PersonRole
 from casework.persistence import Base
+from casework.second_factor import RecoveryCode, SecondFactor, SecuritySetting
+from casework.security_events import SecurityEvent
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from casework.throttle import SignInFailure
 
-__all__ = ["AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
+__all__ = ["AccountToken", "AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
            "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
-           "OutboxMessage", "Person", "PersonRole", "SignInFailure", "TimeLimitSetting"]
+           "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "SecondFactor", "SecurityEvent",
+           "SecuritySetting", "SignInFailure", "TimeLimitSetting"]

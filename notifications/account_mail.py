@@ -1,7 +1,10 @@
 """Emails about a person's account rather than a case, written to the outbox in the
-transaction that causes them like every other email. One for now: someone has repeatedly
-failed to sign in to the account (casework.throttle decides when)."""
-from datetime import datetime
+transaction that causes them like every other email: someone has repeatedly failed to sign in
+to the account (casework.throttle decides when); an invitation; a password reset link. The
+links are in the email only: the outbox keeps the email until it is sent, but the database
+keeps only each link token's digest (casework.accounts)."""
+import hashlib
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -31,3 +34,47 @@ def queue_sign_in_warning(session: Session, person: Person, failures: int, minut
         content=email_content(name=person.name, subject=SIGN_IN_WARNING_SUBJECT, happened=happened, todo=todo,
                               case_url="", case_ref=""),
         letter_id=None, status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now))
+
+
+INVITATION_SUBJECT = "You have been invited to Bexley Compact casework"
+RESET_SUBJECT = "Reset your Bexley Compact casework password"
+
+
+def invitation_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/invitation/{token}"
+
+
+def reset_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/reset-password/{token}"
+
+
+def queue_invitation(session: Session, person: Person, url: str, now: datetime, sender: str) -> None:
+    """The invitation: a link, valid for 72 hours and once, to set a password (and, where the
+    person needs one, set up an authenticator app)."""
+    until = (now + timedelta(hours=72)).astimezone(cal.LONDON)
+    happened = (f"An administrator has given you an account on Bexley Compact casework, the service for "
+                f"funding-change cases and disputes under the Bexley Compact. Your account uses this email address.")
+    todo = (f"Use the link below to choose your password by {until:%H:%M} on {until.day} {until:%B %Y} (UK time). "
+            f"It works once.",
+            "If you did not expect this email, you can ignore it.")
+    _queue(session, person, INVITATION_SUBJECT, happened, todo, url, "Choose your password", "invitation", now,
+           sender)
+
+
+def queue_password_reset(session: Session, person: Person, url: str, now: datetime, sender: str) -> None:
+    """A link, valid for an hour and once, to choose a new password."""
+    happened = "Someone asked to reset the password of your Bexley Compact casework account."
+    todo = ("If it was you, use the link below within 1 hour to choose a new password. It works once, and "
+            "choosing a new password signs you out everywhere else.",
+            "If it was not you, ignore this email: your password has not changed.")
+    _queue(session, person, RESET_SUBJECT, happened, todo, url, "Choose a new password", "reset", now, sender)
+
+
+def _queue(session: Session, person: Person, subject: str, happened: str, todo: tuple[str, ...], url: str,
+           link_text: str, kind: str, now: datetime, sender: str) -> None:
+    content = {**email_content(name=person.name, subject=subject, happened=happened, todo=todo, case_url="",
+                               case_ref=""), "link_url": url, "link_text": link_text}
+    session.add(OutboxMessage(
+        dedupe_key=f"{kind}:{person.id}:{hashlib.sha256(url.encode()).hexdigest()[:32]}", message_id=new_message_id(sender), case_id=None,
+        person_id=person.id, to_address=person.email, subject=subject, content=content, letter_id=None,
+        status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now))

@@ -1,9 +1,14 @@
 """Signing in and out. flask-login carries a server-side session token (not the person's id),
 so signing out, going idle or reaching the 12-hour lifetime (casework.logins.MAX_LIFETIME)
-ends the session on the server and a copied cookie stops working. A new token on every sign-in; failures are throttled in the database
-(casework.throttle): a 429 with Retry-After, the same for every account, never a lock."""
+ends the session on the server and a copied cookie stops working. A new token on every
+sign-in; failures are throttled in the database (casework.throttle): a 429 with Retry-After,
+the same for every account, never a lock. Someone with an authenticator app gives a security
+code next (web.views.access); someone who must have one and has not (casework.second_factor)
+is signed in only to set it up, except in a development copy, where the demo people skip it.
+Each outcome is a security event."""
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
@@ -17,7 +22,8 @@ from wtforms.validators import InputRequired, Length
 
 from casework.logins import end_session, is_live, live_session, outlived, start_session
 from casework.organisations import Person
-from casework import throttle
+from casework import second_factor, security_events as events, throttle
+from casework.security_events import Kind, Where
 from casework.passwords import verify_password
 from casework.persistence import unit_of_work
 from notifications.account_mail import queue_sign_in_warning
@@ -35,8 +41,8 @@ class SignedIn(UserMixin):
     """The signed-in person as flask-login sees them: the Person plus their session token, and
     their unread notifications when the session check read them (None: not read yet)."""
 
-    def __init__(self, person: Person, token: str, unread: int | None = None) -> None:
-        self.person, self.token, self.unread = person, token, unread
+    def __init__(self, person: Person, token: str, unread: int | None = None, set_up_app: bool = False) -> None:
+        self.person, self.token, self.unread, self.set_up_app = person, token, unread, set_up_app
 
     def get_id(self) -> str:
         return self.token
@@ -104,24 +110,61 @@ def _signed_in(person: Person, token: str) -> SignedIn:
 WRONG_DETAILS = "Enter a correct email address and password"
 
 
+@dataclass(frozen=True)
+class NeedsCode:
+    """The password was right; a security code from the person's app comes next."""
+    person_id: int
+
+
+def where() -> Where:
+    return Where(request.remote_addr or "")
+
+
+def start(db, person: Person, now: datetime, may_skip_app: bool = True) -> SignedIn:
+    """A new server session for the person, noting where it started; a sign-in event. Someone
+    who must have an authenticator app and has none sets one up first (in a development copy,
+    only when `may_skip_app` is False: someone just invited)."""
+    row = start_session(db, person, now, request.remote_addr, request.user_agent.string)
+    must = second_factor.must_have_one(person, second_factor.vco_staff_need_it(db))
+    set_up_app = must and not second_factor.has_one(db, person.id) and (
+        not may_skip_app or container().settings.env != "development")
+    events.record(db, Kind.SIGNED_IN, now, person_id=person.id, account=person.email, where=where(),
+                  detail="must set up an authenticator app" if set_up_app else "")
+    person.roles, person.organisation  # load both while the database session is open
+    return SignedIn(person, row.secret, set_up_app=set_up_app)
+
+
+def begin(signed_in: SignedIn, next_url: str | None):
+    """Put the new session in a new cookie and go on: to set up an app first if it is due."""
+    session.clear()  # a new session on sign-in
+    session.permanent = True
+    login_user(signed_in)
+    if signed_in.set_up_app:
+        session["set_up_app"] = True
+        return redirect(url_for("account.set_up_app", next=_safe_next(next_url)))
+    return redirect(_safe_next(next_url))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     form, status, headers = SignInForm(), 200, {}
     if form.validate_on_submit():
-        outcome = _authenticate(form.email.data, form.password.data, request.remote_addr)
+        outcome = _authenticate(form.email.data, form.password.data)
         if isinstance(outcome, SignedIn):
-            session.clear()  # a new session on sign-in
-            session.permanent = True
-            login_user(outcome)
-            return redirect(_safe_next(request.args.get("next")))
+            return begin(outcome, request.args.get("next"))
+        if isinstance(outcome, NeedsCode):
+            session.clear()
+            session.update(code_for=outcome.person_id, code_since=container().clock.now().isoformat(),
+                           code_next=_safe_next(request.args.get("next")))
+            return redirect(url_for("access.security_code"))
         if outcome:  # must wait: the same for every account, known or not
             seconds = math.ceil(outcome.total_seconds())
             status, headers = 429, {"Retry-After": str(seconds)}
             form.email.errors = list(form.email.errors) + [_wait_message(seconds)]
         else:
             form.email.errors = list(form.email.errors) + [WRONG_DETAILS]
-    return render_template("auth/sign_in.html", form=form, title="Sign in",
-                           timed_out=request.args.get("timeout") == "1"), status, headers
+    return render_template("auth/sign_in.html", form=form, title="Sign in", timed_out=request.args.get("timeout") == "1",
+                           development=container().settings.env == "development"), status, headers
 
 
 def _wait_message(seconds: int) -> str:
@@ -167,24 +210,28 @@ def extend_session():
     return ("", 204)
 
 
-def _authenticate(email: str, password: str, address: str | None) -> SignedIn | timedelta | None:
-    """The signed-in person; or how long to wait before trying again; or None for a wrong email
-    or password. Unknown, deactivated and real accounts are counted, throttled and checked
-    alike: one Argon2 verification for every attempt that is checked (passwords.verify_password)."""
+def _authenticate(email: str, password: str) -> SignedIn | NeedsCode | timedelta | None:
+    """The signed-in person; or a security code to ask for; or how long to wait before trying
+    again; or None for a wrong email or password. Unknown, deactivated and real accounts are
+    counted, throttled and checked alike: one Argon2 verification for every attempt that is
+    checked (passwords.verify_password)."""
     c = container()
-    now, account, client = c.clock.now(), throttle.account_key(email), throttle.address_key(address)
+    now, account, client = c.clock.now(), throttle.account_key(email), throttle.address_key(request.remote_addr)
     with unit_of_work(c.factory) as db:
         wait = throttle.wait_before_trying(db, account, client, now)
         if wait > timedelta(0):
+            events.record(db, Kind.THROTTLED, now, account=account, where=where())
             return wait
         person = db.scalar(select(Person).where(func.lower(Person.email) == account))
         usable = person is not None and person.is_active
         if verify_password(person.password_hash if usable else None, password):
             throttle.clear_failures(db, account)
-            token = start_session(db, person, now).token
-            person.roles, person.organisation
-            return SignedIn(person, token)
+            if second_factor.has_one(db, person.id):
+                return NeedsCode(person.id)
+            return start(db, person, now)
         failures = throttle.record_failure(db, account, client, now)
+        events.record(db, Kind.SIGN_IN_FAILED, now, person_id=person.id if person else None, account=account,
+                      where=where(), detail="wrong password" if usable else "no active account with a password")
         if usable and failures == throttle.WARN_AFTER:
             queue_sign_in_warning(db, person, failures, int(throttle.ACCOUNT_WINDOW.total_seconds() // 60), now,
                                   c.settings.mail_sender)

@@ -175,6 +175,8 @@ def _print_logins(rows) -> None:
     click.echo("\nDemo logins (password for all: %s):" % rows[0][2])
     for purpose, email, _ in rows:
         click.echo(f"  {purpose:<40} {email}")
+    click.echo("With CASEWORK_ENV=development the demo people sign in without an authenticator app; elsewhere\n"
+               "administrators and council staff set one up the first time they sign in.")
 
 
 @main.command()
@@ -235,13 +237,16 @@ def mail() -> None:
 
 @mail.command("list")
 @click.option("--limit", default=20, show_default=True)
-def mail_list(limit: int) -> None:
+@click.option("--text", is_flag=True, help="Print each email's text too (to follow an invitation or reset link).")
+def mail_list(limit: int, text: bool) -> None:
     """Emails captured locally (when no mail service is set up), newest first."""
     from notifications.capture import captured_messages
     from web.composition import mail_capture_dir
     settings = Settings.from_environ()
     for email in captured_messages(mail_capture_dir(settings), limit=limit):
         click.echo(f"{email.sent_at:%Y-%m-%d %H:%M}  {email.to:<32} {email.subject}")
+        if text:
+            click.echo("    " + email.text.replace("\n", "\n    "))
 
 
 @mail.command("failed")

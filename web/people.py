@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from casework.logins import LoginSession
+from casework.logins import LoginSession, token_digest
 from casework.organisations import Organisation, Person, PersonRole
 from notifications.inapp import unread_count_of
 
@@ -43,7 +43,7 @@ class SessionPerson:
 
 def session_person(conn: Connection, token: str) -> SessionPerson | None:
     """The session with this token and its person, or None if there is none."""
-    rows = conn.execute(_SESSION, {"token": token}).all()
+    rows = conn.execute(_SESSION, {"token": token_digest(token)}).all()
     if not rows:
         return None
     person_row = tuple(rows[0][3:len(_COLUMNS) + 5])  # the person's columns, their organisation's name and kind

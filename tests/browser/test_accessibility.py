@@ -67,7 +67,8 @@ MEDIATION = ("Crayford Community Kitchen and London Borough of Bexley", "dispute
 
 #: who signs in (None: nobody) -> the pages to scan, as paths or as steps that reach the page
 PAGES = {
-    "signed out": (None, ["/sign-in", sign_in_with_errors, "/help", "/accessibility", "/no-such-page"]),
+    "signed out": (None, ["/sign-in", sign_in_with_errors, "/forgotten-password", "/help", "/accessibility",
+                          "/no-such-page"]),
     "contract manager": ("contract.manager@bexley.example", [
         "/", "/cases?stage=funding_change:consultation&due=overdue", "/cases", case("Meals on wheels partnership"),
         case(*MEDIATION), action_with_errors, action("Community fridge", "propose_plan"), "/cases/new",
@@ -81,7 +82,9 @@ PAGES = {
     "panel member": ("chair@compactpanel.example", ["/"]),
     "administrator": ("admin@bexley.example", [
         "/", "/admin/", "/admin/people", "/admin/organisations", "/admin/holidays", "/admin/time-limits",
-        "/admin/failed-messages", change_person_with_errors, deactivate_question, change_organisation]),
+        "/admin/failed-messages", change_person_with_errors, deactivate_question, change_organisation,
+        "/admin/security-events", "/admin/security-events?kind=signed_in&account=admin", "/admin/security",
+        "/account/", "/account/password", "/account/authenticator-app"]),
 }
 
 

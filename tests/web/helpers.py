@@ -202,7 +202,7 @@ def sign_in_directly(app, client: Browser, key: str) -> Browser:
     with unit_of_work(c.factory) as db:
         person = db.scalar(select(Person).where(Person.email == email_of(key)))
         assert person is not None and person.is_active, f"{key} could not sign in"
-        token = start_session(db, person, c.clock.now()).token
+        token = start_session(db, person, c.clock.now()).secret
     with client.session_transaction() as session:
         session.clear()  # as signing in does: a new session
         session.permanent = True

@@ -73,6 +73,27 @@ EXPECTED = {
     ("admin.time_limits", "GET"): signed_in_only(403, admin=200),
     ("admin.time_limits", "POST"): signed_in_only(403, admin=(302, "/admin/time-limits")),
     ("admin.failed_messages", "GET"): signed_in_only(403, admin=200),
+    # accounts: getting in without being signed in (no code is awaited, the link is not a real one)
+    ("access.security_code", "GET"): everyone(SIGN_IN),
+    ("access.security_code", "POST"): everyone(SIGN_IN),
+    ("access.forgotten_password", "GET"): everyone(200),
+    ("access.forgotten_password", "POST"): everyone(400),  # an empty form
+    ("access.link_sent", "GET"): everyone((302, "/forgotten-password")),  # nothing was asked for
+    ("access.reset_password", "GET"): everyone(404),
+    ("access.reset_password", "POST"): everyone(404),
+    ("access.invitation", "GET"): everyone(404),
+    ("access.invitation", "POST"): everyone(404),
+    ("account.your_account", "GET"): signed_in_only(200),
+    ("account.sign_out_elsewhere", "POST"): signed_in_only((302, "/account/")),
+    ("account.change_password", "GET"): signed_in_only(200),
+    ("account.change_password", "POST"): signed_in_only(400),
+    ("account.set_up_app", "GET"): signed_in_only(200),
+    ("account.set_up_app", "POST"): signed_in_only(400),
+    ("account.recovery_codes", "GET"): signed_in_only((302, "/account/")),  # none to show
+    ("admin_accounts.invitation", "POST"): signed_in_only(403, admin=(302, "/admin/people/<person_id>")),
+    ("admin_accounts.security_settings", "GET"): signed_in_only(403, admin=200),
+    ("admin_accounts.security_settings", "POST"): signed_in_only(403, admin=400),
+    ("admin_accounts.security_events", "GET"): signed_in_only(403, admin=200),
 }
 
 
@@ -84,7 +105,8 @@ def routes(app) -> list[tuple[str, str]]:
 
 
 def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
-    values = {**ids, "trigger": TRIGGER, "topic": "vco", "change": "deactivate",
+    values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token",
+              "change": "cancel" if endpoint == "admin_accounts.invitation" else "deactivate",
               "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
@@ -115,7 +137,8 @@ def answers(app, browser, ids: dict[str, int]) -> dict:
         response = browser.get(url) if method == "GET" else browser.submit(url, {})
         response.close()  # static files are streamed from an open file
         status = response.status_code
-        got[(endpoint, method)] = (302, location(response).split("?")[0]) if status == 302 else status
+        where = location(response).split("?")[0].replace(f"/people/{ids['person_id']}", "/people/<person_id>")
+        got[(endpoint, method)] = (302, where) if status == 302 else status
         if endpoint == "auth.sign_out":
             browser.csrf_token = None  # signing out starts a new session, with a new token
     return got

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from casework import administration
 from casework.logins import LoginSession
+from casework.messages import OutboxMessage
 from casework.organisations import Organisation, Person
 from casework.persistence import unit_of_work
 from casework.settings import ExtraHoliday, TimeLimitSetting
@@ -138,16 +139,24 @@ def test_adding_a_person_with_an_address_in_use_is_refused(admin, cast, engine):
     assert snapshot(engine) == before
 
 
-def test_an_administrator_adds_a_person_who_can_then_sign_in(app, admin, cast, factory):
+def test_an_administrator_adds_a_person_who_chooses_a_password_from_the_invitation_and_signs_in(
+        app, admin, cast, factory):
     response = admin.submit("/admin/people", new_person(cast, email=" Jo.Bloggs@Example.org ",
                                                         roles=["vco_staff", "mediator"]))
 
     assert location(response) == "/admin/people"
-    assert "Person added." in page(admin.get("/admin/people")).text
+    assert ("Person added. We have emailed jo.bloggs@example.org an invitation to choose a password."
+            in page(admin.get("/admin/people")).text)
     with factory() as s:
         jo = s.scalar(select(Person).where(Person.email == "jo.bloggs@example.org"))
         assert (jo.name, jo.organisation.name, jo.roles) == ("Jo Bloggs", "Crayford Community Kitchen",
                                                              {"vco_staff", "mediator"})
+        assert jo.password_hash is None, "nobody typed a password for Jo"
+        link = s.scalar(select(OutboxMessage.content).where(OutboxMessage.to_address == jo.email))["link_url"]
+    jo_browser = app.test_client()
+    path = link.removeprefix("http://casework.test")
+    assert jo_browser.submit(path, {"password": "a-long-enough-password",
+                                    "confirm": "a-long-enough-password"}).status_code == 302
     signed_in = app.test_client().submit("/sign-in", {"email": "jo.bloggs@example.org",
                                                        "password": "a-long-enough-password"})
     assert signed_in.status_code == 302
@@ -157,19 +166,18 @@ def test_adding_a_person_with_problems_names_each_one_keeps_what_was_typed_and_t
         admin, cast, engine):
     before = snapshot(engine)
 
-    response = admin.submit("/admin/people", new_person(cast, name=" ", email="jo at example", password="short",
+    response = admin.submit("/admin/people", new_person(cast, name=" ", email="jo at example",
                                                         organisation="", roles=["vco_staff", "mediator"]))
 
     assert response.status_code == 400
     assert page(response).errors == ["Enter the person's full name",
                                      "Enter an email address in the correct format, like name@example.org",
-                                     "Select an organisation",
-                                     "Password must be 12 characters or more"]
-    assert summary_links(response) == ["name", "email", "organisation", "password"]
+                                     "Select an organisation"]
+    assert summary_links(response) == ["name", "email", "organisation"]
     shown = page(response)
     assert shown.value("email") == "jo at example"
     assert sorted(shown.fields["roles"]) == ["mediator", "vco_staff"], "the ticked roles stay ticked"
-    assert shown.value("password") == "", "a password is never sent back to the browser"
+    assert shown.value("password") is None, "an administrator never types a person's password"
     assert re.search(r"<title>\s*Error: ", response.get_data(as_text=True)), "the page title says there is a problem"
     assert snapshot(engine) == before
 

@@ -2,12 +2,12 @@
 casework.administration) and a one-off bank holiday."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovPasswordInput, GovRadioInput,
+from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovRadioInput,
                                                 GovSelect, GovSubmitInput, GovTextInput)
-from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import StopValidation
 
-from casework.administration import MIN_PASSWORD, clean
+from casework.administration import clean
 from casework.settings import ExtraHoliday
 from web.forms.inputs import GovDate, choice_list, single_line
 
@@ -41,11 +41,9 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    """Adding a person: their details and the password they will first sign in with."""
+    """Adding a person: their details. They choose their own password from the invitation
+    emailed to them (notifications.accounts.invite)."""
 
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             description=f"At least {MIN_PASSWORD} characters and hard to guess: "
-                                         "3 or 4 unrelated words work well.")
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
 

@@ -10,14 +10,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from casework import security_events as events
+from casework.accounts import pending_invitation
 from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_organisation,
-                                     add_person, change_organisation, change_person, clean, set_person_active)
+                                     change_organisation, change_person, clean, set_person_active)
 from casework.errors import InvalidInput, StaleVersion
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person
 from casework.permissions import can_administer
 from casework.settings import ExtraHoliday
 from casework.persistence import unit_of_work
+from casework.security_events import Kind
+from notifications.accounts import invite
+from web.auth import where
 from web.context import container
 from web.forms.admin import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm,
                              NewPersonForm, OrganisationForm, PersonForm, put_problems)
@@ -49,9 +54,11 @@ def index():
 def people():
     form = NewPersonForm()
     if form.validate_on_submit():
-        details, password = _person_details(form), form.password.data or ""
-        if _added(form, lambda db: add_person(db, details, password).id, "person", {"email": EMAIL_TAKEN}):
-            flash("Person added.", "success")
+        details, c = _person_details(form), container()
+        if _added(form, lambda db: invite(db, details, current_user.id, c.clock.now(), c.settings.base_url,
+                                          c.settings.mail_sender, where()).id, "person", {"email": EMAIL_TAKEN}):
+            flash(f"Person added. We have emailed {clean(details.email).lower()} an invitation to choose a password.",
+                  "success")
             return redirect(url_for("admin.people"))
     with container().factory() as db:
         everyone = db.scalars(select(Person).order_by(Person.name)).all()
@@ -79,11 +86,12 @@ def edit_person(person_id: int):
             "roles": sorted(person.roles)})
         form.organisation.choices = _organisation_choices(db)
         shown = {"person": person, "is_self": person.id == current_user.id,
-                 "title": f"Change details for {person.name}"}
+                 "title": f"Change details for {person.name}",
+                 "invitation": pending_invitation(db, person_id, c.clock.now())}
     if form.validate_on_submit():
         details = _person_details(form)
-        if _saved(form, lambda db: change_person(db, person_id, details, current_user.id), "person", person_id,
-                  {"email": EMAIL_TAKEN}):
+        if _saved(form, lambda db: _logged(db, person_id, change_person(db, person_id, details, current_user.id)),
+                  "person", person_id, {"email": EMAIL_TAKEN}):
             flash(f"Details saved for {clean(details.name)}.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person.html", form=form, **shown), 400 if form.errors or form.form_errors else 200
@@ -96,8 +104,8 @@ def change_access(person_id: int, change: str):
         person = db.get(Person, person_id) or abort(404)
         name, is_self = person.name, person.id == current_user.id
     if form.validate_on_submit():
-        if _saved(form, lambda db: set_person_active(db, person_id, active, current_user.id, c.clock.now()),
-                  "person", person_id, {}):
+        if _saved(form, lambda db: _logged(db, person_id, set_person_active(db, person_id, active, current_user.id,
+                                                                             c.clock.now())), "person", person_id, {}):
             flash(f"{name} can sign in again." if active else f"{name} is deactivated and has been signed out.",
                   "success")
             return redirect(url_for("admin.edit_person", person_id=person_id))
@@ -122,6 +130,18 @@ def edit_organisation(organisation_id: int):
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation.html", form=form, title=title,
                            organisation_id=organisation_id), 400 if form.errors or form.form_errors else 200
+
+
+def _logged(db, person_id: int, changed: list[str]) -> list[str]:
+    """Record the security events among these changes to a person (roles, deactivation)."""
+    person = db.get(Person, person_id)
+    kinds = {"roles": Kind.ROLES_CHANGED, "is_active": Kind.REACTIVATED if person.is_active else Kind.DEACTIVATED}
+    for field in changed:
+        if field in kinds:
+            events.record(db, kinds[field], container().clock.now(), person_id=person_id, actor_id=current_user.id,
+                          account=person.email, where=where(),
+                          detail="roles: " + ", ".join(sorted(person.roles)) if field == "roles" else "")
+    return changed
 
 
 def _saved(form, change, what: str, id_: int, on_conflict: dict[str, str]) -> bool:
