@@ -139,15 +139,19 @@ class Cases:
 
 
 class Browsers:
-    """One signed-in browser per member of the cast, signed in when first needed."""
+    """One signed-in browser per member of the cast, signed in when first needed, and again
+    once the clock has moved on (making cases walks it days ahead; a session lasts 12 hours)."""
 
     def __init__(self, app) -> None:
         self.app, self.signed_in = app, {}
 
     def __getitem__(self, key: str):
-        if key not in self.signed_in:
-            self.signed_in[key] = sign_in_directly(self.app, self.app.test_client(), key)
-        return self.signed_in[key]
+        now = self.app.extensions["casework"].clock.now()
+        browser, signed_in_at = self.signed_in.get(key, (None, None))
+        if browser is None or signed_in_at != now:
+            browser = sign_in_directly(self.app, self.app.test_client(), key)
+            self.signed_in[key] = (browser, now)
+        return browser
 
 
 def assert_answered_properly(response, *, may_show_page: bool = False) -> None:

@@ -180,8 +180,10 @@ def test_the_case_page_counts_the_working_days_left(patient_app, service, cast, 
     sign_in_directly(patient_app, vl, "vl")
     assert "by 9 December 2026 (5 working days left)" in deadline_row(vl, case.id)
     clock.advance(days=2)                                              # Friday
+    sign_in_directly(patient_app, vl, "vl")                            # a session lasts 12 hours at most
     assert "(3 working days left)" in deadline_row(vl, case.id)
     clock.advance(days=3)                                              # Monday: the weekend does not count
+    sign_in_directly(patient_app, vl, "vl")
     assert "(2 working days left)" in deadline_row(vl, case.id)
 
 
