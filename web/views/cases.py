@@ -200,7 +200,9 @@ def letter(case_id: int, letter_id: int):
         stored = db.get(Letter, letter_id)
         if stored is None or stored.case_id != case.id:
             abort(404)
-        return send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=stored.filename,
+        # No control character may reach the Content-Disposition header (it would fail there).
+        name = "".join(ch if ch.isprintable() else " " for ch in stored.filename)
+        return send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=name,
                          as_attachment=request.args.get("download") == "1")
 
 

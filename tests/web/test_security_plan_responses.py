@@ -1,0 +1,148 @@
+"""Security test plan rows 11, 14 and 15 (see tests/SECURITY_PLAN.md), with the production
+settings: one response of every class (HTML page, redirect, 404, 500, static file, PDF letter,
+SVG) carries the full set of headers; a letter downloads as an attachment under a header that
+cannot be split, whatever its stored name; and an unexpected failure shows the generic
+error page, never a traceback, the exception's text or a secret."""
+import hashlib
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from casework.letters import Letter
+from casework.persistence import unit_of_work
+from tests.factories import funding_case_at
+from tests.web.conftest import SECRET, make_app
+from tests.web.helpers import login, sign_in_directly
+
+YEAR = 31_536_000
+
+
+@pytest.fixture
+def production(engine, service, clock, cast):
+    return make_app(engine, service, clock, env="production")
+
+
+def add_letter(factory, case_id, clock, filename="concern-FC-0001.pdf") -> int:
+    pdf = b"%PDF-1.7 a letter"
+    with unit_of_work(factory) as s:
+        letter = Letter(case_id=case_id, kind="concern", filename=filename, pdf=pdf,
+                        sha256=hashlib.sha256(pdf).hexdigest(), trigger="raise_concern", created_at=clock.now())
+        s.add(letter)
+        s.flush()
+        return letter.id
+
+
+def directives(response) -> dict[str, set[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    return {name: set(values) for name, *values in (d.split() for d in policy.split(";") if d.strip())}
+
+
+def boom(*args, **kwargs):
+    raise OperationalError("SELECT password_hash FROM people -- s3cret-in-the-error", {}, Exception("db down"))
+
+
+# --- 11. headers and cookies -------------------------------------------------------------------
+
+def test_every_class_of_response_carries_the_security_headers(production, service, cast, clock, factory):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    letter_id = add_letter(factory, case.id, clock)
+    production.view_functions["pages.help_index"] = boom   # a page whose database fails
+    fo = sign_in_directly(production, production.test_client(), "fo")
+    visitor = production.test_client()
+    samples = {
+        "html": (fo, f"/cases/{case.id}", 200), "redirect": (visitor, "/cases", 302),
+        "not found": (fo, "/no-such-page", 404), "server error": (fo, "/help", 500),
+        "static": (fo, "/static/app.css", 200), "pdf": (fo, f"/cases/{case.id}/letters/{letter_id}", 200),
+        "pdf download": (fo, f"/cases/{case.id}/letters/{letter_id}?download=1", 200),
+        "svg": (fo, f"/cases/{case.id}/diagram.svg", 200), "sign-in": (visitor, "/sign-in", 200),
+    }
+    wrong = {}
+    for kind, (browser, url, status) in samples.items():
+        with browser.get(url) as response:
+            policy = directives(response)
+            hsts = dict(part.strip().partition("=")[::2] for part in
+                        response.headers.get("Strict-Transport-Security", "").split(";"))
+            checks = {
+                "status": response.status_code == status,
+                "csp": all(policy.get(d) == {"'none'"} for d in ("object-src", "base-uri", "frame-ancestors")),
+                "scripts": "'unsafe-inline'" not in policy.get("script-src", {"'unsafe-inline'"})
+                           and "'unsafe-eval'" not in policy["script-src"],
+                "hsts": int(hsts.get("max-age") or 0) >= YEAR and "includeSubDomains" in hsts,
+                "nosniff": response.headers.get("X-Content-Type-Options") == "nosniff",
+                "referrer": response.headers.get("Referrer-Policy") in (
+                    "no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"),
+                "no-store": kind == "static" or response.headers.get("Cache-Control") == "no-store",
+            }
+            if failed := [name for name, ok in checks.items() if not ok]:
+                wrong[kind] = failed
+    assert wrong == {}
+
+
+def test_the_production_session_cookie_has_every_flag(production):
+    response = login(production.test_client(), "vl")
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies, "signing in sets the session cookie"
+    for cookie in cookies:
+        name, *attributes = (part.strip() for part in cookie.split(";"))
+        flags = {a.split("=")[0].lower(): a.partition("=")[2] for a in attributes}
+        assert name.startswith("__Host-"), cookie
+        assert {"secure", "httponly"} <= set(flags) and flags["samesite"].lower() == "lax", cookie
+        assert "domain" not in flags and flags["path"] == "/", cookie
+
+
+# --- 14. file download -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stored_name", [
+    'say "hello".pdf', "../../etc/passwd.pdf", "caf\u00e9 \U0001f600 letter.pdf", "a;b=c,d.pdf", "two\r\nX-Injected: 1.pdf",
+])
+def test_a_letter_downloads_as_an_attachment_whatever_its_stored_name(signed_in, service, cast, clock, factory,
+                                                                       stored_name):
+    case = funding_case_at(service, cast, clock, "concern_raised")
+    letter_id = add_letter(factory, case.id, clock, filename=stored_name)
+    response = signed_in("fo").get(f"/cases/{case.id}/letters/{letter_id}?download=1")
+
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.mimetype == "application/pdf"
+    if not stored_name.isascii():
+        assert "filename*=UTF-8''" in disposition, "RFC 6266: the real name in filename*"
+    # The name is one quoted token: nothing after it can be read as another parameter.
+    from werkzeug.http import parse_options_header
+    _, params = parse_options_header(disposition)
+    assert set(params) <= {"filename", "filename*"}
+    assert params["filename"].endswith(".pdf")
+
+
+# --- 15. errors ----------------------------------------------------------------------------------
+
+def test_production_runs_without_debug(production):
+    assert production.debug is False and production.testing is False
+    assert not production.config.get("PROPAGATE_EXCEPTIONS")
+
+
+@pytest.mark.parametrize("failure", [boom, lambda *a, **k: 1 / 0, lambda *a, **k: {}["no-such-key"]])
+def test_an_unexpected_failure_shows_the_generic_page_and_nothing_inside(production, failure, caplog):
+    production.view_functions["cases.case_list"] = failure
+    fo = sign_in_directly(production, production.test_client(), "fo")
+
+    response = fo.get("/cases")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    for secret in ("Traceback", "s3cret", "SELECT", "ZeroDivisionError", "division by zero", "KeyError",
+                   "no-such-key", "OperationalError", SECRET, ".py"):
+        assert secret not in html, secret
+    assert "Unhandled error" in caplog.text, "the failure is logged for the operators"
+
+
+def test_production_refuses_to_serve_a_debugger_console(production):
+    for url in ("/console", "/?__debugger__=yes&cmd=resource&f=style.css", "/docs", "/metrics", "/openapi.json"):
+        response = production.test_client().get(url)
+        assert response.status_code in (302, 404), url
+        assert "Werkzeug" not in response.get_data(as_text=True), url
