@@ -58,8 +58,6 @@ def test_a_64_character_passphrase_is_accepted():
     assert password_problem(passphrase, name="Grace Adeyemi", email="vl@example.org") is None
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: zxcvbn scores any three known pieces at 10^8 guesses (its "
-                   "sequence penalty), so context words split by separators pass; see tests/SECURITY_PLAN.md")
 @pytest.mark.parametrize("password", ["grace-adeyemi-2026", "BexleyCompact2026", "crayfordkitchen2026"])
 def test_context_words_run_together_with_a_year_are_refused(password):
     assert password_problem(password, name="Grace Adeyemi", email="vl@example.org",
