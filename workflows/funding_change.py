@@ -182,7 +182,7 @@ TRANSITIONS = (
                done="Your response was sent.", told="sent a response to the consultation",
                fields=(Field("response", "Response"),),
                guards=(window_open("consultation_response", "respond to this consultation"),),
-               effect=submit_response),
+               effect=submit_response, check_first=True),
     Transition(trigger="request_extension", sources=(S.CONSULTATION,), dest=None, who=VL,
                button="Ask for more time", question="Why do you need more time?",
                done="You asked for more time.", told="asked for more time",

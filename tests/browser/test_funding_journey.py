@@ -93,8 +93,14 @@ def test_a_concern_runs_through_to_an_acknowledged_notice(sign_in, live_server):
     send(fo, "Start consultation")
     expect_done(fo, "Start consultation", "Consultation open")
 
-    act(vco, case, "Send your response", "Decision due",
-        lambda p: p.get_by_label("Response").fill("A second volunteer driver would double attendance."))
+    # The organisation checks its response before sending it (GOV.UK check answers).
+    choose_action(vco, case, "Send your response")
+    vco.get_by_label("Response").fill("A second volunteer driver would double attendance.")
+    send(vco, "Continue")
+    expect(vco.get_by_role("heading", level=1)).to_have_text("Check your answers before you send them")
+    expect(vco.locator(".govuk-summary-list")).to_contain_text("A second volunteer driver would double attendance.")
+    send(vco, "Send your response")
+    expect_done(vco, "Send your response", "Decision due")
 
     def decision(page):
         page.get_by_label("Reduce the funding").check()

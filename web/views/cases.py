@@ -124,7 +124,7 @@ def action(case_id: int, trigger: str):
         return render_template("cases/action.html", **view)  # back from checking, answers kept
     if request.method == "POST" and form.validate_on_submit():
         if row.check_first and "confirm" not in request.form:
-            return _check_notice(view, engine_data(form, row.fields))
+            return _check_first(view, engine_data(form, row.fields))
         status = _fire(view, engine_data(form, row.fields))
         if status is None:
             flash(row.done, "success")
@@ -173,20 +173,24 @@ def _moved_on(case: Case):
     return redirect(url_for("cases.case_detail", case_id=case.id))
 
 
-def _check_notice(view: dict, data: dict):
-    """Check your answers before the written notice goes out: the dates and the letter itself,
-    after every check that sending makes, so a refusal shows on the question page."""
+def _check_first(view: dict, data: dict):
+    """Check your answers before the action is done, after every check that doing it makes, so
+    a refusal shows on the question page: the written notice with its dates and letter, or any
+    other action's answers."""
     from notifications.case_letters import template_context
     from notifications.letters import letter_preview_html
     c, form, row = container(), view["form"], view["row"]
     try:
-        kind, notice = c.service.preview_letter(view["case"].id, row.trigger, current_user.id, data, c.clock.now())
+        preview = c.service.preview_letter(view["case"].id, row.trigger, current_user.id, data, c.clock.now())
     except InvalidInput as exc:
         apply_problems(form, row.fields, exc.problems)
         return render_template("cases/action.html", **view), 400
     except GateRefused as exc:
         _refused(form, row, exc)
         return render_template("cases/action.html", **view), 400
+    if preview is None:
+        return render_template("cases/check_answers.html", **view)
+    kind, notice = preview
     letter_html = letter_preview_html(kind, template_context(kind, notice))
     return render_template("cases/check_notice.html", notice=notice, data=data, letter_html=letter_html, **view)
 
