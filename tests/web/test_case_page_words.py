@@ -54,3 +54,12 @@ def test_a_missing_assessment_is_listed_where_start_consultation_will_be(service
     service.fire(case.id, "save_assessment", cast["fo"], sections, clock.now())
     text = page(signed_in("fo").get(f"/cases/{case.id}")).text
     assert "Before you can start consultation" not in text and "Start consultation" in text
+
+
+def test_panel_members_are_listed_with_their_seat(service, cast, clock, signed_in):
+    from tests.factories import panel_ready
+    case = panel_ready(service, cast, clock)
+    summary = page(signed_in("panel1").get(f"/cases/{case.id}")).text
+    assert "Panel chair" in summary
+    assert "Panel: statutory sector member" in summary and "Panel: voluntary sector member" in summary
+    assert "Panel member" not in summary

@@ -14,7 +14,7 @@ from casework.permissions import can_act_for_respondent, sees_funder_view
 from casework.queries import CaseLine, DeadlineLine
 from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
-from workflows.dispute import FOR_THE_RESPONDENT
+from workflows.dispute import FOR_THE_RESPONDENT, PANEL_SEATS
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
 from workflows.offers import offered, still_needed
 from workflows.registry import WORKFLOWS
@@ -271,5 +271,15 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
     else:
         rows = [("Raised by", case.complainant_org.name if case.complainant_org else ""),
                 ("About", case.respondent_org.name if case.respondent_org else "")]
-    rows += [(ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name) for a in case.assignments]
+    seats = _panel_seats(case)
+    rows += [(seats.get(a.person_id) if a.role == CaseRole.PANEL_MEMBER and a.person_id in seats
+              else ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name)
+             for a in case.assignments]
     return rows + [("Opened", local_date(case.opened_at))]
+
+
+def _panel_seats(case: Case) -> dict[int, str]:
+    """Each panel member's seat as people read it ("Panel chair"), by person id."""
+    panel = (case.data or {}).get("panel") or {}
+    return {int(panel[seat]): f"Panel: {words.lower()}" if seat != "chair" else "Panel chair"
+            for seat, words in PANEL_SEATS if str(panel.get(seat) or "").isdigit()}
