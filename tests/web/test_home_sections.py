@@ -43,3 +43,16 @@ def test_an_administrator_is_told_why_the_case_list_is_empty(signed_in, service,
     funding_case_at(service, cast, clock, "concern_raised")
     text = page(signed_in("admin").get("/cases")).text
     assert "As an administrator you see what is in a case only if you are also a party to it" in text
+
+
+def test_each_decision_pending_shows_when_it_is_due(signed_in, service, cast, clock, factory):
+    from sqlalchemy import select
+
+    from casework.deadlines import Deadline
+    from web.presenters.formatting import long_date
+    decision = funding_case_at(service, cast, clock, "decision_pending", route="resource")
+    with factory() as s:
+        due = s.scalar(select(Deadline.due_on).where(Deadline.case_id == decision.id, Deadline.kind == "decision",
+                                                     Deadline.status == "open"))
+    rows = page(signed_in("dm").get("/")).rows("Decisions pending")
+    assert any(decision.ref in row and long_date(due) in row for row in rows), rows

@@ -3,12 +3,14 @@ contract manager's cases by stage, a decision-maker's decisions pending, a media
 disputes waiting for mediation, and an administrator's counts. Each section is one cheap
 statement, built once for each shape of person."""
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from flask import url_for
 from sqlalchemy import Connection, Select, and_, bindparam, exists, func, or_, select
 
 from casework.cases import Case, CaseAssignment, CaseRole
+from casework.deadlines import LIVE, Deadline
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person, Role
 from casework.queries import CaseLine
@@ -26,7 +28,7 @@ CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
 @dataclass
 class Sections:
     stages: list[tuple[str, int, str]] | None = None      # (tag, count, case list link)
-    decisions: list[CaseLine] | None = None
+    decisions: list[tuple[CaseLine, date | None]] | None = None   # with when each decision is due
     mediation: list[CaseLine] | None = None
     admin: dict[str, int] | None = None
     admin_only: bool = False
@@ -48,7 +50,7 @@ def sections(conn: Connection, person: Person) -> Sections:
         found.stages = [(info.tag, counts[state], link.replace("STATE", state))
                         for state, info in WORKFLOWS["funding_change"].info.items() if counts.get(state)]
     if Role.DECISION_MAKER in roles:
-        found.decisions = [CaseLine(*row) for row in conn.execute(_decisions(shape), params)]
+        found.decisions = [(CaseLine(*row[:-1]), row[-1]) for row in conn.execute(_decisions(shape), params)]
     if Role.MEDIATOR in roles:
         found.mediation = [CaseLine(*row) for row in conn.execute(_mediation(shape), params)]
     if Role.ADMINISTRATOR in roles:
@@ -69,7 +71,9 @@ def _by_stage(shape: Shape) -> Select:
 def _decisions(shape: Shape) -> Select:
     mine = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.person_id == bindparam("person_id"),
                           CaseAssignment.role == CaseRole.DECISION_MAKER)
-    return (select(*_LINE).where(can_see(shape), or_(
+    due = (select(func.min(Deadline.due_on)).where(Deadline.case_id == Case.id, Deadline.status.in_(LIVE))
+           .scalar_subquery())
+    return (select(*_LINE, due).where(can_see(shape), or_(
         and_(Case.workflow == "funding_change", Case.status == "decision_pending", mine),
         and_(Case.workflow == "dispute", Case.status == "panel_findings_issued",
              Case.respondent_org_id == bindparam("org_id"))))
