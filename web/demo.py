@@ -135,8 +135,14 @@ DISPUTE_STORIES = (
 
 def _dispute(n: int, respondent: int, **extra) -> dict:
     undertakings, happened, sought = DISPUTE_STORIES[n % len(DISPUTE_STORIES)]
-    return {**DISPUTE_RAISE, "undertakings": undertakings, "what_happened": happened, "outcome_sought": sought,
-            "respondent": respondent, **extra}
+    return {**DISPUTE_RAISE, "subject": _subject(happened), "undertakings": undertakings, "what_happened": happened,
+            "outcome_sought": sought, "respondent": respondent, **extra}
+
+
+def _subject(happened: str) -> str:
+    """A demo dispute's subject: the first words of what happened."""
+    words = happened.split()
+    return " ".join(words[:7]).rstrip(".,") + ("…" if len(words) > 7 else "")
 
 
 def _funding_case(service, ids, spec: DemoCase, start: datetime, dm: bool = True):

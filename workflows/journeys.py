@@ -111,7 +111,8 @@ DISPUTE_TO_PANEL: tuple[Step, ...] = (
     Step("respond_to_findings", "respondent_dm", {"response": "We accept the findings and will consult again."}),
 )
 
-DISPUTE_RAISE = {"undertakings": ["s4.consultation", "s4.impact_assessment"],
+DISPUTE_RAISE = {"subject": "Grant reduced without considering our response",
+                 "undertakings": ["s4.consultation", "s4.impact_assessment"],
                  "what_happened": "The council decided to reduce our grant without considering our response.",
                  "outcome_sought": "A fresh consultation that considers our evidence.",
                  "evidence": "Our consultation response of 3 March and the decision letter."}

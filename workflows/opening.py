@@ -28,6 +28,9 @@ FUNDING_CASE_FIELDS = (
 )
 
 DISPUTE_FIELDS = (
+    Field("subject", "Subject", "text",
+          hint="A few words that say what the dispute is about, such as ‘Lunch club grant cut without reading "
+               "our response’. Everyone on the dispute will see it."),
     Field("respondent", "Organisation the dispute is with", "int"),
     Field("undertakings", "Compact undertakings concerned", "multichoice", choices=UNDERTAKINGS),
     Field("what_happened", "What happened"),
@@ -73,7 +76,8 @@ def raise_dispute(session: Session, actor: Person, raw: dict[str, Any], now: dat
     funder, vco = (mine, theirs) if mine.is_funder else (theirs, mine)
     linked = _linked_case(session, actor, data.get("linked_case"), funder, vco)
     case = Case(workflow=DISPUTE.key, workflow_version=DISPUTE.version, status=DISPUTE.initial,
-                title=f"{mine.name} and {theirs.name}", funder_org_id=funder.id, vco_org_id=vco.id,
+                title=f"{data['subject']} ({mine.name} and {theirs.name})"[:300], funder_org_id=funder.id,
+                vco_org_id=vco.id,
                 complainant_org_id=mine.id, respondent_org_id=theirs.id, opened_at=now, updated_at=now,
                 data={"stage_started_on": cal.local_date(now).isoformat(), "dispute": to_json(data)})
     case = _start(session, case, actor, "raise_dispute", data, now, hooks, limits=limits, calendar=calendar)

@@ -25,10 +25,11 @@ class LiveServer:
     ids: dict[str, int]
 
     def case_id(self, title: str, workflow: str | None = None, status: str | None = None) -> int:
-        """The id of a demo case, by title (and workflow/status when titles repeat)."""
-        from sqlalchemy import select
+        """The id of a demo case, by title, or a dispute by its parties ("X and Y", which end
+        its title), and by workflow and status when titles repeat."""
+        from sqlalchemy import or_, select
         from casework.cases import Case
-        query = select(Case.id).where(Case.title == title)
+        query = select(Case.id).where(or_(Case.title == title, Case.title.endswith(f"({title})")))
         if workflow:
             query = query.where(Case.workflow == workflow)
         if status:

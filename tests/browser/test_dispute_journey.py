@@ -20,6 +20,7 @@ def test_a_dispute_goes_from_informal_resolution_to_mediation(sign_in):
     vco.get_by_label("London Borough of Bexley").check()
     vco.get_by_label("Statutory 4: Discuss changes early", exact=False).check()
     vco.get_by_label("Statutory 4: Give at least three months", exact=False).check()
+    vco.get_by_label("Subject", exact=True).fill("Grant cut without reading our response")
     vco.get_by_label("What happened").fill("The council cut our grant without reading our consultation response.")
     vco.get_by_label("Outcome you are seeking").fill("A fresh consultation that considers our evidence.")
     vco.get_by_label("Evidence", exact=True).fill("Our response of 3 March and the decision letter.")

@@ -5,6 +5,7 @@ renders the bodies when it is sent, and recipients are read for a whole batch at
 HTML body) and every in-app line of four journeys, recorded with that code."""
 import hashlib
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -87,4 +88,19 @@ def received(factory) -> dict:
 @pytest.mark.parametrize("journey", JOURNEYS, ids=lambda j: j.__name__)
 def test_people_receive_the_same_words_as_before(journey, service, cast, clock, factory):
     journey(service, cast, clock)
+    if os.environ.get("CASEWORK_RECORD_SENT_WORDS") == "1":   # after an intended change of words only
+        recorded = json.loads(RECORDED.read_text())
+        recorded[journey.__name__] = received(factory)
+        RECORDED.write_text(_as_recorded(recorded))
+        pytest.skip("recorded")
     assert received(factory) == json.loads(RECORDED.read_text())[journey.__name__]
+
+
+def _as_recorded(recorded: dict) -> str:
+    """The file's layout: a journey's emails and in-app lines one to a line, so a change of
+    words shows in a diff as the lines it changed."""
+    def items(rows):
+        return ",\n".join("   " + json.dumps(row, ensure_ascii=False) for row in rows)
+    journeys = [f' {json.dumps(name)}: {{\n  "emails": [\n{items(got["emails"])}\n  ],\n'
+                f'  "in_app": [\n{items(got["in_app"])}\n  ]\n }}' for name, got in recorded.items()]
+    return "{\n" + ",\n".join(journeys) + "\n}\n"

@@ -40,7 +40,8 @@ FORMS = {
         "title": "Night shelter", "vco": str(c.orgs["kitchen"]), "decision_maker": str(c["dm"])})),
     "start.new_dispute": ("vl", lambda s, c, k: ("/disputes/new", {
         "respondent": str(c.orgs["council"]), "undertakings": ["s4.consultation"],
-        "what_happened": "The grant was cut without consultation.", "outcome_sought": "Consult us.",
+        "subject": "Grant cut", "what_happened": "The grant was cut without consultation.",
+        "outcome_sought": "Consult us.",
         "evidence": "The letter of 3 March."})),
     "admin.people": ("admin", lambda s, c, k: ("/admin/people", {
         "name": "Jo Bloggs", "email": "jo@example.org", "password": "a-long-enough-password",
