@@ -247,7 +247,19 @@ def test_the_process_diagram_highlights_the_current_stage(service, cast, clock, 
 def test_the_projected_timeline_explains_a_bad_start_date(signed_in, start):
     response = signed_in("fo").get(f"/timeline?start={start}")
     assert response.status_code == 400
-    assert page(response).errors == ["Start date must be a real date, like 2026-12-01"]
+    assert page(response).errors == ["Start date must be a real date"]
+
+
+def test_the_projected_timeline_asks_for_its_start_date_as_day_month_and_year(signed_in):
+    browser = signed_in("fo")
+    shown = browser.get("/timeline").get_data(as_text=True)
+    assert 'name="start"' in shown and "start-month" in shown and "start-year" in shown
+    timeline = page(browser.get("/timeline", query_string=[("start", "1"), ("start", "12"), ("start", "2026"),
+                                                            ("route", "resource")]))
+    assert timeline.rows("Earliest dates")[0].startswith("Tue 1 Dec 2026")
+    missing = browser.get("/timeline", query_string=[("start", ""), ("start", "12"), ("start", "2026")])
+    assert missing.status_code == 400 and page(missing).errors == ["Start date must include a day"]
+    assert 'href="#start-day"' in missing.get_data(as_text=True), "the summary links to the day box"
 
 
 def test_the_projected_timeline_shows_the_earliest_dates(signed_in):

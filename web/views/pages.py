@@ -4,11 +4,13 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from notifications.inapp import mark_all_read, notifications_page, unread_count as inapp_unread_count
 from casework.persistence import unit_of_work
 from web.context import container
+from web.forms.inputs import GovDate
 from web.people import UNREAD_CAP
 from web.presenters.formatting import pagination
 from web.views import filters
@@ -59,22 +61,42 @@ def timeline():
     c = container()
     route = request.args.get("route", "performance")
     route = route if route in ("performance", "resource") else "performance"
-    start, error = _start_date(request.args.get("start", ""), cal.local_date(c.clock.now()))
+    form = TimelineForm(request.args, meta={"csrf": False})
+    start, error = _start_date(form, cal.local_date(c.clock.now()))
     milestones = project(route, start, c.service.limits, c.service.calendar)
-    return render_template("pages/timeline.html", title="Projected timeline", route=route, start=start,
+    return render_template("pages/timeline.html", title="Projected timeline", route=route, form=form,
                            milestones=milestones, error=error), 400 if error else 200
 
 
-def _start_date(raw: str, today: date) -> tuple[date, str | None]:
-    if not raw:
+class TimelineForm(FlaskForm):
+    start = GovDate("Start date", description="For example, 1 12 2026")
+
+
+def _start_date(form: TimelineForm, today: date) -> tuple[date, str | None]:
+    """The date asked for in the GOV.UK date input (or, from an older link, as 2026-12-01)."""
+    typed = request.args.getlist("start")
+    if len(typed) == 1 and typed[0].strip():
+        try:
+            chosen = date.fromisoformat(typed[0])
+            if 1990 <= chosen.year <= 2200:
+                form.start.data, form.start.raw_data = chosen, None
+                return chosen, None
+        except ValueError:
+            pass
+        return today, _refuse(form, "Start date must be a real date")
+    if not form.validate():
+        return today, form.start.errors[0]
+    if form.start.data is None:
+        form.start.data = today
         return today, None
-    try:
-        chosen = date.fromisoformat(raw)
-        if 1990 <= chosen.year <= 2200:
-            return chosen, None
-    except ValueError:
-        pass
-    return today, "Start date must be a real date, like 2026-12-01"
+    if not 1990 <= form.start.data.year <= 2200:
+        return today, _refuse(form, "Start date must be a real date")
+    return form.start.data, None
+
+
+def _refuse(form: TimelineForm, message: str) -> str:
+    form.start.errors = [message]
+    return message
 
 
 @bp.route("/notifications")
