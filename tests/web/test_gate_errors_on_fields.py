@@ -121,3 +121,27 @@ def test_an_incomplete_assessment_links_to_the_message_naming_what_is_missing(se
                      "respond_by": ["1", "3", "2027"]})
     assert_on_field(response, PAGE_PROBLEM, PAGE_PROBLEM, "Complete every part of the impact assessment")
     assert "beneficiaries affected" in inline_error(response, PAGE_PROBLEM)
+
+
+def test_a_blank_box_and_a_date_a_rule_refuses_are_shown_together(service, cast, clock, signed_in):
+    """One round: the box left blank and the rule about the date, both at once."""
+    case = funding_case_at(service, cast, clock, "draft")
+    response = send(signed_in("fo"), f"/cases/{case.id}/actions/raise_concern",
+                    {"issues": "", "evidence": "Returns.", "what_good_looks_like": "30 a week.",
+                     "letter_date": ["2", "12", "2026"]})   # tomorrow
+    assert response.status_code == 400
+    assert summary_links(response) == ["issues", "letter_date-day"]
+    assert "Enter issues found" in inline_error(response, "issues-error")
+    assert "The date of the concern letter must be today or in the past." in inline_error(response, "letter_date-error")
+
+
+def test_a_plan_with_no_end_date_and_an_action_due_today_shows_both(service, cast, clock, signed_in):
+    case = funding_case_at(service, cast, clock, "improvement_planning")
+    today = clock.now().date()
+    response = send(signed_in("fo"), f"/cases/{case.id}/actions/propose_plan",
+                    {"action_1_what": "Recruit drivers", "action_1_who": "Manager",
+                     "action_1_by": [str(today.day), str(today.month), str(today.year)],
+                     "plan_end": ["", "", ""], "support_offered": "An advert."})
+    assert response.status_code == 400
+    assert set(summary_links(response)) == {"action_1_by-day", "plan_end-day"}
+    assert "Action 1 must be due after today." in inline_error(response, "action_1_by-error")
