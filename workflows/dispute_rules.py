@@ -13,7 +13,7 @@ from workflows import calendar as cal
 from workflows import deadlines
 from workflows.context import Context
 from workflows.definitions import Guard, as_date
-from workflows.gates import live_deadline, long_date
+from workflows.gates import Refusal, live_deadline, long_date
 
 REVIEW_OUTCOMES = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"), ("not_upheld", "Not upheld"))
 REMEDIES = (("reconsult", "Consult again"), ("redecide", "Make the decision again"),
@@ -52,18 +52,18 @@ def person_in_respondent_org(field: str, role: str | Callable[[CaseReading], str
     def guard(ctx: Context) -> str | None:
         person = ctx.person(ctx.data[field])
         if person is None or person.organisation_id != ctx.case.respondent_org_id or not person.is_active:
-            return f"Choose {what} from the organisation the dispute is about."
+            return Refusal(f"Choose {what} from the organisation the dispute is about.", field)
         needed = role(ctx.case) if callable(role) else role
         if not person.has_role(needed):
-            return f"{person.name} is not set up as {what}."
+            return Refusal(f"{person.name} is not set up as {what}.", field)
         return None
     return guard
 
 
 def reviewer_not_involved(ctx: Context) -> str | None:
     if ctx.data["person"] in involved_people(ctx):
-        return ("The senior reviewer must not have been involved in the decision or the informal "
-                "stage. Choose someone else.")
+        return Refusal("The senior reviewer must not have been involved in the decision or the informal "
+                       "stage. Choose someone else.", "person")
     return None
 
 
@@ -74,7 +74,8 @@ def extension_within(kind: str, limit: str, key: str):
         row = live_deadline(ctx, kind)
         latest = cal.add_working_days(row.due_on, getattr(ctx.limits, limit), calendar=ctx.calendar)
         if ctx.data["new_date"] > latest:
-            return f"The stage can be extended by at most {getattr(ctx.limits, limit)} working days, to {long_date(latest)}."
+            return Refusal(f"The stage can be extended by at most {getattr(ctx.limits, limit)} working days, "
+                           f"to {long_date(latest)}.", "new_date")
         return None
     return guard
 
@@ -86,10 +87,10 @@ def reviewer_assigned(ctx: Context) -> str | None:
 def mediator_independent(ctx: Context) -> str | None:
     person = ctx.person(ctx.data["person"])
     if person is None or not person.has_role("mediator") or not person.is_active:
-        return "Choose a mediator."
+        return Refusal("Choose a mediator.", "person")
     if person.organisation_id in ctx.case.party_org_ids():
-        return ("The mediator cannot come from either party to the dispute. "
-                "Choose an independent mediator.")
+        return Refusal("The mediator cannot come from either party to the dispute. "
+                       "Choose an independent mediator.", "person")
     return None
 
 
@@ -113,16 +114,20 @@ def session_held(ctx: Context) -> str | None:
 
 
 def panel_independent(ctx: Context) -> str | None:
-    ids = [ctx.data["chair"], ctx.data["statutory_member"], ctx.data["vcs_member"]]
-    if len(set(ids)) != 3:
-        return "The panel needs three different people."
+    seats = [name for name, _ in PANEL_SEATS]
+    ids = [ctx.data[seat] for seat in seats]
+    repeated = next((seat for n, seat in enumerate(seats) if ids[n] in ids[:n]), None)
+    if repeated is not None:   # beside the first seat that names someone already on the panel
+        return Refusal("The panel needs three different people.", repeated)
     people = [ctx.person(i) for i in ids]
-    if any(p is None or not p.has_role("panel_member") for p in people):
-        return "Every panel member must be on the Compact panel list."
+    off_list = next((seat for seat, p in zip(seats, people) if p is None or not p.has_role("panel_member")), None)
+    if off_list is not None:
+        return Refusal("Every panel member must be on the Compact panel list.", off_list)
     involved = involved_people(ctx)
-    named = [p.name for p in people if p.id in involved]
+    named = [(seat, p.name) for seat, p in zip(seats, people) if p.id in involved]
     if named:
-        return f"Panel members must not have been involved before: {', '.join(named)} was."
+        return Refusal(f"Panel members must not have been involved before: {', '.join(n for _, n in named)} was.",
+                       named[0][0])
     return None
 
 
@@ -133,8 +138,8 @@ def panel_appointed(ctx: Context) -> str | None:
 def papers_in_time(ctx: Context) -> str | None:
     earliest = ctx.add_wd(ctx.today, ctx.limits.panel_papers_wd)
     if ctx.data["hearing_on"] < earliest:
-        return (f"Papers must be shared {ctx.limits.panel_papers_wd} working days before the hearing: "
-                f"choose {long_date(earliest)} or later.")
+        return Refusal(f"Papers must be shared {ctx.limits.panel_papers_wd} working days before the hearing: "
+                       f"choose {long_date(earliest)} or later.", "hearing_on")
     return None
 
 

@@ -13,8 +13,8 @@ from transitions import Machine
 
 from casework.audit import append_entry
 from casework.cases import Actor, Case, case_roles
-from casework.errors import (GateRefused, NotFound, NotPermitted, StaleVersion, TriggerNotAllowed,
-                             UnknownTrigger)
+from casework.errors import (CaseworkError, GateRefused, InvalidInput, NotFound, NotPermitted, StaleVersion,
+                             TriggerNotAllowed, UnknownTrigger)
 from casework.events import LetterIssued, TransitionApplied
 from casework.letters import Letter
 from casework.permissions import can_view_case
@@ -83,6 +83,22 @@ def refusal(ctx: Context, row: Transition) -> str | None:
     return None
 
 
+def answer_refusals(ctx: Context, row: Transition, problems: dict[str, str]) -> dict[str, str]:
+    """While some answers are missing or unreadable: each gate's refusal of an answer that was
+    read (a `Refusal` naming its field), so the person sees every problem in one round. A gate
+    that needs a missing answer is skipped here; it runs once every answer is read."""
+    found: dict[str, str] = {}
+    for guard in row.guards:
+        try:
+            message = guard(ctx)
+        except (KeyError, TypeError, AttributeError, ValueError, CaseworkError):
+            continue
+        field = getattr(message, "field", None)
+        if message and field and field not in problems:
+            found.setdefault(field, str(message))
+    return found
+
+
 def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
@@ -113,7 +129,12 @@ def check_transition(session: Session, workflow: Workflow, case: Case, trigger: 
     rows = [t for t in rows if roles & t.who]
     if not rows:
         raise NotPermitted(f"You do not have a role on this case that can '{workflow.rows(trigger)[0].button}'.")
-    data = parse_fields(rows[0].fields, raw or {})
+    try:
+        data = parse_fields(rows[0].fields, raw or {})
+    except InvalidInput as exc:   # with what the gates say of the answers that could be read
+        partial = parse_fields(tuple(f for f in rows[0].fields if f.name not in exc.problems), raw or {})
+        ctx = Context(session, case, actor, roles, partial, now, limits, calendar, hooks, trigger=trigger)
+        raise InvalidInput({**exc.problems, **answer_refusals(ctx, rows[0], exc.problems)}) from None
     ctx = Context(session, case, actor, roles, data, now, limits, calendar, hooks, trigger=trigger)
     message = refusal(ctx, rows[0])
     if message:

@@ -149,7 +149,8 @@ def complete_action(ctx: Context) -> None:
 def after_the_plan_end(ctx: Context) -> str | None:
     current, chosen = as_date(ctx.get("plan_end")), ctx.data.get("new_end_date")
     if current is not None and chosen is not None and chosen <= current:
-        return f"The new end date must be after the plan's current end date, {long_date(current)}."
+        return Refusal(f"The new end date must be after the plan's current end date, {long_date(current)}.",
+                       "new_end_date")
     return None
 
 

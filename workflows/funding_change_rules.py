@@ -50,8 +50,8 @@ def assessment_complete(ctx: Context) -> str | None:
 def consultation_long_enough(ctx: Context) -> str | None:
     earliest = ctx.add_wd(ctx.today, ctx.limits.consultation_min_wd)
     if as_date(ctx.data.get("respond_by")) < earliest:
-        return (f"The organisation must have at least {ctx.limits.consultation_min_wd} working days "
-                f"to respond: choose {long_date(earliest)} or later.")
+        return Refusal(f"The organisation must have at least {ctx.limits.consultation_min_wd} working days "
+                       f"to respond: choose {long_date(earliest)} or later.", "respond_by")
     return None
 
 
@@ -78,8 +78,8 @@ def sending_time(ctx: Context) -> datetime:
 
 def sent_now_or_later(ctx: Context) -> str | None:
     if ctx.data["channel"] in SENT_BY_THE_SERVICE and ctx.data["sent_at"] < ctx.now - SENDING_TIME_GRACE:
-        return ("This service sends a notice by email or through the portal itself, so its sending time "
-                "cannot be in the past. Enter the time it should go: now, or later.")
+        return Refusal("This service sends a notice by email or through the portal itself, so its sending time "
+                       "cannot be in the past. Enter the time it should go: now, or later.", "sent_at")
     return None
 
 
@@ -87,18 +87,19 @@ def notice_date_lawful(ctx: Context) -> str | None:
     deemed = cal.deemed_given(sending_time(ctx), ctx.data["channel"], calendar=ctx.calendar)
     earliest = cal.earliest_effective_date(deemed, ctx.limits.notice_months)
     if ctx.data["effective_on"] <= deemed:
-        return "The effective date must be after the date the notice is deemed given."
+        return Refusal("The effective date must be after the date the notice is deemed given.", "effective_on")
     if ctx.data["effective_on"] < earliest and not ctx.get("exception", "signed_off_on"):
-        return (f"Notice deemed given on {long_date(deemed)} needs an effective date of "
-                f"{long_date(earliest)} or later ({ctx.limits.notice_months} months' notice). "
-                "A shorter notice needs exceptional circumstances approved by the decision-maker.")
+        return Refusal(f"Notice deemed given on {long_date(deemed)} needs an effective date of "
+                       f"{long_date(earliest)} or later ({ctx.limits.notice_months} months' notice). "
+                       "A shorter notice needs exceptional circumstances approved by the decision-maker.",
+                       "effective_on")
     return None
 
 
 def sent_after_decision(ctx: Context) -> str | None:
     decided = as_date(ctx.get("decision", "decided_on"))
     if decided and cal.local_date(sending_time(ctx)) < decided:
-        return "The notice cannot be sent before the decision was made."
+        return Refusal("The notice cannot be sent before the decision was made.", "sent_at")
     return None
 
 
@@ -109,16 +110,16 @@ def notice_not_acknowledged(ctx: Context) -> str | None:
 def later_effective_date(ctx: Context) -> str | None:
     current = as_date(ctx.get("notice", "effective_on"))
     if ctx.data["new_effective_on"] <= current:
-        return f"The new effective date must be later than {long_date(current)}."
+        return Refusal(f"The new effective date must be later than {long_date(current)}.", "new_effective_on")
     return None
 
 
 def decision_maker_eligible(ctx: Context) -> str | None:
     person = ctx.person(ctx.data["person"])
     if person is None or not person.has_role("decision_maker") or person.organisation_id != ctx.case.funder_org_id:
-        return "Choose a decision-maker from the funding organisation."
+        return Refusal("Choose a decision-maker from the funding organisation.", "person")
     if any(p.id == person.id for p in ctx.case.assignees(R.FUNDER_OFFICER)):
-        return "The funder officer on this case cannot also be its decision-maker."
+        return Refusal("The funder officer on this case cannot also be its decision-maker.", "person")
     return None
 
 

@@ -75,7 +75,7 @@ def date_in_future(field: str, label: str) -> Guard:
     def guard(ctx: Context) -> str | None:
         chosen = as_date(ctx.data.get(field))
         if chosen is not None and chosen <= local_date(ctx.now):
-            return f"{label} must be in the future."
+            return Refusal(f"{label} must be in the future.", field)
         return None
     return guard
 
@@ -88,10 +88,10 @@ def date_not_in_future(field: str, label: str) -> Guard:
         if chosen is None:
             return None
         if chosen > today:
-            return f"{label} must be today or in the past."
+            return Refusal(f"{label} must be today or in the past.", field)
         opened = local_date(ctx.case.opened_at)
         if chosen < opened:
-            return f"{label} must be on or after {long_date(opened)}, when the case was opened."
+            return Refusal(f"{label} must be on or after {long_date(opened)}, when the case was opened.", field)
         return None
     return guard
 
@@ -102,6 +102,6 @@ def later_than_deadline(field: str, kind: str, label: str) -> Guard:
         row = live_deadline(ctx, kind)
         chosen = as_date(ctx.data.get(field))
         if row is not None and row.due_on is not None and chosen is not None and chosen <= row.due_on:
-            return f"{label} must be after the current date, {long_date(row.due_on)}."
+            return Refusal(f"{label} must be after the current date, {long_date(row.due_on)}.", field)
         return None
     return guard

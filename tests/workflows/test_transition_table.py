@@ -209,8 +209,12 @@ def test_missing_details_are_all_named_and_nothing_is_written(service, factory, 
     before = counts(factory, case.id)
     with pytest.raises(InvalidInput) as refused:
         service.fire(case.id, "decide_change", cast["dm"], {"outcome": "halve"}, clock.now())
+    # The organisation responded, so the rule asking how it was considered speaks in the same
+    # round as the boxes left blank, not on the next try.
     assert refused.value.problems == {"outcome": "Select outcome from the list",
-                                      "options_weighed": "Enter options weighed", "rationale": "Enter rationale"}
+                                      "options_weighed": "Enter options weighed", "rationale": "Enter rationale",
+                                      "consideration": "The organisation responded to the consultation. Say how "
+                                                       "their response was considered before deciding."}
     assert counts(factory, case.id) == before
 
 

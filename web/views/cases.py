@@ -163,6 +163,8 @@ def _refused(form, row, exc: GateRefused) -> None:
     """A rule's refusal, beside the answer it is about when the form asks it."""
     if exc.field is not None and any(f.name == exc.field for f in row.fields):
         apply_problems(form, row.fields, {exc.field: exc.message})
+    elif exc.field is not None and exc.field in form:   # one box of a question, as an action's date
+        form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
     else:
         form.form_errors.append(exc.message)
 
