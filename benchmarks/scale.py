@@ -211,8 +211,8 @@ def run_database(kind: str, url: str, args) -> dict:
     try:
         clients = [webbench.Client(port) for _ in range(args.clients)]
         from web.demo import PASSWORD
-        for client in clients:
-            client.sign_in(webbench.AS, PASSWORD)
+        clients[0].sign_in(webbench.AS, PASSWORD, webbench.give_authenticator(url, webbench.AS))
+        clients[0].share_session(clients[1:])
         for name, (path, expect) in pages.items():
             webbench.hammer(clients, path, min(2.0, args.seconds / 5), expect, server)  # warm every worker
             results[name] = webbench.hammer(clients, path, args.seconds, expect, server) | {"path": path} | counted[name]
