@@ -87,8 +87,14 @@ def build_scale(url: str, n_cases: int, n_audit: int, n_deadlines: int, rng: ran
         with engine.begin() as conn:
             conn.execute(insert(Deadline.__table__), batch)
     counts[Deadline] += filler
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # As autovacuum would have by the time a real database held this much: statistics, and
+        # the visibility map that lets PostgreSQL answer counts from an index alone.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
