@@ -35,7 +35,7 @@ def _is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return not value.replace("\x00", "").strip()   # NUL is dropped from text, so NUL alone is blank
     if isinstance(value, (list, tuple, dict)):
         return len(value) == 0
     return value is False

@@ -36,3 +36,13 @@ def test_a_response_after_the_window_is_refused_before_the_check_page(service, c
                         {"case_version": str(case.version), "response": RESPONSE})
     assert refused.status_code == 400
     assert "Check your answers" not in page(refused).text
+
+
+def test_a_response_of_nothing_but_a_nul_character_is_asked_for_again(service, cast, clock, signed_in, factory):
+    case = funding_case_at(service, cast, clock, "consultation")
+    before = counts(factory, case.id)
+    refused = signed_in("vl").submit(f"/cases/{case.id}/actions/submit_response",
+                                     {"case_version": str(case.version), "response": "\x00", "confirm": "1"})
+    assert refused.status_code == 400
+    assert page(refused).errors == ["Enter response"]
+    assert counts(factory, case.id) == before
