@@ -52,12 +52,20 @@ class DeadlineLine:
     case: CaseLine
 
 
+#: Case lists and counts stop counting here and say "more than 1,000": counting every one of
+#: the 100,000 cases a contract manager may see took longer than the page it was for, and
+#: nobody pages past the first thousand cases rather than narrowing the list.
+COUNT_LIMIT = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list
     number: int
     size: int
     total: int
+    #: More than `total` items match: the count stopped at COUNT_LIMIT.
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -87,10 +95,11 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
     count, page = _case_list_statements(shape_of(person), chosen.shape)
     params = params_of(person) | chosen.params()
     conn = session.connection()  # these are Core selects: the Session's ORM path would cost more than them
-    total = conn.scalar(count, params)
+    total = conn.scalar(count, params | {"count_limit": COUNT_LIMIT + 1})
+    more, total = total > COUNT_LIMIT, min(total, COUNT_LIMIT)
     number = max(1, min(number, max(1, -(-total // size))))
     rows = conn.execute(page, params | {"offset": (number - 1) * size, "size": size})
-    return Page([CaseLine(*row) for row in rows], number, size, total)
+    return Page([CaseLine(*row) for row in rows], number, size, total, more)
 
 
 @lru_cache(maxsize=256)
@@ -105,7 +114,7 @@ def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tup
         terms.append(exists().where(Deadline.case_id == Case.id, one_of(Deadline.status, LIVE),
                                     Deadline.due_on.between(bindparam("first"), bindparam("last"))))
     condition = and_(*terms)
-    count = select(func.count()).select_from(Case).where(condition)
+    count = select(func.count()).select_from(select(Case.id).where(condition).limit(bindparam("count_limit")).subquery())
     page = (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
             .outerjoin(Organisation, Organisation.id == Case.vco_org_id).where(condition)
             .order_by(Case.updated_at.desc(), Case.id.desc())

@@ -56,3 +56,23 @@ def test_each_decision_pending_shows_when_it_is_due(signed_in, service, cast, cl
                                                      Deadline.status == "open"))
     rows = page(signed_in("dm").get("/")).rows("Decisions pending")
     assert any(decision.ref in row and long_date(due) in row for row in rows), rows
+
+
+def test_a_stage_with_more_cases_than_are_counted_says_more_than(signed_in, service, cast, clock, monkeypatch):
+    # Counting stops past COUNT_LIMIT (1,000 in use; 2 here, so that 3 cases pass it).
+    monkeypatch.setattr("web.views.home.COUNT_LIMIT", 2)
+    monkeypatch.setattr("web.views.home.Sections.count_limit", 2)
+    for _ in range(3):
+        funding_case_at(service, cast, clock, "concern_raised")
+    funding_case_at(service, cast, clock, "consultation")
+    html = signed_in("fo").get("/").get_data(as_text=True)
+    assert 'href="/cases?stage=funding_change:concern_raised">More than 2 cases' in html
+    assert 'href="/cases?stage=funding_change:consultation">1 case<' in html
+
+
+def test_the_case_list_says_when_there_are_more_cases_than_it_counts(signed_in, service, cast, clock, monkeypatch):
+    monkeypatch.setattr("casework.queries.COUNT_LIMIT", 2)
+    for _ in range(3):
+        funding_case_at(service, cast, clock, "concern_raised")
+    html = signed_in("fo").get("/cases").get_data(as_text=True)
+    assert "More than 2 cases. These are the 2 with the newest activity: use the filters to find others." in html

@@ -83,3 +83,21 @@ def test_deadlines_come_soonest_first_within_the_dates_asked_for(factory, cast, 
     assert [line.id for line in within] == [line.id for line in every
                                             if line.due_on and date(2026, 12, 1) <= line.due_on <= date(2026, 12, 31)]
     assert [line.id for line in first_two] == [line.id for line in every[:2]]
+
+
+def test_a_list_longer_than_is_counted_says_more_than_and_pages_its_newest(factory, cast, service, clock, monkeypatch):
+    monkeypatch.setattr("casework.queries.COUNT_LIMIT", 4)
+    made = [funding_case_at(service, cast, clock, "concern_raised") for _ in range(6)]
+    person = people(factory, cast)["fo"]
+    with factory() as db:
+        first = case_page(db, person, 1, CaseFilter(), size=3)
+        last = case_page(db, person, 9, CaseFilter(), size=3)
+    assert (first.total, first.more, first.pages) == (4, True, 2)
+    assert [line.id for line in first.items] == [case.id for case in made[::-1][:3]]   # newest activity first
+    assert last.number == 2 and len(last.items) == 3
+    with factory() as db:
+        exact = case_page(db, person, 1, CaseFilter(stage=("funding_change", "concern_raised")), size=10)
+    monkeypatch.setattr("casework.queries.COUNT_LIMIT", 1000)
+    with factory() as db:
+        assert case_page(db, person, 1, CaseFilter(), size=10).more is False
+    assert exact.more is True

@@ -3,17 +3,18 @@ contract manager's cases by stage, a decision-maker's decisions pending, a media
 disputes waiting for mediation, and an administrator's counts. Each section is one cheap
 statement, built once for each shape of person."""
 from dataclasses import dataclass
+from typing import ClassVar
 from datetime import date
 from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Connection, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, exists, func, literal, or_, select, union_all
 
 from casework.cases import Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
 from casework.messages import MessageStatus, OutboxMessage
 from casework.organisations import Organisation, Person, Role
-from casework.queries import CaseLine
+from casework.queries import COUNT_LIMIT, CaseLine
 from casework.visibility import Shape, can_see, params_of, shape_of
 from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows.registry import WORKFLOWS
@@ -27,11 +28,12 @@ CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
 
 @dataclass
 class Sections:
-    stages: list[tuple[str, int, str]] | None = None      # (tag, count, case list link)
+    stages: list[tuple[str, int, str]] | None = None      # (tag, count up to COUNT_LIMIT + 1, case list link)
     decisions: list[tuple[CaseLine, date | None]] | None = None   # with when each decision is due
     mediation: list[CaseLine] | None = None
     admin: dict[str, int] | None = None
     admin_only: bool = False
+    count_limit: ClassVar[int] = COUNT_LIMIT      # a stage's count past this reads "more than"
 
     @staticmethod
     def stage(line: CaseLine) -> str:
@@ -44,7 +46,7 @@ def sections(conn: Connection, person: Person) -> Sections:
     shape, roles, params = shape_of(person), set(person.roles), params_of(person)
     found = Sections(admin_only=Role.ADMINISTRATOR in roles and not roles & CASE_ROLES)
     if Role.FUNDER_OFFICER in roles:
-        counts = dict(conn.execute(_by_stage(shape), params).all())
+        counts = dict(conn.execute(_by_stage(shape), params | {"count_limit": COUNT_LIMIT + 1}).all())
         # One url_for for all the stages' links rather than one each (about 0.06 ms a call).
         link = url_for("cases.case_list", stage="funding_change:STATE")
         found.stages = [(info.tag, counts[state], link.replace("STATE", state))
@@ -62,9 +64,13 @@ _LINE = (Case.id, Case.workflow, Case.status, Case.title)
 
 
 @lru_cache(maxsize=64)
-def _by_stage(shape: Shape) -> Select:
-    return (select(Case.status, func.count()).where(can_see(shape), Case.workflow == "funding_change")
-            .group_by(Case.status))
+def _by_stage(shape: Shape):
+    """How many cases at each stage, each count stopping past COUNT_LIMIT (`case_page`)."""
+    def at(state: str) -> Select:
+        cases = (select(Case.id).where(Case.workflow == "funding_change", Case.status == state, can_see(shape))
+                 .limit(bindparam("count_limit")).subquery())
+        return select(literal(state), select(func.count()).select_from(cases).scalar_subquery())
+    return union_all(*(at(state) for state in WORKFLOWS["funding_change"].info))
 
 
 @lru_cache(maxsize=64)
