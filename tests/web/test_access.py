@@ -46,6 +46,7 @@ EXPECTED = {
     ("pages.notifications", "GET"): signed_in_only(200),
     ("pages.mark_read", "POST"): signed_in_only((302, "/notifications")),
     ("pages.mail", "GET"): signed_in_only(200),
+    ("reports.index", "GET"): signed_in_only(200),   # VCO staff: their own organisation's figures only
     ("cases.home", "GET"): signed_in_only(200),
     ("cases.case_list", "GET"): signed_in_only(200),
     ("cases.case_detail", "GET"): signed_in_only(404, **CASE_PARTIES),
