@@ -173,7 +173,7 @@ def breach_log(h: History, p: Period) -> Metric:
         by_type[(KIND_WORDS.get(base_kind(row.kind), row.label), side)] += 1
     rows.sort(key=lambda r: (r[4], r[0]))
     m.count = len(rows)
-    m.headline = f"{len(rows)} breaches recorded"
+    m.headline = f"{len(rows)} breach{'' if len(rows) == 1 else 'es'} recorded"
     m.tables.append(table("m5_breach_log", "Breaches recorded", f"Breaches recorded, {p.label()}",
                           (col("case_reference", "Case"), col("deadline", "Deadline"), col("owed_by", "Owed by"),
                            col("final_due_date", "Final due date"), col("breach_recorded_on", "Breach recorded"),

@@ -209,7 +209,7 @@ def learning(h: History, p: Period) -> Metric:
         for e in c.entries:
             if e.trigger == "issue_findings" and e.day in p:
                 answered = c.first("respond_to_findings", after=e.at)
-                late = any(r.case_id == c.id and r.kind == "findings_response" and r.breached_at for r in h.rows)
+                late = any(r.kind == "findings_response" and r.breached_at for r in h.rows_of(c.id))
                 status = "Agreed (response given)" if answered else "Overdue" if late else "Awaiting the response"
                 rows.append((c.ref, "Compact panel recommendation", e.day, None, status,
                              str(e.data.get("recommendations") or "")))

@@ -106,7 +106,7 @@ _none = _None()
 def _close_day(h: History, case: CaseFacts, decision: Entry) -> date | None:
     """The consultation's closing day before a decision: where the decision's 20 working days
     count from (the decision row's anchor), else the response day or the window's last day."""
-    rows = [r for r in h.rows if r.case_id == case.id and r.kind == "decision" and r.created_at <= decision.at]
+    rows = [r for r in h.rows_of(case.id) if r.kind == "decision" and r.created_at <= decision.at]
     if rows and (rows[-1].basis or {}).get("anchor"):
         return date.fromisoformat(rows[-1].basis["anchor"])
     closing = case.last(*CLOSINGS, before=decision.at)
@@ -157,8 +157,8 @@ def consultation_window(h: History, p: Period, limits: TimeLimits) -> Metric:
             if e.trigger not in OPENINGS or e.day not in p:
                 continue
             initial.append(h.wd(e.day, as_date(e.data.get("respond_by")) or e.day))
-            row = next((r for r in h.rows if r.case_id == case.id and r.kind == "consultation_response"
-                        and r.created_at == e.at), None)
+            row = next((r for r in h.rows_of(case.id) if r.kind == "consultation_response" and r.created_at == e.at),
+                       None)
             final.append(h.case_wd(case, e.day, row.due_on) if row is not None else initial[-1])
             for later in case.entries[i + 1:]:
                 if later.trigger in CLOSINGS + OPENINGS:

@@ -79,6 +79,15 @@ class History:
     breaches: dict[int, list[datetime]]
     org_names: dict[int, str]
     org_kinds: dict[int, str]
+    _by_case: dict[int, list[SimpleNamespace]] | None = field(default=None, repr=False)
+
+    def rows_of(self, case_id: int) -> list[SimpleNamespace]:
+        """The case's deadline rows read, oldest first (indexed once)."""
+        if self._by_case is None:
+            self._by_case = {}
+            for row in self.rows:
+                self._by_case.setdefault(row.case_id, []).append(row)
+        return self._by_case.get(case_id, [])
 
     @property
     def today(self) -> date:
