@@ -40,3 +40,17 @@ def test_vco_staff_see_only_their_own_organisation(signed_in, service, cast, clo
     mine = page(signed_in("vl").get("/reports"))
     assert mine.rows("Funding-change cases by route, H2 2026/27 (1 October 2026 to 31 March 2027)")[-1] == \
         "All routes 1 0 1"
+
+
+def test_an_administrator_changes_a_target_and_the_report_rates_against_it(signed_in, cast):
+    admin = signed_in("admin")
+    form = page(admin.get("/admin/report-targets"))
+    assert form.value("m3") == "95"                                   # the default
+    refused = admin.submit("/admin/report-targets", {"m3": "101", "m9": "100", "m16": "90", "m17": "100"})
+    assert refused.status_code == 400
+    assert "Enter the target for M3 Deadline compliance as a whole number from 0 to 100" in page(refused).text
+    saved = admin.submit("/admin/report-targets", {"m3": "80", "m9": "100", "m16": "90", "m17": "100"})
+    assert saved.status_code == 302
+    summary = page(signed_in("fo").get("/reports")).rows(
+        "Compact compliance at a glance, H2 2026/27 (1 October 2026 to 31 March 2027)")
+    assert any(row.startswith("M3 Deadline compliance") and "80%" in row for row in summary)
