@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case as when_, null, or_, select
 
 from casework.audit import AuditEntry
 from casework.cases import REF_PREFIX, Case, CaseLink
@@ -21,6 +21,13 @@ LOOKBACK = timedelta(days=400)
 #: Deadline kinds that are windows or periods, not duties: their lapse is not a breach.
 WINDOWS = frozenset({"plan_end", "consultation_response", "notice_effective", "escalation_window",
                      "panel_referral_window"})
+#: Actions whose entry a metric reads although they leave the state as it is, and those whose
+#: recorded words (entry data) a metric reads.
+READ = ("pause", "resume", "request_extension", "grant_extension", "extend_informal", "extend_review",
+        "extend_notice", "sign_off_exception", "assign_reviewer", "record_session", "schedule_hearing")
+WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_notice", "sign_off_exception",
+             "decide_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
+             "extend_review", "extend_notice", "resume", "record_session", "schedule_hearing")
 #: Deadline kinds read whatever their due date: where a stage's clock started.
 ANCHOR_KINDS = ("decision", "consultation_response")
 
@@ -140,9 +147,15 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
     for dispute_id, funding_id in db.execute(select(CaseLink.dispute_id, CaseLink.funding_case_id)):
         if dispute_id in cases:
             cases[dispute_id].linked_case_id = funding_id
+    # Only the entries a metric reads (every change of state, and the actions named below),
+    # and their words only where a metric reads them: the rest of the trail is not decoded.
+    data = when_((AuditEntry.trigger.in_(WITH_DATA), AuditEntry.data), else_=null())
     entries = (select(AuditEntry.case_id, AuditEntry.at, AuditEntry.trigger, AuditEntry.from_state,
-                      AuditEntry.to_state, AuditEntry.data)
-               .join(Case, Case.id == AuditEntry.case_id).where(*where, AuditEntry.at <= as_at)
+                      AuditEntry.to_state, data)
+               .join(Case, Case.id == AuditEntry.case_id)
+               .where(*where, AuditEntry.at <= as_at,
+                      or_(AuditEntry.trigger.in_(READ), AuditEntry.from_state.is_(None),
+                          AuditEntry.from_state != AuditEntry.to_state))
                .order_by(AuditEntry.case_id, AuditEntry.seq))
     for case_id, at, trigger, from_state, to_state, data in db.execute(entries):
         cases[case_id].entries.append(Entry(case_id, at, cal.local_date(at), trigger, from_state, to_state,
