@@ -10,10 +10,10 @@ from casework.organisations import Organisation, Person, PersonRole
 from casework.persistence import Base
 from casework.second_factor import RecoveryCode, SecondFactor, SecuritySetting
 from casework.security_events import SecurityEvent
-from casework.settings import ExtraHoliday, TimeLimitSetting
+from casework.settings import ExtraHoliday, ReportSetting, TimeLimitSetting
 from casework.throttle import SignInFailure
 
 __all__ = ["AccountToken", "AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
            "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
-           "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "SecondFactor", "SecurityEvent",
+           "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "ReportSetting", "SecondFactor", "SecurityEvent",
            "SecuritySetting", "SignInFailure", "TimeLimitSetting"]

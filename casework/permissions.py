@@ -70,3 +70,17 @@ def can_act_for_respondent(person: Person | PersonRecord | SystemActor, case: Ca
     judging = {a.person_id for a in case.assignments
                if a.role in (CaseRole.RESPONDENT_OFFICER, CaseRole.SENIOR_REVIEWER)}
     return person.id not in separated | judging
+
+
+def can_view_reports(person: Person) -> bool:
+    """The compliance report: council and NHS staff, BVSC, the Compact panel and
+    administrators; VCO staff too, for their own organisation only (`report_scope`)."""
+    return person.is_active and bool(person.roles)
+
+
+def report_scope(person: Person) -> int | None:
+    """The one organisation whose figures this person may see in the report: a VCO's staff
+    see only their own; None: every organisation."""
+    if person.organisation is not None and person.organisation.kind == "vco":
+        return person.organisation_id
+    return None

@@ -26,3 +26,15 @@ class ExtraHoliday(Base):
     name: Mapped[str] = mapped_column(String(200))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportSetting(Base):
+    """A setting of the compliance report an administrator changes: a target in per cent
+    ("target_m3"), or the public-figures switch ("public_figures", 0 or 1)."""
+
+    __tablename__ = "report_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -74,6 +74,7 @@ def seed(service: CaseService, today: datetime) -> dict[str, int]:
         _funding_case(service, ids, spec, today - timedelta(days=spec.days_ago, hours=n % 3))
     _closed_cases(service, ids, today)
     _disputes(service, ids, today)
+    _for_the_report(service, ids, today)
     return ids
 
 
@@ -190,6 +191,51 @@ def _disputes(service, ids, today):
     clock = FixedClock(today - timedelta(days=9))
     case = service.raise_dispute(ids["youth"], _dispute(3, ids["org:council"]), clock.now())
     service.fire(case.id, "withdraw_dispute", ids["youth"], {"reason": "We settled this at a meeting."}, clock.advance(days=1))
+
+
+def _for_the_report(service, ids, today):
+    """Cases that give the compliance report something in every metric: shorter notice under
+    exceptional circumstances, a pause and a longer notice; an extended dispute stage and a
+    mediation session held later than its time limit; a remedy applied on the linked case."""
+    from workflows import calendar as cal
+    case, clock = _funding_case(service, ids, DemoCase("Befriending phone line", "carers", FUNDING_PERFORMANCE,
+                                                       "notice_pending", 0), today - timedelta(days=75))
+    fire = service.fire
+    fire(case.id, "sign_off_exception", ids["dm"], {"category": "safeguarding", "justification":
+         "A safeguarding investigation into the helpline's volunteers is under way."}, clock.advance(days=1))
+    sent = clock.advance(days=1)
+    deemed = cal.deemed_given(sent, "email", calendar=service.calendar)
+    fire(case.id, "issue_notice", ids["fo"], {"channel": "email", "sent_at": sent,
+                                              "effective_on": cal.add_calendar_months(deemed, 2)}, sent)
+    fire(case.id, "pause", ids["fo"], {"reason": "The organisation's manager is in hospital."}, clock.advance(days=2))
+    fire(case.id, "resume", ids["fo"], {"reason": "The manager is back at work."}, clock.advance(days=3))
+    fire(case.id, "extend_notice", ids["fo"], {"reason": "To let callers move to another helpline.",
+                                               "new_effective_on": cal.add_calendar_months(deemed, 3)}, clock.advance(days=2))
+    roles = {**ids, "complainant": ids["vl"], "respondent": ids["fo"], "respondent_dm": ids["dm"]}
+    clock = FixedClock(today - timedelta(days=58))
+    dispute = service.raise_dispute(ids["vl"], _dispute(1, ids["org:council"]), clock.now())
+    fire(dispute.id, "acknowledge_dispute", ids["fo"], {"officer": ids["officer"]}, clock.advance(days=1))
+    due = cal.add_working_days(cal.local_date(clock.now()), service.limits.informal_response_wd, calendar=service.calendar)
+    fire(dispute.id, "extend_informal", ids["officer"], {"reason": "We are gathering the monitoring returns.",
+         "new_date": cal.add_working_days(due, 3, calendar=service.calendar)}, clock.advance(days=2))
+    _walk(service, dispute, DISPUTE_TO_PANEL[1:9], roles, clock)
+    when = clock.advance(days=36)
+    fire(dispute.id, "record_session", ids["mediator"], {"session_on": cal.local_date(when), "late_reason":
+         "The organisation's chair was abroad until this week."}, when)
+    case, clock = _funding_case(service, ids, DemoCase("Men's shed workshop", "kitchen", FUNDING_PERFORMANCE,
+                                                       "notice_period", 0), today - timedelta(days=80))
+    clock = FixedClock(max(clock.now(), today - timedelta(days=36)))
+    linked = service.raise_dispute(ids["vl"], _dispute(0, ids["org:council"], linked_case=case.id), clock.now())
+    steps = DISPUTE_TO_PANEL[:4]
+    linked = _walk(service, linked, steps, {**roles, "respondent": ids["complaints"]}, clock)
+    outcome_on = cal.local_date(clock.advance(days=1))
+    fire(linked.id, "give_review_outcome", ids["reviewer"], {
+        "outcome": "upheld", "reasons": "The impact assessment left out the volunteers.",
+        "remedies": ["reconsult", "process_fix"], "remedies_by": outcome_on + timedelta(days=14)}, clock.now())
+    respond_by = cal.add_working_days(cal.local_date(clock.advance(days=6)), 20, calendar=service.calendar)
+    fire(case.id, "reopen_consultation", ids["fo"], {"reason": "The senior review found the assessment left out "
+         "the volunteers.", "respond_by": respond_by}, clock.now())
+    fire(linked.id, "accept_outcome", ids["vl"], {"comments": "Thank you."}, clock.advance(days=1))
 
 
 def _linked_target(service) -> int:

@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
         person = current_user.person
         items = [("cases.home", "/", "Home"), ("cases.case_list", "/cases", "Cases"),
                  ("pages.timeline", "/timeline", "Projected timeline"), ("pages.mail", "/mail", "Emails")]
+        if permissions.can_view_reports(person):
+            items.append(("reports.index", "/reports", "Reports"))
         if permissions.can_administer(person):
             items.append(("admin.index", "/admin/", "Administration"))
         items.append(("pages.help_index", "/help", "Help"))

@@ -46,6 +46,7 @@ EXPECTED = {
     ("pages.notifications", "GET"): signed_in_only(200),
     ("pages.mark_read", "POST"): signed_in_only((302, "/notifications")),
     ("pages.mail", "GET"): signed_in_only(200),
+    ("reports.index", "GET"): signed_in_only(200),   # VCO staff: their own organisation's figures only
     ("cases.home", "GET"): signed_in_only(200),
     ("cases.case_list", "GET"): signed_in_only(200),
     ("cases.case_detail", "GET"): signed_in_only(404, **CASE_PARTIES),
@@ -72,6 +73,8 @@ EXPECTED = {
     ("admin.holidays", "POST"): signed_in_only(403, admin=400),
     ("admin.time_limits", "GET"): signed_in_only(403, admin=200),
     ("admin.time_limits", "POST"): signed_in_only(403, admin=(302, "/admin/time-limits")),
+    ("admin.report_targets", "GET"): signed_in_only(403, admin=200),
+    ("admin.report_targets", "POST"): signed_in_only(403, admin=(302, "/admin/report-targets")),
     ("admin.failed_messages", "GET"): signed_in_only(403, admin=200),
     # accounts: getting in without being signed in (no code is awaited, the link is not a real one)
     ("access.security_code", "GET"): everyone(SIGN_IN),

@@ -241,6 +241,28 @@ def time_limits():
         400 if form.errors else 200
 
 
+@bp.route("/report-targets", methods=["GET", "POST"])
+def report_targets():
+    """The compliance report's targets (per cent), which the Board agrees."""
+    from casework.settings import ReportSetting
+    from web.forms.report_targets import ReportTargetsForm
+    from workflows.reporting.report import load_targets
+    c = container()
+    with c.factory() as db:
+        current = load_targets(db)
+    form = ReportTargetsForm(data={key: str(value) for key, value in current.items()})
+    if form.validate_on_submit():
+        with unit_of_work(c.factory) as db:
+            for key, value in form.targets().items():
+                db.merge(ReportSetting(name=f"target_{key}", value=value, changed_by_id=current_user.id,
+                                       changed_at=c.clock.now()))
+        log.info("Administrator %s saved the report targets", current_user.id)
+        flash("Report targets saved.", "success")
+        return redirect(url_for("admin.report_targets"))
+    return render_template("admin/report_targets.html", title="Report targets", form=form), \
+        400 if form.errors else 200
+
+
 @bp.route("/failed-messages")
 def failed_messages():
     c = container()

@@ -1,0 +1,210 @@
+"""What the report reads: the cases in scope, their audit trail up to the "as at" time, their
+deadline rows and the breaches recorded. Everything is read as it stood at `as_at`, so a past
+period re-run later gives the same numbers (see `build_report`)."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import and_, case as when_, null, or_, select
+
+from casework.audit import AuditEntry
+from casework.cases import REF_PREFIX, Case, CaseLink
+from casework.deadlines import Deadline, DeadlineEffect
+from casework.organisations import Organisation
+from workflows import calendar as cal
+from workflows.reporting.period import Filters, Period
+
+#: Cases closed this long before the earliest period still count (remedies agreed at a
+#: closed dispute fall due later; a deadline met early may fall due in the period).
+LOOKBACK = timedelta(days=400)
+#: Deadline kinds that are windows or periods, not duties: their lapse is not a breach.
+WINDOWS = frozenset({"plan_end", "consultation_response", "notice_effective", "escalation_window",
+                     "panel_referral_window"})
+#: Actions whose entry a metric reads although they leave the state as it is, and those whose
+#: recorded words (entry data) a metric reads.
+READ = ("pause", "resume", "request_extension", "grant_extension", "extend_informal", "extend_review",
+        "extend_notice", "sign_off_exception", "assign_reviewer", "record_session", "schedule_hearing")
+WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_notice", "sign_off_exception",
+             "decide_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
+             "extend_review", "extend_notice", "resume", "record_session", "schedule_hearing")
+#: Deadline kinds read whatever their due date: where a stage's clock started.
+ANCHOR_KINDS = ("decision", "consultation_response")
+
+
+@dataclass
+class Entry:
+    case_id: int
+    at: datetime
+    day: date
+    trigger: str
+    from_state: str | None
+    to_state: str
+    data: dict[str, Any]
+
+
+@dataclass
+class CaseFacts:
+    id: int
+    workflow: str
+    route: str | None
+    funder_org_id: int | None
+    vco_org_id: int | None
+    complainant_org_id: int | None
+    respondent_org_id: int | None
+    data: dict[str, Any]
+    linked_case_id: int | None = None
+    entries: list[Entry] = field(default_factory=list)
+    #: Spells the case's clocks stood still: (paused on, resumed on or None), London dates.
+    pauses: list[tuple[date, date | None]] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{REF_PREFIX.get(self.workflow, 'CS')}-{self.id:04d}"
+
+    def first(self, *triggers: str, after: datetime | None = None) -> Entry | None:
+        return next((e for e in self.entries if e.trigger in triggers and (after is None or e.at > after)), None)
+
+    def last(self, *triggers: str, before: datetime | None = None) -> Entry | None:
+        found = None
+        for e in self.entries:
+            if before is not None and e.at > before:
+                break
+            if e.trigger in triggers:
+                found = e
+        return found
+
+
+@dataclass
+class History:
+    filters: Filters
+    as_at: datetime
+    calendar: cal.WorkingCalendar
+    cases: dict[int, CaseFacts]
+    rows: list[SimpleNamespace]
+    #: Deadline id -> when each breach was recorded (the sweep's effect rows, or a late date set).
+    breaches: dict[int, list[datetime]]
+    org_names: dict[int, str]
+    org_kinds: dict[int, str]
+    _by_case: dict[int, list[SimpleNamespace]] | None = field(default=None, repr=False)
+
+    def rows_of(self, case_id: int) -> list[SimpleNamespace]:
+        """The case's deadline rows read, oldest first (indexed once)."""
+        if self._by_case is None:
+            self._by_case = {}
+            for row in self.rows:
+                self._by_case.setdefault(row.case_id, []).append(row)
+        return self._by_case.get(case_id, [])
+
+    @property
+    def today(self) -> date:
+        return cal.local_date(self.as_at)
+
+    def wd(self, start: date, end: date, pauses=()) -> int:
+        """WD(a, b): working days after `start` up to and including `end`, less the working
+        days on which the clocks stood paused (a pause from p0 to p1 stops p0+1..p1)."""
+        total = cal.working_days_between(start, end, calendar=self.calendar)
+        for began, ended in pauses:
+            lo, hi = max(start, began), min(end, ended or self.today)
+            if hi > lo:
+                total -= cal.working_days_between(lo, hi, calendar=self.calendar)
+        return max(total, 0)
+
+    def case_wd(self, case: CaseFacts, start: date, end: date) -> int:
+        return self.wd(start, end, case.pauses)
+
+    def funding_cases(self) -> list[CaseFacts]:
+        return [c for c in self.cases.values() if c.workflow == "funding_change"]
+
+    def disputes(self) -> list[CaseFacts]:
+        return [c for c in self.cases.values() if c.workflow == "dispute"]
+
+
+def case_conditions(filters: Filters, as_at: datetime, earliest: date) -> list:
+    """The cases a report looks at, as SQL conditions on `cases`."""
+    conditions = [Case.opened_at <= as_at,
+                  or_(Case.closed_at.is_(None), Case.closed_at >= cal.start_of_day_utc(earliest) - LOOKBACK)]
+    if filters.organisations:
+        conditions.append(Case.vco_org_id.in_(filters.organisations))
+    if filters.funders:
+        conditions.append(Case.funder_org_id.in_(filters.funders))
+    if filters.case_types:
+        conditions.append(Case.workflow.in_(filters.case_types))
+    if filters.route:
+        conditions.append(or_(Case.workflow != "funding_change", Case.route == filters.route))
+    return conditions
+
+
+def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, periods: list[Period]) -> History:
+    """Read what the report needs, as it stood at `as_at`."""
+    earliest = min(p.start for p in periods)
+    latest = max(p.end for p in periods)
+    where = case_conditions(filters, as_at, earliest)
+    cases: dict[int, CaseFacts] = {}
+    for row in db.execute(select(Case.id, Case.workflow, Case.route, Case.funder_org_id, Case.vco_org_id,
+                                 Case.complainant_org_id, Case.respondent_org_id, Case.data).where(*where)):
+        cases[row.id] = CaseFacts(*row)
+    for dispute_id, funding_id in db.execute(select(CaseLink.dispute_id, CaseLink.funding_case_id)):
+        if dispute_id in cases:
+            cases[dispute_id].linked_case_id = funding_id
+    # Only the entries a metric reads (every change of state, and the actions named below),
+    # and their words only where a metric reads them: the rest of the trail is not decoded.
+    data = when_((AuditEntry.trigger.in_(WITH_DATA), AuditEntry.data), else_=null())
+    entries = (select(AuditEntry.case_id, AuditEntry.at, AuditEntry.trigger, AuditEntry.from_state,
+                      AuditEntry.to_state, data)
+               .join(Case, Case.id == AuditEntry.case_id)
+               .where(*where, AuditEntry.at <= as_at,
+                      or_(AuditEntry.trigger.in_(READ), AuditEntry.from_state.is_(None),
+                          AuditEntry.from_state != AuditEntry.to_state))
+               .order_by(AuditEntry.case_id, AuditEntry.seq))
+    for case_id, at, trigger, from_state, to_state, data in db.execute(entries):
+        cases[case_id].entries.append(Entry(case_id, at, cal.local_date(at), trigger, from_state, to_state,
+                                            data if isinstance(data, dict) else {}))
+    for case in cases.values():
+        case.pauses = _pauses(case.entries)
+    lo, hi = earliest, latest
+    breach_effects = (select(DeadlineEffect.deadline_id, DeadlineEffect.at)
+                      .where(DeadlineEffect.effect == "breach", DeadlineEffect.at <= as_at,
+                             DeadlineEffect.at >= cal.start_of_day_utc(lo)))
+    breaches: dict[int, list[datetime]] = {}
+    for deadline_id, at in db.execute(breach_effects):
+        breaches.setdefault(deadline_id, []).append(at)
+    table = Deadline.__table__
+    rows_query = (select(table).join(Case, Case.id == table.c.case_id)
+                  .where(*where, table.c.created_at <= as_at,
+                         or_(and_(table.c.due_on >= lo, table.c.due_on <= hi),
+                             table.c.breached_at >= cal.start_of_day_utc(lo),
+                             table.c.kind.in_(ANCHOR_KINDS),
+                             table.c.id.in_(select(breach_effects.subquery().c.deadline_id))))
+                  .order_by(table.c.id))
+    rows = [_as_at(SimpleNamespace(**r._mapping), as_at) for r in db.execute(rows_query)]
+    for row in rows:
+        if row.breached_at is not None and row.id not in breaches and row.breached_at <= as_at:
+            breaches[row.id] = [row.breached_at]   # a date set beyond the limit (late by choice)
+    orgs = db.execute(select(Organisation.id, Organisation.name, Organisation.kind)).all()
+    return History(filters, as_at, calendar, cases, rows, breaches, {i: n for i, n, _ in orgs},
+                   {i: str(k) for i, _, k in orgs})
+
+
+def _as_at(row: SimpleNamespace, as_at: datetime) -> SimpleNamespace:
+    """A deadline row as it stood at `as_at`: what happened to it later is not known yet."""
+    if row.closed_at is not None and row.closed_at > as_at:
+        row.closed_at, row.status = None, "open"
+    if row.breached_at is not None and row.breached_at > as_at:
+        row.breached_at = None
+    return row
+
+
+def _pauses(entries: list[Entry]) -> list[tuple[date, date | None]]:
+    """When the case's clocks stood still, from its "pause" and "resume" entries: a resume
+    that left another cause holding them (`still_paused_by`) did not restart them."""
+    spells, since = [], None
+    for e in entries:
+        if e.trigger == "pause" and since is None:
+            since = e.day
+        elif e.trigger == "resume" and since is not None and "still_paused_by" not in e.data:
+            spells.append((since, e.day))
+            since = None
+    if since is not None:
+        spells.append((since, None))
+    return spells
