@@ -8,13 +8,15 @@ import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
+from PIL import Image
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 
 from casework.bundles import BundleSource
 from notifications.bundles import pages
-from notifications.bundles.contents import BuiltBundle, CaseRecord, IndexEntry, is_image, is_pdf
+from notifications.bundles.contents import BuiltBundle, CaseRecord, IndexEntry, LetterPart, is_image, is_pdf
 from notifications.letters.rendering import LONDON, long_date
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,7 @@ def build(record: CaseRecord, documents: list[BundleSource], progress: Progress 
     """The bundle's PDF (and ZIP, when some documents cannot be pages) for this case."""
     parts = [_Part("Case summary and timeline", "record", long_date(record.built_at),
                    reader=_reader(pages.render("record.html", {"record": record})))]
-    parts += [_Part(letter.title, "letter", long_date(letter.sent_at), reader=_reader(letter.pdf))
-              for letter in record.letters]
+    parts += [_letter(letter) for letter in record.letters]
     ordered = sorted(documents, key=lambda d: (d.added_at, d.title))
     for done, source in enumerate(ordered, start=1):
         parts.append(_document(source))
@@ -63,27 +64,38 @@ def _reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
+def _letter(letter: LetterPart) -> _Part:
+    part = _Part(letter.title, "letter", long_date(letter.sent_at.astimezone(LONDON)))
+    return _as_pages(part, letter.pdf, _pdf_pages, letter.filename)
+
+
 def _document(source: BundleSource) -> _Part:
     """A document as pages of the bundle, or as a file in the ZIP when it cannot be pages."""
     added = long_date(source.added_at.astimezone(LONDON))
     part = _Part(source.title, "document", added, by=source.added_by)
-    body = source.read_bytes()
+    to_pages = None
+    if is_pdf(source):
+        to_pages = _pdf_pages
+    elif is_image(source):
+        to_pages = partial(_image_page, {"title": source.title, "added": f"{added} by {part.by}"}, source.content_type)
+    return _as_pages(part, source.read_bytes(), to_pages, _zip_name(source))
+
+
+def _as_pages(part: _Part, body: bytes, to_pages: Callable[[bytes], PdfReader] | None, zip_name: str) -> _Part:
+    """The part as pages, or in the ZIP when it is not a PDF or an image, or cannot be read as one."""
     try:
-        if is_pdf(source):
-            part.reader = _checked(_reader(body))
-        elif is_image(source):
-            part.reader = _reader(pages.render("image.html", {"title": source.title, "added": f"{added} by {part.by}"},
-                                               image=(body, source.content_type)))
-    except (PyPdfError, ValueError, OSError) as error:   # damaged or encrypted: kept whole in the ZIP
-        log.warning("Bundle: %s could not be made into pages (%s); it goes in the ZIP", source.title, error)
-        part.reader, part.note = None, "This file could not be shown as pages, so it is in the ZIP file."
+        part.reader = to_pages(body) if to_pages is not None else None
+    except (PyPdfError, ValueError, OSError, Image.DecompressionBombError) as error:   # kept whole in the ZIP
+        log.warning("Bundle: %s could not be made into pages (%s); it goes in the ZIP", part.title, error)
+        part.note = "This file could not be shown as pages, so it is in the ZIP file."
     if part.reader is None:
-        part.zipped = (_zip_name(source), body)
+        part.zipped = (zip_name, body)
     return part
 
 
-def _checked(reader: PdfReader) -> PdfReader:
+def _pdf_pages(body: bytes) -> PdfReader:
     """A PDF whose pages can all be read; an encrypted one is refused (it cannot be stamped)."""
+    reader = _reader(body)
     if reader.is_encrypted:
         raise ValueError("the PDF is encrypted")
     if not reader.pages:
@@ -91,6 +103,13 @@ def _checked(reader: PdfReader) -> PdfReader:
     for page in reader.pages:
         page.mediabox  # noqa: B018 - reading each page's box fails early on a damaged file
     return reader
+
+
+def _image_page(context: dict, content_type: str, body: bytes) -> PdfReader:
+    """A page showing the image, checked by Pillow first (WeasyPrint leaves out one it cannot read)."""
+    with Image.open(io.BytesIO(body)) as image:
+        image.verify()
+    return _reader(pages.render("image.html", context, image=(body, content_type)))
 
 
 def _front(record: CaseRecord, parts: list[_Part]) -> tuple[list[IndexEntry], PdfReader]:

@@ -71,11 +71,11 @@ def _email(case: Case, person, hearing: date, now: datetime, base_url: str, send
 def _insert_new(connection: Connection, rows: list[dict]) -> int:
     """Insert the emails not written before (by dedupe key); returns how many were new."""
     statement = _insert_skipping_duplicates(connection.dialect.name)
-    # One row a statement: a skipped row counts 0 on both databases (a batch's count may not).
-    return sum(connection.execute(statement, row).rowcount for row in rows)
+    # One row a statement, counted by what it returns: a skipped row returns nothing.
+    return sum(len(connection.execute(statement, row).all()) for row in rows)
 
 
 @cache
 def _insert_skipping_duplicates(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(OutboxMessage.__table__).on_conflict_do_nothing()
+    return insert(OutboxMessage.__table__).on_conflict_do_nothing().returning(OutboxMessage.id)

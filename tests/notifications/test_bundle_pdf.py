@@ -103,3 +103,8 @@ def single_page(page) -> bytes:
     writer.add_page(page)
     writer.write(out)
     return out.getvalue()
+
+
+def test_an_image_that_is_not_one_goes_in_the_zip():
+    built = build(record(letters=[]), [source("Photo", b"\x89PNG\r\n\x1a\nbroken", "image/png", 1, filename="photo.png")])
+    assert index_rows(page_texts(built.pdf)[1])["Photo"] == "In the ZIP file"
