@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata is complete for migrations and tests."""
 from casework.accounts import AccountToken
 from casework.audit import AuditEntry
+from casework.bundles import Bundle
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
 from casework.letters import Letter
@@ -13,7 +14,7 @@ from casework.security_events import SecurityEvent
 from casework.settings import ExtraHoliday, ReportSetting, TimeLimitSetting
 from casework.throttle import SignInFailure
 
-__all__ = ["AccountToken", "AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
+__all__ = ["AccountToken", "AuditEntry", "Base", "Bundle", "Case", "CaseAssignment", "CaseLink", "Deadline",
            "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
            "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "ReportSetting", "SecondFactor", "SecurityEvent",
            "SecuritySetting", "SignInFailure", "TimeLimitSetting"]

@@ -84,3 +84,22 @@ def report_scope(person: Person) -> int | None:
     if person.organisation is not None and person.organisation.kind == "vco":
         return person.organisation_id
     return None
+
+
+#: Roles on a case that let someone see it without holding its papers: BVSC's mediators before
+#: one of them takes the dispute on, and whoever appoints the panel.
+NOT_BUNDLE_HOLDERS = frozenset({CaseRole.MEDIATION_SERVICE, CaseRole.PANEL_CONVENER, CaseRole.SYSTEM})
+
+
+def can_download_bundle(person: Person | SystemActor, case: Case) -> bool:
+    """The case bundle is for those who judge the case (its decision-maker, senior reviewer,
+    mediator, panel members, and those judging a dispute about a funding case) and for the
+    parties' own copy: anyone who sees the case through a role on it, other than BVSC's
+    queue and the panel's convener."""
+    if isinstance(person, SystemActor) or case.status == "draft" or not can_view_case(person, case):
+        return False
+    if case_roles(case, person) - NOT_BUNDLE_HOLDERS:
+        return True
+    if case.workflow == "funding_change" and person.organisation_id == case.funder_org_id:
+        return bool(person.roles & {Role.FUNDER_OFFICER, Role.DECISION_MAKER})
+    return can_read_as_judge(person, case)

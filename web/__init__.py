@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     from web import auth, errors, macro_cache, navigation, security
     from web.presenters import formatting
     from web.composition import build
-    from web.views import access, account, admin, admin_accounts, cases, pages, reports, start
+    from web.views import access, account, admin, admin_accounts, bundles, cases, pages, reports, start
 
     settings = settings or Settings.from_environ()
     settings.check()  # settings built in code must pass the same checks as the environment's
@@ -61,8 +61,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    for blueprint in (pages.bp, cases.bp, start.bp, admin.bp, admin_accounts.bp, auth.bp, access.bp, account.bp,
-                      reports.bp):
+    for blueprint in (pages.bp, cases.bp, bundles.bp, start.bp, admin.bp, admin_accounts.bp, auth.bp, access.bp,
+                      account.bp, reports.bp):
         app.register_blueprint(blueprint)
     macro_cache.init_app(app)   # once the routes are there: its fragments use url_for
 

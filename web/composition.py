@@ -72,6 +72,25 @@ def mail_transport(settings: Settings):
     return CaptureTransport(mail_capture_dir(settings))
 
 
+def bundle_folder(settings: Settings) -> Path:
+    """Where case bundles are kept: CASEWORK_BUNDLE_DIR, else beside the SQLite file, else ./instance/bundles."""
+    if settings.bundle_dir:
+        return Path(settings.bundle_dir)
+    return mail_capture_dir(settings).parent / "bundles"
+
+
+def bundle_work(container: Container):
+    """What building case bundles needs: the database, the folder, and the case's record in
+    the words of its page (the web's presenters, handed down)."""
+    if "bundles" not in container.extras:
+        from notifications.bundles.jobs import BundleWork
+        from web.presenters.bundles import describer
+        container.extras["bundles"] = BundleWork(
+            container.factory, bundle_folder(container.settings),
+            describer(container.settings.council_name, container.service.calendar))
+    return container.extras["bundles"]
+
+
 def worker_id() -> str:
     """This process's name in claims: host, process id and a random part."""
     import os
@@ -82,7 +101,7 @@ def worker_id() -> str:
 
 def scheduler_jobs(container: Container, *, seconds: float | None = None, lease_seconds: float | None = None,
                    only: str | None = None) -> list:
-    """The sweep and delivery jobs, built from settings (interval CASEWORK_SWEEP_SECONDS)."""
+    """The sweep, delivery and bundle jobs, built from settings (interval CASEWORK_SWEEP_SECONDS)."""
     from datetime import timedelta
 
     from notifications.delivery import deliver_due
@@ -103,7 +122,15 @@ def scheduler_jobs(container: Container, *, seconds: float | None = None, lease_
     def deliver():
         return deliver_due(container.factory, transport, clock.now(), me, sender=settings.mail_sender,
                            max_attempts=settings.max_attempts, lease=lease)
-    jobs = [Job("sweep", sweep, interval), Job("deliver", deliver, interval)]
+    def bundles():
+        from notifications.bundles.jobs import build_due
+        from notifications.bundles.panel import send_panel_papers
+        work, now = bundle_work(container), clock.now()
+        sent = send_panel_papers(work, now, service.calendar, service.limits.panel_papers_wd, settings.base_url,
+                                 settings.mail_sender)
+        built = build_due(work, now, me)
+        return f"{sent} panel emails, {built} bundles built" if sent or built else None
+    jobs = [Job("sweep", sweep, interval), Job("deliver", deliver, interval), Job("bundles", bundles, interval)]
     return [job for job in jobs if only in (None, job.name)]
 
 

@@ -34,6 +34,7 @@ class Settings:
     notify_template_id: str = ""              # CASEWORK_NOTIFY_TEMPLATE_ID
     sweep_seconds: int = 30                   # CASEWORK_SWEEP_SECONDS: scheduler interval
     max_attempts: int = 8                     # CASEWORK_MAX_ATTEMPTS: email attempts before failing
+    bundle_dir: str = ""                      # CASEWORK_BUNDLE_DIR: case bundles; empty = beside the SQLite file, or ./instance/bundles
     trusted_proxies: int = 0                  # CASEWORK_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
     limits: Mapping[str, str] = field(default_factory=dict)  # CASEWORK_LIMIT_<NAME>
 

@@ -52,6 +52,9 @@ EXPECTED = {
     ("cases.case_detail", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.diagram", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.letter", "GET"): signed_in_only(404, **CASE_PARTIES),
+    ("bundles.show", "GET"): signed_in_only(404, **CASE_PARTIES),
+    ("bundles.make", "POST"): signed_in_only(404, **{who: (302, "/cases/<case_id>/bundle") for who in CASE_PARTIES}),
+    ("bundles.download", "GET"): signed_in_only(404),   # no bundle of that id
     ("cases.action", "GET"): signed_in_only(404, fo=200),
     ("cases.action", "POST"): signed_in_only(404, fo=400),   # empty answers: the question page again
     ("start.new_case", "GET"): signed_in_only(403, fo=200),
@@ -110,7 +113,8 @@ def routes(app) -> list[tuple[str, str]]:
 def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
     values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token",
               "change": "cancel" if endpoint == "admin_accounts.invitation" else "deactivate",
-              "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css"}
+              "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css",
+              "bundle_id": 1, "kind": "pdf"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         from flask import url_for
@@ -140,7 +144,8 @@ def answers(app, browser, ids: dict[str, int]) -> dict:
         response = browser.get(url) if method == "GET" else browser.submit(url, {})
         response.close()  # static files are streamed from an open file
         status = response.status_code
-        where = location(response).split("?")[0].replace(f"/people/{ids['person_id']}", "/people/<person_id>")
+        where = location(response).split("?")[0].replace(f"/people/{ids['person_id']}", "/people/<person_id>") \
+            .replace(f"/cases/{ids['case_id']}/", "/cases/<case_id>/")
         got[(endpoint, method)] = (302, where) if status == 302 else status
         if endpoint == "auth.sign_out":
             browser.csrf_token = None  # signing out starts a new session, with a new token

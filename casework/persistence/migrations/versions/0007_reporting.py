@@ -4,7 +4,7 @@ Targets for the compliance report's rated metrics (per cent) and the public-figu
 each a row an administrator changes.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 from typing import Sequence, Union
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: Union[str, Sequence[str], None] = "0004"
+down_revision: Union[str, Sequence[str], None] = "0006"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
