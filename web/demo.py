@@ -173,7 +173,9 @@ DISPUTE_STAGES = (("raised", 2), ("informal_resolution", 20), ("informal_respons
 
 
 def _disputes(service, ids, today):
-    roles = {**ids, "complainant": ids["vl"], "respondent": ids["fo"], "respondent_dm": ids["dm"]}
+    # The complaints manager acts for the council on disputes; the contract manager is told only
+    # about their own cases and the dispute about one of them.
+    roles = {**ids, "complainant": ids["vl"], "respondent": ids["complaints"], "respondent_dm": ids["dm"]}
     for n, (until, days) in enumerate(DISPUTE_STAGES):
         clock = FixedClock(today - timedelta(days=days, hours=n))
         case = service.raise_dispute(ids["vl"], _dispute(n, ids["org:council"]), clock.now())

@@ -138,7 +138,7 @@ TRANSITIONS = (
                dest=S.MEDIATION_REQUESTED, who=COMPLAINANT,
                button="Ask for mediation", question="Why do you want mediation?",
                done="You asked for mediation.", told="asked for mediation",
-               emails=EVERYONE, fields=(REASON,), guards=(window_open("escalation_window", "ask for mediation"),),
+               emails=Emails(subject=Subject.DISPUTE, to_actor=True, states_due="mediation_agreement"), fields=(REASON,), guards=(window_open("escalation_window", "ask for mediation"),),
                effect=keep("mediation_request")),
     Transition(trigger="mediation_window_closes", sources=(S.REVIEW_OUTCOME_GIVEN,), dest=S.RESOLVED, who=SYSTEM,
                button="Close", automatic="The time to ask for mediation ends",
