@@ -32,7 +32,8 @@ from workflows.registry import WORKFLOWS
 
 R = CaseRole
 #: A dispute raised is emailed to everyone on it, as each move to another stage is.
-DISPUTE_RAISED = Emails(subject=Subject.DISPUTE)
+#: The person who raised it is emailed too: the receipt for their dispute.
+DISPUTE_RAISED = Emails(subject=Subject.DISPUTE, to_actor=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class Draft:
     letter_id: int | None = None
     #: Not to be emailed before this (a notice's email goes at the notice's sending time).
     send_at: datetime | None = None
+    #: The booking (its kind in the case's "bookings") the email carries a calendar invitation for.
+    invitation: str | None = None
 
 
 class Composer:
@@ -91,7 +94,8 @@ class Composer:
         if isinstance(event, TransitionApplied):
             return self._transition(event, case, letter_id)
         if isinstance(event, CaseOpened) and case.workflow == "dispute":
-            happened = w.what_happened(w.RAISED_DISPUTE, self._actor_name(event.actor_id))
+            happened = w.what_happened(w.RAISED_DISPUTE, self._actor_name(event.actor_id)) + " " + \
+                w.dispute_received(cal.local_date(event.at))
             return self._changed(case, happened, event.actor_id, f"open:{case.id}", None, DISPUTE_RAISED)
         if isinstance(event, DeadlineReminderDue):
             return self._reminder(event, case)
@@ -113,34 +117,47 @@ class Composer:
         also = row.told_also(case) if row.told_also is not None else ""
         if also:
             happened += " " + also
-        drafts = self._changed(case, happened, e.actor_id, key, letter_id, row.emails)
-        if row.emails is not None and row.emails.letter_at:
-            sending = datetime.fromisoformat(_at(case.data, row.emails.letter_at))
+        emails = row.emails
+        if emails is not None and emails.states_due:
+            due = next((r for r in self.live(case) if r.kind == emails.states_due), None)
+            happened += f" {due.label} by {w.long_date(due.due_on)}." if due is not None else ""
+        drafts = self._changed(case, happened, e.actor_id, key, letter_id, emails)
+        if emails is not None and emails.letter_at:
+            sending = datetime.fromisoformat(_at(case.data, emails.letter_at))
             drafts = [replace(d, send_at=sending) if d.letter_id else d for d in drafts]
+        if emails is not None and emails.invitation:
+            drafts = [replace(d, invitation=emails.invitation) if d.subject else d for d in drafts]
         return drafts
 
     def _changed(self, case: CaseReading, happened: str, actor_id: int | None, key: str, letter_id: int | None,
                  emails: Emails | None) -> list[Draft]:
         emailed = emails is not None and (emails.only_if is None or emails.only_if(case))
-        subject = self._subject(case, emails.subject) if emailed else None
-        told = [p for p in self.people(case, None) if p.id != actor_id]
+        subject = self._subject(case, emails) if emailed else None
+        told = [p for p in self.people(case, None) if p.id != actor_id or (emailed and emails.to_actor)]
         if subject is None:
             mailed = set()
         elif emails.to is None:
             mailed = {p.id for p in told}
         else:
-            mailed = {p.id for p in self.people(case, emails.to)}
+            mailed = {p.id for p in self.people(case, emails.to)} | ({actor_id} if emails.to_actor else set())
         return self._drafts(case, told, key, happened, subject, mailed, letter_id)
 
-    def _subject(self, case: CaseReading, subject: Subject) -> str:
+    def _subject(self, case: CaseReading, emails: Emails) -> str:
         """The subject line of this kind, with the case's names and dates."""
-        funder, programme = _org(case.funder), case.title
+        funder, programme, subject = _org(case.funder), case.title, emails.subject
         if subject == Subject.CONCERN:
             return w.concern_subject(funder, programme, self._due(case, "concern_ack"))
         if subject == Subject.CONSULTATION:
             return w.consultation_subject(programme, self._due(case, "consultation_response"))
-        if subject == Subject.EARLY_REVIEW:
+        if subject in (Subject.EARLY_REVIEW, Subject.REVIEW) and (case.data or {}).get("early_review"):
             return w.early_review_subject(programme, as_date(case.data["early_review"]["plan_end"]))
+        if subject == Subject.REVIEW:
+            return w.review_subject(programme)
+        if subject == Subject.IMPACT:
+            return w.impact_subject(programme)
+        if subject == Subject.BOOKING:
+            booked = case.data["bookings"][emails.invitation]
+            return w.booking_subject(case.ref, emails.invitation, as_date(booked["on"]), booked["starts_at"])
         if subject == Subject.DECISION:
             return w.decision_subject(programme)
         if subject == Subject.NOTICE:

@@ -46,6 +46,8 @@ def personalisation(message: EmailMessage) -> dict:
     fields = {"subject": str(message["Subject"]), "body": body.get_content() if body else "",
               "link_to_file": ""}
     for part in message.iter_attachments():
+        if part.get_content_type() != "application/pdf":
+            continue   # Notify sends files of a few kinds; a calendar invitation is not one of them
         fields["link_to_file"] = prepare_upload(BytesIO(part.get_content()), filename=part.get_filename(),
                                                 confirm_email_before_download=True)
         break

@@ -1,6 +1,7 @@
 """Who is told: the people who play a role on a case, found from case assignments and from the
 staff of the organisations that are parties to it. Nobody is told about a case they may not
-see, and administrators are told nothing unless they are also a party.
+see, and administrators are told nothing unless they are also a party. A council or NHS body
+on a dispute is told through those acting for it, never through every officer it has.
 
 People assigned to a case come with the case. Everyone else a case may tell (its parties'
 staff, the officers of the funding case a dispute is linked to, the mediation service's
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, Connection, and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from casework.audit import AuditEntry
 from casework.cases import (ASSIGNABLE_ROLES, MEDIATOR_QUEUE_STATES, PANEL_CONVENING_STATE, CaseAssignment, CaseReading,
                             CaseRole)
 from casework.organisations import Person, PersonRecord, PersonRole, Role
@@ -24,6 +26,8 @@ DISPUTE_ROLES = (CaseRole.COMPLAINANT, CaseRole.RESPONDENT, CaseRole.RESPONDENT_
 #: Who speaks for a party: a funder's officers and decision-makers; the other side's staff.
 FUNDER_STAFF = frozenset({Role.FUNDER_OFFICER, Role.DECISION_MAKER})
 ORGANISATION_STAFF = frozenset({Role.VCO_STAFF})
+#: Dispute stages that wait on the respondent's decision-makers when nobody acting for it can act.
+RAISED, FINDINGS_ISSUED = "raised", "panel_findings_issued"
 #: The people on a dispute's linked funding case who speak for the funder, when active there.
 LINKED_OFFICERS = (CaseRole.FUNDER_OFFICER, CaseRole.DECISION_MAKER)
 #: Someone told: as assigned on a mapped case, or a plain record (a case record's, or read here).
@@ -44,6 +48,7 @@ class Recipients:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._around: dict[tuple, _Around] = {}
+        self._actors: dict[int, set[int]] = {}
 
     def everyone_on(self, case: CaseReading) -> list[Recipient]:
         """Every person with a role on the case who may see it."""
@@ -81,8 +86,30 @@ class Recipients:
         around = self._around_case(case)
         if org_id != case.funder_org_id or role == CaseRole.VCO_LEAD:
             return _staff_of(around.staff, org_id, ORGANISATION_STAFF)
+        return self._acting_for_funder(case, role, org_id, around)
+
+    def _acting_for_funder(self, case: CaseReading, role: str, org_id: int, around: _Around) -> list[PersonRecord]:
+        """Who speaks for a council or NHS body on a dispute: the officers of the funding case
+        it is about, and its staff who have acted on the dispute; not every officer it has.
+        While the dispute waits for the body to acknowledge it, and (if none of those is a
+        decision-maker) to respond to the panel's findings, its decision-makers too."""
         officers = [p for p in around.officers if p.organisation_id == org_id and p.is_active]
-        return officers or _staff_of(around.staff, org_id, FUNDER_STAFF)
+        staff, acted = _staff_of(around.staff, org_id, FUNDER_STAFF), self._acted(case)
+        speaking = {p.id: p for p in officers + [p for p in staff if p.id in acted]}
+        waiting = role == CaseRole.RESPONDENT and (case.status == RAISED or (
+            case.status == FINDINGS_ISSUED and not any(Role.DECISION_MAKER in p.roles for p in speaking.values())))
+        if waiting:
+            linked = {p.id for p in officers}
+            for p in staff:
+                if Role.DECISION_MAKER in p.roles and p.id not in linked:
+                    speaking.setdefault(p.id, p)
+        return list(speaking.values())
+
+    def _acted(self, case: CaseReading) -> set[int]:
+        """Everyone who has acted on the case (read once per case in a batch)."""
+        if case.id not in self._actors:
+            self._actors[case.id] = set(self.connection.scalars(_ACTORS, {"case_id": case.id}))
+        return self._actors[case.id]
 
     def _around_case(self, case: CaseReading) -> _Around:
         # Read once for each set of parties (cases between the same organisations share it).
@@ -150,3 +177,6 @@ _OFFICERS = (select(literal(True).label("linked"), *_PERSON, PersonRole.role)
              .where(CaseAssignment.case_id == bindparam("linked_case"),
                     CaseAssignment.role.in_(_each(LINKED_OFFICERS))))
 _AROUND = union_all(_STAFF, _OFFICERS)
+#: Everyone who has acted on a case (its audit trail's actors).
+_ACTORS = select(AuditEntry.actor_id).where(AuditEntry.case_id == bindparam("case_id"),
+                                            AuditEntry.actor_id.is_not(None)).distinct()

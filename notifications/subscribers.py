@@ -6,7 +6,7 @@ the same event twice writes nothing twice; each email gets its Message-ID here, 
 An outbox row keeps what its email says (`OutboxMessage.content`); the text and HTML bodies
 are rendered from it when the email is sent (`notifications.emails`)."""
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Connection, Table, select
@@ -18,6 +18,7 @@ from casework.messages import MessageStatus, Notification, OutboxMessage
 from casework.settings import ExtraHoliday
 from notifications.compose import Composer, Draft
 from notifications.emails import case_url, email_content, new_message_id
+from notifications.invitations import DEFAULT_LENGTH, invitation
 from workflows import calendar as cal
 
 #: The `Hooks.on_events` callable: the transaction's connection, a change's events, and the
@@ -25,18 +26,22 @@ from workflows import calendar as cal
 Subscriber = Callable[[Connection, list[DomainEvent], Mapping[int, CaseReading] | None], None]
 
 
-def make_subscriber(base_url: str, sender: str, calendar: cal.WorkingCalendar | None = None) -> Subscriber:
-    """The `Hooks.on_events` callable for this deployment."""
+def make_subscriber(base_url: str, sender: str, calendar: cal.WorkingCalendar | None = None,
+                    booking_length: timedelta = DEFAULT_LENGTH) -> Subscriber:
+    """The `Hooks.on_events` callable for this deployment (`booking_length`: how long a booked
+    session or hearing lasts in the calendar invitations)."""
     calendar = calendar or cal.WorkingCalendar()
 
     def on_events(connection: Connection, events: list[DomainEvent],
                   cases: Mapping[int, CaseReading] | None = None) -> None:
-        write_messages(connection, events, base_url=base_url, sender=sender, calendar=calendar, cases=cases)
+        write_messages(connection, events, base_url=base_url, sender=sender, calendar=calendar, cases=cases,
+                       booking_length=booking_length)
     return on_events
 
 
 def write_messages(connection: Connection, events: list[DomainEvent], *, base_url: str, sender: str,
-                   calendar: cal.WorkingCalendar, cases: Mapping[int, CaseReading] | None = None) -> None:
+                   calendar: cal.WorkingCalendar, cases: Mapping[int, CaseReading] | None = None,
+                   booking_length: timedelta = DEFAULT_LENGTH) -> None:
     """Write the outbox and notification rows for these events in the transaction of
     `connection` (which holds everything the change wrote), skipping any already written.
     `cases` are the cases the engine has just changed, by id; any other is loaded."""
@@ -52,7 +57,7 @@ def write_messages(connection: Connection, events: list[DomainEvent], *, base_ur
         {"dedupe_key": f"{d.key}:app", "person_id": d.person.id, "case_id": d.case.id, "text": d.in_app,
          "created_at": now} for d in drafts])
     _insert_new(connection, OutboxMessage.__table__,
-                [_email(d, now, base_url, sender) for d in drafts if d.subject])
+                [_email(d, now, base_url, sender, booking_length) for d in drafts if d.subject])
 
 
 def _insert_new(connection: Connection, table: Table, rows: list[dict]) -> None:
@@ -67,10 +72,15 @@ def _insert_skipping_duplicates(table: Table, dialect: str):
     return insert(table).on_conflict_do_nothing()
 
 
-def _email(draft: Draft, now: datetime, base_url: str, sender: str) -> dict:
+def _email(draft: Draft, now: datetime, base_url: str, sender: str, booking_length: timedelta) -> dict:
     person, case = draft.person, draft.case
     content = email_content(name=person.name, subject=draft.subject, happened=draft.happened, todo=draft.todo,
                             case_url=case_url(base_url, case.id), case_ref=case.ref)
+    if draft.invitation:
+        content["invitation"] = invitation(
+            kind=draft.invitation, booking=case.data["bookings"][draft.invitation], case_id=case.id,
+            case_ref=case.ref, case_url=content["case_url"], to_address=person.email, sender=sender, stamp=now,
+            length=booking_length)
     return {"dedupe_key": f"{draft.key}:email", "message_id": new_message_id(sender), "case_id": case.id,
             "person_id": person.id, "to_address": person.email, "subject": draft.subject[:300],
             "content": content, "letter_id": draft.letter_id, "status": MessageStatus.PENDING, "attempts": 0,

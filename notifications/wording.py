@@ -53,6 +53,27 @@ def early_review_subject(programme: str, plan_end: date) -> str:
     return f"The review of {programme} has started before the plan's end date, {long_date(plan_end)}"
 
 
+def review_subject(programme: str) -> str:
+    return f"The review of {programme} has started"
+
+
+def impact_subject(programme: str) -> str:
+    return f"An impact assessment of a change to funding for {programme} has started"
+
+
+#: What a booking is, inside a subject line.
+BOOKED = {"mediation_session": "mediation session", "panel_hearing": "Compact panel hearing"}
+
+
+def booking_subject(ref: str, kind: str, on: date, starts_at: str) -> str:
+    return f"Dispute {ref}: {BOOKED[kind]} on {on:%A} {long_date(on)} at {starts_at} (calendar invitation attached)"
+
+
+def dispute_received(on: date) -> str:
+    """The receipt for a dispute, in the email the person who raised it gets too."""
+    return f"The dispute was received on {long_date(on)}."
+
+
 def decision_subject(programme: str) -> str:
     return f"Decision on {programme}"
 

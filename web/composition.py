@@ -2,6 +2,7 @@
 (letters, notifications), the clock and the scheduler's jobs from Settings, for both the web
 process and the scheduler process."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -41,7 +42,8 @@ def _hooks(settings: Settings) -> Hooks:
     from notifications.case_letters import render_case_letter
     from notifications.subscribers import make_subscriber
     return Hooks(render_letter=render_case_letter,
-                 on_events=make_subscriber(settings.base_url, settings.mail_sender))
+                 on_events=make_subscriber(settings.base_url, settings.mail_sender,
+                                           booking_length=timedelta(minutes=settings.booking_minutes)))
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -35,6 +35,7 @@ class Settings:
     sweep_seconds: int = 30                   # CASEWORK_SWEEP_SECONDS: scheduler interval
     max_attempts: int = 8                     # CASEWORK_MAX_ATTEMPTS: email attempts before failing
     bundle_dir: str = ""                      # CASEWORK_BUNDLE_DIR: case bundles; empty = beside the SQLite file, or ./instance/bundles
+    booking_minutes: int = 120                # CASEWORK_BOOKING_MINUTES: a booked session or hearing's length in calendar invitations
     trusted_proxies: int = 0                  # CASEWORK_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
     limits: Mapping[str, str] = field(default_factory=dict)  # CASEWORK_LIMIT_<NAME>
 
@@ -86,6 +87,8 @@ class Settings:
             raise ConfigError("CASEWORK_TRUSTED_PROXIES must be a whole number from 0 to 5.")
         if self.smtp_security not in ("starttls", "tls", "none"):
             raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")
+        if not 15 <= self.booking_minutes <= 24 * 60:
+            raise ConfigError("CASEWORK_BOOKING_MINUTES must be a whole number of minutes from 15 to 1440.")
         self._check_limits()
 
     def _check_limits(self) -> None:

@@ -174,7 +174,9 @@ DISPUTE_STAGES = (("raised", 2), ("informal_resolution", 20), ("informal_respons
 
 
 def _disputes(service, ids, today):
-    roles = {**ids, "complainant": ids["vl"], "respondent": ids["fo"], "respondent_dm": ids["dm"]}
+    # The complaints manager acts for the council on disputes; the contract manager is told only
+    # about their own cases and the dispute about one of them.
+    roles = {**ids, "complainant": ids["vl"], "respondent": ids["complaints"], "respondent_dm": ids["dm"]}
     for n, (until, days) in enumerate(DISPUTE_STAGES):
         clock = FixedClock(today - timedelta(days=days, hours=n))
         case = service.raise_dispute(ids["vl"], _dispute(n, ids["org:council"]), clock.now())
@@ -220,8 +222,9 @@ def _for_the_report(service, ids, today):
          "new_date": cal.add_working_days(due, 3, calendar=service.calendar)}, clock.advance(days=2))
     _walk(service, dispute, DISPUTE_TO_PANEL[1:9], roles, clock)
     when = clock.advance(days=36)
-    fire(dispute.id, "record_session", ids["mediator"], {"session_on": cal.local_date(when), "late_reason":
-         "The organisation's chair was abroad until this week."}, when)
+    fire(dispute.id, "record_session", ids["mediator"], {"session_on": cal.local_date(when), "starts_at": "10:00",
+         "place": "BVSC, 8 Brampton Road, Bexleyheath", "late_reason": "The organisation's chair was abroad until this week."},
+         when)
     case, clock = _funding_case(service, ids, DemoCase("Men's shed workshop", "kitchen", FUNDING_PERFORMANCE,
                                                        "notice_period", 0), today - timedelta(days=80))
     clock = FixedClock(max(clock.now(), today - timedelta(days=36)))

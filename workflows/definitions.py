@@ -58,7 +58,7 @@ class Field:
 
     name: str
     label: str
-    kind: str = "textarea"   # text, textarea, date, datetime, choice, multichoice, person, actions, confirm, int
+    kind: str = "textarea"   # text, textarea, date, datetime, time, choice, multichoice, person, actions, confirm, int
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
@@ -81,6 +81,9 @@ class Subject(StrEnum):
     NOTICE = "notice"                #: "Written notice: funding for {programme} will ... (letter attached)"
     DISPUTE = "dispute"              #: "Dispute {ref}: {stage} — {who} to act by ..."
     EARLY_REVIEW = "early_review"    #: "The review of {programme} has started before the plan's end date, ..."
+    REVIEW = "review"                #: "The review of {programme} has started" (the early words when it started early)
+    IMPACT = "impact"                #: "An impact assessment of a change to funding for {programme} has started"
+    BOOKING = "booking"              #: "Dispute {ref}: {what} on {date} at {time}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +97,12 @@ class Emails:
     letter_at: tuple[str, ...] = ()
     #: Emailed only when this holds of the case after the action (None: always).
     only_if: Callable[[CaseReading], bool] | None = None
+    #: The person who acted is emailed too (a receipt, or their own copy of an invitation).
+    to_actor: bool = False
+    #: The booking (its kind, in the case's "bookings") each email carries as a calendar invitation.
+    invitation: str | None = None
+    #: The deadline whose date the email states, with what must be done by then.
+    states_due: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

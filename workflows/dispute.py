@@ -2,11 +2,14 @@
 informal resolution (D1), senior review (D2), mediation by BVSC (D3) and the Compact panel
 (D4). Reads like the spec's table: states, then one declaration per transition, then deadline
 rules. Gates and effects are in `dispute_rules.py`."""
+from dataclasses import replace
 from enum import StrEnum
 
 from casework.cases import CaseRole as R
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Emails, Field, People, StateInfo,
                                    Subject, Transition, Workflow, as_date, or_stays)
+from workflows.bookings import (PLACE, START, book, booked_words, not_yet_held, place_or_link,
+                                rebooked_late_needs_reason)
 from workflows.dispute_duties import (acts_for_respondent, all_declared, declarations, declare, not_yet_declared,
                                       officer_not_separated, undeclared)
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
@@ -15,7 +18,7 @@ from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
     agree_to_mediate, ready_to_mediate, yet_to_agree_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
-from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
+from workflows.gates import deadline_passed, later_than_deadline, window_open
 
 
 class State(StrEnum):
@@ -54,6 +57,15 @@ DECLARATION = Field("declaration", "Declaration of no conflict of interest")
 LATE_REASON = Field("late_reason", "Why it is later than the time limit", required=False,
                     hint="Only if the date is after the time limit shown on the case page. "
                          "The time limit is then recorded as missed.")
+
+def _hearing_rows(row: Transition) -> tuple[Transition, Transition]:
+    """Booking the hearing, then changing the booking before it takes place (the same action
+    while the hearing is scheduled: the stage stays, the findings' date moves with it)."""
+    return row, replace(row, sources=(S.PANEL_HEARING,), dest=None, offered_if=None,
+                        guards=(not_yet_held("panel_hearing"), papers_in_time, place_or_link,
+                                rebooked_late_needs_reason("panel_hearing", "hearing_on", "A hearing on")),
+                        effect=book("panel_hearing", "hearing_on", "hearing_on", "set for", moves=("panel_findings",)))
+
 
 TRANSITIONS = (
     Transition(trigger="acknowledge_dispute", sources=(S.RAISED,), dest=S.INFORMAL_RESOLUTION, who=RESPONDENT,
@@ -128,7 +140,7 @@ TRANSITIONS = (
                dest=S.MEDIATION_REQUESTED, who=COMPLAINANT,
                button="Ask for mediation", question="Why do you want mediation?",
                done="You asked for mediation.", told="asked for mediation",
-               emails=EVERYONE, fields=(REASON,), guards=(window_open("escalation_window", "ask for mediation"),),
+               emails=Emails(subject=Subject.DISPUTE, to_actor=True, states_due="mediation_agreement"), fields=(REASON,), guards=(window_open("escalation_window", "ask for mediation"),),
                effect=keep("mediation_request")),
     Transition(trigger="mediation_window_closes", sources=(S.REVIEW_OUTCOME_GIVEN,), dest=S.RESOLVED, who=SYSTEM,
                button="Close", automatic="The time to ask for mediation ends",
@@ -151,13 +163,15 @@ TRANSITIONS = (
                          guards=(not_yet_agreed,), effect=agree_to_mediate, when=ready_to_mediate,
                          offered_to=yet_to_agree_to_mediate)),
     Transition(trigger="record_session", sources=(S.IN_MEDIATION,), dest=None, who=MEDIATOR,
-               button="Record the mediation session", question="When was the session?",
-               done="The mediation session was recorded.", told="recorded the mediation session",
-               fields=(Field("session_on", "Session date", "date"), LATE_REASON),
-               guards=(date_not_in_future("session_on", "The session date"),
-                       late_needs_reason("session_on", "mediation_session", "A session on")),
-               effect=set_date("mediation_session_on", "session_on", "mediation_session", "held on"),
-               offered_if=lambda case: not (case.data or {}).get("mediation_session_on")),
+               button="Book the mediation session", question="When and where is the mediation session?",
+               done="The mediation session was booked.", told="booked the mediation session",
+               told_also=booked_words("mediation_session"),
+               emails=Emails(subject=Subject.BOOKING, to_actor=True, invitation="mediation_session"),
+               fields=(Field("session_on", "Session date", "date"), START, PLACE, LATE_REASON),
+               guards=(not_yet_held("mediation_session"), place_or_link,
+                       late_needs_reason("session_on", "mediation_session", "A session on"),
+                       rebooked_late_needs_reason("mediation_session", "session_on", "A session on")),
+               effect=book("mediation_session", "session_on", "mediation_session_on", "held on")),
     Transition(trigger="record_agreement", sources=(S.IN_MEDIATION,), dest=S.RESOLVED, who=MEDIATOR,
                button="Record the agreement", question="What did both sides agree?",
                done="The agreement was recorded.", told="recorded the mediation agreement",
@@ -199,14 +213,16 @@ TRANSITIONS = (
                        Field("declaration", "Anything else you wish to declare", required=False)),
                guards=(not_yet_declared,), effect=declare,
                offered_to=lambda person, case: str(person.id) not in declarations(case)),
-    Transition(trigger="schedule_hearing", sources=(S.PANEL_REFERRED,), dest=S.PANEL_HEARING, who=PANEL,
-               button="Schedule the hearing", question="When is the hearing?",
-               done="The hearing was scheduled.", told="scheduled the panel hearing",
-               emails=EVERYONE, fields=(Field("hearing_on", "Hearing date", "date"), LATE_REASON),
-               guards=(panel_appointed, all_declared, papers_in_time,
-                       late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
-               effect=set_date("hearing_on", "hearing_on", "panel_hearing", "set for"),
-               offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER)) and not undeclared(case)),
+    *_hearing_rows(Transition(
+        trigger="schedule_hearing", sources=(S.PANEL_REFERRED,), dest=S.PANEL_HEARING, who=PANEL,
+        button="Book the hearing", question="When and where is the hearing?",
+        done="The hearing was booked.", told="booked the panel hearing", told_also=booked_words("panel_hearing"),
+        emails=Emails(subject=Subject.BOOKING, to_actor=True, invitation="panel_hearing"),
+        fields=(Field("hearing_on", "Hearing date", "date"), START, PLACE, LATE_REASON),
+        guards=(panel_appointed, all_declared, papers_in_time, place_or_link,
+                late_needs_reason("hearing_on", "panel_hearing", "A hearing on")),
+        effect=book("panel_hearing", "hearing_on", "hearing_on", "set for"),
+        offered_if=lambda case: bool(case.assignees(R.PANEL_MEMBER)) and not undeclared(case))),
     Transition(trigger="issue_findings", sources=(S.PANEL_HEARING,), dest=S.PANEL_FINDINGS_ISSUED, who=PANEL,
                button="Issue findings", question="Panel findings",
                done="The findings were issued.", told="issued the panel's findings",

@@ -110,7 +110,13 @@ def not_yet_agreed(ctx: Context) -> str | None:
 
 
 def session_held(ctx: Context) -> str | None:
-    return None if ctx.get("mediation_session_on") else "Record the mediation session first."
+    """The mediation session has been booked and its day has come."""
+    session = as_date(ctx.get("mediation_session_on"))
+    if session is None:
+        return "Book the mediation session first."
+    if ctx.today < session:
+        return f"The outcome can be recorded once the mediation session has taken place, on {long_date(session)}."
+    return None
 
 
 def panel_independent(ctx: Context) -> str | None:

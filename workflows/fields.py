@@ -1,7 +1,7 @@
 """Checking and parsing what a person gave for an action, against the transition's fields.
 Every problem is collected, so a form can show them all at once."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from casework.errors import InvalidInput
@@ -108,6 +108,16 @@ def _datetime(f: Field, value: Any) -> datetime:
     return value
 
 
+def _time(f: Field, value: Any) -> str:
+    """A time of day as HH:MM (London time, as typed)."""
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    hours, _, minutes = str(value).strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        raise ValueError(f"{f.label} must be a real time, on the 24-hour clock, for example 14:30")
+    return f"{int(hours):02d}:{minutes}"
+
+
 def _choice(f: Field, value: Any) -> str:
     allowed = {key for key, _ in f.choices}
     if str(value) not in allowed:
@@ -154,7 +164,7 @@ def _actions(f: Field, value: Any) -> list[dict[str, Any]]:
 
 
 _PARSERS = {
-    "text": _line, "textarea": _text, "date": _date, "datetime": _datetime,
+    "text": _line, "textarea": _text, "date": _date, "datetime": _datetime, "time": _time,
     "choice": _choice, "multichoice": _multichoice, "person": _whole_number,
     "int": _whole_number, "confirm": _confirm, "actions": _actions,
 }

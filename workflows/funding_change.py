@@ -28,7 +28,7 @@ from workflows.funding_change_rules import (  # noqa: F401  (choices are re-expo
 from workflows.funding_change_questions import (action_choices, consideration_hint, default_plan_end,
                                                 default_response_date, early_review_hint, early_review_told,
                                                 earliest_response_hint, has_open_actions, open_actions, plan_running,
-                                                plan_version, responded, saved_assessment, started_early,
+                                                plan_version, responded, saved_assessment,
                                                 yet_to_agree_the_latest_plan)
 from workflows.gates import (date_in_future, date_not_in_future, deadline_passed, later_than_deadline, not_paused, paused,
                              window_open)
@@ -84,6 +84,7 @@ TRANSITIONS = (
     Transition(trigger="propose_resource_change", sources=(S.DRAFT,), dest=S.IMPACT_ASSESSMENT, who=FO,
                button="Propose a change to funding", question="Why might funding change?",
                done="The change to funding was proposed.", told="proposed a change to funding",
+               emails=Emails(subject=Subject.IMPACT, to=(R.VCO_LEAD,)),
                fields=(Field("restriction", "The restriction or change to resources"),
                        Field("proposal", "The proposal", "choice", choices=PROPOSALS),
                        Field("criteria", "Criteria being applied")),
@@ -127,7 +128,7 @@ TRANSITIONS = (
     Transition(trigger="start_review", sources=(S.IMPROVEMENT_IN_PROGRESS,), dest=S.PERFORMANCE_REVIEW, who=FO,
                button="Start the review", question="Start the review",
                done="The review has started.", told="started the performance review", told_also=early_review_told,
-               emails=Emails(subject=Subject.EARLY_REVIEW, to=(R.VCO_LEAD,), only_if=started_early),
+               emails=Emails(subject=Subject.REVIEW, to=(R.VCO_LEAD,)),   # early: with why, in its own words
                fields=(Field("early_reason", "Why the review starts before the plan ends", "choice", required=False,
                              choices=EARLY_REVIEW_REASONS, hint_for=early_review_hint, asked_if=plan_running),
                        Field("early_explanation", "What has happened", required=False,
@@ -137,6 +138,7 @@ TRANSITIONS = (
                dest=S.PERFORMANCE_REVIEW, who=SYSTEM,
                button="Start the review", automatic="The plan period ends",
                told="The improvement plan has ended, so the performance review has started",
+               emails=Emails(subject=Subject.REVIEW, to=(R.VCO_LEAD,)),
                guards=(deadline_passed("plan_end"),)),
     Transition(trigger="confirm_improved", sources=(S.PERFORMANCE_REVIEW,), dest=S.CLOSED_RESOLVED, who=FO,
                button="Performance has improved", question="Why has performance improved?",
@@ -150,6 +152,7 @@ TRANSITIONS = (
     Transition(trigger="begin_impact_assessment", sources=(S.PERFORMANCE_REVIEW,), dest=S.IMPACT_ASSESSMENT, who=FO,
                button="Assess a change to funding", question="Why has performance not improved?",
                done="The impact assessment has started.", told="started an impact assessment",
+               emails=Emails(subject=Subject.IMPACT, to=(R.VCO_LEAD,)),
                fields=(Field("reasons", "Reasons performance has not improved"),), effect=record("review")),
     Transition(trigger="save_assessment", sources=(S.IMPACT_ASSESSMENT,), dest=None, who=FO,
                button="Save assessment", question="Impact assessment",

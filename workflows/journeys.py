@@ -99,13 +99,15 @@ DISPUTE_TO_PANEL: tuple[Step, ...] = (
     Step("agree_to_mediate", "complainant", {"confirm": "yes"}),
     Step("agree_to_mediate", "respondent", {"confirm": "yes"}),
     Step("assign_mediator", "mediator", lambda now, c: {"person": c["mediator"], "declaration": "I have no connection with either party."}),
-    Step("record_session", "mediator", lambda now, c: {"session_on": cal.local_date(now)}),
+    Step("record_session", "mediator", lambda now, c: {"session_on": cal.local_date(now), "starts_at": "10:00",
+                                                       "place": "BVSC, 8 Brampton Road, Bexleyheath"}),
     Step("record_no_agreement", "mediator", {"summary": "The parties could not agree the timetable."}),
     Step("refer_to_panel", "complainant", {"reason": "Mediation did not resolve the dispute."}),
     # Appointed by BVSC staff who did not mediate; each member then confirms their own declaration.
     Step("appoint_panel", "convener", lambda now, c: {"chair": c["panel1"], "statutory_member": c["panel2"], "vcs_member": c["panel3"]}),
     *(Step("declare_no_involvement", member, {"confirm": "yes"}, days_after=0) for member in ("panel1", "panel2", "panel3")),
-    Step("schedule_hearing", "panel1", lambda now, c: {"hearing_on": cal.add_working_days(cal.local_date(now), 6)}),
+    Step("schedule_hearing", "panel1", lambda now, c: {"hearing_on": cal.add_working_days(cal.local_date(now), 6),
+                                                       "starts_at": "14:00", "place": "https://meet.bvsc.example/panel"}),
     # The hearing is 6 working days after scheduling: up to 14 calendar days over Christmas.
     Step("issue_findings", "panel1", {"finding": "breach", "recommendations": "Consult again for 20 working days."}, days_after=15),
     Step("respond_to_findings", "respondent_dm", {"response": "We accept the findings and will consult again."}),

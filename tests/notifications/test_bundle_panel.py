@@ -25,7 +25,7 @@ def work(factory, tmp_path):
 
 def hearing_on(service, cast, clock, day: date):
     case = panel_ready(service, cast, clock)   # referred Sunday 13 December 2026
-    return service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": day}, clock.now())
+    return service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": day, "starts_at": "10:00", "place": "Civic Offices, Bexleyheath"}, clock.now())
 
 
 def at(year, month, day, hour=0, minute=0) -> datetime:

@@ -38,7 +38,8 @@ def with_documents(app, documents) -> None:
 def hearing(service, cast, clock):
     """A dispute whose panel hearing is set for Monday 4 January 2027."""
     case = panel_ready(service, cast, clock)
-    return service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": date(2027, 1, 4)}, clock.now())
+    return service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": date(2027, 1, 4), "starts_at": "10:00",
+                                                                        "place": "Civic Offices, Bexleyheath"}, clock.now())
 
 
 def fetch(browser, url: str):

@@ -98,7 +98,8 @@ def test_a_late_hearing_date_asks_for_the_reason_on_its_own_question(signed_in, 
     url = f"/cases/{case.id}/actions/schedule_hearing"
     assert "Why it is later than the time limit" in page(chair.get(url)).text
     # 30 WD after Sun 13 Dec 2026, skipping 25 and 28 Dec and 1 Jan, end on Wed 27 January 2027.
-    response = chair.submit(url, {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1))})
+    response = chair.submit(url, {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1)),
+                                             "starts_at": "10:00", "place": "Civic Offices"})
     assert response.status_code == 400
     assert page(response).errors == ["A hearing on 1 July 2027 is after the time limit, 27 January 2027. "
                                      "Enter why it cannot be sooner"]
@@ -112,7 +113,7 @@ def test_a_late_hearing_with_its_reason_shows_the_missed_limit_on_the_timeline(s
     chair = signed_in("panel1")
     response = chair.submit(f"/cases/{case.id}/actions/schedule_hearing",
                             {"case_version": str(case.version), "hearing_on": parts(date(2027, 7, 1)),
-                             "late_reason": "The chair is abroad until June."})
+                             "starts_at": "10:00", "place": "Civic Offices", "late_reason": "The chair is abroad until June."})
     assert location(response) == f"/cases/{case.id}"
     text = page(chair.get(f"/cases/{case.id}")).text
     assert "Time limit missed: Appoint the panel and hold the hearing: due by 27 January 2027; set for 1 July 2027" in text

@@ -71,7 +71,7 @@ def test_the_organisation_is_told_what_was_decided_in_a_sentence_that_reads(serv
 def test_once_the_mediation_session_is_held_the_dispute_says_when_the_outcome_is_due(service, cast, clock, signed_in):
     case = dispute_at(service, cast, clock, "in_mediation")
     assert re.search(r" is mediating\. Session by \d{1,2} \w+ \d{4}\.$", stage_sentence(signed_in("vl"), case.id))
-    service.fire(case.id, "record_session", cast["mediator"], {"session_on": clock.now().date()}, clock.now())
+    service.fire(case.id, "record_session", cast["mediator"], {"session_on": clock.now().date(), "starts_at": "10:00", "place": "Civic Offices"}, clock.now())
     sentence = stage_sentence(signed_in("vl"), case.id)
     assert re.search(r" held the mediation session on \d{1,2} \w+ \d{4}\. "
                      r"The written outcome is due by \d{1,2} \w+ \d{4}\.$", sentence), sentence

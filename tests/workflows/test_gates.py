@@ -420,11 +420,15 @@ def test_a_plan_action_must_be_due_after_today(service, factory, cast, clock):
         "Action 2 must be due after today.")
 
 
-def test_a_mediation_session_cannot_be_recorded_before_it_happens(service, factory, cast, clock):
+def test_the_mediation_outcome_cannot_be_recorded_before_the_booked_session(service, factory, cast, clock):
+    # Sessions are booked ahead (tests/notifications/test_bookings.py); the outcome waits for the day.
     case = dispute_at(service, cast, clock, "in_mediation")
-    later = date(2030, 1, 1)
-    assert refused(service, factory, case, "record_session", cast["mediator"], {"session_on": later},
-                   clock.now()) == "The session date must be today or in the past."
+    later = date(2027, 1, 8)
+    case = service.fire(case.id, "record_session", cast["mediator"],
+                        {"session_on": later, "starts_at": "10:00", "place": "Civic Offices"}, clock.now())
+    assert refused(service, factory, case, "record_no_agreement", cast["mediator"], {"summary": "No."},
+                   clock.now()) == ("The outcome can be recorded once the mediation session has taken place, "
+                                    "on 8 January 2027.")
 
 
 @pytest.mark.parametrize("who", ["reviewer", "admin", "dm"])

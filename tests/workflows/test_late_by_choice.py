@@ -52,7 +52,7 @@ def test_a_hearing_after_the_limit_needs_a_reason_asked_for_on_its_own_question(
     assert row(factory, case.id, "panel_hearing").due_on == HEARING_DUE
     before = counts(factory, case.id)
     with pytest.raises(InvalidInput) as refused:
-        service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": LATE_HEARING}, clock.now())
+        service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": LATE_HEARING, "starts_at": "10:00", "place": "Civic Offices"}, clock.now())
     assert refused.value.problems == {"late_reason": "A hearing on 1 July 2027 is after the time limit, "
                                                      "27 January 2027. Enter why it cannot be sooner"}
     assert counts(factory, case.id) == before
@@ -61,7 +61,7 @@ def test_a_hearing_after_the_limit_needs_a_reason_asked_for_on_its_own_question(
 def test_a_late_hearing_with_a_reason_records_the_limit_as_missed(service, factory, cast, clock):
     case = panel_ready(service, cast, clock)
     case = service.fire(case.id, "schedule_hearing", cast["panel1"],
-                        {"hearing_on": LATE_HEARING, "late_reason": "The chair is abroad until June."}, clock.now())
+                        {"hearing_on": LATE_HEARING, "starts_at": "10:00", "place": "Civic Offices", "late_reason": "The chair is abroad until June."}, clock.now())
     assert case.status == "panel_hearing"
     hearing = row(factory, case.id, "panel_hearing")
     assert hearing.status == "closed" and hearing.breached_at is not None, "missed, never met"
@@ -73,7 +73,7 @@ def test_a_late_hearing_with_a_reason_records_the_limit_as_missed(service, facto
 
 def test_a_hearing_on_the_last_day_of_the_limit_needs_no_reason_and_meets_it(service, factory, cast, clock):
     case = panel_ready(service, cast, clock)
-    service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": HEARING_DUE}, clock.now())
+    service.fire(case.id, "schedule_hearing", cast["panel1"], {"hearing_on": HEARING_DUE, "starts_at": "10:00", "place": "Civic Offices"}, clock.now())
     hearing = row(factory, case.id, "panel_hearing")
     assert hearing.status == "closed" and hearing.breached_at is None
     assert "time_limit_missed" not in last_entry(factory, case.id).data
@@ -84,11 +84,11 @@ def test_a_mediation_session_after_its_limit_needs_a_reason_and_is_recorded_as_m
     assert row(factory, case.id, "mediation_session").due_on == SESSION_DUE
     now = at(date(2027, 1, 15))
     with pytest.raises(InvalidInput) as refused:
-        service.fire(case.id, "record_session", cast["mediator"], {"session_on": date(2027, 1, 13)}, now)
+        service.fire(case.id, "record_session", cast["mediator"], {"session_on": date(2027, 1, 13), "starts_at": "10:00", "place": "Civic Offices"}, now)
     assert refused.value.problems == {"late_reason": "A session on 13 January 2027 is after the time limit, "
                                                      "12 January 2027. Enter why it cannot be sooner"}
     service.fire(case.id, "record_session", cast["mediator"],
-                 {"session_on": date(2027, 1, 13), "late_reason": "The council's officer was ill."}, now)
+                 {"session_on": date(2027, 1, 13), "starts_at": "10:00", "place": "Civic Offices", "late_reason": "The council's officer was ill."}, now)
     session = row(factory, case.id, "mediation_session")
     assert session.status == "closed" and session.breached_at is not None
     assert last_entry(factory, case.id).data["time_limit_missed"] == (

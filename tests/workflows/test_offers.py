@@ -32,12 +32,15 @@ def test_consultation_is_offered_only_once_the_impact_assessment_is_complete(ser
     assert worth_offering("open_consultation", case)
 
 
-def test_a_mediation_session_is_offered_until_it_is_recorded(service, cast, clock):
+def test_a_mediation_session_is_offered_until_its_outcome_is_recorded_so_it_can_be_rebooked(service, cast, clock):
     case = dispute_at(service, cast, clock, "in_mediation")
     assert worth_offering("record_session", case)
-    case = service.fire(case.id, "record_session", cast["mediator"], {"session_on": cal.local_date(clock.now())},
+    assert not worth_offering("record_no_agreement", case)
+    case = service.fire(case.id, "record_session", cast["mediator"],
+                        {"session_on": cal.local_date(clock.now()), "starts_at": "10:00", "place": "Civic Offices"},
                         clock.now())
-    assert not worth_offering("record_session", case)
+    assert worth_offering("record_session", case)
+    assert worth_offering("record_no_agreement", case)
 
 
 def test_only_a_decision_maker_is_offered_the_response_to_the_panels_findings(service, factory, cast, clock):

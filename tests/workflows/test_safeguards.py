@@ -175,7 +175,7 @@ def test_the_hearing_waits_until_each_member_has_confirmed_their_own_declaration
     case = dispute_at(service, cast, clock, "panel_referred")
     service.fire(case.id, "appoint_panel", cast["convener"], {seat: cast[who] for seat, who in PANEL.items()},
                  clock.now())
-    hearing = {"hearing_on": date(2027, 1, 20)}
+    hearing = {"hearing_on": date(2027, 1, 20), "starts_at": "10:00", "place": "Civic Offices"}
     service.fire(case.id, "declare_no_involvement", cast["panel2"], {"confirm": "yes"}, clock.now())
     assert refusal(service, factory, case, "schedule_hearing", cast["panel1"], hearing, clock.now()).message == (
         "The hearing can be scheduled once every panel member has confirmed their declaration of no prior "

@@ -52,6 +52,7 @@ def field_values(f: Field, now: datetime, people: list[int]) -> st.SearchStrateg
         "text": st.sampled_from(TEXTS), "textarea": st.sampled_from(TEXTS),
         "date": st.integers(-3, 130).map(lambda n: today + timedelta(days=n)),
         "datetime": st.integers(-30, 30).map(lambda h: now + timedelta(hours=h)),
+        "time": st.sampled_from(("10:00", "14:30", "25:00", "")),
         "choice": st.sampled_from(keys or ["?"]),
         "multichoice": st.lists(st.sampled_from(keys or ["?"]), min_size=1, max_size=2, unique=True),
         "person": st.sampled_from(people), "int": st.integers(1, 3), "confirm": st.just("yes"),

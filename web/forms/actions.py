@@ -50,6 +50,8 @@ def _field(f: Field, people: list[tuple[str, str]]):  # people: choices for pers
         return StringField(label, widget=GovTextInput(), description=f.hint, validators=[single_line])
     if f.kind == "date":
         return GovDate(label, description=f.hint)
+    if f.kind == "time":
+        return StringField(label, widget=GovTimeInput(), description=f.hint, validators=[single_line])
     if f.kind == "choice":
         return RadioField(label, choices=choice_list(f.choices), widget=GovRadioInput(), validate_choice=False)
     if f.kind == "person":
@@ -78,6 +80,9 @@ def engine_data(form: ActionForm, fields: tuple[Field, ...]) -> dict:
             out[f.name] = f"{day.isoformat()}T{_clock(time_text)}" if day and time_text else ""
         elif f.kind == "date":
             out[f.name] = form[f.name].data.isoformat() if form[f.name].data else ""
+        elif f.kind == "time":
+            typed = (form[f.name].data or "").strip()
+            out[f.name] = _clock(typed) if typed else ""
         elif f.kind == "confirm":
             out[f.name] = "yes" if form[f.name].data else ""
         elif f.name in form:   # a page may leave out a question that does not apply
