@@ -12,7 +12,7 @@ from workflows.dispute_duties import (acts_for_respondent, all_declared, declara
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
-    hearing_held, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
+    hearing_held, hearing_day, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
     agree_to_mediate, ready_to_mediate, yet_to_agree_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
@@ -211,7 +211,7 @@ TRANSITIONS = (
                emails=EVERYONE,
                fields=(Field("finding", "Finding", "choice", choices=FINDINGS), Field("recommendations", "Recommendations")),
                guards=(hearing_held,), effect=outcome_letter("Compact panel findings", "findings"),
-               letter="dispute_outcome"),
+               letter="dispute_outcome", possible_from=hearing_day),
     Transition(trigger="respond_to_findings", sources=(S.PANEL_FINDINGS_ISSUED,), dest=S.CLOSED, who=RESPONDENT,
                button="Respond to the findings", question="Your written response to the findings",
                done="Your response to the findings was sent.", told="responded to the panel's findings",

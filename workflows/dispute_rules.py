@@ -2,6 +2,7 @@
 gate returns the message a person reads when it is not), and what each action records on the
 case. The table that uses them is in `workflows/dispute.py`."""
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import select
 
@@ -167,6 +168,12 @@ def lateness(ctx: Context, field: str, kind: str):
 def hearing_held(ctx: Context) -> str | None:
     hearing = as_date(ctx.get("hearing_on"))
     return None if hearing and ctx.today >= hearing else "Findings can be issued once the hearing has taken place."
+
+
+def hearing_day(case: CaseReading) -> tuple[date, str] | None:
+    """Findings can be issued from the day of the hearing (`hearing_held`), once it is set."""
+    hearing = as_date((case.data or {}).get("hearing_on"))
+    return (hearing, "the day of the hearing") if hearing else None
 
 
 def responder_is_decision_maker(ctx: Context) -> str | None:

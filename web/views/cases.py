@@ -20,7 +20,7 @@ from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters.formatting import pagination
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
-                                   stage_words, tag)
+                                   possible_later, stage_words, tag)
 from web.presenters.timeline import timeline_items
 from web.views import filters
 from web.views.home import sections as home_sections
@@ -92,8 +92,9 @@ def case_detail(case_id: int):
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
                              c.service.calendar),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines],
-            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case)),
-            not_yet=not_yet_possible(case, current_user.person),
+            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case),
+                                today=today),
+            not_yet=not_yet_possible(case, current_user.person), later=possible_later(case, current_user.person, today),
             timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow),
             action_url=_urls("cases.action", "trigger", case_id=case.id),
