@@ -19,6 +19,7 @@ from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters.formatting import pagination
+from web.presenters.improvement import DECISIONS, improvement_history
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
                                    possible_later, stage_words, tag)
 from web.presenters.timeline import timeline_items
@@ -120,7 +121,8 @@ def action(case_id: int, trigger: str):
         form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
                           data={"case_version": case.version, **start})
         case_words(form, row, ask)
-        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start))}
+        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start)),
+                "history": improvement_history(case) if row.trigger in DECISIONS else None}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
     if request.method == "POST" and form.validate_on_submit():
