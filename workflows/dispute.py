@@ -12,7 +12,7 @@ from workflows.dispute_duties import (acts_for_respondent, all_declared, declara
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
-    hearing_held, hearing_day, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, extend,
+    hearing_held, hearing_day, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, findings_response_letter, extend,
     agree_to_mediate, ready_to_mediate, yet_to_agree_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
 from workflows.gates import date_not_in_future, deadline_passed, later_than_deadline, window_open
@@ -167,7 +167,8 @@ TRANSITIONS = (
                done="It was recorded that mediation ended without agreement.",
                told="recorded that mediation ended without agreement",
                emails=EVERYONE, fields=(Field("summary", "Summary"),), guards=(session_held,),
-               effect=keep("mediation_no_agreement"),
+               effect=outcome_letter("mediation agreement", "mediation_no_agreement", outcome="no_agreement"),
+               letter="dispute_outcome",
                offered_if=lambda case: bool((case.data or {}).get("mediation_session_on"))),
     Transition(trigger="refer_to_panel", sources=(S.NO_AGREEMENT,), dest=S.PANEL_REFERRED, who=PARTIES,
                button="Refer to the Compact panel", question="Why refer to the panel?",
@@ -216,7 +217,8 @@ TRANSITIONS = (
                button="Respond to the findings", question="Your written response to the findings",
                done="Your response to the findings was sent.", told="responded to the panel's findings",
                emails=EVERYONE, fields=(Field("response", "Response"),), guards=(responder_is_decision_maker,),
-               effect=keep("findings_response"), offered_to=lambda person, case: person.has_role("decision_maker")),
+               effect=findings_response_letter, letter="findings_response",
+               offered_to=lambda person, case: person.has_role("decision_maker")),
     Transition(trigger="withdraw_dispute", sources=(ANY_OPEN,), dest=S.WITHDRAWN, who=COMPLAINANT,
                button="Withdraw the dispute", question="Why are you withdrawing the dispute?",
                done="The dispute was withdrawn.", told="withdrew the dispute",
