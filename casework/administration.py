@@ -31,6 +31,29 @@ class PersonDetails:
     email: str
     organisation: str
     roles: tuple[str, ...]
+    job_title: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationContact:
+    """Where an organisation's letters go and how its people are reached, as typed: all
+    optional, but an address has its first line, town and postcode."""
+
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    contact_name: str = ""
+    phone: str = ""
+
+
+MAX_JOB_TITLE = 100
+#: The longest each part of an address and contact may be, with how a message names it.
+CONTACT_LIMITS = {"address_line_1": (100, "Address line 1"), "address_line_2": (100, "Address line 2"),
+                  "town": (60, "Town or city"), "contact_name": (200, "Who letters are addressed to")}
+#: A UK postcode (the outward code, then the inward code), spaces aside.
+POSTCODE = re.compile(r"(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2})")
+PHONE_CHARACTERS = re.compile(r"[0-9 +()\-]+")
 
 
 def add_person(session: Session, details: PersonDetails, password: str) -> Person:
@@ -43,7 +66,7 @@ def add_person(session: Session, details: PersonDetails, password: str) -> Perso
     if problems:
         raise InvalidInput(problems)
     person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
-                    password_hash=hash_password(password))
+                    password_hash=hash_password(password), job_title=clean(details.job_title) or None)
     person.grant(*details.roles)
     session.add(person)
     session.flush()
@@ -57,7 +80,7 @@ def add_invited_person(session: Session, details: PersonDetails) -> Person:
     if problems:
         raise InvalidInput(problems)
     person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
-                    password_hash=None)
+                    password_hash=None, job_title=clean(details.job_title) or None)
     person.grant(*details.roles)
     session.add(person)
     session.flush()
@@ -74,12 +97,14 @@ def change_person(session: Session, person_id: int, details: PersonDetails, acto
     if problems:
         raise InvalidInput(problems)
     wanted = {Role(r).value for r in details.roles}
-    before = (person.name, person.email, person.organisation_id, person.roles)
+    before = (person.name, person.email, person.organisation_id, person.roles, person.job_title)
     person.name, person.email, person.organisation = clean(details.name), clean(details.email).lower(), organisation
+    person.job_title = clean(details.job_title) or None
     person.role_rows = [row for row in person.role_rows if row.role in wanted]
     person.grant(*sorted(wanted))
-    after = (person.name, person.email, person.organisation_id, person.roles)
-    return [field for field, old, new in zip(("name", "email", "organisation", "roles"), before, after) if old != new]
+    after = (person.name, person.email, person.organisation_id, person.roles, person.job_title)
+    return [field for field, old, new in zip(("name", "email", "organisation", "roles", "job_title"), before, after)
+            if old != new]
 
 
 def set_person_active(session: Session, person_id: int, active: bool, actor_id: int, now: datetime) -> list[str]:
@@ -98,31 +123,60 @@ def set_person_active(session: Session, person_id: int, active: bool, actor_id: 
     return changed
 
 
-def add_organisation(session: Session, name: str, kind: str) -> Organisation:
+def add_organisation(session: Session, name: str, kind: str,
+                     contact: OrganisationContact | None = None) -> Organisation:
     """A new organisation of this type (see OrganisationKind), under a name no other has."""
     problems = _organisation_problems(session, name, kind, None)
-    if problems:
-        raise InvalidInput(problems)
-    organisation = Organisation(name=clean(name), kind=kind)
+    contact_problems, kept = contact_values(contact or OrganisationContact())
+    if problems or contact_problems:
+        raise InvalidInput(problems | contact_problems)
+    organisation = Organisation(name=clean(name), kind=kind, **kept)
     session.add(organisation)
     session.flush()
     return organisation
 
 
-def change_organisation(session: Session, organisation_id: int, name: str, kind: str) -> list[str]:
-    """Change an organisation's name and type; returns what changed. Its type cannot change once
-    it is part of a case, because each case was set up for the types its parties had."""
+def change_organisation(session: Session, organisation_id: int, name: str, kind: str,
+                        contact: OrganisationContact | None = None) -> list[str]:
+    """Change an organisation's name and type, and (given) its address and contact; returns what
+    changed. Its type cannot change once it is part of a case, because each case was set up for
+    the types its parties had."""
     organisation = _get(session, Organisation, organisation_id)
     problems = _organisation_problems(session, name, kind, organisation)
     if "kind" not in problems and kind != organisation.kind and _is_party_to_a_case(session, organisation.id):
         problems["kind"] = "You cannot change the type of an organisation that is part of a case"
-    if problems:
-        raise InvalidInput(problems)
-    name = clean(name)
-    changed = [field for field, old, new in (("name", organisation.name, name), ("kind", organisation.kind, kind))
-               if old != new]
-    organisation.name, organisation.kind = name, kind
+    contact_problems, kept = contact_values(contact) if contact is not None else ({}, {})
+    if problems or contact_problems:
+        raise InvalidInput(problems | contact_problems)
+    wanted = {"name": clean(name), "kind": kind, **kept}
+    changed = [field for field, new in wanted.items() if getattr(organisation, field) != new]
+    for field, new in wanted.items():
+        setattr(organisation, field, new)
     return changed
+
+
+def contact_values(contact: OrganisationContact) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(problems, the values to keep) for an organisation's address and contact, in the GOV.UK
+    address pattern's words. A postcode is kept in capitals with one space ("DA1 4RS")."""
+    typed = {field: clean(getattr(contact, field)) for field in OrganisationContact.__dataclass_fields__}
+    problems: dict[str, str] = {}
+    for field, (limit, words) in CONTACT_LIMITS.items():
+        if len(typed[field]) > limit:
+            problems[field] = f"{words} must be {limit} characters or fewer"
+    if any(typed[f] for f in ("address_line_1", "address_line_2", "town", "postcode")):
+        for field, message in (("address_line_1", "Enter address line 1, typically the building and street"),
+                               ("town", "Enter town or city"), ("postcode", "Enter postcode")):
+            if not typed[field]:
+                problems.setdefault(field, message)
+    postcode = "".join(typed["postcode"].split()).upper()
+    if postcode and not POSTCODE.fullmatch(postcode):
+        problems["postcode"] = "Enter a real postcode, like DA6 7AT"
+    elif postcode:
+        typed["postcode"] = f"{postcode[:-3]} {postcode[-3:]}"
+    digits = sum(ch.isdigit() for ch in typed["phone"])
+    if typed["phone"] and not (PHONE_CHARACTERS.fullmatch(typed["phone"]) and 10 <= digits <= 15):
+        problems["phone"] = "Enter a telephone number, like 020 8303 7777 or 07700 900 982"
+    return problems, {field: value or None for field, value in typed.items()}
 
 
 def clean(text: str) -> str:
@@ -147,6 +201,8 @@ def _person_problems(session: Session, details: PersonDetails,
         problems["email"] = "Enter an email address in the correct format, like name@example.org"
     elif session.scalar(taken.limit(1)) is not None:
         problems["email"] = EMAIL_TAKEN
+    if len(clean(details.job_title)) > MAX_JOB_TITLE:
+        problems["job_title"] = f"Job title must be {MAX_JOB_TITLE} characters or fewer"
     if not details.roles or any(r not in {x.value for x in Role} for r in details.roles):
         problems["roles"] = "Select at least one role"
     org = details.organisation

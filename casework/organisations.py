@@ -32,12 +32,25 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
+    #: The postal address letters are sent to, and whom they are addressed to ("Dear ...").
+    address_line_1: Mapped[str | None] = mapped_column(String(100))
+    address_line_2: Mapped[str | None] = mapped_column(String(100))
+    town: Mapped[str | None] = mapped_column(String(60))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    #: The telephone number its letters give for contacting it.
+    phone: Mapped[str | None] = mapped_column(String(30))
 
     people: Mapped[list["Person"]] = relationship(back_populates="organisation")
 
     @property
     def is_funder(self) -> bool:
         return self.kind == OrganisationKind.STATUTORY
+
+    @property
+    def postal_address(self) -> str:
+        """The address as it is written on an envelope, one line each (empty if none is kept)."""
+        return "\n".join(line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line)
 
 
 class Person(Base):
@@ -46,6 +59,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: What they do, as they sign a letter ("Contract manager").
+    job_title: Mapped[str | None] = mapped_column(String(100))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)

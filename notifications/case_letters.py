@@ -11,7 +11,8 @@ from workflows.definitions import as_date
 from workflows.dispute import REMEDIES
 
 COMMON = ("funder_name", "org_name", "case_ref", "letter_date", "generated_on")
-OPTIONAL = ("recipient_name", "org_address", "signatory_name", "signatory_role", "contact_email")
+OPTIONAL = ("recipient_name", "org_address", "signatory_name", "signatory_role", "signatory_org", "contact_email",
+            "contact_phone")
 #: The engine's words for an outcome or category, where a template names it differently.
 OUTCOMES = {"reallocate": "re_allocate"}
 EXCEPTION_CATEGORIES = {"investigation": "regulator_or_police_investigation"}
@@ -26,6 +27,9 @@ DISPUTE_NEXT_STEPS = {
                  "dates agreed.",
     "panel": "The decision-maker must respond to the panel's findings in writing.",
 }
+
+
+NO_AGREEMENT_NEXT_STEPS = "Mediation has ended without agreement. The dispute is not resolved."
 
 
 def render_case_letter(kind: str, context: Mapping[str, Any]):
@@ -97,8 +101,9 @@ def _exception(exception: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def _dispute_outcome(c: Mapping[str, Any]) -> dict[str, Any]:
     stage = DISPUTE_STAGES.get(c["stage"], c["stage"])
     outcome = c.get("outcome") or {"informal_response": "written_response", "mediation": "agreement"}.get(stage, "")
+    next_steps = NO_AGREEMENT_NEXT_STEPS if outcome == "no_agreement" else DISPUTE_NEXT_STEPS[stage]
     return {"dispute_ref": c.get("dispute_ref") or c["case_ref"], "stage": stage, "outcome": outcome,
-            "reasons": c["reasons"], "remedies": _remedies(c), "next_steps": DISPUTE_NEXT_STEPS[stage],
+            "reasons": c["reasons"], "remedies": _remedies(c), "next_steps": next_steps,
             "next_step_by": as_date(c.get("next_step_by")), "programme": c.get("linked_programme"),
             "issued_by": "the Compact disputes panel" if stage == "panel" else None,
             "decided_on": as_date(c.get("decided_on"))}
@@ -115,5 +120,12 @@ def _remedies(c: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _findings_response(c: Mapping[str, Any]) -> dict[str, Any]:
+    return {"dispute_ref": c.get("dispute_ref") or c["case_ref"], "finding": c["finding"],
+            "findings_on": as_date(c.get("findings_on")), "recommendations": c.get("recommendations") or "",
+            "response": c["response"]}
+
+
 _BY_KIND = {"concern": _concern, "consultation": _consultation, "decision": _decision,
-            "notice": _notice, "notice_moved": _notice_moved, "dispute_outcome": _dispute_outcome}
+            "notice": _notice, "notice_moved": _notice_moved, "dispute_outcome": _dispute_outcome,
+            "findings_response": _findings_response}

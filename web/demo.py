@@ -20,6 +20,29 @@ ORGANISATIONS = {
     "kitchen": ("Crayford Community Kitchen", "vco"), "youth": ("Erith Youth Partnership", "vco"),
     "carers": ("Sidcup Carers Network", "vco"), "advice": ("Thamesmead Advice Centre", "vco"),
 }
+#: Each organisation's postal address (line 1, line 2, town, postcode), whom its letters are
+#: addressed to and its telephone number, for complete letters. Telephone numbers are from
+#: Ofcom's range for drama (020 7946 0000 to 0999), so none is anybody's.
+ADDRESSES = {
+    "council": ("Civic Offices", "2 Watling Street", "Bexleyheath", "DA6 7AT", None, "020 7946 0100"),
+    "nhs": ("160 Tooley Street", None, "London", "SE1 2TZ", None, "020 7946 0200"),
+    "bvsc": ("8 Brampton Road", None, "Bexleyheath", "DA7 4EY", None, "020 7946 0300"),
+    "panel": ("c/o Bexley Voluntary Service Council", "8 Brampton Road", "Bexleyheath", "DA7 4EY", None,
+              "020 7946 0300"),
+    "kitchen": ("St Paulinus Church Hall", "61 Iron Mill Lane", "Crayford", "DA1 4RS", "Grace Adeyemi", "020 7946 0410"),
+    "youth": ("Erith Youth Hub", "4 Pier Road", "Erith", "DA8 1TA", "Owen Price", "020 7946 0420"),
+    "carers": ("Sidcup Carers Centre", "12 Station Road", "Sidcup", "DA15 7EQ", "Meera Patel", "020 7946 0430"),
+    "advice": ("Thamesmead Advice Centre", "2 Joyce Dawson Way", "London", "SE28 8RA", "Daniel Osei", "020 7946 0440"),
+}
+#: What each demo person does, as they sign a letter.
+JOB_TITLES = {
+    "fo": "Contract manager", "dm": "Head of Commissioning", "officer": "Grants officer",
+    "reviewer": "Assistant Director, Communities", "vl": "Kitchen manager", "youth": "Director",
+    "carers": "Coordinator", "advice": "Centre manager", "complaints": "Complaints manager",
+    "mediator": "Community mediator", "convener": "Mediation coordinator", "panel1": "Independent chair",
+    "panel2": "Panel member, statutory sector", "panel3": "Panel member, voluntary sector",
+    "nhs": "Grants manager", "admin": "Service administrator",
+}
 #: key: (name, email, organisation, roles, what the login is for)
 PEOPLE = {
     "fo": ("Priya Shah", "contract.manager@bexley.example", "council", ["funder_officer"], "Contract manager"),
@@ -41,6 +64,10 @@ PEOPLE = {
     "nhs": ("Nina Roy", "grants@nhs-sel.example", "nhs", ["funder_officer", "decision_maker"], "NHS grants manager"),
     "admin": ("Ade Bello", "admin@bexley.example", "council", ["administrator"], "Administrator"),
 }
+
+
+#: The organisation columns `ADDRESSES` gives, in order.
+CONTACT = ("address_line_1", "address_line_2", "town", "postcode", "contact_name", "phone")
 
 
 @dataclass(frozen=True)
@@ -80,12 +107,14 @@ def seed(service: CaseService, today: datetime) -> dict[str, int]:
 
 def _people(service: CaseService) -> dict[str, int]:
     with unit_of_work(service.factory) as s:
-        orgs = {k: Organisation(name=n, kind=kind) for k, (n, kind) in ORGANISATIONS.items()}
+        orgs = {k: Organisation(name=n, kind=kind, **dict(zip(CONTACT, ADDRESSES[k])))
+                for k, (n, kind) in ORGANISATIONS.items()}
         s.add_all(orgs.values())
         hashed = hash_password(PASSWORD)
         people = {}
         for key, (name, email, org, roles, _) in PEOPLE.items():
-            people[key] = Person(name=name, email=email, organisation=orgs[org], password_hash=hashed)
+            people[key] = Person(name=name, email=email, organisation=orgs[org], password_hash=hashed,
+                                 job_title=JOB_TITLES[key])
             people[key].grant(*roles)
         s.add_all(people.values())
         s.flush()

@@ -70,6 +70,9 @@ class Field:
     needed_if: Callable[[CaseReading], bool] | None = None
     #: Asked only when this holds; otherwise the page leaves the question out.
     asked_if: Callable[[Asking], bool] | None = None
+    #: The answer as the timeline writes it, a whole line in place of "label: answer" (so a
+    #: person reads "Version 1 of the plan", not "Plan version: 1").
+    reads: Callable[[Any], str] | None = None
 
 
 class Subject(StrEnum):
@@ -140,6 +143,10 @@ class Transition:
     #: What must be done before this can be (offered only once nothing is), as a checklist
     #: the case page shows to whoever could then do it.
     still_needed: Callable[[CaseReading], list[str]] | None = None
+    #: The first day this can succeed, and what that day is ("the day of the hearing"), when
+    #: a date on the case decides it: offered only from then, and until then the case page
+    #: says from when (`workflows.offers.possible_later`).
+    possible_from: Callable[[CaseReading], tuple[date, str] | None] | None = None
 
     @property
     def is_system(self) -> bool:

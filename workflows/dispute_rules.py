@@ -2,6 +2,7 @@
 gate returns the message a person reads when it is not), and what each action records on the
 case. The table that uses them is in `workflows/dispute.py`."""
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import select
 
@@ -175,6 +176,12 @@ def hearing_held(ctx: Context) -> str | None:
     return None if hearing and ctx.today >= hearing else "Findings can be issued once the hearing has taken place."
 
 
+def hearing_day(case: CaseReading) -> tuple[date, str] | None:
+    """Findings can be issued from the day of the hearing (`hearing_held`), once it is set."""
+    hearing = as_date((case.data or {}).get("hearing_on"))
+    return (hearing, "the day of the hearing") if hearing else None
+
+
 def responder_is_decision_maker(ctx: Context) -> str | None:
     return None if ctx.actor.has_role("decision_maker") else "Only a decision-maker can respond to the panel's findings."
 
@@ -200,17 +207,43 @@ def assign(role: str, field: str = "person", stamp: str | None = None):
     return effect
 
 
-def outcome_letter(stage: str, key: str):
+def outcome_letter(stage: str, key: str, outcome: str = ""):
+    """Keep what was given under `key` and write the stage's outcome letter (`outcome`: the
+    outcome when the action has no question for it, as "no_agreement")."""
     def effect(ctx: Context) -> None:
         keep(key)(ctx)
-        ctx.letter_context = {"stage": stage, "outcome": ctx.data.get("outcome") or ctx.data.get("finding") or "",
-                              "reasons": ctx.data.get("response") or ctx.data.get("reasons") or ctx.data.get("terms") or "",
+        ctx.letter_context = {"stage": stage,
+                              "outcome": outcome or ctx.data.get("outcome") or ctx.data.get("finding") or "",
+                              "reasons": ctx.data.get("response") or ctx.data.get("reasons") or ctx.data.get("terms")
+                              or ctx.data.get("summary") or "",
                               "remedies": ctx.data.get("remedies") or ctx.data.get("recommendations") or [],
                               "follow_up": ctx.data.get("follow_up") or "",
-                              "next_step_by": ctx.add_wd(ctx.today, ctx.limits.findings_response_wd) if key == "findings"
-                              else None if key == "mediation_agreement"
-                              else cal.add_calendar_months(ctx.today, ctx.limits.escalation_months)}
+                              "next_step_by": _next_step_by(ctx, key)}
     return effect
+
+
+def _next_step_by(ctx: Context, key: str) -> date | None:
+    """The last day of the next step an outcome letter gives: the time limits' windows."""
+    if key == "findings":
+        return ctx.add_wd(ctx.today, ctx.limits.findings_response_wd)
+    if key == "mediation_agreement":
+        return None
+    if key == "mediation_no_agreement":
+        return cal.add_calendar_months(ctx.today, ctx.limits.panel_referral_months)
+    return cal.add_calendar_months(ctx.today, ctx.limits.escalation_months)
+
+
+def findings_response_letter(ctx: Context) -> None:
+    """Keep the decision-maker's response to the panel's findings and write it as a letter
+    with the findings it answers."""
+    keep("findings_response")(ctx)
+    findings = ctx.get("findings", default={})
+    recommendations = findings.get("recommendations") or ""
+    ctx.letter_context = {"dispute_ref": ctx.case.ref, "finding": findings.get("finding", ""),
+                          "findings_on": findings.get("on"),
+                          "recommendations": recommendations if isinstance(recommendations, str)
+                          else "\n".join(recommendations),
+                          "response": ctx.data["response"]}
 
 
 def extend(kind: str, key: str):

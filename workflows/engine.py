@@ -23,6 +23,7 @@ from workflows import deadlines
 from workflows.context import Context, Hooks, to_json
 from workflows.definitions import Transition, Workflow
 from workflows.fields import parse_fields
+from workflows.letter_parties import letter_parties
 from workflows.limits import TimeLimits
 
 _MACHINES: dict[str, Machine] = {}
@@ -210,12 +211,14 @@ def store_letter(db: Session | Connection, case_id: int, kind: str, rendered: An
 
 
 def letter_context(case: Case, ctx: Context) -> dict[str, Any]:
-    """What the letter of a transition says: the case's common fields and what the effect set."""
+    """What the letter of a transition says: the case's common fields, who it is to and from,
+    and what the effect set."""
     return {
         "case_ref": case.ref, "programme": case.title, "letter_date": ctx.today,
         "generated_on": ctx.today,
         "funder_name": case.funder.name if case.funder else "",
         "org_name": case.vco.name if case.vco else "",
+        **letter_parties(ctx.session, case, ctx.actor, ctx.roles),
         **(ctx.letter_context or {}),
     }
 

@@ -103,3 +103,20 @@ def yet_to_agree_the_latest_plan(person, case: CaseReading) -> bool:
     plans = (case.data or {}).get("plans") or []
     side = "funder" if R.FUNDER_OFFICER in case_roles(case, person) else "organisation"
     return bool(plans) and side not in plans[-1].get("agreed_by", [])
+
+
+def plan_version_words(version: Any) -> str:
+    """The plan version agreed, as the timeline says it."""
+    return f"Version {version} of the plan"
+
+
+def plan_actions_words(actions: Any) -> str:
+    """A plan's actions as the timeline lists them: what, who and by when."""
+    return "Actions: " + "; ".join(f"{a['what']} ({a['who']}, by {long_date(as_date(a['by']))})"
+                                   for a in actions or [] if isinstance(a, dict))
+
+
+def before_the_change_hint(ask: Asking) -> str:
+    """When the people the organisation supports must be told by: before funding changes."""
+    effective = as_date(((ask.case.data or {}).get("notice") or {}).get("effective_on"))
+    return f"Before the change takes effect on {long_date(effective)}." if effective else ""

@@ -114,6 +114,20 @@ def later_effective_date(ctx: Context) -> str | None:
     return None
 
 
+def exit_plan_dates_in_order(ctx: Context) -> str | None:
+    """The people the organisation supports are told before funding changes, and no later
+    than the service ends or changes."""
+    effective, told = as_date(ctx.get("notice", "effective_on")), ctx.data["people_told_on"]
+    if effective is not None and told >= effective:
+        return Refusal("The date you will tell the people you support must be before the change takes effect "
+                       f"on {long_date(effective)}.", "people_told_on")
+    changes = ctx.data["service_changes_on"]
+    if told > changes:
+        return Refusal("The date you will tell the people you support must be on or before the date your service "
+                       f"will end or change, {long_date(changes)}.", "people_told_on")
+    return None
+
+
 def decision_maker_eligible(ctx: Context) -> str | None:
     person = ctx.person(ctx.data["person"])
     if person is None or not person.has_role("decision_maker") or person.organisation_id != ctx.case.funder_org_id:

@@ -76,8 +76,10 @@ FUNDING_PERFORMANCE: tuple[Step, ...] = (
                                  "rationale": "A reduction keeps the service open at current demand."}),
     Step("issue_notice", "fo", _notice),
     Step("acknowledge_notice", "vl", {"comments": "Received."}),
-    Step("submit_exit_plan", "vl", {"support_plan": "Members will be offered places at the Bexleyheath club.",
-                                     "dates": "Transfers complete by the end of March."}),
+    Step("submit_exit_plan", "vl", lambda now, c: {
+        "support_plan": "Members will be offered places at the Bexleyheath club.",
+        "people_told_on": cal.local_date(now) + timedelta(days=7),
+        "service_changes_on": cal.local_date(now) + timedelta(days=60)}),
 )
 
 FUNDING_RESOURCE: tuple[Step, ...] = (

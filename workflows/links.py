@@ -17,6 +17,7 @@ from workflows import pauses
 from workflows.context import Hooks, to_json
 from workflows.definitions import Workflow
 from workflows.engine import store_letter
+from workflows.letter_parties import letter_parties
 from workflows.limits import TimeLimits
 
 #: Where a case paused before pausing causes were recorded kept its one dispute.
@@ -82,7 +83,9 @@ def release_notice(session: Session, dispute: CaseReading, now: datetime, limits
         data.update(pauses.audit_fields(move, reason))
         events.append(NoticeDateMoved(case.id, now, move.old_effective_on, move.new_effective_on, reason))
         if hooks is not None and hooks.render_letter is not None:
-            rendered = hooks.render_letter(pauses.LETTER, pauses.letter_fields(case, move, reason, cal.local_date(now)))
+            rendered = hooks.render_letter(pauses.LETTER, {
+                **letter_parties(session, case, SYSTEM, frozenset()),
+                **pauses.letter_fields(case, move, reason, cal.local_date(now))})
             letter_id = store_letter(session, case.id, pauses.LETTER, rendered, "resume", now)
             data["letter"] = {"kind": pauses.LETTER, "filename": rendered.filename, "sha256": rendered.sha256}
             events.append(LetterIssued(case.id, now, letter_id, pauses.LETTER))

@@ -1,19 +1,29 @@
 """Whether an action is worth offering on a case right now. The gates still decide (and
 explain) when an action is taken; this only keeps pages from offering a button that can
-only be refused, such as "Resume deadlines" on a case that is not paused. Each transition
-declares its own condition (`offered_if`, `offered_to`) in its workflow module."""
+only be refused, such as "Resume deadlines" on a case that is not paused, or "Issue
+findings" before the hearing. Each transition declares its own condition (`offered_if`,
+`offered_to`, `possible_from`) in its workflow module."""
+from datetime import date
+
 from casework.cases import Case
 from casework.organisations import Person
 from workflows.definitions import Transition
 from workflows.registry import WORKFLOWS
 
 
-def offered(row: Transition, case: Case, person: Person | None = None) -> bool:
+def offered(row: Transition, case: Case, person: Person | None = None, today: date | None = None) -> bool:
     """False when the action could only be refused in the case's present condition, or
-    (given the person) to this person."""
+    (given the person) to this person, or (given today) before the day it becomes possible."""
     check, fits = row.offered_if, row.offered_to
     return ((check is None or check(case)) and not still_needed(row, case)
+            and (today is None or not_before(row, case, today) is None)
             and (person is None or fits is None or fits(person, case)))
+
+
+def not_before(row: Transition, case: Case, today: date) -> tuple[date, str] | None:
+    """The day this action becomes possible and what that day is, while it is still ahead."""
+    first = row.possible_from(case) if row.possible_from is not None else None
+    return first if first is not None and today < first[0] else None
 
 
 def still_needed(row: Transition, case: Case) -> list[str]:
@@ -21,7 +31,7 @@ def still_needed(row: Transition, case: Case) -> list[str]:
     return row.still_needed(case) if row.still_needed is not None else []
 
 
-def worth_offering(trigger: str, case: Case, person: Person | None = None) -> bool:
+def worth_offering(trigger: str, case: Case, person: Person | None = None, today: date | None = None) -> bool:
     """`offered`, for an action named by its trigger."""
     row = WORKFLOWS[case.workflow].row(trigger)
-    return row is None or offered(row, case, person)
+    return row is None or offered(row, case, person, today)

@@ -20,15 +20,18 @@ __all__ = [
     "RefusedURL", "letter_html", "render_letter",
 ]
 
-LETTER_KINDS = ("concern", "consultation", "decision", "notice", "notice_moved", "dispute_outcome")
+LETTER_KINDS = ("concern", "consultation", "decision", "notice", "notice_moved", "dispute_outcome",
+                "findings_response")
 
 _COMMON_REQUIRED = ("funder_name", "org_name", "case_ref", "letter_date", "generated_on")
 _COMMON_OPTIONAL = {
     "recipient_name": None,  # "Dear ..." line; no salutation without it
     "org_address": None,  # multi-line postal address under the organisation's name
     "signatory_name": None,
-    "signatory_role": None,
+    "signatory_role": None,  # their job title, or their role on the case
+    "signatory_org": None,  # whom they sign for, when it is not the funder (BVSC, the panel)
     "contact_email": None,
+    "contact_phone": None,
 }
 
 #: Context fields each kind must have. Dates are `datetime.date`; text is plain user text.
@@ -48,6 +51,7 @@ REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
         "programme", "outcome", "old_effective_on", "new_effective_on", "reason"),
     "dispute_outcome": _COMMON_REQUIRED + (
         "dispute_ref", "stage", "outcome", "reasons", "remedies", "next_steps"),
+    "findings_response": _COMMON_REQUIRED + ("dispute_ref", "finding", "response"),
 }
 
 #: Context fields each kind can do without, with the value used when they are absent.
@@ -65,6 +69,10 @@ OPTIONAL_FIELDS: Mapping[str, Mapping[str, Any]] = {
         "issued_by": None,  # e.g. "the Compact disputes panel"
         "next_step_by": None,  # date by which the next stage must be asked for (or answered)
         "decided_on": None,  # the disputed decision's date, for the judicial review note
+    },
+    "findings_response": _COMMON_OPTIONAL | {
+        "findings_on": None,  # the day the panel issued its findings
+        "recommendations": "",
     },
 }
 
@@ -116,6 +124,8 @@ def letter_filename(kind: str, context: Mapping[str, Any]) -> str:
     """The file name for a letter, such as notice-FC-0042.pdf."""
     if kind == "dispute_outcome":
         parts = ["dispute-outcome", context["dispute_ref"], context["stage"]]
+    elif kind == "findings_response":
+        parts = ["response-to-findings", context["dispute_ref"]]
     else:
         parts = [kind, context["case_ref"]]
     return "-".join(_slug(part) for part in parts) + ".pdf"

@@ -121,7 +121,7 @@ def test_dispute_outcome_letters_are_sent_at_each_stage(service, cast, clock, fa
     dispute_at(service, cast, clock, "closed")
     names = [letter.filename for letter in stored(factory, "dispute_outcome")]
     assert names == ["dispute-outcome-DS-0001-informal-response.pdf", "dispute-outcome-DS-0001-senior-review.pdf",
-                     "dispute-outcome-DS-0001-panel.pdf"]
+                     "dispute-outcome-DS-0001-mediation.pdf", "dispute-outcome-DS-0001-panel.pdf"]
     assert "ask for a senior review by" in pdf_text(stored(factory, "dispute_outcome")[0].pdf)
 
 

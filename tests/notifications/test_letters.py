@@ -85,6 +85,13 @@ def make_context(kind: str, **overrides) -> dict:
             "next_steps": "We will write to you about the new consultation.",
             "next_step_by": date(2027, 2, 26),
         },
+        "findings_response": {
+            "dispute_ref": "D-0007",
+            "finding": "breach",
+            "findings_on": date(2027, 2, 1),
+            "recommendations": "Consult again for 20 working days.",
+            "response": "We accept the findings and will consult again.",
+        },
     }
     return common | by_kind[kind] | overrides
 
@@ -254,6 +261,7 @@ def test_every_kind_renders_a_pdf_naming_the_funder_and_organisation(kind):
     ("notice", "notice-FC-0042.pdf"),
     ("concern", "concern-FC-0042.pdf"),
     ("dispute_outcome", "dispute-outcome-D-0007-senior-review.pdf"),
+    ("findings_response", "response-to-findings-D-0007.pdf"),
 ])
 def test_filename_comes_from_the_reference(kind, filename):
     assert render_letter(kind, make_context(kind)).filename == filename

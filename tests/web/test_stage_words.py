@@ -100,7 +100,8 @@ def test_the_organisation_is_asked_only_for_what_it_has_not_done_about_the_notic
     sentence = stage_sentence(vl, case.id)
     assert "Acknowledge" not in sentence and "Send your plan for the end of funding." in sentence
     service.fire(case.id, "submit_exit_plan", cast["vl"], {"support_plan": "Diners move to the Erith club.",
-                                                           "dates": "March 2027"}, clock.now())
+                                                           "people_told_on": "2027-03-01",
+                                                           "service_changes_on": "2027-03-31"}, clock.now())
     sentence = stage_sentence(vl, case.id)
     assert "Acknowledge" not in sentence and "plan for the end of funding" not in sentence
     assert sentence.endswith("You can raise a dispute.")

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovRadioInpu
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import StopValidation
 
-from casework.administration import clean
+from casework.administration import OrganisationContact, clean
 from casework.settings import ExtraHoliday
 from web.forms.inputs import GovDate, choice_list, single_line
 
@@ -34,6 +34,8 @@ class PersonForm(FlaskForm):
 
     name = StringField("Full name", widget=GovTextInput(), validators=[single_line])
     email = StringField("Email address", widget=GovTextInput(), validators=[single_line])
+    job_title = StringField("Job title (optional)", widget=GovTextInput(), validators=[single_line],
+                            description="Letters they send are signed with it, for example Contract manager.")
     organisation = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
     roles = SelectMultipleField("Roles", choices=choice_list(ROLE_CHOICES), widget=GovCheckboxesInput(),
                                 validate_choice=False, description="Select all that apply.")
@@ -48,10 +50,31 @@ class NewPersonForm(PersonForm):
 
 
 class OrganisationForm(FlaskForm):
+    """An organisation's name and type, and the postal address and contact its letters give
+    (checked by casework.administration.contact_values)."""
+
     name = StringField("Name", widget=GovTextInput(), validators=[single_line])
     kind = RadioField("Type of organisation", choices=choice_list(ORGANISATION_KINDS), widget=GovRadioInput(),
                       validate_choice=False)
+    address_line_1 = StringField("Address line 1", widget=GovTextInput(), validators=[single_line])
+    address_line_2 = StringField("Address line 2 (optional)", widget=GovTextInput(), validators=[single_line])
+    town = StringField("Town or city", widget=GovTextInput(), validators=[single_line])
+    postcode = StringField("Postcode", widget=GovTextInput(), validators=[single_line])
+    contact_name = StringField("Who letters are addressed to (optional)", widget=GovTextInput(),
+                               validators=[single_line],
+                               description="The name after \u201cDear\u201d. If you leave it blank, letters are "
+                                           "addressed to the organisation\u2019s longest-standing member of staff.")
+    phone = StringField("Telephone number (optional)", widget=GovTextInput(), validators=[single_line],
+                        description="Letters from its people give it as the number to call.")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def contact(self) -> OrganisationContact:
+        """The address and contact as typed."""
+        return OrganisationContact(**{name: self[name].data or "" for name in CONTACT_FIELDS})
+
+
+#: The organisation form's address and contact boxes, in the order they are shown.
+CONTACT_FIELDS = ("address_line_1", "address_line_2", "town", "postcode", "contact_name", "phone")
 
 
 class NewOrganisationForm(OrganisationForm):

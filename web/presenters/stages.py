@@ -16,7 +16,7 @@ from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.dispute import FOR_THE_RESPONDENT, PANEL_SEATS
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
-from workflows.offers import offered, still_needed
+from workflows.offers import not_before, offered, still_needed
 from workflows.registry import WORKFLOWS
 from web.presenters.formatting import local_date, long_date
 
@@ -239,14 +239,26 @@ def _in_a_sentence(proposal: str | None) -> str:
 
 
 def actions_for(case: Case, viewer: Person, offered_only: bool = True,
-                separated: frozenset[int] = frozenset()) -> list[Transition]:
+                separated: frozenset[int] = frozenset(), today: date | None = None) -> list[Transition]:
     """The actions this person may take on the case now (one per trigger, no system ones).
     `separated`: on a dispute, the officers of its linked funding case, who may not act for
-    the respondent on it (`casework.separation.linked_case_officers`)."""
+    the respondent on it (`casework.separation.linked_case_officers`); `today`: leave out
+    those that become possible only on a later day."""
     roles = case_roles(case, viewer)
     return [t for t in WORKFLOWS[case.workflow].available(case.status)
-            if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer))
+            if not t.is_system and roles & t.who and (not offered_only or offered(t, case, viewer, today))
             and (t.trigger not in FOR_THE_RESPONDENT or can_act_for_respondent(viewer, case, separated))]
+
+
+def possible_later(case: Case, viewer: Person, today: date) -> list[str]:
+    """For each action this person could take here on a later day, a sentence saying from
+    when: "You can issue findings from 23 December 2026, the day of the hearing." """
+    sentences = []
+    for t in actions_for(case, viewer, offered_only=False):
+        first = not_before(t, case, today)
+        if first is not None and offered(t, case, viewer):
+            sentences.append(f"You can {t.button[:1].lower()}{t.button[1:]} from {long_date(first[0])}, {first[1]}.")
+    return sentences
 
 
 def not_yet_possible(case: Case, viewer: Person) -> list[tuple[str, list[str]]]:

@@ -1,7 +1,9 @@
 """A case's timeline: its audit entries, newest first, in words, with what was said."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from casework.audit import AuditEntry
 from casework.cases import Case
@@ -35,12 +37,13 @@ def timeline_items(entries: list[AuditEntry], case: Case,
         if entry.from_state != entry.to_state and entry.to_state in workflow.info:
             title += f" — Now: {workflow.info[entry.to_state].tag}"
         local = entry.at.astimezone(cal.LONDON)
-        details = _details(entry.data, _choice_words(workflow.key, entry.trigger), _field_words(workflow.key, entry.trigger))
+        details = _details(entry.data, _choice_words(workflow.key, entry.trigger), _field_words(workflow.key, entry.trigger),
+                           _readings(workflow.key, entry.trigger))
         if entry.trigger == "issue_notice":
             details += _deemed_given(entry.data or {}, calendar)
         items.append(TimelineItem(
             title, entry.actor_name, entry.at.isoformat(), date_and_time(local),
-            "\n".join(f"{k}: {v}" for k, v in details)))
+            "\n".join(f"{k}: {v}" if k else v for k, v in details)))
     return items
 
 
@@ -63,6 +66,13 @@ def _field_words(workflow_key: str, trigger: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def _readings(workflow_key: str, trigger: str) -> dict[str, Callable[[Any], str]]:
+    """The fields of the action that say how the timeline writes their answer (`Field.reads`)."""
+    return {f.name: f.reads for f in next((t.fields for t in WORKFLOWS[workflow_key].rows(trigger)), ())
+            if f.reads is not None}
+
+
+@lru_cache(maxsize=None)
 def _button_words(workflow_key: str) -> dict[str, str]:
     return {t.trigger: t.button for t in WORKFLOWS[workflow_key].transitions}
 
@@ -81,11 +91,19 @@ HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory
 
 
 def _details(data: dict, choices: dict[str, dict[str, str]] | None = None,
-             labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+             labels: dict[str, str] | None = None,
+             readings: dict[str, Callable[[Any], str]] | None = None) -> list[tuple[str, str]]:
+    """Each answer as (label, words); a label of "" when the words are a whole line."""
     out = []
     for key, value in (data or {}).items():
         if value in (None, "", [], {}) or key in HIDDEN_KEYS or f"{key}_name" in data:
             continue   # an id is shown by the name recorded beside it
+        if key in (readings or {}):
+            try:
+                out.append(("", readings[key](value)))
+                continue
+            except (KeyError, TypeError, ValueError):   # recorded in an older shape: shown as it was
+                pass
         words = (choices or {}).get(key, {})
         if words:
             value = [words.get(str(v), v) for v in value] if isinstance(value, list) else words.get(str(value), value)

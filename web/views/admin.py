@@ -24,7 +24,7 @@ from casework.security_events import Kind
 from notifications.accounts import invite
 from web.auth import where
 from web.context import container
-from web.forms.admin import (ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm,
+from web.forms.admin import (CONTACT_FIELDS, ORGANISATION_KINDS, ROLE_NAMES, ConfirmForm, HolidayForm, NewOrganisationForm,
                              NewPersonForm, OrganisationForm, PersonForm, put_problems)
 from web.forms.time_limits import TimeLimitsForm, limit_groups, limit_values
 from workflows.limits import CONSULTATION_FLOOR_WD, NOTICE_FLOOR_MONTHS
@@ -69,7 +69,7 @@ def people():
 
 def _person_details(form: PersonForm) -> PersonDetails:
     return PersonDetails(form.name.data or "", form.email.data or "", form.organisation.data or "",
-                         tuple(form.roles.data or ()))
+                         tuple(form.roles.data or ()), form.job_title.data or "")
 
 
 def _organisation_choices(db) -> list[tuple[str, str]]:
@@ -83,7 +83,7 @@ def edit_person(person_id: int):
         person = db.get(Person, person_id) or abort(404)
         form = PersonForm() if request.method == "POST" else PersonForm(data={
             "name": person.name, "email": person.email, "organisation": str(person.organisation_id or ""),
-            "roles": sorted(person.roles)})
+            "roles": sorted(person.roles), "job_title": person.job_title or ""})
         form.organisation.choices = _organisation_choices(db)
         shown = {"person": person, "is_self": person.id == current_user.id,
                  "title": f"Change details for {person.name}",
@@ -120,11 +120,12 @@ def edit_organisation(organisation_id: int):
     with c.factory() as db:
         organisation = db.get(Organisation, organisation_id) or abort(404)
         form = OrganisationForm() if request.method == "POST" else OrganisationForm(
-            data={"name": organisation.name, "kind": organisation.kind})
+            data={"name": organisation.name, "kind": organisation.kind,
+                  **{name: getattr(organisation, name) or "" for name in CONTACT_FIELDS}})
         title = f"Change details for {organisation.name}"
     if form.validate_on_submit():
         name = form.name.data or ""
-        if _saved(form, lambda db: change_organisation(db, organisation_id, name, form.kind.data or ""),
+        if _saved(form, lambda db: change_organisation(db, organisation_id, name, form.kind.data or "", form.contact()),
                   "organisation", organisation_id, {"name": ORGANISATION_NAME_TAKEN}):
             flash("Organisation details saved.", "success")
             return redirect(url_for("admin.organisations"))

@@ -19,8 +19,9 @@ from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters.formatting import pagination
+from web.presenters.improvement import DECISIONS, improvement_history
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
-                                   stage_words, tag)
+                                   possible_later, stage_words, tag)
 from web.presenters.timeline import timeline_items
 from web.views import filters
 from web.views.home import sections as home_sections
@@ -92,8 +93,9 @@ def case_detail(case_id: int):
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
                              c.service.calendar),
             deadlines=[(d, due_text(d, today, c.service.calendar)) for d in deadlines],
-            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case)),
-            not_yet=not_yet_possible(case, current_user.person),
+            actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case),
+                                today=today),
+            not_yet=not_yet_possible(case, current_user.person), later=possible_later(case, current_user.person, today),
             timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
             links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow),
             action_url=_urls("cases.action", "trigger", case_id=case.id),
@@ -119,7 +121,8 @@ def action(case_id: int, trigger: str):
         form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
                           data={"case_version": case.version, **start})
         case_words(form, row, ask)
-        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start))}
+        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start)),
+                "history": improvement_history(case) if row.trigger in DECISIONS else None}
     if request.method == "POST" and "change" in request.form:
         return render_template("cases/action.html", **view)  # back from checking, answers kept
     if request.method == "POST" and form.validate_on_submit():
