@@ -3,6 +3,7 @@ from casework.accounts import AccountToken
 from casework.audit import AuditEntry
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
+from casework.documents import Document
 from casework.letters import Letter
 from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
@@ -14,6 +15,6 @@ from casework.settings import ExtraHoliday, TimeLimitSetting
 from casework.throttle import SignInFailure
 
 __all__ = ["AccountToken", "AuditEntry", "Base", "Case", "CaseAssignment", "CaseLink", "Deadline",
-           "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
+           "DeadlineEffect", "Document", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
            "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "SecondFactor", "SecurityEvent",
            "SecuritySetting", "SignInFailure", "TimeLimitSetting"]
