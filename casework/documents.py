@@ -205,3 +205,9 @@ def unscanned(session: Session, stale_before: datetime, limit: int = 20) -> list
         (Document.scan_status == ScanStatus.WAITING)
         | ((Document.scan_status == ScanStatus.CHECKING) & (Document.uploaded_at < stale_before)))
         .order_by(Document.id).limit(limit)))
+
+
+def being_checked(session: Session, case_id: int) -> list[int]:
+    """The case's documents waiting for their first scan."""
+    return list(session.scalars(select(Document.id).where(
+        Document.case_id == case_id, Document.scan_status == ScanStatus.CHECKING).order_by(Document.id)))

@@ -208,7 +208,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 @click.option("--interval", type=float, help="Seconds between runs [default: CASEWORK_SWEEP_SECONDS].")
 @click.option("--lease-seconds", type=float,
               help="How long a claim on due rows lasts if this process dies [default: 10 intervals, at least 60].")
-@click.option("--only", type=click.Choice(["sweep", "deliver"]), help="Run one of the two jobs only.")
+@click.option("--only", type=click.Choice(["sweep", "deliver", "scan"]), help="Run one of the jobs only.")
 @click.option("--once", is_flag=True, help="Run each job once, then exit.")
 def scheduler(interval: float | None, lease_seconds: float | None, only: str | None, once: bool) -> None:
     """Sweep due deadlines and deliver the outbox until stopped (SIGTERM or Ctrl+C)."""

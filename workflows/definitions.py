@@ -131,6 +131,8 @@ class Transition:
     #: What must be done before this can be (offered only once nothing is), as a checklist
     #: the case page shows to whoever could then do it.
     still_needed: Callable[[CaseReading], list[str]] | None = None
+    #: Evidence or a response: the person may attach files to it (its page offers an upload).
+    accepts_documents: bool = False
 
     @property
     def is_system(self) -> bool:
