@@ -86,7 +86,10 @@ def attachments(form, kept: list[Kept]) -> Attachments | None:
 
 
 def _store(storage: FileStorage, d: DocumentDesk) -> Kept:
-    data = storage.stream.read(d.limits.max_bytes + 1)
+    try:
+        data = storage.stream.read(d.limits.max_bytes + 1)
+    finally:
+        storage.close()   # a large upload is spooled to a temporary file
     kind = inspect_file(data, d.limits)
     sha = d.store.put(data)
     name = storage.filename or "document"
