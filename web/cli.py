@@ -167,7 +167,8 @@ def demo(reset: bool) -> None:
         with container.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade(container.engine)
-    seed(container.service, container.clock.now())
+    from web.demo_documents import seed_documents
+    seed_documents(container, seed(container.service, container.clock.now()))
     _print_logins(logins())
 
 
