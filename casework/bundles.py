@@ -10,11 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from casework import documents
 from casework.cases import Case
+from casework.document_store import DocumentStore
 from casework.letters import Letter
 from casework.persistence import Base, UTCDateTime
 
@@ -78,13 +81,17 @@ class BundleSource:
         return self.sha256 or hashlib.sha256(self.read_bytes()).hexdigest()
 
 
-def bundle_documents(session: Session, case: Case) -> list[BundleSource]:
-    """The case's uploaded documents that go into its bundle, in any order (the bundle sorts
-    them by `added_at`): those cleared by the virus check and not withdrawn."""
-    # TODO(docs branch): read `casework.documents.Document` rows for this case once the `docs`
-    # branch is merged: one BundleSource each, with sha256 and size from the row and
-    # read_bytes reading the content-addressed file. Until then a case has no documents.
-    return []
+def documents_from(store: DocumentStore) -> Callable[[Session, Case], list[BundleSource]]:
+    """The case's uploaded documents that go into its bundle, their bytes read from this store
+    when the bundle is built: those cleared by the virus check and not withdrawn (`casework.
+    documents.bundle_documents`), oldest first."""
+    def bundle_documents(session: Session, case: Case) -> list[BundleSource]:
+        return [BundleSource(title=document.description or document.original_name, added_at=document.uploaded_at,
+                             added_by=document.uploaded_by_name, content_type=document.content_type,
+                             read_bytes=partial(store.read, document.sha256), sha256=document.sha256,
+                             filename=document.original_name, size=document.size)
+                for document in documents.bundle_documents(session, case.id)]
+    return bundle_documents
 
 
 def fingerprint(case: Case, letters: Sequence[tuple[int, str]], documents: Sequence[BundleSource]) -> str:

@@ -4,6 +4,7 @@ from casework.audit import AuditEntry
 from casework.bundles import Bundle
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
+from casework.documents import Document
 from casework.letters import Letter
 from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
@@ -15,6 +16,6 @@ from casework.settings import ExtraHoliday, ReportSetting, TimeLimitSetting
 from casework.throttle import SignInFailure
 
 __all__ = ["AccountToken", "AuditEntry", "Base", "Bundle", "Case", "CaseAssignment", "CaseLink", "Deadline",
-           "DeadlineEffect", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
+           "DeadlineEffect", "Document", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
            "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "ReportSetting", "SecondFactor", "SecurityEvent",
            "SecuritySetting", "SignInFailure", "TimeLimitSetting"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app (`run`) or the tests (`test`) need when any is missing:
 # Graphviz for the process diagram, HarfBuzz subset for WeasyPrint; for tests also the
-# PostgreSQL server, Chromium and poppler. Idempotent and quiet when everything is there.
+# PostgreSQL server, Chromium, poppler and ClamAV's daemon (tests start their own clamd).
+# Idempotent and quiet when everything is there.
 set -euo pipefail
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
@@ -10,6 +11,7 @@ if [ "${1:-test}" = "test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  [ -x /usr/sbin/clamd ] || command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing system packages: ${need[*]}"

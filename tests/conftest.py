@@ -131,3 +131,17 @@ def service(factory, calendar):
 @pytest.fixture
 def cast(factory) -> Cast:
     return make_cast(factory)
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory) -> str:
+    """A real clamd for this pytest-xdist worker (each worker has its own temporary folders),
+    with the EICAR signature only; started once, stopped at the end."""
+    from tests.clamav import ClamdProcess, clamd_binary
+    if clamd_binary() is None:
+        if os.environ.get("CASEWORK_REQUIRE_POSTGRES"):   # make test: everything must run
+            pytest.fail("clamd is not installed (Debian clamav-daemon; scripts/system-deps.sh installs it).")
+        pytest.skip("clamd is not installed (Debian clamav-daemon).")
+    process = ClamdProcess(tmp_path_factory.mktemp("clamd")).start()
+    yield process.socket
+    process.stop()

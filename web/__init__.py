@@ -25,10 +25,10 @@ class RowId(IntegerConverter):
 
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
-    from web import auth, errors, macro_cache, navigation, security
+    from web import auth, errors, macro_cache, navigation, security, uploads
     from web.presenters import formatting
     from web.composition import build
-    from web.views import access, account, admin, admin_accounts, bundles, cases, pages, reports, start
+    from web.views import access, account, admin, admin_accounts, bundles, cases, documents, pages, reports, start
 
     settings = settings or Settings.from_environ()
     settings.check()  # settings built in code must pass the same checks as the environment's
@@ -55,14 +55,15 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     app.add_template_filter(formatting.local_time, "local_time")
     app.add_template_filter(formatting.local_date, "local_date")
     app.add_template_filter(formatting.choice_label, "choice_label")
+    uploads.init_app(app)   # before CSRF protection reads the form
     csrf.init_app(app)
     WTFormsHelpers(app)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    for blueprint in (pages.bp, cases.bp, bundles.bp, start.bp, admin.bp, admin_accounts.bp, auth.bp, access.bp,
-                      account.bp, reports.bp):
+    for blueprint in (pages.bp, cases.bp, documents.bp, bundles.bp, start.bp, admin.bp, admin_accounts.bp, auth.bp,
+                      access.bp, account.bp, reports.bp):
         app.register_blueprint(blueprint)
     macro_cache.init_app(app)   # once the routes are there: its fragments use url_for
 

@@ -167,7 +167,8 @@ def demo(reset: bool) -> None:
         with container.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade(container.engine)
-    seed(container.service, container.clock.now())
+    from web.demo_documents import seed_documents
+    seed_documents(container, seed(container.service, container.clock.now()))
     _print_logins(logins())
 
 
@@ -208,7 +209,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 @click.option("--interval", type=float, help="Seconds between runs [default: CASEWORK_SWEEP_SECONDS].")
 @click.option("--lease-seconds", type=float,
               help="How long a claim on due rows lasts if this process dies [default: 10 intervals, at least 60].")
-@click.option("--only", type=click.Choice(["sweep", "deliver", "bundles"]), help="Run one of the jobs only.")
+@click.option("--only", type=click.Choice(["sweep", "deliver", "bundles", "scan"]), help="Run one of the jobs only.")
 @click.option("--once", is_flag=True, help="Run each job once, then exit.")
 def scheduler(interval: float | None, lease_seconds: float | None, only: str | None, once: bool) -> None:
     """Sweep due deadlines, deliver the outbox and build case bundles until stopped (SIGTERM or Ctrl+C)."""

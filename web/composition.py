@@ -4,6 +4,7 @@ process and the scheduler process."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,12 @@ from workflows.context import Hooks
 from workflows.limits import TimeLimits
 from workflows.service import CaseService
 from workflows import calendar as cal
+
+if TYPE_CHECKING:
+    from casework.clamav import Clamd
+    from casework.document_store import DocumentStore
+    from casework.documents import ScanStatus
+    from casework.file_checks import Limits
 
 
 @dataclass
@@ -51,6 +58,49 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+# --- documents: where files are kept, the virus scanner, the limits ------------------------
+
+@dataclass
+class DocumentDesk:
+    """What the web and the scheduler need for documents: the store, clamd (None: no scanner
+    is set up, so files are held "not checked"), and the limits on uploads."""
+
+    store: "DocumentStore"
+    scanner: "Clamd | None"
+    limits: "Limits"
+    max_files: int
+
+    @property
+    def first_status(self) -> "ScanStatus":
+        from casework.documents import ScanStatus
+        return ScanStatus.CHECKING if self.scanner else ScanStatus.NOT_CHECKED
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The largest upload request: every file at its limit, and the form besides."""
+        return self.limits.max_bytes * self.max_files + 1024 * 1024
+
+
+def documents_dir(settings: Settings) -> Path:
+    """CASEWORK_DOCUMENTS_PATH, else "documents" beside the SQLite file, or ./instance/documents."""
+    if settings.documents_path:
+        return Path(settings.documents_path)
+    return mail_capture_dir(settings).parent / "documents"
+
+
+def document_desk(container: Container) -> DocumentDesk:
+    """The container's document desk, built from settings on first use."""
+    if "documents" not in container.extras:
+        from casework.clamav import Clamd
+        from casework.document_store import DocumentStore
+        from casework.file_checks import Limits
+        settings = container.settings
+        container.extras["documents"] = DocumentDesk(
+            DocumentStore(documents_dir(settings)), Clamd(settings.clamd_socket) if settings.clamd_socket else None,
+            Limits(max_bytes=settings.max_file_mb * 1024 * 1024), settings.max_files)
+    return container.extras["documents"]
+
+
 # --- the scheduler's jobs (sweep and mail delivery) ------------------------------------------
 
 def mail_capture_dir(settings: Settings) -> Path:
@@ -85,11 +135,13 @@ def bundle_work(container: Container):
     """What building case bundles needs: the database, the folder, and the case's record in
     the words of its page (the web's presenters, handed down)."""
     if "bundles" not in container.extras:
+        from casework.bundles import documents_from
         from notifications.bundles.jobs import BundleWork
         from web.presenters.bundles import describer
         container.extras["bundles"] = BundleWork(
             container.factory, bundle_folder(container.settings),
-            describer(container.settings.council_name, container.service.calendar))
+            describer(container.settings.council_name, container.service.calendar),
+            documents_from(document_desk(container).store))
     return container.extras["bundles"]
 
 
@@ -132,8 +184,25 @@ def scheduler_jobs(container: Container, *, seconds: float | None = None, lease_
                                  settings.mail_sender)
         built = build_due(work, now, me)
         return f"{sent} panel emails, {built} bundles built" if sent or built else None
-    jobs = [Job("sweep", sweep, interval), Job("deliver", deliver, interval), Job("bundles", bundles, interval)]
+
+    def scan():
+        return scan_and_sweep(container, clock.now())
+    jobs = [Job("sweep", sweep, interval), Job("deliver", deliver, interval), Job("bundles", bundles, interval),
+            Job("scan", scan, interval)]
     return [job for job in jobs if only in (None, job.name)]
+
+
+def scan_and_sweep(container: Container, now) -> int:
+    """The scheduler's `scan` job: files still owed a virus scan are scanned (the scanner was
+    down, or a scan was cut short), then files no document names are removed after an hour."""
+    from casework.documents import named_hashes
+    from notifications.document_scans import scan_waiting
+    desk, settings = document_desk(container), container.settings
+    done = scan_waiting(container.factory, desk.store, desk.scanner, now, base_url=settings.base_url,
+                        sender=settings.mail_sender)
+    with container.factory() as db:
+        desk.store.sweep_orphans(lambda hashes: named_hashes(db, hashes))
+    return done
 
 
 def start_background_scheduler(container: Container):

@@ -37,6 +37,10 @@ class Settings:
     bundle_dir: str = ""                      # CASEWORK_BUNDLE_DIR: case bundles; empty = beside the SQLite file, or ./instance/bundles
     booking_minutes: int = 120                # CASEWORK_BOOKING_MINUTES: a booked session or hearing's length in calendar invitations
     trusted_proxies: int = 0                  # CASEWORK_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
+    documents_path: str = ""                  # CASEWORK_DOCUMENTS_PATH: empty = "documents" beside the SQLite file, or ./instance/documents
+    max_file_mb: int = 20                     # CASEWORK_MAX_FILE_MB: the largest file that may be uploaded
+    max_files: int = 10                       # CASEWORK_MAX_FILES: files in one upload
+    clamd_socket: str = ""                    # CASEWORK_CLAMD_SOCKET: clamd's unix socket (or tcp://host:port); empty = files are not checked
     limits: Mapping[str, str] = field(default_factory=dict)  # CASEWORK_LIMIT_<NAME>
 
     @property
@@ -85,6 +89,8 @@ class Settings:
                               "in production, kept outside the database (it keys the audit trail).")
         if not 0 <= self.trusted_proxies <= 5:
             raise ConfigError("CASEWORK_TRUSTED_PROXIES must be a whole number from 0 to 5.")
+        if not 1 <= self.max_file_mb <= 500 or not 1 <= self.max_files <= 50:
+            raise ConfigError("CASEWORK_MAX_FILE_MB must be 1 to 500 and CASEWORK_MAX_FILES 1 to 50.")
         if self.smtp_security not in ("starttls", "tls", "none"):
             raise ConfigError("CASEWORK_SMTP_SECURITY must be starttls, tls or none.")
         if not 15 <= self.booking_minutes <= 24 * 60:

@@ -2,7 +2,7 @@
 ever sees a stack trace."""
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,12 +30,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _page(exc.code or 500, None)
+        return _page(exc.code or 500, _too_large() if exc.code == 413 else None)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("Unhandled error")
         return _page(500, None)
+
+
+def _too_large() -> str:
+    from web.composition import document_desk
+    desk = document_desk(current_app.extensions["casework"])
+    return (f"What you sent is too large, so nothing was saved. Each file must be smaller than "
+            f"{desk.limits.max_bytes // (1024 * 1024)}MB, and you can send up to {desk.max_files} files at once. "
+            f"Go back and select fewer or smaller files, or shorten what you typed.")
 
 
 def _page(status: int, message: str | None):

@@ -147,6 +147,8 @@ class Transition:
     #: a date on the case decides it: offered only from then, and until then the case page
     #: says from when (`workflows.offers.possible_later`).
     possible_from: Callable[[CaseReading], tuple[date, str] | None] | None = None
+    #: Evidence or a response: the person may attach files to it (its page offers an upload).
+    accepts_documents: bool = False
 
     @property
     def is_system(self) -> bool:

@@ -103,10 +103,12 @@ def answer_refusals(ctx: Context, row: Transition, problems: dict[str, str]) -> 
 def apply_transition(session: Session, workflow: Workflow, case: Case, trigger: str, actor: Actor,
                      raw: dict[str, Any], now: datetime, *, limits: TimeLimits,
                      calendar: cal.WorkingCalendar, hooks: Hooks,
-                     expected_version: int | None = None) -> Context:
-    """Fire one trigger on one case inside the caller's unit of work; raises on any refusal."""
+                     expected_version: int | None = None, audit_extra: dict[str, Any] | None = None) -> Context:
+    """Fire one trigger on one case inside the caller's unit of work; raises on any refusal.
+    `audit_extra` is recorded on its audit entry too (the documents added with it)."""
     row, ctx = check_transition(session, workflow, case, trigger, actor, raw, now, limits=limits,
                                 calendar=calendar, hooks=hooks, expected_version=expected_version)
+    ctx.audit_extra.update(audit_extra or {})
     from_state = case.status
     with session.no_autoflush:   # the case is written once, at the end, checked against its version
         _change_state(workflow, case, trigger, ctx)

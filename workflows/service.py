@@ -21,6 +21,7 @@ from casework.settings import ExtraHoliday, TimeLimitSetting
 from workflows import calendar as cal
 from workflows import deadlines, links, opening
 from workflows.context import Hooks, to_json
+from workflows.documents import Attachments, attach, attach_audit
 from workflows.engine import apply_transition, preview_letter
 from workflows.limits import DEFAULT_LIMITS, TimeLimits, below_floor
 from workflows.registry import WORKFLOWS
@@ -47,8 +48,9 @@ class CaseService:
             raise StaleVersion() from None
 
     def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
-             now: datetime, expected_version: int | None = None) -> Case:
-        """Apply one action to one case and commit it with its audit, deadlines and messages."""
+             now: datetime, expected_version: int | None = None, attachments: Attachments | None = None) -> Case:
+        """Apply one action to one case and commit it with its audit, deadlines and messages,
+        and with the documents attached to it (their files already stored)."""
         require_aware(now)
 
         def work(session: Session) -> Case:
@@ -56,7 +58,8 @@ class CaseService:
             workflow = WORKFLOWS[case.workflow]
             apply_transition(session, workflow, case, trigger, actor, data or {}, now,
                              limits=self.limits, calendar=self.calendar, hooks=self.hooks,
-                             expected_version=expected_version)
+                             expected_version=expected_version, audit_extra=attach_audit(attachments))
+            attach(session, case, actor, attachments, now, trigger)
             if links.may_change_linked_case(workflow, case):
                 told = links.after_transition(session, workflow, case, now, self.limits, self.calendar,
                                               self.hooks)

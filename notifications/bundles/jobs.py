@@ -17,8 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from casework.bundles import (Bundle, BundleSource, BundleStatus, bundle_documents, bundle_for,
-                              current_fingerprint)
+from casework.bundles import Bundle, BundleSource, BundleStatus, bundle_for, current_fingerprint
 from casework.cases import Case, load_case
 from casework.persistence import unit_of_work
 from casework.persistence.claims import claim_rows
@@ -47,7 +46,7 @@ class BundleWork:
     factory: sessionmaker[Session]
     folder: Path
     describe: Describe
-    documents: Documents = bundle_documents
+    documents: Documents     # `casework.bundles.documents_from(store)`
     lease: timedelta = DEFAULT_LEASE
 
 

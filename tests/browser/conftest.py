@@ -57,12 +57,15 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(request, tmp_path_factory) -> Iterator[LiveServer]:
+    from tests.clamav import clamd_binary
     from web import create_app
     from web.composition import build
     from web.config import Settings
     db = tmp_path_factory.mktemp("browser") / "casework.db"
-    settings = Settings(env="development", database_url=f"sqlite:///{db}")
+    # The tests' own clamd scans uploads, as production's would (none where it is not installed).
+    scanner = request.getfixturevalue("clamd_socket") if clamd_binary() else ""
+    settings = Settings(env="development", database_url=f"sqlite:///{db}", clamd_socket=scanner)
     container = build(settings)
     ids = _seed(container)
     app = create_app(settings, container)

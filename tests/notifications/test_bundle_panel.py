@@ -6,7 +6,8 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from casework.bundles import Bundle
+from casework.bundles import Bundle, documents_from
+from casework.document_store import DocumentStore
 from casework.messages import OutboxMessage
 from notifications.bundles.jobs import BundleWork
 from notifications.bundles.panel import send_panel_papers
@@ -20,7 +21,8 @@ SENDER = "casework@bexley.example"
 
 @pytest.fixture
 def work(factory, tmp_path):
-    return BundleWork(factory, tmp_path / "bundles", describer("London Borough of Bexley"))
+    return BundleWork(factory, tmp_path / "bundles", describer("London Borough of Bexley"),
+                      documents_from(DocumentStore(tmp_path / "documents")))
 
 
 def hearing_on(service, cast, clock, day: date):

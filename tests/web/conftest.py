@@ -78,7 +78,18 @@ def built_app(settings: Settings, container: Container):
 PRODUCTION_AUDIT_KEY = "a-test-audit-key-that-is-long-enough-0123456789"
 
 
+def documents_dir() -> str:
+    """Where the tests' apps keep documents: one folder per pytest-xdist worker (the store is
+    content-addressed, so tests sharing it never clash)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.conftest import worker
+    return str(Path(tempfile.gettempdir()) / f"casework-test-documents-{worker()}")
+
+
 def settings_for(engine, env: str = "test", secret: str = SECRET, **overrides) -> Settings:
+    overrides.setdefault("documents_path", documents_dir())
     if env == "production":
         overrides.setdefault("audit_key", PRODUCTION_AUDIT_KEY)
     return Settings(env=env, database_url=engine.url.render_as_string(hide_password=False), secret_key=secret,

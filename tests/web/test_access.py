@@ -7,9 +7,12 @@ import hashlib
 
 import pytest
 
+from casework.document_store import DocumentStore
+from casework.documents import Document
 from casework.letters import Letter
 from casework.persistence import unit_of_work
 from tests.factories import dispute_at, funding_case_at
+from tests.web.conftest import documents_dir
 from tests.web.helpers import location, page, sign_in_directly
 
 VISITOR, FO, DM, VL, OTHER_VL, MEDIATOR, ADMIN = "visitor", "fo", "dm", "vl", "other_vl", "mediator", "admin"
@@ -57,6 +60,11 @@ EXPECTED = {
     ("bundles.download", "GET"): signed_in_only(404),   # no bundle of that id
     ("cases.action", "GET"): signed_in_only(404, fo=200),
     ("cases.action", "POST"): signed_in_only(404, fo=400),   # empty answers: the question page again
+    ("documents.add", "GET"): signed_in_only(404, **CASE_PARTIES),
+    ("documents.add", "POST"): signed_in_only(404, fo=400, dm=400, vl=400),   # no file chosen
+    ("documents.open_document", "GET"): signed_in_only(404, **CASE_PARTIES),
+    ("documents.withdraw_page", "GET"): signed_in_only(404, fo=200),          # only who added it
+    ("documents.withdraw_page", "POST"): signed_in_only(404, fo=400),         # no reason given
     ("start.new_case", "GET"): signed_in_only(403, fo=200),
     ("start.new_case", "POST"): signed_in_only(403, fo=400),
     ("start.new_dispute", "GET"): signed_in_only(403, fo=200, vl=200, other_vl=200),
@@ -132,8 +140,14 @@ def consultation_case(service, cast, clock, factory):
                         sha256=hashlib.sha256(pdf).hexdigest(), trigger="raise_concern", created_at=clock.now())
         s.add(letter)
         s.flush()
+        document = Document(case_id=case.id, stage=case.status, trigger="add_documents", description="Returns",
+                            original_name="returns.pdf", stored_name="returns.pdf", content_type="application/pdf",
+                            size=len(pdf), sha256=DocumentStore(documents_dir()).put(pdf), uploaded_by_id=cast["fo"],
+                            uploaded_by_name="Priya Shah", uploaded_at=clock.now(), scan_status="clean")
+        s.add(document)
+        s.flush()
         return {"case_id": case.id, "letter_id": letter.id, "organisation_id": cast.orgs["kitchen"],
-                "person_id": cast["admin"]}
+                "person_id": cast["admin"], "document_id": document.id}
 
 
 def answers(app, browser, ids: dict[str, int]) -> dict:

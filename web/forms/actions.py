@@ -11,6 +11,7 @@ from wtforms import (BooleanField, HiddenField, RadioField, SelectMultipleField,
 from casework.errors import InvalidInput
 from workflows.definitions import Field
 from workflows.fields import parse_fields
+from web.forms.documents import file_fields
 from web.forms.inputs import GovDate, GovTimeInput, choice_list, single_line
 
 ACTION_ROWS = 5
@@ -22,9 +23,12 @@ class ActionForm(FlaskForm):
 
 
 def build_form(fields: tuple[Field, ...], options: dict[str, list[tuple[str, str]]], submit: str,
-               data: dict | None = None) -> ActionForm:
-    """A form for these fields; `options` gives the choices of person fields and numbered items."""
+               data: dict | None = None, documents_mb: int | None = None) -> ActionForm:
+    """A form for these fields; `options` gives the choices of person fields and numbered items;
+    with `documents_mb`, files (each under that many MB) may be attached too."""
     attrs = {"submit": SubmitField(submit, widget=GovSubmitInput())}
+    if documents_mb:
+        attrs.update(file_fields(documents_mb))
     for f in fields:
         if f.kind == "actions":
             for n in range(1, ACTION_ROWS + 1):

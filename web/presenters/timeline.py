@@ -12,7 +12,9 @@ from workflows.registry import WORKFLOWS
 from web.presenters.formatting import date_and_time, long_date, readable
 
 
-TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved"}
+TRIGGER_WORDS = {"open_case": "Case opened", "raise_dispute": "Dispute raised", "deadline_moved": "Deadline moved",
+                 "add_documents": "Documents added", "withdraw_document": "Document withdrawn",
+                 "quarantine_document": "File quarantined: the virus scanner found a virus"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +26,15 @@ class TimelineItem:
     date_text: str
     text: str
     html: str | None = None
+    #: The documents added with this entry: (name, link, or None when this person may not open it).
+    documents: tuple[tuple[str, str | None], ...] = ()
 
 
 def timeline_items(entries: list[AuditEntry], case: Case,
-                   calendar: cal.WorkingCalendar | None = None) -> list[TimelineItem]:
-    """Audit entries, newest first, as timeline items with what was said."""
+                   calendar: cal.WorkingCalendar | None = None,
+                   documents: dict[int, list[tuple[str, str | None]]] | None = None) -> list[TimelineItem]:
+    """Audit entries, newest first, as timeline items with what was said and, by entry
+    number, the documents added with them."""
     workflow = WORKFLOWS[case.workflow]
     items = []
     for entry in reversed(entries):
@@ -43,7 +49,7 @@ def timeline_items(entries: list[AuditEntry], case: Case,
             details += _deemed_given(entry.data or {}, calendar)
         items.append(TimelineItem(
             title, entry.actor_name, entry.at.isoformat(), date_and_time(local),
-            "\n".join(f"{k}: {v}" if k else v for k, v in details)))
+            "\n".join(f"{k}: {v}" if k else v for k, v in details), documents=tuple((documents or {}).get(entry.seq, ()))))
     return items
 
 
@@ -86,7 +92,7 @@ def _choice_words(workflow_key: str, trigger: str) -> dict[str, dict[str, str]]:
     return {f.name: dict(f.choices) for f in fields if f.choices}
 
 
-HIDDEN_KEYS = {"vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
+HIDDEN_KEYS = {"documents", "sha256", "vco", "decision_maker", "person", "officer", "chair", "statutory_member", "vcs_member",
                "respondent", "linked_case", "confirm"}
 
 

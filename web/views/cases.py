@@ -10,14 +10,18 @@ from sqlalchemy.orm import joinedload
 
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.errors import GateRefused, InvalidInput, StaleVersion
+from casework.documents import can_add_documents, documents_of
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
 from casework.separation import linked_case_officers
 from casework.queries import audit_trail, case_page, letters_of
+from web import uploads
+from web.composition import document_desk
 from web.context import container
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
+from web.presenters.documents import by_entry, document_lines, unchecked_banner
 from web.presenters.formatting import pagination
 from web.presenters.improvement import DECISIONS, improvement_history
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
@@ -88,6 +92,7 @@ def case_detail(case_id: int):
     with c.factory() as db:
         case = load_case(db, case_id)
         deadlines = live_rows(db, case)
+        papers = _papers(db, case)
         return render_template(
             "cases/detail.html", title=f"{case.ref}: {case.title}", case=case, tag=tag(case), summary=case_summary(case),
             stage=stage_words(case, current_user.person, deadlines, today, c.service.limits.notice_months,
@@ -96,10 +101,22 @@ def case_detail(case_id: int):
             actions=actions_for(case, current_user.person, separated=linked_case_officers(db.connection(), case),
                                 today=today),
             not_yet=not_yet_possible(case, current_user.person), later=possible_later(case, current_user.person, today),
-            timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar), letters=letters_of(db, case.id),
+            timeline=timeline_items(audit_trail(db, case.id), case, c.service.calendar, papers.pop("by_entry")),
+            letters=letters_of(db, case.id), **papers,
             links=_links(db, case), workflow=WORKFLOWS[case.workflow], stage_names=stage_names(case.workflow),
             action_url=_urls("cases.action", "trigger", case_id=case.id),
             letter_url=_urls("cases.letter", "letter_id", case_id=case.id))
+
+
+def _papers(db, case: Case) -> dict:
+    """The case page's documents section, and the documents each timeline entry added."""
+    person, listed = current_user.person, documents_of(db, case.id)
+    url = _urls("documents.open_document", "document_id", case_id=case.id)
+    withdraw_url = lambda document_id: url_for("documents.withdraw_page", case_id=case.id, document_id=document_id)
+    return {"documents": document_lines(listed, case, person, url, withdraw_url),
+            "by_entry": by_entry(listed, case, person, url),
+            "documents_banner": unchecked_banner(listed, document_desk(container()).scanner is not None),
+            "add_documents_url": url_for("documents.add", case_id=case.id) if can_add_documents(person, case) else None}
 
 
 @bp.route("/cases/<int:case_id>/actions/<trigger>", methods=["GET", "POST"])
@@ -119,23 +136,36 @@ def action(case_id: int, trigger: str):
         ask = Asking(case, cal.local_date(c.clock.now()), c.service.limits, c.service.calendar)
         start = initial_values(row, ask)
         form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
-                          data={"case_version": case.version, **start})
+                          data={"case_version": case.version, **start},
+                          documents_mb=uploads.max_mb() if row.accepts_documents else None)
         case_words(form, row, ask)
         view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start)),
-                "history": improvement_history(case) if row.trigger in DECISIONS else None}
+                "history": improvement_history(case) if row.trigger in DECISIONS else None, "kept": []}
     if request.method == "POST" and "change" in request.form:
+        view["kept"] = uploads.receive(form) if row.accepts_documents else []
         return render_template("cases/action.html", **view)  # back from checking, answers kept
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and _submitted(view):
         if row.check_first and "confirm" not in request.form:
             return _check_first(view, engine_data(form, row.fields))
         status = _fire(view, engine_data(form, row.fields))
         if status is None:
+            uploads.scan_case(case_id)
             flash(row.done, "success")
             return redirect(url_for("cases.case_detail", case_id=case_id))
         return render_template("cases/action.html", **view), status
     if form.errors:
         add_engine_problems(form, row.fields)
     return render_template("cases/action.html", **view), 400 if form.errors else 200
+
+
+def _submitted(view: dict) -> bool:
+    """The form's answers pass its own checks, and every file sent with it was accepted (and
+    stored, so it is kept whatever happens next)."""
+    form, row = view["form"], view["row"]
+    valid = form.validate_on_submit()
+    if row.accepts_documents:
+        view["kept"] = uploads.receive(form)
+    return valid and not form.errors
 
 
 def _fire(view: dict, data: dict) -> int | None:
@@ -146,7 +176,7 @@ def _fire(view: dict, data: dict) -> int | None:
         if expected is None:  # a form always carries the version it was shown; treat none as stale
             raise StaleVersion()
         c.service.fire(view["case"].id, row.trigger, current_user.id, data, c.clock.now(),
-                       expected_version=expected)
+                       expected_version=expected, attachments=uploads.attachments(form, view["kept"]))
         return None
     except InvalidInput as exc:
         apply_problems(form, row.fields, exc.problems)
