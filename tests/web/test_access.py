@@ -48,6 +48,7 @@ EXPECTED = {
     ("pages.mail", "GET"): signed_in_only(200),
     ("cases.home", "GET"): signed_in_only(200),
     ("cases.case_list", "GET"): signed_in_only(200),
+    ("cases.case_list_export", "GET"): signed_in_only(200),   # the cases each may see, as a file
     ("cases.case_detail", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.diagram", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.letter", "GET"): signed_in_only(404, **CASE_PARTIES),
@@ -105,7 +106,7 @@ def routes(app) -> list[tuple[str, str]]:
 
 
 def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
-    values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token",
+    values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token", "kind": "csv",
               "change": "cancel" if endpoint == "admin_accounts.invitation" else "deactivate",
               "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
