@@ -10,6 +10,9 @@ with the figures of the "Speed at human scale" targets:
 - the deadline sweep catching up 1,000 due deadlines (disputes whose window lapsed, each a
   breach and a system transition with its messages) among the 1,000,000 rows: at least 100
   effects/s;
+- case-list search (`/cases?q=...`, casework/search.py) under 8 signed-in clients, each
+  going through a mix of searches (a common title word, an organisation, a person, two
+  words, a case reference, a short word, a word found nowhere): p95 under 200 ms;
 - SQL statements of each page and of the POST, counted through SQLAlchemy's
   `before_cursor_execute` event (web.py's counts were 4, 4 and 7 for the three pages).
 
@@ -141,6 +144,37 @@ def count_action(url: str, case_id: int) -> dict:
     return {"form": {"statements": on_get}, "post": {"status": response.status_code, "statements": len(statements)}}
 
 
+# --- searching the case list ---------------------------------------------------------------------
+
+#: What the clients search for, in turn: words of the demo's titles, organisations and people
+#: (copied into every cloned case), a case reference, a short word and a word found nowhere.
+SEARCHES = ("lunches", "Crayford", "Ruth Nolan", "carers respite", "FC-0042", "ad", "zyzzogeton")
+SEARCH_TARGET_MS = 200
+
+
+def hammer_search(clients, seconds: float, server) -> dict:
+    """Every client searches the case list back to back, each starting at a different search."""
+    latencies, errors = [[] for _ in clients], [0] * len(clients)
+    cpu_before, stop_at = webbench._server_cpu(server), time.perf_counter() + seconds
+
+    def run(n: int) -> None:
+        turn = n
+        while time.perf_counter() < stop_at:
+            path = "/cases?" + urlencode({"q": SEARCHES[turn % len(SEARCHES)]})
+            turn += 1
+            started = time.perf_counter()
+            status, body = clients[n].get(path)
+            latencies[n].append((time.perf_counter() - started) * 1000)
+            if status != 200 or b"case" not in body:
+                errors[n] += 1
+    elapsed = webbench.run_clients(len(clients), run)
+    every = sorted(x for per_client in latencies for x in per_client)
+    server_cpu = webbench._server_cpu(server) - cpu_before
+    return _latencies(every) | {"requests": len(every), "rps": round(len(every) / elapsed, 1), "errors": sum(errors),
+                                "server_cpu_ms": round(server_cpu * 1000 / max(1, len(every)), 2),
+                                "searches": list(SEARCHES)}
+
+
 # --- transitions in-process, and the sweep --------------------------------------------------------
 
 def transitions_in_process(url: str, cases: list[int], n: int) -> dict:
@@ -223,7 +257,8 @@ def run_database(kind: str, url: str, args) -> dict:
     print(f"[{kind}] {json.dumps({k: v for k, v in data.items() if k != 'action_cases'})}", flush=True)
     pages = {"home page": ("/", "Waiting on you"), "case list": ("/cases", "cases."),
              "case page": (f"/cases/{data['page_case']['id']}", "Timeline")}
-    counted = webbench.count_statements(url, {name: path for name, (path, _) in pages.items()})
+    counted = webbench.count_statements(url, {name: path for name, (path, _) in pages.items()}
+                                        | {"search": "/cases?" + urlencode({"q": SEARCHES[0]})})
     action_counts = count_action(url, data["action_cases"][-1])
     results = {}
     port = webbench.free_port()
@@ -237,6 +272,10 @@ def run_database(kind: str, url: str, args) -> dict:
             webbench.hammer(clients, path, min(2.0, args.seconds / 5), expect, server)  # warm every worker
             results[name] = webbench.hammer(clients, path, args.seconds, expect, server) | {"path": path} | counted[name]
             print(f"[{kind}] {name}: {results[name]}", flush=True)
+        hammer_search(clients, min(2.0, args.seconds / 5), server)  # warm every worker
+        results["search"] = hammer_search(clients, args.seconds, server) | {"path": "/cases?q=<search>"} \
+            | counted["search"]
+        print(f"[{kind}] search: {results['search']}", flush=True)
         cases = data["action_cases"][:-1]
         hammer_action(clients, cases, min(2.0, args.seconds / 5), server)  # warm every worker
         form, post = hammer_action(clients, cases, args.seconds, server)
@@ -265,10 +304,11 @@ def report(args, runs: dict) -> str:
                   "| endpoint | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | SQL statements "
                   "| server CPU per request ms | target p95 < 100 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for name, r in run["web"].items():
-            p95 = r["p95_ms"]
+            p95, target = r["p95_ms"], SEARCH_TARGET_MS if name == "search" else 100
             lines.append(f"| {name} `{r['path']}` | {r['rps']} | {r['p50_ms']} | {p95} | {r.get('p99_ms')} | "
                          f"{r['max_ms']} | {r['errors']} | {r.get('statements', '-')} | {r['server_cpu_ms']} | "
-                         f"{'met' if p95 is not None and p95 < 100 else 'missed'} |")
+                         f"{'met' if p95 is not None and p95 < target else 'missed'}"
+                         f"{f' (target < {target} ms)' if target != 100 else ''} |")
         t, s = run["transitions"], run["sweep"]
         lines += ["", f"Transitions in-process ({t['transitions']:,} x {ACTION}, one at a time): {t['per_second']}/s, "
                   f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms (target p99 < 50 ms: "

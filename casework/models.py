@@ -10,6 +10,7 @@ from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
 from casework.organisations import Organisation, Person, PersonRole
 from casework.persistence import Base
+from casework import search  # noqa: F401  the search index, made with the tables it indexes
 from casework.second_factor import RecoveryCode, SecondFactor, SecuritySetting
 from casework.security_events import SecurityEvent
 from casework.settings import ExtraHoliday, ReportSetting, TimeLimitSetting

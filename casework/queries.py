@@ -11,10 +11,10 @@ filter, with the person's ids, dates and page as bound parameters; and these sel
 columns run on the Session's connection, not through its ORM layer, which costs more than
 the SQL."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, exists, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from casework.audit import AuditEntry
@@ -22,6 +22,8 @@ from casework.cases import Case, CaseAssignment, CaseRole
 from casework.deadlines import LIVE, Deadline
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
+from casework.search import SearchTerms, matching, search_terms
+from casework.search import params_of as search_params
 from casework.visibility import Shape, acts_on, can_see, one_of, params_of, shape_of
 
 
@@ -78,23 +80,28 @@ class CaseFilter:
     stage: tuple[str, str] | None = None      # (workflow, state)
     organisation: int | None = None           # the funded organisation or the funder
     due: tuple[date, date] | None = None      # has a live deadline due within these dates
+    search: SearchTerms = search_terms("")    # words typed in the search box (casework.search)
 
-    def params(self) -> dict:
+    def params(self, dialect: str) -> dict:
         workflow, state = self.stage or (None, None)
         first, last = self.due or (None, None)
-        return {"workflow": workflow, "state": state, "organisation": self.organisation, "first": first, "last": last}
+        return {"workflow": workflow, "state": state, "organisation": self.organisation, "first": first,
+                "last": last} | (search_params(self.search, dialect) if self.search else {})
 
     @property
-    def shape(self) -> tuple[bool, bool, bool]:
-        return self.stage is not None, self.organisation is not None, self.due is not None
+    def shape(self) -> tuple:
+        return (self.stage is not None, self.organisation is not None, self.due is not None,
+                self.search.shape if self.search else None)
 
 
 def case_page(session: Session, person: Person, number: int, chosen: CaseFilter = CaseFilter(),
               size: int = 25) -> Page:
-    """One page of the cases this person may see that match the filter, newest activity first."""
-    count, page = _case_list_statements(shape_of(person), chosen.shape)
-    params = params_of(person) | chosen.params()
+    """One page of the cases this person may see that match the filter and the search:
+    newest activity first, or when searching, a case whose reference was typed first, then
+    those whose title holds every word."""
     conn = session.connection()  # these are Core selects: the Session's ORM path would cost more than them
+    count, page = _case_list_statements(shape_of(person), chosen.shape, conn.dialect.name)
+    params = params_of(person) | chosen.params(conn.dialect.name)
     total = conn.scalar(count, params | {"count_limit": COUNT_LIMIT + 1})
     more, total = total > COUNT_LIMIT, min(total, COUNT_LIMIT)
     number = max(1, min(number, max(1, -(-total // size))))
@@ -102,9 +109,53 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
     return Page([CaseLine(*row) for row in rows], number, size, total, more)
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case as a case-list export writes it."""
+    id: int
+    workflow: str
+    status: str
+    title: str
+    vco_name: str | None
+    funder_name: str | None
+    opened_at: datetime
+    updated_at: datetime
+
+    ref = property(Case.ref.fget)
+
+
+def case_rows(session: Session, person: Person, chosen: CaseFilter = CaseFilter()) -> list[CaseRow]:
+    """Every case this person may see that matches the filter and the search, in the case
+    list's order: what "Download these cases" writes."""
+    conn = session.connection()
+    statement = _case_export_statement(shape_of(person), chosen.shape, conn.dialect.name)
+    return [CaseRow(*row) for row in conn.execute(statement, params_of(person) | chosen.params(conn.dialect.name))]
+
+
+@lru_cache(maxsize=64)
+def _case_export_statement(shape: Shape, filters: tuple, dialect: str) -> Select:
+    condition, order = _case_list_condition(shape, filters, dialect)
+    funder = aliased(Organisation)
+    return (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name, funder.name, Case.opened_at,
+                   Case.updated_at)
+            .outerjoin(Organisation, Organisation.id == Case.vco_org_id)
+            .outerjoin(funder, funder.id == Case.funder_org_id).where(condition).order_by(*order))
+
+
 @lru_cache(maxsize=256)
-def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tuple[Select, Select]:
-    stage, organisation, due = filters
+def _case_list_statements(shape: Shape, filters: tuple, dialect: str) -> tuple[Select, Select]:
+    condition, order = _case_list_condition(shape, filters, dialect)
+    count = select(func.count()).select_from(select(Case.id).where(condition).limit(bindparam("count_limit")).subquery())
+    page = (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == Case.vco_org_id).where(condition)
+            .order_by(*order).offset(bindparam("offset")).limit(bindparam("size")))
+    return count, page
+
+
+def _case_list_condition(shape: Shape, filters: tuple, dialect: str) -> tuple:
+    """The case list's condition on `cases`, and its order."""
+    stage, organisation, due, search = filters
+    order = [Case.updated_at.desc(), Case.id.desc()]
     terms = [can_see(shape)]
     if stage:
         terms += [Case.workflow == bindparam("workflow"), Case.status == bindparam("state")]
@@ -113,13 +164,12 @@ def _case_list_statements(shape: Shape, filters: tuple[bool, bool, bool]) -> tup
     if due:
         terms.append(exists().where(Deadline.case_id == Case.id, one_of(Deadline.status, LIVE),
                                     Deadline.due_on.between(bindparam("first"), bindparam("last"))))
-    condition = and_(*terms)
-    count = select(func.count()).select_from(select(Case.id).where(condition).limit(bindparam("count_limit")).subquery())
-    page = (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
-            .outerjoin(Organisation, Organisation.id == Case.vco_org_id).where(condition)
-            .order_by(Case.updated_at.desc(), Case.id.desc())
-            .offset(bindparam("offset")).limit(bindparam("size")))
-    return count, page
+    if search is not None:
+        found, titled = matching(dialect, search)
+        terms.append(found)
+        first = [case((Case.id == bindparam("ref_id"), 0), else_=1)] if search[1] else []
+        order = first + [case((titled, 0), else_=1)] + order
+    return and_(*terms), order
 
 
 @dataclass(frozen=True)

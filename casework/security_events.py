@@ -35,6 +35,7 @@ class Kind(StrEnum):
     DEACTIVATED = "deactivated"
     REACTIVATED = "reactivated"
     SETTING_CHANGED = "setting_changed"
+    EXPORTED = "exported"   #: a case list or report downloaded: the detail says which, and its filters
 
 
 #: How each kind reads on the administrators' page.
@@ -47,6 +48,7 @@ KIND_NAMES = {
     Kind.INVITATION_RESENT: "Invitation sent again", Kind.INVITATION_CANCELLED: "Invitation cancelled",
     Kind.INVITATION_ACCEPTED: "Invitation accepted", Kind.ROLES_CHANGED: "Roles changed",
     Kind.DEACTIVATED: "Deactivated", Kind.REACTIVATED: "Reactivated", Kind.SETTING_CHANGED: "Setting changed",
+    Kind.EXPORTED: "Data exported",
 }
 
 

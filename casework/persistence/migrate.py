@@ -44,11 +44,12 @@ def adopt_unrecorded_schema(engine: Engine) -> bool:
     match the models; refuse with a readable message if they do not. False when the database
     has a schema version already, or none of our tables, so that upgrading is safe."""
     from casework.models import Base
+    from casework.search import include_object
     with engine.begin() as connection:
         tables = set(inspect(connection).get_table_names())
         if "alembic_version" in tables or not tables & set(Base.metadata.tables):
             return False
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         # Tables of some other application in the same database are none of our business.
         differences = [d for d in compare_metadata(context, Base.metadata)
                        if not (isinstance(d, tuple) and d[0] == "remove_table")]

@@ -52,6 +52,7 @@ EXPECTED = {
     ("reports.index", "GET"): signed_in_only(200),   # VCO staff: their own organisation's figures only
     ("cases.home", "GET"): signed_in_only(200),
     ("cases.case_list", "GET"): signed_in_only(200),
+    ("cases.case_list_export", "GET"): signed_in_only(200),   # the cases each may see, as a file
     ("cases.case_detail", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.diagram", "GET"): signed_in_only(404, **CASE_PARTIES),
     ("cases.letter", "GET"): signed_in_only(404, **CASE_PARTIES),
@@ -122,7 +123,7 @@ def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
     values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token",
               "change": "cancel" if endpoint == "admin_accounts.invitation" else "deactivate",
               "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css",
-              "bundle_id": 1, "kind": "pdf"}
+              "bundle_id": 1, "kind": "pdf" if endpoint.startswith("bundles.") else "csv"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         from flask import url_for

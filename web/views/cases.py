@@ -15,8 +15,10 @@ from casework.letters import Letter
 from casework.organisations import Organisation, Person
 from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
 from casework.separation import linked_case_officers
-from casework.queries import audit_trail, case_page, letters_of
+from casework.persistence import unit_of_work
+from casework.queries import audit_trail, case_page, case_rows, letters_of
 from web import uploads
+from web.auth import where
 from web.composition import document_desk
 from web.context import container
 from web.diagram import diagram_svg, stage_names
@@ -27,7 +29,7 @@ from web.presenters.improvement import DECISIONS, improvement_history
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
                                    possible_later, stage_words, tag)
 from web.presenters.timeline import timeline_items
-from web.views import filters
+from web.views import case_exports, filters
 from web.views.home import sections as home_sections
 from web.views.options import case_words, field_options, initial_values
 from workflows import calendar as cal
@@ -78,10 +80,23 @@ def case_list():
         page = case_page(db, current_user.person, filters.page_number(request.args),
                          filters.case_filter(chosen, c.clock.now()))
         organisations = db.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    kept = {name: value for name, value in chosen.items() if value}   # the list's own filters, for its links
     return render_template("cases/list.html", title="Cases", page=page, chosen=chosen, case_url=_case_urls(), tag=tag,
-                           stages=filters.stage_choices(), organisations=organisations,
+                           stages=filters.stage_choices(), organisations=organisations, kept=kept,
                            pagination=pagination(page.number, page.pages, lambda n: url_for(
-                               "cases.case_list", **{**request.args, "page": n})))
+                               "cases.case_list", **{**kept, "page": n})))
+
+
+@bp.route("/cases.<any(csv, xlsx):kind>")
+@login_required
+def case_list_export(kind: str):
+    """The case list, as its filters and search narrow it, as a file: the same cases the page lists."""
+    c = container()
+    chosen, now = filters.chosen(request.args), c.clock.now()
+    with unit_of_work(c.factory) as db:
+        rows = case_rows(db, current_user.person, filters.case_filter(chosen, now))
+        data, name = case_exports.export_file(db, current_user.person, rows, chosen, kind, now, where())
+    return send_file(BytesIO(data), mimetype=case_exports.MEDIA[kind], download_name=name, as_attachment=True)
 
 
 @bp.route("/cases/<int:case_id>")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from casework.organisations import Person
 from casework.queries import CaseFilter, DeadlineLine, DeadlineTable, deadline_tables
+from casework.search import MAX_LENGTH, search_terms
 from web.diagram import stage_names
 from workflows import calendar as cal
 from workflows.registry import WORKFLOWS
@@ -36,7 +37,8 @@ def chosen(args) -> dict[str, str]:
     due = args.get("due", "")
     return {"stage": stage if stage in _stage_values() else "",
             "organisation": org if org.isdigit() and len(org) < 10 else "",
-            "due": due if due in dict(DUE_CHOICES) else ""}
+            "due": due if due in dict(DUE_CHOICES) else "",
+            "q": search_terms(args.get("q", "")[:4 * MAX_LENGTH]).text}
 
 
 def page_number(args) -> int:
@@ -48,7 +50,8 @@ def case_filter(chosen: dict[str, str], now: datetime) -> CaseFilter:
     """The chosen filters as the case list's query takes them."""
     return CaseFilter(stage=tuple(chosen["stage"].split(":")) if chosen["stage"] else None,
                       organisation=int(chosen["organisation"]) if chosen["organisation"] else None,
-                      due=_DUE[chosen["due"]](cal.local_date(now)) if chosen["due"] else None)
+                      due=_DUE[chosen["due"]](cal.local_date(now)) if chosen["due"] else None,
+                      search=search_terms(chosen["q"]))
 
 
 #: Deadlines overdue, or due in the next 7 days, counted from today: the home page's tables

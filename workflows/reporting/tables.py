@@ -1,7 +1,5 @@
-"""Report tables: pure data shared by the reports page, charts and exports (no Flask)."""
-
-from __future__ import annotations
-
+"""The shape every report table takes: columns with stable keys and rows of plain values,
+which the pages, the charts and every export (CSV, XLSX, ODS, PDF) read alike. Pure data."""
 from dataclasses import dataclass
 
 

@@ -3,6 +3,7 @@ ini file: it migrates the connection it is handed, or the URL it is given."""
 from alembic import context
 
 from casework.models import Base
+from casework.search import include_object
 from casework.persistence import UTCDateTime, make_engine
 
 
@@ -18,7 +19,8 @@ def run(connection) -> None:
     # creates tables) is generated without it so that it reads plainly.
     batch = context.config.attributes.get("render_as_batch", connection.dialect.name == "sqlite")
     context.configure(connection=connection, target_metadata=Base.metadata, compare_type=True,
-                      render_item=render_item, render_as_batch=batch)
+                      render_item=render_item, render_as_batch=batch,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,166 @@
+"""Searching the case list: what someone typed, made safe (`SearchTerms`), and the one SQL
+condition that finds it (`matching`) on either database. A case matches when every word is
+part of its title, of one of its organisations' names or of the name of someone assigned
+to it; or when the whole search is its reference (FC-0012, DS-3, or just 12).
+
+The index lives on the columns themselves, so it is current whatever writes them (the
+engine, the administrators' pages, Core inserts in bulk) with nothing for the application
+to remember:
+
+- PostgreSQL: pg_trgm GIN indexes on cases.title, organisations.name and people.name, which
+  `ILIKE '%word%'` uses for words of 3 characters or more;
+- SQLite: FTS5 tables with the trigram tokenizer over the same columns (external content,
+  kept current by triggers on insert, delete and a change of the column), queried with each
+  word as one quoted FTS5 string, so no word is ever read as an FTS5 operator.
+
+Words shorter than 3 characters (which no trigram index holds) are matched with LIKE on the
+columns. Neither database's index is a model: `include_object` keeps them out of Alembic's
+comparisons; migration 0008 makes them, and `Base.metadata.create_all` too (the DDL events
+below). A later migration that rebuilds one of these tables in SQLite's batch mode must make
+its triggers again."""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import DDL, ColumnElement, and_, bindparam, column, event, false, or_, select, table
+
+from casework.cases import REF_PREFIX, Case, CaseAssignment
+from casework.organisations import Organisation, Person
+
+#: Characters of a search used, and words: the rest is ignored.
+MAX_LENGTH = 100
+MAX_WORDS = 6
+#: Shorter words are matched by LIKE: a trigram index holds nothing shorter.
+TRIGRAM = 3
+
+#: The indexed columns: (source table, column, SQLite FTS5 table, PostgreSQL index).
+INDEXED = (("cases", "title", "search_cases", "ix_search_cases_title"),
+           ("organisations", "name", "search_organisations", "ix_search_organisations_name"),
+           ("people", "name", "search_people", "ix_search_people_name"))
+
+_REF = re.compile(r"^(?:(FC|DS|CS)\s*-?\s*)?0*(\d{1,9})$", re.IGNORECASE)
+_WORKFLOW_OF = {prefix: workflow for workflow, prefix in REF_PREFIX.items()}
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A search as typed, made safe: at most MAX_WORDS words of printable text, and the case
+    id when the whole search is a case reference."""
+    text: str
+    words: tuple[str, ...]
+    case_id: int | None = None
+    workflow: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    @property
+    def shape(self) -> tuple:
+        """What the SQL depends on: which words are long enough for the index, and a reference."""
+        return tuple(len(word) >= TRIGRAM for word in self.words), self.case_id is not None, self.workflow is not None
+
+
+def search_terms(typed: str | None) -> SearchTerms:
+    """What someone typed as terms: control characters (NUL included) dropped, at most
+    MAX_LENGTH characters, split on spaces, repeated words once."""
+    text = "".join(ch for ch in (typed or "") if not unicodedata.category(ch).startswith("C") or ch in " \t")
+    text = " ".join(text.split())[:MAX_LENGTH].strip()
+    words = tuple(dict.fromkeys(word.lower() for word in text.split()))[:MAX_WORDS]
+    ref = _REF.match(text)
+    if ref is None:
+        return SearchTerms(text, words)
+    return SearchTerms(text, words, int(ref.group(2)), _WORKFLOW_OF.get((ref.group(1) or "").upper()))
+
+
+def params_of(terms: SearchTerms, dialect: str) -> dict:
+    """The bound values of `matching`'s condition for these terms."""
+    params = {"ref_id": terms.case_id, "ref_workflow": terms.workflow}
+    for n, word in enumerate(terms.words):
+        if dialect == "sqlite" and len(word) >= TRIGRAM:
+            params[f"word_{n}"] = '"' + word.replace('"', '""') + '"'   # one FTS5 string, never an operator
+        else:
+            params[f"word_{n}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return params
+
+
+_FTS = {source: table(fts, column("rowid"), column(name)) for source, name, fts, _ in INDEXED}
+
+
+def _ids(dialect: str, source, name: str, indexed: bool, word):
+    """The ids of the rows of `source` whose column `name` holds the word."""
+    if dialect == "sqlite" and indexed:
+        fts = _FTS[source.name]
+        return select(fts.c.rowid).where(fts.c[name].match(word))
+    col = source.c[name]
+    return select(source.c.id).where(col.ilike(word, escape="\\") if dialect == "postgresql"
+                                     else col.like(word, escape="\\"))
+
+
+def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The condition on `cases` that it matches the search, and the condition that its title
+    holds every word (search results show those first), with `params_of`'s values to bind."""
+    indexed, has_ref, has_workflow = shape
+    words, titled = [], []
+    for n, long_enough in enumerate(indexed):
+        word = bindparam(f"word_{n}")
+        title_ids = _ids(dialect, Case.__table__, "title", long_enough, word)
+        orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
+        people = select(CaseAssignment.case_id).where(
+            CaseAssignment.person_id.in_(_ids(dialect, Person.__table__, "name", long_enough, word)))
+        titled.append(Case.id.in_(title_ids))
+        words.append(or_(Case.id.in_(title_ids), Case.vco_org_id.in_(orgs), Case.funder_org_id.in_(orgs),
+                         Case.complainant_org_id.in_(orgs), Case.respondent_org_id.in_(orgs), Case.id.in_(people)))
+    reference = false()
+    if has_ref:
+        reference = and_(Case.id == bindparam("ref_id"), *([Case.workflow == bindparam("ref_workflow")]
+                                                           if has_workflow else []))
+    return or_(reference, and_(*words)) if words else reference, and_(*titled) if titled else false()
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparisons: the search index's tables and indexes are none of the models'."""
+    return not (name or "").startswith(("search_", "ix_search_"))
+
+
+# --- the index, made with the tables ----------------------------------------------------------
+
+def create_statements(dialect: str, source: str) -> list[str]:
+    """The SQL that indexes `source` (a table of INDEXED) on this database."""
+    _, name, fts, index = next(row for row in INDEXED if row[0] == source)
+    if dialect == "postgresql":
+        return ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)"]
+    if dialect != "sqlite":
+        return []
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({name}, content='{source}', content_rowid='id', "
+        f"tokenize='trigram')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {source} BEGIN "
+        f"INSERT INTO {fts}(rowid, {name}) VALUES (new.id, new.{name}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {source} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {name}) VALUES ('delete', old.id, old.{name}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {name} ON {source} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {name}) VALUES ('delete', old.id, old.{name}); "
+        f"INSERT INTO {fts}(rowid, {name}) VALUES (new.id, new.{name}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def drop_statements(dialect: str, source: str) -> list[str]:
+    """The SQL that removes the index of `source` (its triggers go with the table on SQLite)."""
+    _, _, fts, index = next(row for row in INDEXED if row[0] == source)
+    if dialect == "sqlite":
+        return [f"DROP TABLE IF EXISTS {fts}"]
+    return [f"DROP INDEX IF EXISTS {index}"] if dialect == "postgresql" else []
+
+
+def _attach(source_table) -> None:
+    for dialect in ("sqlite", "postgresql"):
+        for sql in create_statements(dialect, source_table.name):
+            event.listen(source_table, "after_create", DDL(sql).execute_if(dialect=dialect))
+        for sql in drop_statements(dialect, source_table.name):
+            event.listen(source_table, "before_drop", DDL(sql).execute_if(dialect=dialect))
+
+
+for _source in (Case.__table__, Organisation.__table__, Person.__table__):
+    _attach(_source)
