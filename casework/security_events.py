@@ -65,8 +65,10 @@ class SecurityEvent(Base):
 
 @dataclass(frozen=True)
 class Where:
-    """Where a request came from, as far as the security log needs it."""
+    """Where a request came from, as far as the security log needs it: the client's address and
+    the request's reference (the one an error page shows), to find the request in other logs."""
     address: str = ""
+    request_id: str = ""
 
 
 def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None = None,
@@ -79,7 +81,7 @@ def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None
     session.add(event)
     log.info(json.dumps({"event": event.kind, "at": now.isoformat(), "person_id": person_id,
                          "actor_id": actor_id, "account": event.account, "client_address": event.client_address,
-                         "detail": event.detail}, ensure_ascii=True))
+                         "request_id": _one_line(where.request_id)[:40], "detail": event.detail}, ensure_ascii=True))
 
 
 def _one_line(text: str) -> str:

@@ -29,6 +29,7 @@ from casework.persistence import unit_of_work
 from notifications.account_mail import queue_sign_in_warning
 from web import csrf
 from web.context import container
+from web.errors import request_reference
 from web.forms.inputs import single_line
 from web.people import session_person
 
@@ -117,7 +118,7 @@ class NeedsCode:
 
 
 def where() -> Where:
-    return Where(request.remote_addr or "")
+    return Where(request.remote_addr or "", request_reference())
 
 
 def start(db, person: Person, now: datetime, may_skip_app: bool = True) -> SignedIn:

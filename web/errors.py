@@ -1,8 +1,12 @@
 """Domain errors and HTTP errors become GOV.UK error pages here, in one place; no person
-ever sees a stack trace."""
+ever sees a stack trace. Each request that needs one gets a short reference
+(`request_reference`): an unexpected failure is logged with it and the error page shows it, so
+what someone quotes to the service desk finds the exception in the log; security events
+written during the request carry it too."""
 import logging
+import secrets
 
-from flask import Flask, render_template
+from flask import Flask, g, has_request_context, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,17 +34,37 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _page(exc.code or 500, None)
+        if (exc.code or 500) < 500:
+            return _page(exc.code, None)
+        reference = request_reference()
+        log.error("HTTP %s, reference %s", exc.code or 500, reference, exc_info=exc)
+        return _page(exc.code or 500, None, reference)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        log.exception("Unhandled error")
-        return _page(500, None)
+        reference = request_reference()
+        log.exception("Unhandled error, reference %s", reference)
+        return _page(500, None, reference)
 
 
-def _page(status: int, message: str | None):
+#: Letters and digits nobody misreads (no 0/O, 1/I/L) for a reference read out over the phone.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def request_reference() -> str:
+    """This request's reference, made the first time it is asked for: 8 characters (about 40
+    random bits), shown as two groups of four. Empty outside a request."""
+    if not has_request_context():
+        return ""
+    if "reference" not in g:
+        code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        g.reference = f"{code[:4]}-{code[4:]}"
+    return g.reference
+
+
+def _page(status: int, message: str | None, reference: str = ""):
     template = f"errors/{status}.html" if status in (400, 403, 404, 409, 429, 500) else "errors/400.html"
     if status == 405:
         template = "errors/404.html"
     return render_template(template, title=TITLES.get(status, TITLES[400]), message=message,
-                           hide_account=status == 500), status
+                           hide_account=status == 500, reference=reference), status
