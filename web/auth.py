@@ -24,7 +24,7 @@ from casework.logins import end_session, is_live, live_session, outlived, start_
 from casework.organisations import Person
 from casework import second_factor, security_events as events, throttle
 from casework.security_events import Kind, Where
-from casework.passwords import verify_password
+from casework.passwords import rehashed, verify_password
 from casework.persistence import unit_of_work
 from notifications.account_mail import queue_sign_in_warning
 from web import csrf
@@ -227,6 +227,7 @@ def _authenticate(email: str, password: str) -> SignedIn | NeedsCode | timedelta
         usable = person is not None and person.is_active
         if verify_password(person.password_hash if usable else None, password):
             throttle.clear_failures(db, account)
+            person.password_hash = rehashed(person.password_hash, password) or person.password_hash
             if second_factor.has_one(db, person.id):
                 return NeedsCode(person.id)
             return start(db, person, now)
