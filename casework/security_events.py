@@ -1,5 +1,6 @@
 """Security events: sign-ins that worked and failed, throttling, password and second-factor
-changes, invitations, role changes and deactivations. Each is a row (for the administrators'
+changes, invitations, role changes and deactivations, and what administrators do to another
+person's sign-in (signing them out everywhere, resetting their authenticator app). Each is a row (for the administrators'
 page) and a JSON line on the `casework.security` log (for whatever collects the logs). Never
 a password, code, token or link: only who, what, when and from where, in UTC."""
 import json
@@ -35,6 +36,8 @@ class Kind(StrEnum):
     DEACTIVATED = "deactivated"
     REACTIVATED = "reactivated"
     SETTING_CHANGED = "setting_changed"
+    SESSIONS_ENDED = "signed_out_by_administrator"
+    SECOND_FACTOR_RESET = "second_factor_reset"
 
 
 #: How each kind reads on the administrators' page.
@@ -47,6 +50,8 @@ KIND_NAMES = {
     Kind.INVITATION_RESENT: "Invitation sent again", Kind.INVITATION_CANCELLED: "Invitation cancelled",
     Kind.INVITATION_ACCEPTED: "Invitation accepted", Kind.ROLES_CHANGED: "Roles changed",
     Kind.DEACTIVATED: "Deactivated", Kind.REACTIVATED: "Reactivated", Kind.SETTING_CHANGED: "Setting changed",
+    Kind.SESSIONS_ENDED: "Signed out everywhere by an administrator",
+    Kind.SECOND_FACTOR_RESET: "Authenticator app reset by an administrator",
 }
 
 
