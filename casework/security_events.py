@@ -6,7 +6,7 @@ a password, code, token or link: only who, what, when and from where, in UTC."""
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, func, select
@@ -87,6 +87,27 @@ def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None
     log.info(json.dumps({"event": event.kind, "at": now.isoformat(), "person_id": person_id,
                          "actor_id": actor_id, "account": event.account, "client_address": event.client_address,
                          "request_id": _one_line(where.request_id)[:40], "detail": event.detail}, ensure_ascii=True))
+
+
+def record_throttled(session: Session, now: datetime, window: timedelta, *, account: str, where: Where,
+                     person_id: int | None = None) -> bool:
+    """A "slowed down" event for this account and address, unless one was recorded for the same
+    pair within `window` (the throttle's): someone hammering a throttled sign-in leaves one
+    event per window, not one per attempt. True if an event was written."""
+    key, address = _one_line(account)[:254], _one_line(where.address)[:64]
+    earlier = session.scalar(select(SecurityEvent.id).where(
+        SecurityEvent.kind == str(Kind.THROTTLED), SecurityEvent.account == key,
+        SecurityEvent.client_address == address, SecurityEvent.at > now - window).limit(1))
+    if earlier is not None:
+        return False
+    record(session, Kind.THROTTLED, now, person_id=person_id, account=account, where=where,
+           detail=f"further refusals for this account and address in the next {_minutes(window)} are not recorded")
+    return True
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _one_line(text: str) -> str:

@@ -221,7 +221,7 @@ def _authenticate(email: str, password: str) -> SignedIn | NeedsCode | timedelta
     with unit_of_work(c.factory) as db:
         wait = throttle.wait_before_trying(db, account, client, now)
         if wait > timedelta(0):
-            events.record(db, Kind.THROTTLED, now, account=account, where=where())
+            events.record_throttled(db, now, throttle.ACCOUNT_WINDOW, account=account, where=where())
             return wait
         person = db.scalar(select(Person).where(func.lower(Person.email) == account))
         usable = person is not None and person.is_active
