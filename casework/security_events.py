@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from casework.organisations import Person
 from casework.persistence import Base, UTCDateTime
 
 log = logging.getLogger("casework.security")
@@ -84,9 +85,27 @@ def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None
                           account=_one_line(account)[:254], client_address=_one_line(where.address)[:64],
                           detail=_one_line(detail)[:300])
     session.add(event)
-    log.info(json.dumps({"event": event.kind, "at": now.isoformat(), "person_id": person_id,
-                         "actor_id": actor_id, "account": event.account, "client_address": event.client_address,
-                         "request_id": _one_line(where.request_id)[:40], "detail": event.detail}, ensure_ascii=True))
+    organisation_id = session.scalar(select(Person.organisation_id).where(Person.id == (person_id or actor_id))) \
+        if (person_id or actor_id) else None
+    log_only(event.kind, now, person_id=person_id, actor_id=actor_id, organisation_id=organisation_id,
+             account=account, where=where, detail=detail)
+
+
+#: Logged, never stored: a signed-in person refused a page or a case (403, or a case of another
+#: organisation answered as not found). A row for each would make reading pages write.
+ACCESS_DENIED = "access_denied"
+
+
+def log_only(event: str, now: datetime, *, person_id: int | None = None, actor_id: int | None = None,
+             organisation_id: int | None = None, account: str = "", where: Where = Where(),
+             detail: str = "") -> None:
+    """One JSON line on the `casework.security` log: when (UTC), what, about whom, whose
+    organisation, by whom, from where and in which request. Text from a request stays on one line."""
+    log.info(json.dumps({"event": event, "at": now.isoformat(), "person_id": person_id, "actor_id": actor_id,
+                         "organisation_id": organisation_id, "account": _one_line(account)[:254],
+                         "client_address": _one_line(where.address)[:64],
+                         "request_id": _one_line(where.request_id)[:40], "detail": _one_line(detail)[:300]},
+                        ensure_ascii=True))
 
 
 def record_throttled(session: Session, now: datetime, window: timedelta, *, account: str, where: Where,

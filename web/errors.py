@@ -2,16 +2,19 @@
 ever sees a stack trace. Each request that needs one gets a short reference
 (`request_reference`): an unexpected failure is logged with it and the error page shows it, so
 what someone quotes to the service desk finds the exception in the log; security events
-written during the request carry it too."""
+written during the request carry it too. A signed-in person refused a page (403) or another
+organisation's case (shown as not found) is logged as `access_denied`, never stored."""
 import logging
 import secrets
 
-from flask import Flask, g, has_request_context, render_template
+from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casework.errors import (CaseworkError, GateRefused, InvalidInput, NotFound, NotPermitted,
                              StaleVersion, TriggerNotAllowed, UnknownTrigger)
+from casework.security_events import ACCESS_DENIED, Where, log_only
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CaseworkError)
     def domain_error(exc: CaseworkError):
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        if status == 403:
+            log_denied(exc.message)
         return _page(status, exc.message)
 
     @app.errorhandler(CSRFError)
@@ -34,6 +39,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code == 403:
+            log_denied("")
         if (exc.code or 500) < 500:
             return _page(exc.code, None)
         reference = request_reference()
@@ -45,6 +52,17 @@ def init_app(app: Flask) -> None:
         reference = request_reference()
         log.exception("Unhandled error, reference %s", reference)
         return _page(500, None, reference)
+
+
+def log_denied(detail: str) -> None:
+    """Log (never store) that the signed-in person was refused what this request asked for."""
+    if not getattr(current_user, "is_authenticated", False):
+        return
+    container = current_app.extensions["casework"]
+    log_only(ACCESS_DENIED, container.clock.now(), person_id=current_user.id, account=current_user.email,
+             organisation_id=current_user.person.organisation_id,
+             where=Where(request.remote_addr or "", request_reference()),
+             detail=f"{request.method} {request.path} {detail}".strip())
 
 
 #: Letters and digits nobody misreads (no 0/O, 1/I/L) for a reference read out over the phone.

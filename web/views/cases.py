@@ -16,6 +16,7 @@ from casework.permissions import can_open_funding_case, can_raise_dispute, can_v
 from casework.separation import linked_case_officers
 from casework.queries import audit_trail, case_page, letters_of
 from web.context import container
+from web.errors import log_denied
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters.formatting import pagination
@@ -44,6 +45,8 @@ def load_case(db, case_id: int) -> Case:
     """The case if this person may see it; 404 otherwise, so nothing leaks."""
     case = db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none()
     if case is None or not can_view_case(current_user.person, case):
+        if case is not None:  # the same page as a case that does not exist; logged as a refusal
+            log_denied(f"case {case_id} is not theirs to see")
         abort(404)
     return case
 
