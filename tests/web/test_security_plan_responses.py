@@ -111,6 +111,7 @@ def test_a_letter_downloads_as_an_attachment_whatever_its_stored_name(signed_in,
     assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+    assert "sandbox" in directives(response), "plan 14: a CSP sandbox on the download"
     assert response.mimetype == "application/pdf"
     if not stored_name.isascii():
         assert "filename*=UTF-8''" in disposition, "RFC 6266: the real name in filename*"

@@ -23,6 +23,7 @@ from web.presenters.formatting import pagination
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
                                    stage_words, tag)
 from web.presenters.timeline import timeline_items
+from web.security import CSP
 from web.views import filters
 from web.views.home import sections as home_sections
 from web.views.options import case_words, field_options, initial_values
@@ -211,8 +212,12 @@ def letter(case_id: int, letter_id: int):
             abort(404)
         # No control character may reach the Content-Disposition header (it would fail there).
         name = "".join(ch if ch.isprintable() else " " for ch in stored.filename)
-        return send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=name,
-                         as_attachment=request.args.get("download") == "1")
+        download = request.args.get("download") == "1"
+        response = send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=name,
+                             as_attachment=download)
+    if download:  # sandboxed; not inline, where Chromium would refuse to show the PDF
+        response.headers["Content-Security-Policy"] = f"{CSP}; sandbox"
+    return response
 
 
 @bp.route("/cases/<int:case_id>/diagram.svg")
