@@ -163,6 +163,41 @@ def test_the_error_page_gives_a_reference_that_finds_the_failure_in_the_log(prod
     assert [name for _, name in shown] == ["OperationalError", "KeyError"]
 
 
+def test_a_letter_renderer_that_fails_shows_the_reference_and_half_applies_nothing(
+        engine, factory, calendar, clock, cast, caplog):
+    # plan 15: "monkeypatch ... the renderer to raise". Raising a concern sends a letter; the
+    # renderer fails: the generic page with a reference, the failure logged with it, and the
+    # case exactly as it was (no status change, no audit entry, no letter, no email).
+    from notifications.subscribers import make_subscriber
+    from tests.factories import counts
+    from tests.web.conftest import BASE_URL, SENDER, built_app, settings_for
+    from web.composition import Container
+    from workflows.context import Hooks
+    from workflows.journeys import CONCERN
+    from workflows.service import CaseService
+
+    def renderer_down(*args, **kwargs):
+        raise RuntimeError("WeasyPrint crashed at /usr/lib/fonts s3cret")
+    service = CaseService(factory, calendar=calendar, hooks=Hooks(
+        render_letter=renderer_down, on_events=make_subscriber(BASE_URL, SENDER, calendar)))
+    settings = settings_for(engine, "production")
+    production = built_app(settings, Container(settings, engine, factory, service, clock))
+    case = funding_case_at(service, cast, clock, "draft")
+    before = counts(factory, case.id)
+    fo = sign_in_directly(production, production.test_client(), "fo")
+    url, today = f"/cases/{case.id}/actions/raise_concern", clock.now().date()
+
+    with caplog.at_level(logging.ERROR, logger="web.errors"):
+        response = fo.submit(url, {"case_version": page(fo.get(url)).value("case_version"), **CONCERN,
+                                   "letter_date": [str(today.day), str(today.month), str(today.year)]})
+
+    text = page(response).text
+    assert response.status_code == 500 and "s3cret" not in text and "WeasyPrint" not in text
+    reference = re.search(r"give them this reference: ([A-Z0-9]{4}-[A-Z0-9]{4})", text).group(1)
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records if r.name == "web.errors")
+    assert counts(factory, case.id) == before
+
+
 def test_a_page_that_fails_has_the_reference_on_its_security_events_too(production, caplog, monkeypatch):
     # plan 15/16: the reference is the request's id; a security event from the same request carries it
     from web import auth
