@@ -7,6 +7,7 @@ keeps only each link token's digest (casework.accounts)."""
 import hashlib
 from datetime import datetime, timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.messages import MessageStatus, OutboxMessage
@@ -29,12 +30,16 @@ def queue_sign_in_warning(session: Session, person: Person, failures: int, minut
     todo = ("If it was you, wait a few minutes and try again. If you have forgotten your password, ask an "
             "administrator to set a new one.",
             "If it was not you, tell an administrator: someone may be trying to guess your password.")
-    session.add(OutboxMessage(
-        dedupe_key=f"sign-in-warning:{person.id}:{now.isoformat()}", message_id=new_message_id(sender),
+    # Once per account in each quarter of an hour: two workers counting the 5th failure at the
+    # same moment queue one warning between them (the second insert is skipped, not an error).
+    quarter = int(now.timestamp() // (15 * 60))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(OutboxMessage.__table__).on_conflict_do_nothing(), [dict(
+        dedupe_key=f"sign-in-warning:{person.id}:{quarter}", message_id=new_message_id(sender),
         case_id=None, person_id=person.id, to_address=person.email, subject=SIGN_IN_WARNING_SUBJECT,
         content=email_content(name=person.name, subject=SIGN_IN_WARNING_SUBJECT, happened=happened, todo=todo,
                               case_url="", case_ref=""),
-        letter_id=None, status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now))
+        letter_id=None, status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)])
 
 
 SECOND_FACTOR_RESET_SUBJECT = "The authenticator app was removed from your Bexley Compact casework account"

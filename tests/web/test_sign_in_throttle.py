@@ -274,3 +274,15 @@ def test_a_flood_of_security_codes_leaves_one_throttled_event_per_window(app, fa
     for _ in range(20):
         assert code_step(browser, "000000").status_code == 429
     assert throttled_events(factory) == [(email_of("dm"), "127.0.0.1")]
+
+
+def test_two_workers_reaching_the_fifth_failure_at_once_send_one_warning_and_no_server_error(factory, clock, cast):
+    # Found by the load test (plan row 24): two failed sign-ins counted at the same moment both
+    # saw the 5th failure and both queued the warning; the second insert broke the outbox's
+    # unique dedupe key and that sign-in got a 500. The warning is now queued once per account
+    # in any 15 minutes, and a second one is skipped.
+    from notifications.account_mail import queue_sign_in_warning
+    for moment in (clock.now(), clock.now(), clock.now() + timedelta(microseconds=1)):
+        with unit_of_work(factory) as s:
+            queue_sign_in_warning(s, s.get(Person, cast["dm"]), 5, 15, moment, "casework@bexley.example")
+    assert len(warnings(factory)) == 1
