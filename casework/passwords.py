@@ -1,7 +1,8 @@
 """Password hashing with Argon2id. Every sign-in attempt that is checked runs exactly one
 Argon2 verification, against the person's hash or, when the email matches no active account
 with a password, against a dummy hash made with the same parameters: the time taken does not
-tell which accounts exist. Throttling is in casework.throttle. Tests hash at argon2's cheapest
+tell which accounts exist. Throttling is in casework.throttle. When the cost is raised, each
+person's hash is remade at the new cost the next time they sign in (`rehashed`). Tests hash at argon2's cheapest
 cost (`use_hasher`); the service always runs with `PRODUCTION`."""
 from functools import cache
 
@@ -33,6 +34,18 @@ def verify_password(hashed: str | None, password: str) -> bool:
         _verify(_dummy_hash(_HASHER), password)
         return False
     return _verify(hashed, password)
+
+
+def rehashed(hashed: str, password: str) -> str | None:
+    """A new hash of the (just verified) password if the stored one was made with other
+    parameters than today's, such as a lower cost from before it was raised; else None. Called
+    on signing in, the one moment the password is known."""
+    try:
+        if not _HASHER.check_needs_rehash(hashed):
+            return None
+    except InvalidHashError:
+        pass
+    return _HASHER.hash(password)
 
 
 @cache

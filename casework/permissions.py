@@ -44,6 +44,19 @@ def can_administer(person: Person) -> bool:
     return person.is_active and person.has_role(Role.ADMINISTRATOR)
 
 
+def can_end_sessions_of(actor: Person, person: Person) -> bool:
+    """Administrators sign another person out everywhere (their own other sessions end from
+    Your account, which keeps the one they are using)."""
+    return can_administer(actor) and actor.id != person.id
+
+
+def can_reset_second_factor_of(actor: Person, person: Person) -> bool:
+    """Administrators remove another person's authenticator app, for someone who has lost it.
+    Never their own: changing your own app needs your password (Your account), and one
+    administrator must not be able to take away their own second factor unseen."""
+    return can_administer(actor) and actor.id != person.id
+
+
 def sees_funder_view(person: Person, case: Case) -> bool:
     """Funder-side people read the funder's wording of each stage; everyone else the organisation's."""
     return person.organisation_id is not None and person.organisation_id == case.funder_org_id

@@ -146,6 +146,14 @@ def check(session: Session, person_id: int, code: str, now: datetime) -> str | N
     return "recovery"
 
 
+def remove(session: Session, person_id: int) -> bool:
+    """Take away the person's app and recovery codes (an administrator's reset); True if they
+    had an app. They set up a new one at their next sign-in if they must have one."""
+    had = session.execute(delete(SecondFactor).where(SecondFactor.person_id == person_id)).rowcount > 0
+    session.execute(delete(RecoveryCode).where(RecoveryCode.person_id == person_id))
+    return had
+
+
 def recovery_codes_left(session: Session, person_id: int) -> int:
     return len(session.scalars(select(RecoveryCode.id).where(RecoveryCode.person_id == person_id,
                                                              RecoveryCode.used_at.is_(None))).all())

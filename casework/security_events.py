@@ -1,16 +1,18 @@
 """Security events: sign-ins that worked and failed, throttling, password and second-factor
-changes, invitations, role changes and deactivations. Each is a row (for the administrators'
+changes, invitations, role changes and deactivations, and what administrators do to another
+person's sign-in (signing them out everywhere, resetting their authenticator app). Each is a row (for the administrators'
 page) and a JSON line on the `casework.security` log (for whatever collects the logs). Never
 a password, code, token or link: only who, what, when and from where, in UTC."""
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from casework.organisations import Person
 from casework.persistence import Base, UTCDateTime
 
 log = logging.getLogger("casework.security")
@@ -36,6 +38,8 @@ class Kind(StrEnum):
     REACTIVATED = "reactivated"
     SETTING_CHANGED = "setting_changed"
     EXPORTED = "exported"   #: a case list or report downloaded: the detail says which, and its filters
+    SESSIONS_ENDED = "signed_out_by_administrator"
+    SECOND_FACTOR_RESET = "second_factor_reset"
 
 
 #: How each kind reads on the administrators' page.
@@ -49,6 +53,8 @@ KIND_NAMES = {
     Kind.INVITATION_ACCEPTED: "Invitation accepted", Kind.ROLES_CHANGED: "Roles changed",
     Kind.DEACTIVATED: "Deactivated", Kind.REACTIVATED: "Reactivated", Kind.SETTING_CHANGED: "Setting changed",
     Kind.EXPORTED: "Data exported",
+    Kind.SESSIONS_ENDED: "Signed out everywhere by an administrator",
+    Kind.SECOND_FACTOR_RESET: "Authenticator app reset by an administrator",
 }
 
 
@@ -67,8 +73,10 @@ class SecurityEvent(Base):
 
 @dataclass(frozen=True)
 class Where:
-    """Where a request came from, as far as the security log needs it."""
+    """Where a request came from, as far as the security log needs it: the client's address and
+    the request's reference (the one an error page shows), to find the request in other logs."""
     address: str = ""
+    request_id: str = ""
 
 
 def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None = None,
@@ -79,9 +87,48 @@ def record(session: Session, kind: Kind, now: datetime, *, person_id: int | None
                           account=_one_line(account)[:254], client_address=_one_line(where.address)[:64],
                           detail=_one_line(detail)[:300])
     session.add(event)
-    log.info(json.dumps({"event": event.kind, "at": now.isoformat(), "person_id": person_id,
-                         "actor_id": actor_id, "account": event.account, "client_address": event.client_address,
-                         "detail": event.detail}, ensure_ascii=True))
+    organisation_id = session.scalar(select(Person.organisation_id).where(Person.id == (person_id or actor_id))) \
+        if (person_id or actor_id) else None
+    log_only(event.kind, now, person_id=person_id, actor_id=actor_id, organisation_id=organisation_id,
+             account=account, where=where, detail=detail)
+
+
+#: Logged, never stored: a signed-in person refused a page or a case (403, or a case of another
+#: organisation answered as not found). A row for each would make reading pages write.
+ACCESS_DENIED = "access_denied"
+
+
+def log_only(event: str, now: datetime, *, person_id: int | None = None, actor_id: int | None = None,
+             organisation_id: int | None = None, account: str = "", where: Where = Where(),
+             detail: str = "") -> None:
+    """One JSON line on the `casework.security` log: when (UTC), what, about whom, whose
+    organisation, by whom, from where and in which request. Text from a request stays on one line."""
+    log.info(json.dumps({"event": event, "at": now.isoformat(), "person_id": person_id, "actor_id": actor_id,
+                         "organisation_id": organisation_id, "account": _one_line(account)[:254],
+                         "client_address": _one_line(where.address)[:64],
+                         "request_id": _one_line(where.request_id)[:40], "detail": _one_line(detail)[:300]},
+                        ensure_ascii=True))
+
+
+def record_throttled(session: Session, now: datetime, window: timedelta, *, account: str, where: Where,
+                     person_id: int | None = None) -> bool:
+    """A "slowed down" event for this account and address, unless one was recorded for the same
+    pair within `window` (the throttle's): someone hammering a throttled sign-in leaves one
+    event per window, not one per attempt. True if an event was written."""
+    key, address = _one_line(account)[:254], _one_line(where.address)[:64]
+    earlier = session.scalar(select(SecurityEvent.id).where(
+        SecurityEvent.kind == str(Kind.THROTTLED), SecurityEvent.account == key,
+        SecurityEvent.client_address == address, SecurityEvent.at > now - window).limit(1))
+    if earlier is not None:
+        return False
+    record(session, Kind.THROTTLED, now, person_id=person_id, account=account, where=where,
+           detail=f"further refusals for this account and address in the next {_minutes(window)} are not recorded")
+    return True
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _one_line(text: str) -> str:

@@ -1,11 +1,13 @@
 """Emails about a person's account rather than a case, written to the outbox in the
 transaction that causes them like every other email: someone has repeatedly failed to sign in
-to the account (casework.throttle decides when); an invitation; a password reset link. The
+to the account (casework.throttle decides when); an administrator removed their authenticator
+app; an invitation; a password reset link. The
 links are in the email only: the outbox keeps the email until it is sent, but the database
 keeps only each link token's digest (casework.accounts)."""
 import hashlib
 from datetime import datetime, timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.messages import MessageStatus, OutboxMessage
@@ -28,10 +30,37 @@ def queue_sign_in_warning(session: Session, person: Person, failures: int, minut
     todo = ("If it was you, wait a few minutes and try again. If you have forgotten your password, ask an "
             "administrator to set a new one.",
             "If it was not you, tell an administrator: someone may be trying to guess your password.")
-    session.add(OutboxMessage(
-        dedupe_key=f"sign-in-warning:{person.id}:{now.isoformat()}", message_id=new_message_id(sender),
+    # Once per account in each quarter of an hour: two workers counting the 5th failure at the
+    # same moment queue one warning between them (the second insert is skipped, not an error).
+    quarter = int(now.timestamp() // (15 * 60))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(OutboxMessage.__table__).on_conflict_do_nothing(), [dict(
+        dedupe_key=f"sign-in-warning:{person.id}:{quarter}", message_id=new_message_id(sender),
         case_id=None, person_id=person.id, to_address=person.email, subject=SIGN_IN_WARNING_SUBJECT,
         content=email_content(name=person.name, subject=SIGN_IN_WARNING_SUBJECT, happened=happened, todo=todo,
+                              case_url="", case_ref=""),
+        letter_id=None, status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)])
+
+
+SECOND_FACTOR_RESET_SUBJECT = "The authenticator app was removed from your Bexley Compact casework account"
+
+
+def queue_second_factor_reset(session: Session, person: Person, needs_one: bool, now: datetime,
+                              sender: str) -> None:
+    """Tell the person an administrator removed their authenticator app (and signed them out).
+    No link, like the sign-in warning: it must not look like phishing."""
+    at = now.astimezone(cal.LONDON)
+    happened = (f"An administrator removed the authenticator app and recovery codes from your account at "
+                f"{at:%H:%M} on {at.day} {at:%B %Y} (UK time), and signed you out everywhere. Codes from the old "
+                f"app no longer work.")
+    todo = (("The next time you sign in with your password, you will be asked to set up an authenticator app "
+             "again before you can use the service.") if needs_one else
+            "You can sign in with your password. You can set up an authenticator app again from Your account.",
+            "If you did not ask for this, tell an administrator straight away.")
+    session.add(OutboxMessage(
+        dedupe_key=f"second-factor-reset:{person.id}:{now.isoformat()}", message_id=new_message_id(sender),
+        case_id=None, person_id=person.id, to_address=person.email, subject=SECOND_FACTOR_RESET_SUBJECT,
+        content=email_content(name=person.name, subject=SECOND_FACTOR_RESET_SUBJECT, happened=happened, todo=todo,
                               case_url="", case_ref=""),
         letter_id=None, status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now))
 

@@ -110,7 +110,7 @@ class Composer:
     # --- transitions ---------------------------------------------------------------------
 
     def _transition(self, e: TransitionApplied, case: CaseReading, letter_id: int | None) -> list[Draft]:
-        digest = hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        digest = hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode(), usedforsecurity=False).hexdigest()[:12]
         key = f"t:{case.id}:{e.trigger}:{e.at.isoformat()}:{e.actor_id}:{digest}"
         row = WORKFLOWS[case.workflow].fired(e.trigger, e.from_state, e.to_state)
         happened = w.what_happened(row.told, self._actor_name(e.actor_id), row.is_system)

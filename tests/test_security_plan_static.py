@@ -1,7 +1,7 @@
 """Security test plan row 25, static scan (see tests/SECURITY_PLAN.md). The plan asks for
-`bandit -ll` and semgrep with local rules; neither is in the locked dependencies, so this is
-the same set of local rules as a small AST and template scan over the product packages
-(casework, workflows, web, notifications), with no new dependency:
+`bandit -ll` (run by tests/test_bandit.py) and semgrep with local rules. Semgrep's rule packs
+come from the network and it is not installed, so its local rules are here, as a small AST and
+template scan over the product packages (casework, workflows, web, notifications):
 
 - no `|safe` in a template and no `Markup(...)` of a computed value, except the reviewed
   places listed below (each says why the value is already escaped or is ours);

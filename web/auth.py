@@ -24,11 +24,12 @@ from casework.logins import end_session, is_live, live_session, outlived, start_
 from casework.organisations import Person
 from casework import second_factor, security_events as events, throttle
 from casework.security_events import Kind, Where
-from casework.passwords import verify_password
+from casework.passwords import rehashed, verify_password
 from casework.persistence import unit_of_work
 from notifications.account_mail import queue_sign_in_warning
 from web import csrf
 from web.context import container
+from web.errors import request_reference
 from web.forms.inputs import single_line
 from web.people import session_person
 
@@ -117,7 +118,7 @@ class NeedsCode:
 
 
 def where() -> Where:
-    return Where(request.remote_addr or "")
+    return Where(request.remote_addr or "", request_reference())
 
 
 def start(db, person: Person, now: datetime, may_skip_app: bool = True) -> SignedIn:
@@ -220,12 +221,13 @@ def _authenticate(email: str, password: str) -> SignedIn | NeedsCode | timedelta
     with unit_of_work(c.factory) as db:
         wait = throttle.wait_before_trying(db, account, client, now)
         if wait > timedelta(0):
-            events.record(db, Kind.THROTTLED, now, account=account, where=where())
+            events.record_throttled(db, now, throttle.ACCOUNT_WINDOW, account=account, where=where())
             return wait
         person = db.scalar(select(Person).where(func.lower(Person.email) == account))
         usable = person is not None and person.is_active
         if verify_password(person.password_hash if usable else None, password):
             throttle.clear_failures(db, account)
+            person.password_hash = rehashed(person.password_hash, password) or person.password_hash
             if second_factor.has_one(db, person.id):
                 return NeedsCode(person.id)
             return start(db, person, now)

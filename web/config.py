@@ -75,7 +75,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         if "CASEWORK_BASE_URL" in environ:
             return self
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # nosec B104
         return replace(self, base_url=f"http://{shown}:{port}")
 
     def check(self) -> None:

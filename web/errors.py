@@ -1,13 +1,20 @@
 """Domain errors and HTTP errors become GOV.UK error pages here, in one place; no person
-ever sees a stack trace."""
+ever sees a stack trace. Each request that needs one gets a short reference
+(`request_reference`): an unexpected failure is logged with it and the error page shows it, so
+what someone quotes to the service desk finds the exception in the log; security events
+written during the request carry it too. A signed-in person refused a page (403) or another
+organisation's case (shown as not found) is logged as `access_denied`, never stored."""
 import logging
+import secrets
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casework.errors import (CaseworkError, GateRefused, InvalidInput, NotFound, NotPermitted,
                              StaleVersion, TriggerNotAllowed, UnknownTrigger)
+from casework.security_events import ACCESS_DENIED, Where, log_only
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +29,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CaseworkError)
     def domain_error(exc: CaseworkError):
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        if status == 403:
+            log_denied(exc.message)
         return _page(status, exc.message)
 
     @app.errorhandler(CSRFError)
@@ -30,12 +39,21 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _page(exc.code or 500, _too_large() if exc.code == 413 else None)
+        if exc.code == 403:
+            log_denied("")
+        if exc.code == 413:
+            return _page(413, _too_large())
+        if (exc.code or 500) < 500:
+            return _page(exc.code, None)
+        reference = request_reference()
+        log.error("HTTP %s, reference %s", exc.code or 500, reference, exc_info=exc)
+        return _page(exc.code or 500, None, reference)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        log.exception("Unhandled error")
-        return _page(500, None)
+        reference = request_reference()
+        log.exception("Unhandled error, reference %s", reference)
+        return _page(500, None, reference)
 
 
 def _too_large() -> str:
@@ -46,9 +64,35 @@ def _too_large() -> str:
             f"Go back and select fewer or smaller files, or shorten what you typed.")
 
 
-def _page(status: int, message: str | None):
+def log_denied(detail: str) -> None:
+    """Log (never store) that the signed-in person was refused what this request asked for."""
+    if not getattr(current_user, "is_authenticated", False):
+        return
+    container = current_app.extensions["casework"]
+    log_only(ACCESS_DENIED, container.clock.now(), person_id=current_user.id, account=current_user.email,
+             organisation_id=current_user.person.organisation_id,
+             where=Where(request.remote_addr or "", request_reference()),
+             detail=f"{request.method} {request.path} {detail}".strip())
+
+
+#: Letters and digits nobody misreads (no 0/O, 1/I/L) for a reference read out over the phone.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def request_reference() -> str:
+    """This request's reference, made the first time it is asked for: 8 characters (about 40
+    random bits), shown as two groups of four. Empty outside a request."""
+    if not has_request_context():
+        return ""
+    if "reference" not in g:
+        code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        g.reference = f"{code[:4]}-{code[4:]}"
+    return g.reference
+
+
+def _page(status: int, message: str | None, reference: str = ""):
     template = f"errors/{status}.html" if status in (400, 403, 404, 409, 429, 500) else "errors/400.html"
     if status == 405:
         template = "errors/404.html"
     return render_template(template, title=TITLES.get(status, TITLES[400]), message=message,
-                           hide_account=status == 500), status
+                           hide_account=status == 500, reference=reference), status

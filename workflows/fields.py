@@ -121,7 +121,7 @@ def _time(f: Field, value: Any) -> str:
 def _choice(f: Field, value: Any) -> str:
     allowed = {key for key, _ in f.choices}
     if str(value) not in allowed:
-        raise ValueError(f"Select {_in_sentence(f.label)} from the list")
+        raise ValueError(f"Select {_in_sentence(f.label)} from the list")  # nosec B608
     return str(value)
 
 
@@ -129,7 +129,7 @@ def _multichoice(f: Field, value: Any) -> list[str]:
     values = [value] if isinstance(value, str) else list(value)
     allowed = {key for key, _ in f.choices}
     if any(str(v) not in allowed for v in values):
-        raise ValueError(f"Select {_in_sentence(f.label)} from the list")
+        raise ValueError(f"Select {_in_sentence(f.label)} from the list")  # nosec B608
     return sorted({str(v) for v in values}, key=[k for k, _ in f.choices].index)
 
 

@@ -106,6 +106,10 @@ EXPECTED = {
     ("account.set_up_app", "POST"): signed_in_only(400),
     ("account.recovery_codes", "GET"): signed_in_only((302, "/account/")),  # none to show
     ("admin_accounts.invitation", "POST"): signed_in_only(403, admin=(302, "/admin/people/<person_id>")),
+    ("admin_accounts.sign_out_everywhere", "GET"): signed_in_only(403, admin=200),  # their own: says they cannot
+    ("admin_accounts.sign_out_everywhere", "POST"): signed_in_only(403, admin=400),
+    ("admin_accounts.reset_app", "GET"): signed_in_only(403, admin=200),
+    ("admin_accounts.reset_app", "POST"): signed_in_only(403, admin=400),
     ("admin_accounts.security_settings", "GET"): signed_in_only(403, admin=200),
     ("admin_accounts.security_settings", "POST"): signed_in_only(403, admin=400),
     ("admin_accounts.security_events", "GET"): signed_in_only(403, admin=200),

@@ -105,6 +105,18 @@ def awaiting_code(browser, s, c, k):
     return "/sign-in/security-code", {"code": pyotp.TOTP(secret).at(k.now())}
 
 
+def app_to_reset(s, c, k):
+    """The decision-maker has an authenticator app for the administrator to reset."""
+    import pyotp
+
+    from casework import second_factor
+    from casework.persistence import unit_of_work
+    secret = pyotp.random_base32(32)
+    with unit_of_work(s.factory) as db:
+        second_factor.set_up(db, c["dm"], secret, pyotp.TOTP(secret).at(k.now()), k.now())
+    return f"/admin/people/{c['dm']}/reset-authenticator-app", {}
+
+
 FORMS.update({
     "access.security_code": (None, awaiting_code),
     "access.forgotten_password": (None, lambda s, c, k: ("/forgotten-password", {"email": email_of("vl")})),
@@ -116,6 +128,9 @@ FORMS.update({
     "account.set_up_app": ("vl", app_code),
     "admin_accounts.invitation": ("admin", invited),
     "admin_accounts.security_settings": ("admin", lambda s, c, k: ("/admin/security", {"vco_staff": "yes"})),
+    "admin_accounts.sign_out_everywhere": ("admin", lambda s, c, k: (f"/admin/people/{c['vl']}/sign-out-everywhere",
+                                                                     {})),
+    "admin_accounts.reset_app": ("admin", app_to_reset),
 })
 
 

@@ -2,9 +2,12 @@
 tests leave: the idle and the absolute session limits to within a second either side; a
 password longer than 72 bytes is not cut short (its 72-byte prefix does not sign in), a
 64-character passphrase is accepted, and a new password is stored nowhere in the database
-and written to no log."""
+and written to no log; a hash made at a lower cost is remade at today's on signing in."""
+import dataclasses
+
 import pytest
 
+from casework.organisations import Person
 from casework.password_policy import password_problem
 from casework.passwords import hash_password, verify_password
 from tests.web.helpers import PASSWORD, location, login, snapshot
@@ -74,3 +77,44 @@ def test_a_new_password_is_in_no_table_and_no_log(signed_in, engine, caplog):
     assert "$argon2id$" in everything, "the hash is stored"
     assert new not in everything and PASSWORD not in everything
     assert new not in caplog.text and PASSWORD not in caplog.text
+
+
+@pytest.fixture
+def raised_cost():
+    """The hashing cost raised above the one the cast's hashes were made at (still cheap)."""
+    from argon2 import PasswordHasher, profiles
+
+    from casework import passwords
+    before = passwords.use_hasher(PasswordHasher.from_parameters(
+        dataclasses.replace(profiles.CHEAPEST, time_cost=2, memory_cost=16)))
+    yield
+    passwords.use_hasher(before)
+
+
+def stored_hash(factory, key_id: int) -> str:
+    with factory() as s:
+        return s.get(Person, key_id).password_hash
+
+
+def test_signing_in_remakes_the_hash_at_a_raised_cost_and_the_password_still_works(
+        app, factory, cast, raised_cost):
+    # plan 9: "rehash when parameters rise". The cast's hashes are at t=1, m=8 KiB; the service
+    # now hashes at t=2, m=16 KiB. A wrong password changes nothing; the right one remakes the
+    # hash at the new cost, once.
+    old = stored_hash(factory, cast["vl"])
+    assert "$m=8,t=1,p=1$" in old
+    login(app.test_client(), "vl", "not-the-password")
+    assert stored_hash(factory, cast["vl"]) == old, "nothing is remade without the right password"
+
+    assert location(login(app.test_client(), "vl")) == "/"
+
+    new = stored_hash(factory, cast["vl"])
+    assert "$m=16,t=2,p=1$" in new and verify_password(new, PASSWORD)
+    assert location(login(app.test_client(), "vl")) == "/", "the password still signs in"
+    assert stored_hash(factory, cast["vl"]) == new, "a hash already at today's cost is kept"
+
+
+def test_at_an_unchanged_cost_signing_in_keeps_the_hash(app, factory, cast):
+    old = stored_hash(factory, cast["vl"])
+    assert location(login(app.test_client(), "vl")) == "/"
+    assert stored_hash(factory, cast["vl"]) == old

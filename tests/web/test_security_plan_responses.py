@@ -4,6 +4,9 @@ SVG) carries the full set of headers; a letter downloads as an attachment under 
 cannot be split, whatever its stored name; and an unexpected failure shows the generic
 error page, never a traceback, the exception's text or a secret."""
 import hashlib
+import json
+import logging
+import re
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -12,7 +15,7 @@ from casework.letters import Letter
 from casework.persistence import unit_of_work
 from tests.factories import funding_case_at
 from tests.web.conftest import SECRET, make_app
-from tests.web.helpers import login, sign_in_directly
+from tests.web.helpers import login, page, sign_in_directly
 
 YEAR = 31_536_000
 
@@ -108,6 +111,7 @@ def test_a_letter_downloads_as_an_attachment_whatever_its_stored_name(signed_in,
     assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+    assert "sandbox" in directives(response), "plan 14: a CSP sandbox on the download"
     assert response.mimetype == "application/pdf"
     if not stored_name.isascii():
         assert "filename*=UTF-8''" in disposition, "RFC 6266: the real name in filename*"
@@ -139,6 +143,70 @@ def test_an_unexpected_failure_shows_the_generic_page_and_nothing_inside(product
                    "no-such-key", "OperationalError", SECRET, ".py"):
         assert secret not in html, secret
     assert "Unhandled error" in caplog.text, "the failure is logged for the operators"
+
+
+def test_the_error_page_gives_a_reference_that_finds_the_failure_in_the_log(production, caplog):
+    # plan 15: "generic 500 page with a correlation id". Two failures get two references, each
+    # logged beside its own exception, so what a person quotes finds the right one.
+    fo = sign_in_directly(production, production.test_client(), "fo")
+    shown = []
+    for failure in (boom, lambda *a, **k: {}["no-such-key"]):
+        production.view_functions["cases.case_list"] = failure
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="web.errors"):
+            text = page(fo.get("/cases")).text
+        reference = re.search(r"give them this reference: ([A-Z0-9]{4}-[A-Z0-9]{4})", text).group(1)
+        (record,) = [r for r in caplog.records if r.name == "web.errors"]
+        assert reference in record.getMessage() and record.exc_info is not None
+        shown.append((reference, record.exc_info[0].__name__))
+    assert shown[0][0] != shown[1][0]
+    assert [name for _, name in shown] == ["OperationalError", "KeyError"]
+
+
+def test_a_letter_renderer_that_fails_shows_the_reference_and_half_applies_nothing(
+        engine, factory, calendar, clock, cast, caplog):
+    # plan 15: "monkeypatch ... the renderer to raise". Raising a concern sends a letter; the
+    # renderer fails: the generic page with a reference, the failure logged with it, and the
+    # case exactly as it was (no status change, no audit entry, no letter, no email).
+    from notifications.subscribers import make_subscriber
+    from tests.factories import counts
+    from tests.web.conftest import BASE_URL, SENDER, built_app, settings_for
+    from web.composition import Container
+    from workflows.context import Hooks
+    from workflows.journeys import CONCERN
+    from workflows.service import CaseService
+
+    def renderer_down(*args, **kwargs):
+        raise RuntimeError("WeasyPrint crashed at /usr/lib/fonts s3cret")
+    service = CaseService(factory, calendar=calendar, hooks=Hooks(
+        render_letter=renderer_down, on_events=make_subscriber(BASE_URL, SENDER, calendar)))
+    settings = settings_for(engine, "production")
+    production = built_app(settings, Container(settings, engine, factory, service, clock))
+    case = funding_case_at(service, cast, clock, "draft")
+    before = counts(factory, case.id)
+    fo = sign_in_directly(production, production.test_client(), "fo")
+    url, today = f"/cases/{case.id}/actions/raise_concern", clock.now().date()
+
+    with caplog.at_level(logging.ERROR, logger="web.errors"):
+        response = fo.submit(url, {"case_version": page(fo.get(url)).value("case_version"), **CONCERN,
+                                   "letter_date": [str(today.day), str(today.month), str(today.year)]})
+
+    text = page(response).text
+    assert response.status_code == 500 and "s3cret" not in text and "WeasyPrint" not in text
+    reference = re.search(r"give them this reference: ([A-Z0-9]{4}-[A-Z0-9]{4})", text).group(1)
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records if r.name == "web.errors")
+    assert counts(factory, case.id) == before
+
+
+def test_a_page_that_fails_has_the_reference_on_its_security_events_too(production, caplog, monkeypatch):
+    # plan 15/16: the reference is the request's id; a security event from the same request carries it
+    from web import auth
+    monkeypatch.setattr(auth, "begin", boom)  # the password was right, then something failed
+    with caplog.at_level(logging.INFO):
+        text = page(login(production.test_client(), "vl")).text
+    reference = re.search(r"give them this reference: ([A-Z0-9]{4}-[A-Z0-9]{4})", text).group(1)
+    (event,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "casework.security"]
+    assert event["event"] == "signed_in" and event["request_id"] == reference
 
 
 def test_production_refuses_to_serve_a_debugger_console(production):

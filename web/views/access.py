@@ -61,9 +61,12 @@ def _check_code(person_id: int, code: str):
         if person is None:  # removed since the password was given
             return None
         used = second_factor.check_throttled(db, person_id, code, client, now) if person.is_active else None
+        if isinstance(used, timedelta):
+            events.record_throttled(db, now, throttle.ACCOUNT_WINDOW, person_id=person_id, account=person.email,
+                                    where=where())
+        elif used is None:
+            events.record(db, Kind.CODE_FAILED, now, person_id=person_id, account=person.email, where=where())
         if used is None or isinstance(used, timedelta):
-            kind = Kind.CODE_FAILED if used is None else Kind.THROTTLED
-            events.record(db, kind, now, person_id=person_id, account=person.email, where=where())
             return used
         if used == "recovery":
             events.record(db, Kind.RECOVERY_CODE_USED, now, person_id=person_id, account=person.email, where=where(),

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from casework import security_events as events
+from casework import second_factor, security_events as events
 from casework.accounts import pending_invitation
 from casework.administration import (EMAIL_TAKEN, ORGANISATION_NAME_TAKEN, PersonDetails, add_organisation,
                                      change_organisation, change_person, clean, set_person_active)
@@ -87,7 +87,8 @@ def edit_person(person_id: int):
         form.organisation.choices = _organisation_choices(db)
         shown = {"person": person, "is_self": person.id == current_user.id,
                  "title": f"Change details for {person.name}",
-                 "invitation": pending_invitation(db, person_id, c.clock.now())}
+                 "invitation": pending_invitation(db, person_id, c.clock.now()),
+                 "has_app": second_factor.has_one(db, person_id)}
     if form.validate_on_submit():
         details = _person_details(form)
         if _saved(form, lambda db: _logged(db, person_id, change_person(db, person_id, details, current_user.id)),

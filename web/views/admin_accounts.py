@@ -1,19 +1,25 @@
-"""Administration of sign-in: invitations (send again, cancel), whether VCO staff need an
-authenticator app, and the security events page. Adding a person sends their invitation
+"""Administration of sign-in: invitations (send again, cancel), signing a person out
+everywhere, resetting their authenticator app, whether VCO staff need an authenticator app, and
+the security events page. Adding a person sends their invitation
 (admin.people, through notifications.accounts.invite)."""
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from casework import second_factor, security_events as events
 from casework.errors import InvalidInput, NotFound
-from casework.permissions import can_administer
+from casework.organisations import Person
+from casework.permissions import can_administer, can_end_sessions_of, can_reset_second_factor_of
 from casework.persistence import unit_of_work
 from casework.security_events import KIND_NAMES, EventFilter, Kind
-from notifications.accounts import cancel_invitation, resend_invitation
+from notifications.accounts import (CANNOT_RESET_SELF, CANNOT_SIGN_OUT_SELF, cancel_invitation, end_sessions,
+                                    reset_second_factor, resend_invitation)
 from web.auth import where
 from web.context import container
 from web.forms.account import EventFilterForm, SecuritySettingsForm
-from web.forms.admin import put_problems
+from web.forms.admin import ConfirmForm, put_problems
 from web.forms.inputs import choice_list
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
@@ -46,6 +52,66 @@ def invitation(person_id: int, change: str):
         flash(f"Invitation sent again to {name}." if change == "resend" else f"Invitation to {name} cancelled.",
               "success")
     return redirect(url_for("admin.edit_person", person_id=person_id))
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    """Something an administrator does to another person's sign-in, confirmed on its own page."""
+    title: str                  # the question the page asks; {name} is the person's
+    says: tuple[str, ...]       # what will happen
+    button: str
+    allowed: Callable[[Person, Person], bool]
+    refused: str                # said instead of the button when not allowed
+    run: Callable               # (db, person_id, actor, now, sender, where)
+    done: str
+
+
+SIGN_OUT_EVERYWHERE = PersonAction(
+    "Sign {name} out everywhere?",
+    ("Every browser where {name} is signed in will be signed out straight away. They can sign in again with "
+     "their password.", "Use this if a computer or phone they use may be in the wrong hands."),
+    "Sign {name} out everywhere", can_end_sessions_of, CANNOT_SIGN_OUT_SELF + ".",
+    lambda db, pid, actor, now, sender, where: end_sessions(db, pid, actor, now, where),
+    "{name} has been signed out everywhere.")
+RESET_APP = PersonAction(
+    "Reset {name}'s authenticator app?",
+    ("Their authenticator app and recovery codes will stop working, and they will be signed out everywhere. "
+     "We will email them to say so.", "If their role needs an authenticator app, they will set up a new one the "
+     "next time they sign in with their password.", "Only do this when you are sure who asked: for example, "
+     "they told you in person or on a call that they have lost their phone."),
+    "Reset {name}'s authenticator app", can_reset_second_factor_of, CANNOT_RESET_SELF + ".",
+    lambda db, pid, actor, now, sender, where: reset_second_factor(db, pid, actor, now, sender, where),
+    "{name}'s authenticator app has been reset and they have been signed out. We have emailed them.")
+
+
+@bp.route(f"/people/<{ID}:person_id>/sign-out-everywhere", methods=["GET", "POST"])
+def sign_out_everywhere(person_id: int):
+    return _person_action(person_id, SIGN_OUT_EVERYWHERE)
+
+
+@bp.route(f"/people/<{ID}:person_id>/reset-authenticator-app", methods=["GET", "POST"])
+def reset_app(person_id: int):
+    return _person_action(person_id, RESET_APP)
+
+
+def _person_action(person_id: int, action: PersonAction):
+    c, form = container(), ConfirmForm()
+    with c.factory() as db:
+        person = db.get(Person, person_id) or abort(404)
+        name, allowed = person.name, action.allowed(current_user.person, person)
+        has_app = action is not RESET_APP or second_factor.has_one(db, person_id)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work(c.factory) as db:
+                action.run(db, person_id, current_user.person, c.clock.now(), c.settings.mail_sender, where())
+        except InvalidInput as exc:
+            put_problems(form, exc.problems)
+        else:
+            flash(action.done.format(name=name), "success")
+            return redirect(url_for("admin.edit_person", person_id=person_id))
+    return render_template("admin/person_confirm.html", form=form, title=action.title.format(name=name),
+                           action=action, name=name, person_id=person_id, allowed=allowed, has_app=has_app), \
+        400 if form.form_errors else 200
 
 
 @bp.route("/security", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from web import uploads
 from web.auth import where
 from web.composition import document_desk
 from web.context import container
+from web.errors import log_denied
 from web.diagram import diagram_svg, stage_names
 from web.forms.actions import add_engine_problems, apply_problems, build_form, engine_data
 from web.presenters.documents import by_entry, document_lines, unchecked_banner
@@ -29,6 +30,7 @@ from web.presenters.improvement import DECISIONS, improvement_history
 from web.presenters.stages import (actions_for, case_summary, deadline_items, due_text, not_yet_possible,
                                    possible_later, stage_words, tag)
 from web.presenters.timeline import timeline_items
+from web.security import CSP
 from web.views import case_exports, filters
 from web.views.home import sections as home_sections
 from web.views.options import case_words, field_options, initial_values
@@ -51,6 +53,8 @@ def load_case(db, case_id: int) -> Case:
     """The case if this person may see it; 404 otherwise, so nothing leaks."""
     case = db.execute(_CASE, {"case_id": case_id}).unique().scalar_one_or_none()
     if case is None or not can_view_case(current_user.person, case):
+        if case is not None:  # the same page as a case that does not exist; logged as a refusal
+            log_denied(f"case {case_id} is not theirs to see")
         abort(404)
     return case
 
@@ -256,8 +260,12 @@ def letter(case_id: int, letter_id: int):
             abort(404)
         # No control character may reach the Content-Disposition header (it would fail there).
         name = "".join(ch if ch.isprintable() else " " for ch in stored.filename)
-        return send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=name,
-                         as_attachment=request.args.get("download") == "1")
+        download = request.args.get("download") == "1"
+        response = send_file(BytesIO(stored.pdf), mimetype="application/pdf", download_name=name,
+                             as_attachment=download)
+    if download:  # sandboxed; not inline, where Chromium would refuse to show the PDF
+        response.headers["Content-Security-Policy"] = f"{CSP}; sandbox"
+    return response
 
 
 @bp.route("/cases/<int:case_id>/diagram.svg")
