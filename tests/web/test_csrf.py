@@ -116,6 +116,7 @@ FORMS.update({
     "account.set_up_app": ("vl", app_code),
     "admin_accounts.invitation": ("admin", invited),
     "admin_accounts.security_settings": ("admin", lambda s, c, k: ("/admin/security", {"vco_staff": "yes"})),
+    "public_figures.switch": ("admin", lambda s, c, k: ("/admin/public-figures", {"publish": "yes"})),
 })
 
 
