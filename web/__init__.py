@@ -28,7 +28,8 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     from web import auth, errors, macro_cache, navigation, security, uploads
     from web.presenters import charts, formatting
     from web.composition import build
-    from web.views import access, account, admin, admin_accounts, bundles, cases, documents, pages, reports, start
+    from web.views import (access, account, admin, admin_accounts, bundles, cases, documents, pages, public_figures,
+                           reports, start)
 
     settings = settings or Settings.from_environ()
     settings.check()  # settings built in code must pass the same checks as the environment's
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     for blueprint in (pages.bp, cases.bp, documents.bp, bundles.bp, start.bp, admin.bp, admin_accounts.bp, auth.bp,
-                      access.bp, account.bp, reports.bp):
+                      access.bp, account.bp, reports.bp, public_figures.bp):
         app.register_blueprint(blueprint)
     macro_cache.init_app(app)   # once the routes are there: its fragments use url_for
 

@@ -50,6 +50,12 @@ EXPECTED = {
     ("pages.mark_read", "POST"): signed_in_only((302, "/notifications")),
     ("pages.mail", "GET"): signed_in_only(200),
     ("reports.index", "GET"): signed_in_only(200),   # VCO staff: their own organisation's figures only
+    ("reports.table_csv", "GET"): signed_in_only(200),   # the same figures, a table as CSV
+    ("reports.workbook", "GET"): signed_in_only(200),    # the same figures as a workbook
+    ("public_figures.page", "GET"): everyone(404),        # until an administrator publishes them
+    ("public_figures.figures_csv", "GET"): everyone(404),
+    ("public_figures.switch", "GET"): signed_in_only(403, admin=200),
+    ("public_figures.switch", "POST"): signed_in_only(403, admin=400),   # nothing chosen
     ("cases.home", "GET"): signed_in_only(200),
     ("cases.case_list", "GET"): signed_in_only(200),
     ("cases.case_list_export", "GET"): signed_in_only(200),   # the cases each may see, as a file
@@ -127,7 +133,8 @@ def url_for_route(app, endpoint: str, ids: dict[str, int]) -> str:
     values = {**ids, "trigger": TRIGGER, "topic": "vco", "token": "not-a-real-token",
               "change": "cancel" if endpoint == "admin_accounts.invitation" else "deactivate",
               "filename": "images/icon-document.svg" if endpoint == "govuk_assets" else "app.css",
-              "bundle_id": 1, "kind": "pdf" if endpoint.startswith("bundles.") else "csv"}
+              "bundle_id": 1, "key": "summary",
+              "kind": "pdf" if endpoint.startswith("bundles.") else "xlsx" if endpoint == "reports.workbook" else "csv"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         from flask import url_for

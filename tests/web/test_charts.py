@@ -148,3 +148,24 @@ def test_a_chart_prints_in_a_weasyprint_pdf(macros):
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Most deadlines were met on time" in text
     assert "Consultation response" in text and "90%" in text, "the SVG's labels are in the PDF"
+
+
+STAGES = ReportTable(
+    key="chart_time_per_stage", title="Most stages finished within their limit", caption="Stages completed",
+    columns=(Column("stage", "Stage"), Column("owner", "Owed by"), Column("median_wd", "Median", numeric=True),
+             Column("limit_wd", "Limit", numeric=True)),
+    rows=(("D1", "Council", 5, 10), ("D4", "Panel", 20, 40), ("D2", "Council", None, 20)), chart="bar")
+
+
+def test_each_bar_can_be_marked_at_its_own_limit_and_named_by_two_columns(macros):
+    svg = svg_of(str(macros.bar_chart(STAGES, "median_wd", label=["stage", "owner"], limit="limit_wd",
+                                      missing="None completed")))
+    words = texts(svg)
+    assert ["D1, Council", "D4, Panel", "D2, Council"] == [w for w in words if ", " in w]
+    assert "None completed" in words and {"Limit 10", "Limit 40", "Limit 20"} <= set(words)
+    left = float(next(svg.iter(f"{SVG}rect")).get("x"))
+    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect")]
+    limits = [float(line.get("x1")) - left for line in svg.iter(f"{SVG}line") if line.get("class") == "app-chart__limit"]
+    # The longest limit (40) sets the scale: D1's bar (5) is an eighth of it, its limit (10) a quarter.
+    assert limits[1] == pytest.approx(8 * widths[0], abs=0.1) and limits[0] == pytest.approx(2 * widths[0], abs=0.1)
+    assert limits[2] == pytest.approx(limits[1] / 2, abs=0.1) and widths[2] == 0

@@ -1,7 +1,9 @@
 """Every form is protected against cross-site requests: a POST without the page's CSRF token,
 or with a forged one, is refused with 400 and writes nothing, while the same POST with the
 token does what it says."""
+import io
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -131,7 +133,36 @@ FORMS.update({
     "admin_accounts.sign_out_everywhere": ("admin", lambda s, c, k: (f"/admin/people/{c['vl']}/sign-out-everywhere",
                                                                      {})),
     "admin_accounts.reset_app": ("admin", app_to_reset),
+    "public_figures.switch": ("admin", lambda s, c, k: ("/admin/public-figures", {"publish": "yes"})),
+    "admin.report_targets": ("admin", lambda s, c, k: ("/admin/report-targets", {
+        "m3": "90", "m9": "100", "m16": "85", "m17": "100"})),
+    "documents.add": ("vl", lambda s, c, k: (f"/cases/{funding_case_at(s, c, k, 'consultation').id}/documents/new", {
+        "documents_description": "Monitoring returns", "documents": File("returns.txt", b"April returns\n")})),
+    "documents.withdraw_page": ("vl", lambda s, c, k: withdrawable(s, c, k)),
+    "bundles.make": ("fo", lambda s, c, k: (f"/cases/{funding_case_at(s, c, k, 'consultation').id}/bundle", {})),
 })
+
+
+class File(NamedTuple):
+    """A file to upload: made a fresh upload each time the form is sent (`sent`)."""
+    name: str
+    data: bytes
+
+
+def sent(form: dict) -> MultiDict:
+    # Pairs, not a dict: MultiDict would read a file's (stream, name) tuple as two values.
+    return MultiDict([(key, (io.BytesIO(value.data), value.name) if isinstance(value, File) else one)
+                      for key, value in form.items() for one in (value if isinstance(value, list) else [value])])
+
+
+def withdrawable(s, c, k):
+    """A document Grace (vl) added to her organisation's case, for her to withdraw."""
+    from casework.documents import Upload
+    from workflows.documents import Attachments, add_to_case
+    case = funding_case_at(s, c, k, "consultation")
+    upload = Upload("returns.txt", "returns.txt", "0" * 64, 14, "text/plain")
+    [document] = add_to_case(s.factory, case.id, c["vl"], Attachments((upload,)), k.now())
+    return f"/cases/{case.id}/documents/{document}/withdraw", {"reason": "The wrong month's returns."}
 
 
 def test_every_form_is_in_the_csrf_table(app):
@@ -151,13 +182,13 @@ def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(
         browser = signed_in(who) if who else client
     before = snapshot(engine)
 
-    missing = browser.post(url, data=MultiDict(form))
-    forged = browser.post(url, data=MultiDict({**form, "csrf_token": FORGED}))
+    missing = browser.post(url, data=sent(form))
+    forged = browser.post(url, data=sent({**form, "csrf_token": FORGED}))
 
     assert (missing.status_code, forged.status_code) == (400, 400)
     assert "Your form expired or was sent from somewhere else" in page(missing).text
     assert snapshot(engine) == before
-    with_token = browser.submit(url, form)
+    with_token = browser.submit(url, sent(form))
     assert with_token.status_code in (204, 302), "the same form with its token is accepted"
     if endpoint != "auth.extend_session":  # the clock stands still, so extending changes no row
         assert snapshot(engine) != before

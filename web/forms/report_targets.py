@@ -1,10 +1,11 @@
-"""The report targets page: the per-cent target of each rated metric of the compliance report."""
+"""The report settings pages: the per-cent target of each rated metric of the compliance
+report, and whether its figures are published."""
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, StopValidation
 
-from web.forms.inputs import whole_number
+from web.forms.inputs import choice_list, whole_number
 from workflows.reporting.rates import TARGET_NAMES
 
 
@@ -25,3 +26,14 @@ for _key, _name in TARGET_NAMES.items():
     setattr(ReportTargetsForm, _key, StringField(_name, validators=[_percent], widget=GovTextInput(),
                                                  description="Per cent. At or above it: on target; up to 10 points "
                                                              "below: below target; further: well below target."))
+
+
+class PublicFiguresForm(FlaskForm):
+    """Whether the compliance figures are published at /public/compact-figures."""
+    publish = RadioField("Publish the compliance figures on a public page?", widget=GovRadioInput(),
+                         choices=choice_list([("yes", "Yes"), ("no", "No")]),
+                         validators=[InputRequired("Select yes to publish the compliance figures")],
+                         description="Anyone can then see them without signing in: every organisation's figures "
+                                     "together, with counts from 1 to 4 shown as \"fewer than 5\", and no case "
+                                     "references or organisation names.")
+    submit = SubmitField("Save", widget=GovSubmitInput())

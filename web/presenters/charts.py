@@ -27,6 +27,7 @@ class Mark:
     height: float = 0.0
     colour: str = COLOURS[0]
     label_y: float = 0.0   # where its value is written, on a line chart
+    limit: "Marker | None" = None   # a bar's own reference line (its stage's time limit)
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,25 @@ def _number(value) -> float | None:
 BAR_ROW, BAR_HEIGHT, BAR_LEFT, BAR_RIGHT, BAR_TOP = 48, 22, 8, 88, 30
 
 
-def bar(table: ReportTable, value: str, label: str | None = None, target: float | None = None,
-        target_text: str = "Target", unit: str = "") -> Layout:
+def bar(table: ReportTable, value: str, label: str | tuple[str, ...] | None = None, target: float | None = None,
+        target_text: str = "Target", unit: str = "", limit: str | None = None, missing: str = "No data") -> Layout:
     """A horizontal bar per row, its category above it and its value at its end; lengths in
-    proportion to the values from zero, with an optional target line."""
-    v, c = _column(table, value), _column(table, label, numeric=False)
+    proportion to the values from zero, with an optional target line. `label` may name
+    several columns (their values are joined), `limit` a column whose value each bar is
+    marked against, and `missing` says what a row without a value shows."""
+    v = _column(table, value)
+    c = [_column(table, key) for key in label] if isinstance(label, (tuple, list)) else \
+        [_column(table, label, numeric=False)]
     values = [_number(row[v]) for row in table.rows]
-    top = max([x for x in values if x is not None] + [target or 0, 0]) or 1
+    limits = [_number(row[_column(table, limit)]) for row in table.rows] if limit else [None] * len(values)
+    top = max([x for x in values + limits if x is not None] + [target or 0, 0]) or 1
     span = WIDTH - BAR_LEFT - BAR_RIGHT
-    marks = tuple(Mark(label=str(row[c]), value=x, text=number_text(x, unit), x=BAR_LEFT,
-                       y=BAR_TOP + n * BAR_ROW + 18, width=max(0.0, (x or 0) / top * span), height=BAR_HEIGHT)
-                  for n, (row, x) in enumerate(zip(table.rows, values)))
+    marks = tuple(Mark(label=", ".join(str(row[i]) for i in c), value=x,
+                       text=number_text(x, unit) if x is not None else missing, x=BAR_LEFT,
+                       y=BAR_TOP + n * BAR_ROW + 18, width=max(0.0, (x or 0) / top * span), height=BAR_HEIGHT,
+                       limit=Marker(BAR_LEFT + lim / top * span, f"Limit {number_text(lim, unit)}")
+                       if lim is not None else None)
+                  for n, (row, x, lim) in enumerate(zip(table.rows, values, limits)))
     marker = Marker(BAR_LEFT + target / top * span, f"{target_text}: {number_text(target, unit)}") \
         if target is not None else None
     height = BAR_TOP + len(marks) * BAR_ROW + 8

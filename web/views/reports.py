@@ -1,111 +1,74 @@
 """The Compact compliance report (/reports): filters as GET parameters in the MOJ filter
-layout, the headline summary with RAG tags, then each metric's tables. VCO staff see their
-own organisation's figures only."""
-from datetime import date
-
+layout, the headline summary with RAG tags, the six charts each with its table, then each
+metric's tables; and its downloads, each with the same filters: a CSV file per table, XLSX
+and ODS workbooks and a PDF board pack. VCO staff see their own organisation's figures only."""
+from io import BytesIO
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from casework.organisations import Organisation
-from casework.permissions import can_view_reports, report_scope
+from casework.permissions import can_view_reports
+from casework.persistence import unit_of_work
+from web.auth import where
 from web.context import container
-from workflows import calendar as cal
+from web.views import report_files
+from web.views.report_filters import CASE_TYPES, ROUTES, report_request
 from workflows.reporting.deadline_metrics import KIND_WORDS
-from workflows.reporting.period import OWED_BY, PRESETS, Filters, preset_period
-from workflows.reporting.report import build_report
+from workflows.reporting.period import OWED_BY, PRESETS
 
 bp = Blueprint("reports", __name__)
 
-ROUTES = (("", "All routes"), ("performance", "Performance"), ("resource", "Resource"))
-CASE_TYPES = (("funding_change", "Funding-change cases"), ("dispute", "Disputes"))
+
+def _allowed() -> None:
+    if not can_view_reports(current_user.person):
+        abort(403)
+
+
+def _view(db, now):
+    asked = report_request(db, current_user.person, request.args, now)
+    return report_files.report_view(db, asked, now, container().service)
 
 
 @bp.route("/reports")
 @login_required
 def index():
-    person = current_user.person
-    if not can_view_reports(person):
-        abort(403)
+    _allowed()
+    c = container()
+    with c.factory() as db:
+        view = _view(db, c.clock.now())
+    return render_template("reports/index.html", title="Compact compliance report", view=view, report=view.report,
+                           chosen=view.asked.chosen, errors=view.asked.errors, vcos=view.asked.vcos,
+                           funders=view.asked.funders, internal=view.asked.internal, presets=PRESETS, routes=ROUTES,
+                           case_types=CASE_TYPES, owed_choices=[(o, o) for o in OWED_BY], tags=view.asked.tags,
+                           kinds=sorted(KIND_WORDS.items(), key=lambda kv: kv[1]), query=_query(view))
+
+
+def _query(view) -> str:
+    return "?" + urlencode(view.asked.query) if view.asked.query else ""
+
+
+@bp.route("/reports/<string(maxlength=60):key>.csv")
+@login_required
+def table_csv(key: str):
+    return _download("csv", key)
+
+
+@bp.route("/reports/compact-report.<any(xlsx, ods, pdf):kind>")
+@login_required
+def workbook(kind: str):
+    return _download(kind)
+
+
+def _download(kind: str, key: str | None = None):
+    """The file, with the filters of the query string; recorded as a security event."""
+    _allowed()
     c = container()
     now = c.clock.now()
-    with c.factory() as db:
-        orgs = db.execute(select(Organisation.id, Organisation.name, Organisation.kind).order_by(Organisation.name)).all()
-        scope = report_scope(person)
-        internal = scope is None
-        vcos = [(i, n) for i, n, k in orgs if k == "vco" and (scope is None or i == scope)]
-        funders = [(i, n) for i, n, k in orgs if k == "statutory"]
-        chosen, errors = read_filters(request.args, now, {i for i, _ in vcos}, {i for i, _ in funders}, internal)
-        filters = chosen["filters"]
-        if scope is not None:
-            filters = _replace(filters, organisations=(scope,))
-        report = build_report(db, filters, now, calendar=c.service.calendar, limits=c.service.limits)
-    return render_template("reports/index.html", title="Compact compliance report", report=report,
-                           chosen=chosen, errors=errors, vcos=vcos, funders=funders, internal=internal,
-                           presets=PRESETS, routes=ROUTES, case_types=CASE_TYPES, owed_choices=[(o, o) for o in OWED_BY],
-                           kinds=sorted(KIND_WORDS.items(), key=lambda kv: kv[1]), tags=_tags(chosen, vcos, funders, request.args))
-
-
-def _replace(filters: Filters, **changes) -> Filters:
-    from dataclasses import replace
-    return replace(filters, **changes)
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw and len(raw) == 10 else None
-    except ValueError:
-        return None
-
-
-def _ints(values, allowed: set[int]) -> tuple[int, ...]:
-    return tuple(sorted({int(v) for v in values if v.isdigit() and len(v) < 10 and int(v) in allowed}))
-
-
-def read_filters(args, now, vco_ids: set[int], funder_ids: set[int], internal: bool) -> tuple[dict, dict]:
-    """The filters asked for in the query string; anything unreadable is dropped (custom dates
-    that cannot be read fall back to the current half-year, with an error message)."""
-    errors: dict[str, str] = {}
-    preset = args.get("period", "current_half")
-    preset = preset if preset in dict(PRESETS) else "current_half"
-    start, end = _date(args.get("from")), _date(args.get("to"))
-    if preset == "custom" and (start is None or end is None or end < start):
-        errors["from"] = ("Enter a start and an end date, for example 2027-04-01 and 2027-09-30, with the end on or "
-                          "after the start")
-        preset = "current_half"
-    period = preset_period(preset, now, start, end)
-    route = args.get("route", "")
-    filters = Filters(
-        period=period, compare=args.get("compare") == "yes",
-        organisations=_ints(args.getlist("organisation"), vco_ids), funders=_ints(args.getlist("funder"), funder_ids),
-        route=route if route in dict(ROUTES) else "",
-        case_types=tuple(v for v in args.getlist("case_type") if v in dict(CASE_TYPES)) if internal else (),
-        deadline_types=tuple(v for v in args.getlist("deadline_type") if v in KIND_WORDS) if internal else (),
-        owed_by=tuple(v for v in args.getlist("owed_by") if v in OWED_BY) if internal else ())
-    return {"filters": filters, "preset": preset, "from": args.get("from", "") if preset == "custom" else "",
-            "to": args.get("to", "") if preset == "custom" else "", "today": cal.local_date(now)}, errors
-
-
-def _tags(chosen: dict, vcos, funders, args) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The selected-filter tags: (heading, [(tag text, link that removes it)])."""
-    f = chosen["filters"]
-    names = dict(vcos) | dict(funders)
-
-    def without(key: str, value: str | None = None) -> str:
-        kept = [(k, v) for k, v in args.items(multi=True) if k != key and not (value is None and k in ("from", "to")
-                                                                             and key == "period")]
-        if value is not None:
-            kept += [(key, v) for v in args.getlist(key) if v != value]
-        return url_for("reports.index") + ("?" + urlencode(kept) if kept else "")
-
-    groups = [("Period", [(f.period.label(), without("period"))] +
-               ([("Compared with the previous period", without("compare"))] if f.compare else [])),
-              ("Organisation", [(names[i], without("organisation", str(i))) for i in f.organisations if i in names]),
-              ("Funder", [(names[i], without("funder", str(i))) for i in f.funders if i in names]),
-              ("Route", [(dict(ROUTES)[f.route], without("route"))] if f.route else []),
-              ("Case type", [(dict(CASE_TYPES)[t], without("case_type", t)) for t in f.case_types]),
-              ("Deadline", [(KIND_WORDS[k], without("deadline_type", k)) for k in f.deadline_types]),
-              ("Owed by", [(o, without("owed_by", o)) for o in f.owed_by])]
-    return [(heading, tags) for heading, tags in groups if tags]
+    with unit_of_work(c.factory) as db:
+        view = _view(db, now)
+        if key is not None and view.table(key) is None:
+            abort(404)
+        pages = render_template("reports/board_pack.html", view=view, report=view.report) if kind == "pdf" else None
+        data, name = report_files.export_file(db, current_user.person, view, kind, now, where(), key, pages)
+    return send_file(BytesIO(data), mimetype=report_files.MEDIA[kind], download_name=name, as_attachment=True)
