@@ -6,7 +6,8 @@ A batch of events reads what it needs about each case once: the case itself (han
 engine, or else loaded), its running deadlines, and the people around it (`recipients`).
 
 A little over 300 lines on purpose: it is one class, whose sections (transitions, deadlines,
-and the reads they share within a batch) would only pass those reads to each other if split."""
+and the reads they share within a batch) would only pass those reads to each other if split.
+Which bookings an ended dispute cancels, and who was invited, is `notifications.cancellations`."""
 import hashlib
 import json
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from casework.events import (CaseOpened, DeadlineMissed, DeadlineMoved, Deadline
 from casework.organisations import Organisation, Person
 from casework.visibility import waits_on
 from notifications import wording as w
+from notifications.cancellations import cancellations
 from notifications.recipients import Recipient, Recipients
 from workflows import calendar as cal
 from workflows.definitions import Emails, Subject, as_date
@@ -53,6 +55,8 @@ class Draft:
     send_at: datetime | None = None
     #: The booking (its kind in the case's "bookings") the email carries a calendar invitation for.
     invitation: str | None = None
+    #: The invitation is the booking's cancellation.
+    cancels: bool = False
 
 
 class Composer:
@@ -127,6 +131,10 @@ class Composer:
             drafts = [replace(d, send_at=sending) if d.letter_id else d for d in drafts]
         if emails is not None and emails.invitation:
             drafts = [replace(d, invitation=emails.invitation) if d.subject else d for d in drafts]
+        if row.dest in WORKFLOWS[case.workflow].terminal:   # ended: its bookings still ahead are cancelled
+            for c in cancellations(self.connection, case, e.at):
+                drafts += [replace(d, invitation=c.kind, cancels=True) for d in self._drafts(
+                    case, c.invited, f"{key}:cancel:{c.kind}", c.happened, c.subject, {p.id for p in c.invited})]
         return drafts
 
     def _changed(self, case: CaseReading, happened: str, actor_id: int | None, key: str, letter_id: int | None,

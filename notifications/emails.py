@@ -1,7 +1,7 @@
 """What an email says, kept on its outbox row when the message is composed, and the MIME
 message built from that row when it is sent: text and HTML bodies from the Jinja templates in
 notifications/templates/, the same Message-ID and Date on every attempt, the letter attached
-as PDF and a booking's calendar invitation as text/calendar. The same row always gives the
+as PDF and a booking's calendar invitation (or cancellation) as text/calendar. The same row always gives the
 same bytes, so a retry sends the same email.
 
 Header values are made safe here, whatever reached the row: a subject or file name is put on
@@ -102,7 +102,7 @@ def build_email(row: OutboxMessage, sender: str, letter: Letter | None = None) -
     if letter is not None:
         msg.add_attachment(letter.pdf, maintype="application", subtype="pdf", filename=filename)
     invitation = (row.content or {}).get("invitation")
-    if invitation:   # a booking's calendar invitation (notifications.invitations)
+    if invitation:   # a booking's calendar invitation or its cancellation (notifications.invitations)
         msg.add_attachment(invitation["text"], subtype="calendar", filename=one_line(invitation["filename"]),
-                           params={"method": "REQUEST"})
+                           params={"method": invitation.get("method", "REQUEST")})
     return msg

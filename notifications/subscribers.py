@@ -80,7 +80,7 @@ def _email(draft: Draft, now: datetime, base_url: str, sender: str, booking_leng
         content["invitation"] = invitation(
             kind=draft.invitation, booking=case.data["bookings"][draft.invitation], case_id=case.id,
             case_ref=case.ref, case_url=content["case_url"], to_address=person.email, sender=sender, stamp=now,
-            length=booking_length)
+            length=booking_length, cancelled=draft.cancels)
     return {"dedupe_key": f"{draft.key}:email", "message_id": new_message_id(sender), "case_id": case.id,
             "person_id": person.id, "to_address": person.email, "subject": draft.subject[:300],
             "content": content, "letter_id": draft.letter_id, "status": MessageStatus.PENDING, "attempts": 0,

@@ -69,6 +69,17 @@ def booking_subject(ref: str, kind: str, on: date, starts_at: str) -> str:
     return f"Dispute {ref}: {BOOKED[kind]} on {on:%A} {long_date(on)} at {starts_at} (calendar invitation attached)"
 
 
+def booking_cancelled_subject(ref: str, kind: str, on: date, starts_at: str) -> str:
+    return (f"Dispute {ref}: {BOOKED[kind]} on {on:%A} {long_date(on)} at {starts_at} cancelled "
+            "(calendar cancellation attached)")
+
+
+def booking_cancelled(what: str, on: date, starts_at: str, ended: str) -> str:
+    """What everyone invited to a booking reads when the dispute's end cancels it."""
+    return (f"{what} on {on:%A} {long_date(on)} at {starts_at} is cancelled, because the dispute was "
+            f"{ended.lower()}. A calendar cancellation is attached to the email.")
+
+
 def dispute_received(on: date) -> str:
     """The receipt for a dispute, in the email the person who raised it gets too."""
     return f"The dispute was received on {long_date(on)}."

@@ -9,6 +9,7 @@ A booking is kept in the case's data under "bookings", by the kind of the deadli
 "sequence": 0 for the first booking and one more for each change, "limit": the time limit's
 date when first booked, "limit_row": that deadline row's id}."""
 import re
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -50,6 +51,14 @@ def place_or_link(ctx: Context) -> str | None:
     if parts.scheme.lower() != "https" or not parts.hostname or any(ch.isspace() for ch in place):
         return Refusal("Enter a link to the online meeting that starts https://, or the address of the place", "place")
     return None
+
+
+def booked_day(kind: str) -> Callable[[CaseReading], date | None]:
+    """The booking's day: the last day it can be changed (`not_yet_held`), as offers read it."""
+    def last_day(case: CaseReading) -> date | None:
+        booked = booking(case, kind)
+        return as_date(booked["on"]) if booked else None
+    return last_day
 
 
 def not_yet_held(kind: str) -> Guard:

@@ -147,6 +147,12 @@ class Transition:
     #: a date on the case decides it: offered only from then, and until then the case page
     #: says from when (`workflows.offers.possible_later`).
     possible_from: Callable[[CaseReading], tuple[date, str] | None] | None = None
+    #: What the action is in that sentence, when not its button ("record the outcome" for both
+    #: "Record the agreement" and "Record no agreement": one sentence says it for both).
+    possible_as: str = ""
+    #: The last day this can succeed, when a date on the case decides it (a booking can be
+    #: changed until its day): offered only until then.
+    possible_until: Callable[[CaseReading], date | None] | None = None
     #: Evidence or a response: the person may attach files to it (its page offers an upload).
     accepts_documents: bool = False
 

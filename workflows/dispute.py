@@ -8,14 +8,14 @@ from enum import StrEnum
 from casework.cases import CaseRole as R
 from workflows.definitions import (ANY_OPEN, ANY_STATE, DeadlineRule, Due, Emails, Field, People, StateInfo,
                                    Subject, Transition, Workflow, as_date, or_stays)
-from workflows.bookings import (PLACE, START, book, booked_words, not_yet_held, place_or_link,
+from workflows.bookings import (PLACE, START, book, booked_day, booked_words, not_yet_held, place_or_link,
                                 rebooked_late_needs_reason)
 from workflows.dispute_duties import (acts_for_respondent, all_declared, declarations, declare, not_yet_declared,
                                       officer_not_separated, undeclared)
 from workflows.dispute_rules import (  # noqa: F401  (choices are re-exported)
     person_in_respondent_org, responding_role, reviewer_not_involved, extension_within, reviewer_assigned,
     mediator_independent, not_yet_agreed, session_held, panel_independent, panel_appointed, papers_in_time,
-    hearing_held, hearing_day, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, findings_response_letter, extend,
+    hearing_held, hearing_day, session_day, responder_is_decision_maker, no_one_yet, late_needs_reason, keep, set_date, assign, outcome_letter, findings_response_letter, extend,
     agree_to_mediate, ready_to_mediate, yet_to_agree_to_mediate, appoint_panel, acknowledge, add_external_referral,
     REVIEW_OUTCOMES, REMEDIES, FINDINGS, EXTERNAL_BODIES, PANEL_SEATS)
 from workflows.gates import deadline_passed, later_than_deadline, window_open
@@ -62,6 +62,7 @@ def _hearing_rows(row: Transition) -> tuple[Transition, Transition]:
     """Booking the hearing, then changing the booking before it takes place (the same action
     while the hearing is scheduled: the stage stays, the findings' date moves with it)."""
     return row, replace(row, sources=(S.PANEL_HEARING,), dest=None, offered_if=None,
+                        possible_until=booked_day("panel_hearing"),
                         guards=(not_yet_held("panel_hearing"), papers_in_time, place_or_link,
                                 rebooked_late_needs_reason("panel_hearing", "hearing_on", "A hearing on")),
                         effect=book("panel_hearing", "hearing_on", "hearing_on", "set for", moves=("panel_findings",)))
@@ -171,13 +172,15 @@ TRANSITIONS = (
                guards=(not_yet_held("mediation_session"), place_or_link,
                        late_needs_reason("session_on", "mediation_session", "A session on"),
                        rebooked_late_needs_reason("mediation_session", "session_on", "A session on")),
-               effect=book("mediation_session", "session_on", "mediation_session_on", "held on")),
+               effect=book("mediation_session", "session_on", "mediation_session_on", "held on"),
+               possible_until=booked_day("mediation_session")),
     Transition(trigger="record_agreement", accepts_documents=True, sources=(S.IN_MEDIATION,), dest=S.RESOLVED, who=MEDIATOR,
                button="Record the agreement", question="What did both sides agree?",
                done="The agreement was recorded.", told="recorded the mediation agreement",
                emails=EVERYONE, fields=(Field("terms", "Terms"), Field("follow_up", "Follow-up actions with dates")),
                guards=(session_held,), effect=outcome_letter("mediation agreement", "mediation_agreement"),
-               letter="dispute_outcome", offered_if=lambda case: bool((case.data or {}).get("mediation_session_on"))),
+               letter="dispute_outcome", offered_if=lambda case: bool((case.data or {}).get("mediation_session_on")),
+               possible_from=session_day, possible_as="record the outcome"),
     Transition(trigger="record_no_agreement", accepts_documents=True, sources=(S.IN_MEDIATION,), dest=S.NO_AGREEMENT, who=MEDIATOR,
                button="Record no agreement", question="Mediation ended without agreement",
                done="It was recorded that mediation ended without agreement.",
@@ -185,7 +188,8 @@ TRANSITIONS = (
                emails=EVERYONE, fields=(Field("summary", "Summary"),), guards=(session_held,),
                effect=outcome_letter("mediation agreement", "mediation_no_agreement", outcome="no_agreement"),
                letter="dispute_outcome",
-               offered_if=lambda case: bool((case.data or {}).get("mediation_session_on"))),
+               offered_if=lambda case: bool((case.data or {}).get("mediation_session_on")),
+               possible_from=session_day, possible_as="record the outcome"),
     Transition(trigger="refer_to_panel", sources=(S.NO_AGREEMENT,), dest=S.PANEL_REFERRED, who=PARTIES,
                button="Refer to the Compact panel", question="Why refer to the panel?",
                done="The dispute was referred to the Compact panel.",

@@ -120,6 +120,12 @@ def session_held(ctx: Context) -> str | None:
     return None
 
 
+def session_day(case: CaseReading) -> tuple[date, str] | None:
+    """The mediation's outcome can be recorded from the day of the session (`session_held`)."""
+    session = as_date((case.data or {}).get("mediation_session_on"))
+    return (session, "the day of the session") if session else None
+
+
 def panel_independent(ctx: Context) -> str | None:
     seats = [name for name, _ in PANEL_SEATS]
     ids = [ctx.data[seat] for seat in seats]

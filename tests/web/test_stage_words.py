@@ -80,7 +80,8 @@ def test_once_the_mediation_session_is_held_the_dispute_says_when_the_outcome_is
 def test_a_scheduled_hearing_is_named_with_its_date_and_the_findings_deadline(service, cast, clock, signed_in):
     case = dispute_at(service, cast, clock, "panel_hearing")      # the hearing is still ahead
     sentence = stage_sentence(signed_in("vl"), case.id)
-    assert re.match(r"The panel will hear the dispute on \d{1,2} \w+ \d{4}\. "
+    # With its start time and place (here an online link: tests/web/test_booked_days.py).
+    assert re.match(r"The hearing is on \w+day \d{1,2} \w+ \d{4} at \d\d:\d\d, online at https://\S+\. "
                     r"Its findings are due by \d{1,2} \w+ \d{4}\.$", sentence), sentence
 
 

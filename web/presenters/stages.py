@@ -18,6 +18,7 @@ from workflows.dispute import FOR_THE_RESPONDENT, PANEL_SEATS
 from workflows.funding_change import OUTCOME_WORDS, PROPOSALS
 from workflows.offers import not_before, offered, still_needed
 from workflows.registry import WORKFLOWS
+from web.presenters.bookings import Linked, booked, booking_rows
 from web.presenters.formatting import local_date, long_date
 
 
@@ -147,21 +148,25 @@ def stage_words(case: Case, viewer: Person, deadlines: list[Deadline], today: da
                                     else "Notice will count as given on")
     later = _LATER_IN_STAGE.get(case.status) if case.workflow == "dispute" else None
     happened_on = as_date((case.data or {}).get(later[0])) if later else None
+    when = booked(case, later[3], happened_on) if happened_on else None
     if happened_on:
         template = later[2] if happened_on <= today else later[1]
     first = next((d for d in deadlines if d.due_on), None)
-    values = _placeholders(case, first, today, notice_months, calendar) | {"on": long_date(happened_on)}
+    values = _placeholders(case, first, today, notice_months, calendar) | {"on": long_date(happened_on),
+                                                                             "booked": when or ""}
     words = template.format_map(defaultdict(str, values))
-    return words[:1].upper() + words[1:]
+    return Linked(words[:1].upper() + words[1:], when.link if when else None)
 
 
 #: Dispute stages whose sentence moves on once something in the stage has a date (the data
-#: key): the sentence before that date, and from it. {due} is then the stage's next deadline.
+#: key): the sentence before that date ({booked}: its day, start time and place), and from
+#: it; then the booking's kind. {due} is then the stage's next deadline.
 _LATER_IN_STAGE = {
-    "in_mediation": ("mediation_session_on", "{mediator} is mediating. The session is on {on}.",
-                     "{mediator} held the mediation session on {on}. The written outcome is due by {due}."),
-    "panel_hearing": ("hearing_on", "The panel will hear the dispute on {on}. Its findings are due by {due}.",
-                      "The panel heard the dispute on {on}. Its findings are due by {due}."),
+    "in_mediation": ("mediation_session_on", "{mediator} is mediating. The session is on {booked}.",
+                     "{mediator} held the mediation session on {on}. The written outcome is due by {due}.",
+                     "mediation_session"),
+    "panel_hearing": ("hearing_on", "The hearing is on {booked}. Its findings are due by {due}.",
+                      "The panel heard the dispute on {on}. Its findings are due by {due}.", "panel_hearing"),
 }
 
 
@@ -252,13 +257,15 @@ def actions_for(case: Case, viewer: Person, offered_only: bool = True,
 
 def possible_later(case: Case, viewer: Person, today: date) -> list[str]:
     """For each action this person could take here on a later day, a sentence saying from
-    when: "You can issue findings from 23 December 2026, the day of the hearing." """
-    sentences = []
+    when: "You can issue findings from 23 December 2026, the day of the hearing." (Actions
+    declared as the same thing, such as both outcomes of mediation, share one sentence.)"""
+    sentences: dict[str, None] = {}
     for t in actions_for(case, viewer, offered_only=False):
         first = not_before(t, case, today)
         if first is not None and offered(t, case, viewer):
-            sentences.append(f"You can {t.button[:1].lower()}{t.button[1:]} from {long_date(first[0])}, {first[1]}.")
-    return sentences
+            what = t.possible_as or t.button[:1].lower() + t.button[1:]
+            sentences[f"You can {what} from {long_date(first[0])}, {first[1]}."] = None
+    return list(sentences)
 
 
 def not_yet_possible(case: Case, viewer: Person) -> list[tuple[str, list[str]]]:
@@ -275,7 +282,8 @@ ROLE_WORDS = {"decision_maker": "Decision-maker"}
 
 
 def case_summary(case: Case) -> list[tuple[str, str]]:
-    """The case page's summary: the organisations, the route, who is assigned, when it opened."""
+    """The case page's summary: the organisations, the route, who is assigned, what is booked
+    (a `Linked` value: its link a link on the page), when it opened."""
     if case.workflow == "funding_change":
         rows = [("Funded organisation", case.vco.name if case.vco else ""),
                 ("Funder", case.funder.name if case.funder else ""),
@@ -287,7 +295,7 @@ def case_summary(case: Case) -> list[tuple[str, str]]:
     rows += [(seats.get(a.person_id) if a.role == CaseRole.PANEL_MEMBER and a.person_id in seats
               else ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()), a.person.name)
              for a in case.assignments]
-    return rows + [("Opened", local_date(case.opened_at))]
+    return rows + booking_rows(case) + [("Opened", local_date(case.opened_at))]
 
 
 def _panel_seats(case: Case) -> dict[int, str]:
