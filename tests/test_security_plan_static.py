@@ -36,6 +36,7 @@ REVIEWED_MARKUP = {
     ("web/views/account.py", "_qr_svg"): "SVG drawn by segno from a pyotp provisioning URI",
     ("web/macro_cache.py", "init_app"): "the output of our own GOV.UK macros, rendered once",
     ("notifications/letters/rendering.py", "environment"): "our bundled stylesheet file",
+    ("notifications/bundles/pages.py", "environment"): "the bundle's own stylesheet file",
 }
 
 

@@ -33,7 +33,8 @@ def id_routes(app) -> list[tuple[str, str]]:
 def answer(app, browser, endpoint, method, ids) -> tuple[int, str]:
     url = url_for_route(app, endpoint, ids)
     response = browser.get(url) if method == "GET" else browser.submit(url, {})
-    return response.status_code, TOKEN.sub("<token>", response.get_data(as_text=True))
+    with response:   # a download holds its file open until the response is closed
+        return response.status_code, TOKEN.sub("<token>", response.get_data().decode("utf-8", "replace"))
 
 
 # --- 1. IDOR ------------------------------------------------------------------------------------

@@ -41,13 +41,19 @@ def _sqlite(source: str, name: str, fts: str) -> list[str]:
     ]
 
 
+def _sqlite_drop(fts: str) -> list[str]:
+    return [*(f"DROP TRIGGER IF EXISTS {fts}_{trigger}" for trigger in ("insert", "delete", "update")),
+            f"DROP TABLE IF EXISTS {fts}"]
+
+
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for source, name, fts, index in INDEXED:
         if dialect == "postgresql":
-            op.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)")
+            op.create_index(index, source, [name], if_not_exists=True, postgresql_using="gin",
+                            postgresql_ops={name: "gin_trgm_ops"})
         elif dialect == "sqlite":
             for sql in _sqlite(source, name, fts):
                 op.execute(sql)
@@ -57,8 +63,7 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for source, _name, fts, index in INDEXED:
         if dialect == "postgresql":
-            op.execute(f"DROP INDEX IF EXISTS {index}")
+            op.drop_index(index, table_name=source, if_exists=True)
         elif dialect == "sqlite":
-            for trigger in ("insert", "delete", "update"):
-                op.execute(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
-            op.execute(f"DROP TABLE IF EXISTS {fts}")
+            for sql in _sqlite_drop(fts):
+                op.execute(sql)
