@@ -5,10 +5,9 @@ notice period lapsing is not a breach) and rows cancelled by a withdrawal."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from workflows import calendar as cal
-from workflows.reporting.history import WINDOWS, CaseFacts, History
+from workflows.reporting.history import WINDOWS, CaseFacts, DeadlineRow, History
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import MEDIATOR, PANEL, STATUTORY, VCO, Period
 from workflows.reporting.rates import Rate, median
@@ -35,7 +34,7 @@ KIND_WORDS = {"concern_ack": "Acknowledge the concern", "plan_agreement": "Agree
 
 @dataclass
 class Due:
-    row: SimpleNamespace
+    row: DeadlineRow
     case: CaseFacts
     kind: str
     owed_by: str
@@ -58,7 +57,15 @@ def owed_by(h: History, case: CaseFacts, kind: str) -> str:
 
 
 def _cancelled(case: CaseFacts, row) -> bool:
-    return row.closed_at is not None and any(e.at == row.closed_at and e.trigger in CANCELLING for e in case.entries)
+    return row.closed_at is not None and row.closed_at in case.once("cancelled_at", _cancel_times)
+
+
+def _cancel_times(case: CaseFacts) -> frozenset:
+    return frozenset(e.at for e in case.entries if e.trigger in CANCELLING)
+
+
+def _extension_entries(case: CaseFacts) -> list:
+    return [e for e in case.entries if e.trigger in EXTENSIONS]
 
 
 def _wanted(h: History, case: CaseFacts, row) -> bool:
@@ -83,8 +90,8 @@ def cohort(h: History, p: Period) -> list[Due]:
 
 def _extension_wd(h: History, case: CaseFacts, row) -> int | None:
     added = None
-    for e in case.entries:
-        if e.trigger not in EXTENSIONS or e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
+    for e in case.once("extensions", _extension_entries):
+        if e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
             continue
         for move in e.data.get("deadlines_moved") or ():
             if move.get("deadline") == row.label and move.get("from") and move.get("to"):

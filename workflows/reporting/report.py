@@ -3,6 +3,7 @@
 and needs no web framework."""
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from importlib.metadata import version
 
@@ -75,11 +76,16 @@ def calendar_version(calendar: cal.WorkingCalendar) -> str:
     """Which holiday calendar the working days were counted on: the `holidays` release, and
     the one-off days added (with a short fingerprint of them)."""
     extra = calendar.extra_holidays()
-    text = f"England and Wales bank holidays (holidays {version('holidays')})"
+    text = f"England and Wales bank holidays (holidays {_holidays_release()})"
     if extra:
         digest = hashlib.sha256(",".join(d.isoformat() for d in extra).encode()).hexdigest()[:8]
         text += f" with {len(extra)} one-off day{'s' if len(extra) != 1 else ''} ({digest})"
     return text
+
+
+@cache
+def _holidays_release() -> str:
+    return version("holidays")
 
 
 def load_targets(db) -> dict[str, int]:
