@@ -80,7 +80,7 @@ def cohort(h: History, p: Period) -> list[Due]:
         case = h.cases.get(row.case_id)
         if case is None or row.due_on not in p or not _wanted(h, case, row) or _cancelled(case, row):
             continue
-        closed_on = cal.local_date(row.closed_at) if row.closed_at is not None else None
+        closed_on = h.day(row.closed_at) if row.closed_at is not None else None
         breached = row.breached_at is not None or (closed_on is not None and closed_on > row.due_on)
         met = closed_on is not None and not breached
         found.append(Due(row, case, base_kind(row.kind), owed_by(h, case, row.kind), met, breached,
@@ -168,7 +168,7 @@ def breach_log(h: History, p: Period) -> Metric:
     rows, by_type = [], Counter()
     for row in h.rows:
         case = h.cases.get(row.case_id)
-        when = [t for t in h.breaches.get(row.id, ()) if cal.local_date(t) in p]
+        when = [t for t in h.breaches.get(row.id, ()) if h.day(t) in p]
         if case is None or not when or not _wanted(h, case, row):
             continue
         met_at = row.closed_at if row.closed_at is not None and row.closed_at <= end and not _cancelled(case, row) \

@@ -101,6 +101,8 @@ class History:
     org_kinds: dict[int, str]
     _by_case: dict[int, list["DeadlineRow"]] | None = field(default=None, repr=False)
     _days: WorkingDays | None = field(default=None, repr=False)
+    #: London dates of instants, as `calendar.local_date` (many rows, few hours).
+    day: "LocalDays" = field(default_factory=lambda: LocalDays(), repr=False)
 
     def rows_of(self, case_id: int) -> list["DeadlineRow"]:
         """The case's deadline rows read, oldest first (indexed once)."""
@@ -189,7 +191,7 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
     _read_entries(db, cases, scope, as_at)
     rows_query = (select(*(t.c[name] for name in DeadlineRow.__slots__)).join(Case, Case.id == t.c.case_id)
                   .where(*rows_where).order_by(t.c.id))
-    rows = [DeadlineRow(*r).as_at(as_at) for r in db.execute(rows_query)]
+    rows = [DeadlineRow(as_at, *r) for r in db.execute(rows_query)]
     for row in rows:
         if row.breached_at is not None and row.id not in breaches and row.breached_at <= as_at:
             breaches[row.id] = [row.breached_at]   # a date set beyond the limit (late by choice)
@@ -221,7 +223,7 @@ def _read_entries(db, cases: dict[int, CaseFacts], scope, as_at: datetime) -> No
                       or_(AuditEntry.trigger.in_(READ), AuditEntry.from_state.is_(None),
                           AuditEntry.from_state != AuditEntry.to_state))
                .order_by(AuditEntry.case_id, AuditEntry.seq))
-    day = _LocalDays()
+    day = LocalDays()
     for case_id, at, trigger, from_state, to_state, data in db.execute(entries):
         cases[case_id].entries.append(Entry(case_id, at, day(at), trigger, from_state, to_state,
                                             data if isinstance(data, dict) else {}))
@@ -234,20 +236,18 @@ class DeadlineRow:
     __slots__ = ("id", "case_id", "kind", "label", "due_on", "basis", "status", "breached_at", "closed_at",
                  "created_at")
 
-    def __init__(self, *values) -> None:
-        for name, value in zip(self.__slots__, values):
-            setattr(self, name, value)
-
-    def as_at(self, as_at: datetime) -> "DeadlineRow":
+    def __init__(self, as_at: datetime, id, case_id, kind, label, due_on, basis, status, breached_at, closed_at,
+                 created_at) -> None:
         """The row as it stood at `as_at`: what happened to it later is not known yet."""
-        if self.closed_at is not None and self.closed_at > as_at:
+        self.id, self.case_id, self.kind, self.label, self.due_on, self.basis = id, case_id, kind, label, due_on, basis
+        self.created_at, self.status, self.closed_at, self.breached_at = created_at, status, closed_at, breached_at
+        if closed_at is not None and closed_at > as_at:
             self.closed_at, self.status = None, "open"
-        if self.breached_at is not None and self.breached_at > as_at:
+        if breached_at is not None and breached_at > as_at:
             self.breached_at = None
-        return self
 
 
-class _LocalDays:
+class LocalDays:
     """London dates of UTC instants (as `calendar.local_date`), worked out once per UTC hour:
     the clocks change on the hour."""
 
