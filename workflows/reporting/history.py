@@ -34,7 +34,7 @@ WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_no
 ANCHOR_KINDS = ("decision", "consultation_response")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     case_id: int
     at: datetime
