@@ -167,9 +167,10 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
     breaches: dict[int, list[datetime]] = {}
     for deadline_id, at in db.execute(breach_effects):
         breaches.setdefault(deadline_id, []).append(at)
-    # A case closed before the first period begins has no event in it (nothing happens to a
-    # closed case): it is read only for its deadline rows due in the periods, or a remedy.
-    live = or_(Case.closed_at.is_(None), Case.closed_at >= since)
+    # A case closed before the first period begins (and before the as-at time) has no event
+    # in it: nothing happens to a closed case. It is read only for its deadline rows due in
+    # the periods, a remedy agreed for them or a notice sent in them.
+    live = or_(Case.closed_at.is_(None), Case.closed_at >= min(since, as_at))
     t = Deadline.__table__
     rows_where = (*where, t.c.created_at <= as_at,
                   or_(and_(t.c.due_on >= earliest, t.c.due_on <= latest), t.c.breached_at >= since,
