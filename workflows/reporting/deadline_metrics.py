@@ -75,22 +75,33 @@ def _wanted(h: History, case: CaseFacts, row) -> bool:
 
 
 def cohort(h: History, p: Period) -> list[Due]:
-    found = []
+    found, start, end = [], p.start, p.end
+    # Whether a kind of row is wanted, and who owes it, depend only on its kind and the
+    # case's respondent: worked out once for each pair, not for each row.
+    sorts: dict[tuple, tuple[str, str] | None] = {}
     for row in h.rows:
         case = h.cases.get(row.case_id)
-        if case is None or row.due_on not in p or not _wanted(h, case, row) or _cancelled(case, row):
+        if case is None or row.due_on is None or not start <= row.due_on <= end:
+            continue
+        key = (row.kind, case.respondent_org_id)
+        if key not in sorts:
+            sorts[key] = (base_kind(row.kind), owed_by(h, case, row.kind)) if _wanted(h, case, row) else None
+        sort = sorts[key]
+        if sort is None or _cancelled(case, row):
             continue
         closed_on = h.day(row.closed_at) if row.closed_at is not None else None
         breached = row.breached_at is not None or (closed_on is not None and closed_on > row.due_on)
         met = closed_on is not None and not breached
-        found.append(Due(row, case, base_kind(row.kind), owed_by(h, case, row.kind), met, breached,
-                         breached and closed_on is not None, _extension_wd(h, case, row), _paused_wd(h, row)))
+        found.append(Due(row, case, sort[0], sort[1], met, breached, breached and closed_on is not None,
+                         _extension_wd(h, case, row), _paused_wd(h, row)))
     return found
 
 
 def _extension_wd(h: History, case: CaseFacts, row) -> int | None:
-    added = None
-    for e in case.once("extensions", _extension_entries):
+    added, moves = None, case.once("extensions", _extension_entries)
+    if not moves and not row.basis:
+        return None
+    for e in moves:
         if e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
             continue
         for move in e.data.get("deadlines_moved") or ():
