@@ -207,15 +207,17 @@ def report_timing(url: str, repeats: int) -> dict:
     container = build(Settings(database_url=url))
     now = container.clock.now()
     filters = Filters(half_year_of(cal.local_date(now)))
-    latencies = []
+    latencies, cpu = [], []
     for i in range(-1, repeats):   # the first one, untimed, loads what a process loads once
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with container.factory() as s:
             build_report(s, filters, now, calendar=container.service.calendar, limits=container.service.limits)
         if i >= 0:
             latencies.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
     container.engine.dispose()
-    return _latencies(sorted(latencies)) | {"reports": repeats}
+    # The app's own CPU (SQLite's included; not PostgreSQL's server): least disturbed by neighbours.
+    return _latencies(sorted(latencies)) | {"reports": repeats, "cpu_ms": round(statistics.fmean(cpu), 1)}
 
 
 def sweep_catch_up(url: str, n: int) -> dict:
@@ -320,7 +322,7 @@ def report(args, runs: dict) -> str:
         if run.get("reporting"):
             r = run["reporting"]
             lines[-1:-1] = [f"Compliance report, current half-year, all organisations ({r['reports']} builds "
-                            f"in-process): p50 {r['p50_ms']} ms, max {r['max_ms']} ms (target under 1 s: "
+                            f"in-process): p50 {r['p50_ms']} ms, max {r['max_ms']} ms, CPU {r.get('cpu_ms')} ms each (target under 1 s: "
                             f"{'met' if r['max_ms'] is not None and r['max_ms'] < 1000 else 'missed'})."]
     lines.append(f"Load average at the end (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event, insert, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case, CaseReading
@@ -41,7 +41,11 @@ def audit_key(session: Session) -> bytes:
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        # The compliance report finds the few entries of one kind in a time span (remedies, notices).
+        Index("ix_audit_entries_trigger_at", "trigger", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

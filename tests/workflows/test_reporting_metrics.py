@@ -212,3 +212,32 @@ def test_disputes_escalated_through_every_stage(service, cast, clock):
     # M18: the panel's recommendation, issued 30 Dec, answered 31 Dec.
     learning = rows(r.metric("m18"), "m18_learning_actions")
     assert [(x[0], x[2], x[4]) for x in learning] == [(full.ref, date(2026, 12, 30), "Agreed (response given)")]
+
+
+def test_a_case_closed_before_the_period_still_counts_its_deadline_due_in_it(service, cast, clock):
+    # The report reads whole trails only of cases that can have an event in the period; one
+    # closed before it still brings the deadline rows due in it.
+    at(clock, 2026, 9, 28)
+    case = open_case(service, cast, clock)
+    # Concern raised Mon 28 Sep 2026: acknowledgement due 5 working days later (29, 30 Sep,
+    # 1, 2, 5 Oct): Mon 5 Oct, in October. Acknowledged 29 Sep (met), withdrawn 30 Sep.
+    service.fire(case.id, "raise_concern", cast["fo"], concern(at(clock, 2026, 9, 28)), clock.now())
+    service.fire(case.id, "acknowledge_concern", cast["vl"], {}, at(clock, 2026, 9, 29))
+    service.fire(case.id, "withdraw", cast["fo"], {"reason": "Funding ended elsewhere."}, at(clock, 2026, 9, 30))
+    r = report(service, date(2026, 10, 1), date(2026, 10, 31), at(clock, 2026, 11, 20))
+    # October's cohort: that acknowledgement only (the improvement plan's row was cancelled by
+    # the withdrawal): 1 met out of 1.
+    assert (r.metric("m3").rate.n, r.metric("m3").rate.of) == (1, 1)
+    assert rows(r.metric("m3"), "m3_deadline_compliance")[0][:4] == ("Acknowledge the concern", "Voluntary organisation", 1, 0)
+
+
+def test_a_period_after_the_as_at_time_counts_what_was_open_then(service, cast, clock):
+    # Started 28 Sep 2026 (concern raised), withdrawn 5 Oct. As at 29 Sep the case was open,
+    # and nothing recorded later is known: November's "open at the end" is 1, whatever
+    # happened in October.
+    at(clock, 2026, 9, 28)
+    case = open_case(service, cast, clock)
+    service.fire(case.id, "raise_concern", cast["fo"], concern(at(clock, 2026, 9, 28)), clock.now())
+    service.fire(case.id, "withdraw", cast["fo"], {"reason": "Funding ended elsewhere."}, at(clock, 2026, 10, 5))
+    r = report(service, date(2026, 11, 1), date(2026, 11, 30), datetime(2026, 9, 29, 12, tzinfo=UTC))
+    assert rows(r.metric("m1"), "m1_case_flow")[-1] == ("All routes", 0, 0, 1)

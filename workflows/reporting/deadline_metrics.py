@@ -5,10 +5,9 @@ notice period lapsing is not a breach) and rows cancelled by a withdrawal."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from workflows import calendar as cal
-from workflows.reporting.history import WINDOWS, CaseFacts, History
+from workflows.reporting.history import WINDOWS, CaseFacts, DeadlineRow, History
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import MEDIATOR, PANEL, STATUTORY, VCO, Period
 from workflows.reporting.rates import Rate, median
@@ -35,7 +34,7 @@ KIND_WORDS = {"concern_ack": "Acknowledge the concern", "plan_agreement": "Agree
 
 @dataclass
 class Due:
-    row: SimpleNamespace
+    row: DeadlineRow
     case: CaseFacts
     kind: str
     owed_by: str
@@ -58,7 +57,15 @@ def owed_by(h: History, case: CaseFacts, kind: str) -> str:
 
 
 def _cancelled(case: CaseFacts, row) -> bool:
-    return row.closed_at is not None and any(e.at == row.closed_at and e.trigger in CANCELLING for e in case.entries)
+    return row.closed_at is not None and row.closed_at in case.once("cancelled_at", _cancel_times)
+
+
+def _cancel_times(case: CaseFacts) -> frozenset:
+    return frozenset(e.at for e in case.entries if e.trigger in CANCELLING)
+
+
+def _extension_entries(case: CaseFacts) -> list:
+    return [e for e in case.entries if e.trigger in EXTENSIONS]
 
 
 def _wanted(h: History, case: CaseFacts, row) -> bool:
@@ -68,23 +75,34 @@ def _wanted(h: History, case: CaseFacts, row) -> bool:
 
 
 def cohort(h: History, p: Period) -> list[Due]:
-    found = []
+    found, start, end = [], p.start, p.end
+    # Whether a kind of row is wanted, and who owes it, depend only on its kind and the
+    # case's respondent: worked out once for each pair, not for each row.
+    sorts: dict[tuple, tuple[str, str] | None] = {}
     for row in h.rows:
         case = h.cases.get(row.case_id)
-        if case is None or row.due_on not in p or not _wanted(h, case, row) or _cancelled(case, row):
+        if case is None or row.due_on is None or not start <= row.due_on <= end:
             continue
-        closed_on = cal.local_date(row.closed_at) if row.closed_at is not None else None
+        key = (row.kind, case.respondent_org_id)
+        if key not in sorts:
+            sorts[key] = (base_kind(row.kind), owed_by(h, case, row.kind)) if _wanted(h, case, row) else None
+        sort = sorts[key]
+        if sort is None or _cancelled(case, row):
+            continue
+        closed_on = h.day(row.closed_at) if row.closed_at is not None else None
         breached = row.breached_at is not None or (closed_on is not None and closed_on > row.due_on)
         met = closed_on is not None and not breached
-        found.append(Due(row, case, base_kind(row.kind), owed_by(h, case, row.kind), met, breached,
-                         breached and closed_on is not None, _extension_wd(h, case, row), _paused_wd(h, row)))
+        found.append(Due(row, case, sort[0], sort[1], met, breached, breached and closed_on is not None,
+                         _extension_wd(h, case, row), _paused_wd(h, row)))
     return found
 
 
 def _extension_wd(h: History, case: CaseFacts, row) -> int | None:
-    added = None
-    for e in case.entries:
-        if e.trigger not in EXTENSIONS or e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
+    added, moves = None, case.once("extensions", _extension_entries)
+    if not moves and not row.basis:
+        return None
+    for e in moves:
+        if e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
             continue
         for move in e.data.get("deadlines_moved") or ():
             if move.get("deadline") == row.label and move.get("from") and move.get("to"):
@@ -161,7 +179,7 @@ def breach_log(h: History, p: Period) -> Metric:
     rows, by_type = [], Counter()
     for row in h.rows:
         case = h.cases.get(row.case_id)
-        when = [t for t in h.breaches.get(row.id, ()) if cal.local_date(t) in p]
+        when = [t for t in h.breaches.get(row.id, ()) if h.day(t) in p]
         if case is None or not when or not _wanted(h, case, row):
             continue
         met_at = row.closed_at if row.closed_at is not None and row.closed_at <= end and not _cancelled(case, row) \

@@ -24,6 +24,10 @@ REMEDY_WORDS = dict(REMEDIES)
 
 
 def stage_reached(case: CaseFacts) -> int:
+    return case.once("stage_reached", _stage_reached)
+
+
+def _stage_reached(case: CaseFacts) -> int:
     return max((STAGES.get(s, 0) for e in case.entries for s in (e.from_state, e.to_state)), default=0)
 
 
@@ -94,9 +98,9 @@ def outcomes(h: History, p: Period) -> Metric:
     m = Metric("m15", "Dispute outcomes", "Disputes concluded in the period by the last stage reached; upheld "
                "rate: upheld or partly upheld, out of senior review (D2) outcomes in the period; breach-found "
                "rate: panel findings of a breach, out of findings issued in the period.")
-    concluded = []
+    concluded, final = [], dict(TERMINAL)
     for c in h.disputes():
-        end = next((e for e in c.entries if e.to_state in dict(TERMINAL) and e.from_state not in dict(TERMINAL)), None)
+        end = next((e for e in c.entries if e.to_state in final and e.from_state not in final), None)
         if end is not None and end.day in p:
             concluded.append((c, end))
     rows = []

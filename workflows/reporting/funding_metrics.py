@@ -23,11 +23,19 @@ DECISIONS = ("decide_change", "decide_no_change")
 
 def started(case: CaseFacts) -> Entry | None:
     """The first move out of draft (a draft withdrawn before anyone was told never started)."""
+    return case.once("started", _started)
+
+
+def ended(case: CaseFacts) -> Entry | None:
+    return case.once("ended", _ended)
+
+
+def _started(case: CaseFacts) -> Entry | None:
     return next((e for e in case.entries if e.from_state == "draft" and e.to_state not in ("draft", "withdrawn")),
                 None)
 
 
-def ended(case: CaseFacts) -> Entry | None:
+def _ended(case: CaseFacts) -> Entry | None:
     return next((e for e in case.entries if e.to_state in TERMINAL and e.from_state not in TERMINAL), None)
 
 
@@ -112,8 +120,7 @@ def _close_day(h: History, case: CaseFacts, decision: Entry) -> date | None:
     closing = case.last(*CLOSINGS, before=decision.at)
     if closing is None:
         return None
-    return closing.day if closing.trigger == "submit_response" else as_date(
-        (case.data.get("consultation") or {}).get("closed_on")) or closing.day
+    return closing.day if closing.trigger == "submit_response" else as_date(case.consultation_closed_on) or closing.day
 
 
 def decision_timeliness(h: History, p: Period, limits: TimeLimits) -> Metric:
