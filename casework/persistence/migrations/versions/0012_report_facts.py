@@ -4,14 +4,14 @@ The compliance report finds the few entries of one kind in a time span (remedies
 closed disputes, notices sent later than issued) without reading the whole trail.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0009
 """
 from typing import Sequence, Union
 
 from alembic import op
 
 revision: str = "0012"
-down_revision: Union[str, Sequence[str], None] = "0007"
+down_revision: Union[str, Sequence[str], None] = "0009"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
