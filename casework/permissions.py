@@ -104,12 +104,15 @@ def report_scope(person: Person) -> int | None:
 NOT_BUNDLE_HOLDERS = frozenset({CaseRole.MEDIATION_SERVICE, CaseRole.PANEL_CONVENER, CaseRole.SYSTEM})
 
 
-def can_download_bundle(person: Person | SystemActor, case: Case) -> bool:
+def can_download_bundle(person: Person | SystemActor, case: Case, linked: Case | None = None) -> bool:
     """The case bundle is for those who judge the case (its decision-maker, senior reviewer,
     mediator, panel members, and those judging a dispute about a funding case) and for the
     parties' own copy: anyone who sees the case through a role on it, other than BVSC's
-    queue and the panel's convener."""
+    queue and the panel's convener. A dispute's bundle holds the papers of the funding case it
+    is about (`linked`), so it is only for those who may read that case too."""
     if isinstance(person, SystemActor) or case.status == "draft" or not can_view_case(person, case):
+        return False
+    if linked is not None and not can_view_case(person, linked):
         return False
     if case_roles(case, person) - NOT_BUNDLE_HOLDERS:
         return True

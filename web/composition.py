@@ -177,13 +177,15 @@ def scheduler_jobs(container: Container, *, seconds: float | None = None, lease_
         return deliver_due(container.factory, transport, clock.now(), me, sender=settings.mail_sender,
                            max_attempts=settings.max_attempts, lease=lease)
     def bundles():
-        from notifications.bundles.jobs import build_due
+        from notifications.bundles.jobs import build_due, remove_superseded
         from notifications.bundles.panel import send_panel_papers
         work, now = bundle_work(container), clock.now()
         sent = send_panel_papers(work, now, service.calendar, service.limits.panel_papers_wd, settings.base_url,
                                  settings.mail_sender)
         built = build_due(work, now, me)
-        return f"{sent} panel emails, {built} bundles built" if sent or built else None
+        removed = remove_superseded(work, now)
+        done = (f"{sent} panel emails", f"{built} bundles built", f"{removed} superseded bundles' files deleted")
+        return ", ".join(done) if sent or built or removed else None
 
     def scan():
         return scan_and_sweep(container, clock.now())

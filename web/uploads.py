@@ -48,7 +48,7 @@ def init_app(app) -> None:
 
     @app.before_request
     def allow_files() -> None:
-        if request.endpoint == "documents.add" or (
+        if request.endpoint in ("documents.add", "start.new_dispute") or (
                 request.endpoint == "cases.action" and (request.view_args or {}).get("trigger") in takes):
             allow_large_request()
 

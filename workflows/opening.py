@@ -15,6 +15,7 @@ from workflows import calendar as cal
 from workflows import deadlines
 from workflows.context import Hooks, to_json
 from workflows.definitions import Field
+from workflows.documents import Attachments, attach, attach_audit
 from workflows.dispute import WORKFLOW as DISPUTE
 from workflows.fields import parse_fields
 from workflows.funding_change import WORKFLOW as FUNDING_CHANGE
@@ -65,8 +66,10 @@ def open_funding_case(session: Session, actor: Person, raw: dict[str, Any], now:
 
 
 def raise_dispute(session: Session, actor: Person, raw: dict[str, Any], now: datetime,
-                  limits: TimeLimits, calendar: cal.WorkingCalendar, hooks: Hooks) -> Case:
-    """Raise a Compact dispute from the actor's organisation against another."""
+                  limits: TimeLimits, calendar: cal.WorkingCalendar, hooks: Hooks,
+                  attachments: Attachments | None = None) -> Case:
+    """Raise a Compact dispute from the actor's organisation against another, with the
+    evidence files attached to it (already stored), recorded with its first timeline entry."""
     if not can_raise_dispute(actor) or actor.organisation is None:
         raise NotPermitted("Only staff of a funded organisation or a funder can raise a dispute.")
     data = parse_fields(DISPUTE_FIELDS, raw)
@@ -80,7 +83,9 @@ def raise_dispute(session: Session, actor: Person, raw: dict[str, Any], now: dat
                 vco_org_id=vco.id,
                 complainant_org_id=mine.id, respondent_org_id=theirs.id, opened_at=now, updated_at=now,
                 data={"stage_started_on": cal.local_date(now).isoformat(), "dispute": to_json(data)})
-    case = _start(session, case, actor, "raise_dispute", data, now, hooks, limits=limits, calendar=calendar)
+    case = _start(session, case, actor, "raise_dispute", {**data, **attach_audit(attachments)}, now, hooks,
+                  limits=limits, calendar=calendar)
+    attach(session, case, actor, attachments, now, "raise_dispute")
     if linked is not None:
         session.add(CaseLink(dispute_id=case.id, funding_case_id=linked.id))
         session.flush()

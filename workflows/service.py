@@ -83,11 +83,13 @@ class CaseService:
         """Open a draft funding-change case."""
         return self._run(lambda s: opening.open_funding_case(s, _person(s, actor_id), data, now, self.hooks))
 
-    def raise_dispute(self, actor_id: int, data: dict[str, Any], now: datetime) -> Case:
-        """Raise a dispute, optionally linked to a funding-change case."""
+    def raise_dispute(self, actor_id: int, data: dict[str, Any], now: datetime,
+                      attachments: Attachments | None = None) -> Case:
+        """Raise a dispute, optionally linked to a funding-change case, with its evidence files
+        (already stored) recorded in the same transaction."""
         def work(session: Session) -> Case:
             case = opening.raise_dispute(session, _person(session, actor_id), data, now, self.limits,
-                                         self.calendar, self.hooks)
+                                         self.calendar, self.hooks, attachments)
             links.hold_notice(session, case, now, self.limits, self.calendar)
             return case
         return self._run(work)

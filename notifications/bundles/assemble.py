@@ -1,12 +1,13 @@
 """Putting a bundle together: render the parts (summary and timeline, then each letter, then
-each PDF or image document in date order), count their pages, render the cover and index with
+each PDF or image document in date order; then the same for the funding case a dispute is
+about), count their pages, render the cover and index with
 those page numbers (twice if the index's own length moves them), merge everything with pypdf
 and lay a stamp page over each page: the case number and "Page N of M". Documents that cannot
 be PDF pages go into a ZIP beside it, and are listed in the index."""
 import io
 import logging
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 A4 = (595.28, 841.89)
+#: The title in the index of each group's summary and timeline.
+RECORD_TITLES = ("Case summary and timeline", "Funding case summary and timeline")
 #: The index is rendered again until its page count settles; twice is the most it ever takes.
 MAX_INDEX_PASSES = 4
 
@@ -36,21 +39,29 @@ class _Part:
     reader: PdfReader | None = None
     note: str = ""
     zipped: tuple[str, bytes] | None = field(default=None, repr=False)
+    group: int = 0   # 0: the case's own papers; 1: the funding case a dispute is about
+    about: str = ""  # the uploader's description of a document
 
     @property
     def count(self) -> int:
         return len(self.reader.pages) if self.reader is not None else 0
 
 
-def build(record: CaseRecord, documents: list[BundleSource], progress: Progress = lambda _: None) -> BuiltBundle:
-    """The bundle's PDF (and ZIP, when some documents cannot be pages) for this case."""
-    parts = [_Part("Case summary and timeline", "record", long_date(record.built_at),
-                   reader=_reader(pages.render("record.html", {"record": record})))]
-    parts += [_letter(letter) for letter in record.letters]
-    ordered = sorted(documents, key=lambda d: (d.added_at, d.title))
-    for done, source in enumerate(ordered, start=1):
-        parts.append(_document(source))
-        progress(80 * done // max(len(ordered), 1))
+def build(record: CaseRecord, documents: list[BundleSource], progress: Progress = lambda _: None,
+          linked_documents: Sequence[BundleSource] = ()) -> BuiltBundle:
+    """The bundle's PDF (and ZIP, when some documents cannot be pages) for this case: its own
+    papers, then (for a dispute about a funding case, `record.linked`) that case's papers,
+    each group under its own heading in the index."""
+    groups = [(record, list(documents))] + ([(record.linked, list(linked_documents))] if record.linked else [])
+    total, done, parts = sum(len(d) for _, d in groups), 0, []
+    for group, (case, sources) in enumerate(groups):
+        parts.append(_Part(RECORD_TITLES[group], "record", long_date(record.built_at), group=group,
+                           reader=_reader(pages.render("record.html", {"record": case}))))
+        parts += [_letter(letter, group) for letter in case.letters]
+        for source in sorted(sources, key=lambda d: (d.added_at, d.title)):
+            parts.append(_document(source, group))
+            done += 1
+            progress(80 * done // max(total, 1))
     index, front = _front(record, parts)
     progress(85)
     pdf = _merge(record.ref, [front, *(p.reader for p in parts if p.reader is not None)])
@@ -64,15 +75,15 @@ def _reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
-def _letter(letter: LetterPart) -> _Part:
-    part = _Part(letter.title, "letter", long_date(letter.sent_at.astimezone(LONDON)))
+def _letter(letter: LetterPart, group: int = 0) -> _Part:
+    part = _Part(letter.title, "letter", long_date(letter.sent_at.astimezone(LONDON)), group=group)
     return _as_pages(part, letter.pdf, _pdf_pages, letter.filename)
 
 
-def _document(source: BundleSource) -> _Part:
+def _document(source: BundleSource, group: int = 0) -> _Part:
     """A document as pages of the bundle, or as a file in the ZIP when it cannot be pages."""
     added = long_date(source.added_at.astimezone(LONDON))
-    part = _Part(source.title, "document", added, by=source.added_by)
+    part = _Part(source.title, "document", added, by=source.added_by, group=group, about=source.description)
     to_pages = None
     if is_pdf(source):
         to_pages = _pdf_pages
@@ -121,21 +132,30 @@ def _front(record: CaseRecord, parts: list[_Part]) -> tuple[list[IndexEntry], Pd
         index = _index(parts, first=front_pages + 1)
         total = front_pages + sum(p.count for p in parts)
         front = _reader(pages.render("front.html", {"record": record, "index": index, "total": total,
-                                                    "in_zip": in_zip}))
+                                                    "in_zip": in_zip, "groups": _headings(record)}))
         if len(front.pages) == front_pages:
             return index, front
         front_pages = len(front.pages)
     raise RuntimeError("the bundle's index did not settle on a length")
 
 
+def _headings(record: CaseRecord) -> list[str]:
+    """The index's headings, one for each group of papers: none when the case has only its own."""
+    if record.linked is None:
+        return []
+    return [f"{record.kind} {record.ref}: {record.title}",
+            f"The funding case {record.linked.ref} it is about: {record.linked.title}"]
+
+
 def _index(parts: list[_Part], first: int) -> list[IndexEntry]:
     entries, page = [], first
     for number, part in enumerate(parts, start=1):
         if part.reader is None:
-            entries.append(IndexEntry(number, part.title, part.section, part.added, part.by, note=part.note))
+            entries.append(IndexEntry(number, part.title, part.section, part.added, part.by, note=part.note,
+                                      group=part.group, about=part.about))
             continue
         entries.append(IndexEntry(number, part.title, part.section, part.added, part.by, page,
-                                  page + part.count - 1, part.note))
+                                  page + part.count - 1, part.note, part.group, part.about))
         page += part.count
     return entries
 

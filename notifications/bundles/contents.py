@@ -51,6 +51,8 @@ class CaseRecord:
     timeline: list[TimelineEntry]   # oldest first
     letters: list[LetterPart]
     built_at: datetime
+    #: For a dispute, the funding case it is about: its papers follow the dispute's own.
+    linked: "CaseRecord | None" = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class IndexEntry:
     first: int | None = None
     last: int | None = None
     note: str = ""
+    group: int = 0   # which heading of the index it is under (0: the case's own papers)
+    about: str = ""  # the uploader's description of a document
 
     @property
     def pages(self) -> str:

@@ -17,7 +17,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from casework.bundles import Bundle, BundleSource, BundleStatus, bundle_for, current_fingerprint
+from casework.bundles import (Bundle, BundleSource, BundleStatus, Papers, bundle_for, mark_removed, papers_fingerprint,
+                              papers_of, superseded_files)
 from casework.cases import Case, load_case
 from casework.persistence import unit_of_work
 from casework.persistence.claims import claim_rows
@@ -63,9 +64,9 @@ def request_bundle(work: BundleWork, case_id: int, person_id: int | None, now: d
         try:
             with unit_of_work(work.factory) as session:
                 case = load_case(session, case_id)
-                documents = work.documents(session, case)
-                bundle = _queued(session, case, current_fingerprint(session, case, documents), person_id, now)
-                return Requested(bundle, _small(documents))
+                papers = papers_of(session, case, work.documents)
+                bundle = _queued(session, case, papers_fingerprint(session, papers), person_id, now)
+                return Requested(bundle, _small(papers.every_document))
         except IntegrityError:   # asked for at the same moment by someone else: theirs is ours
             if attempt:
                 raise
@@ -116,13 +117,13 @@ def _build_claimed(work: BundleWork, bundle_id: int, now: datetime, me: str) -> 
         with work.factory() as session:
             bundle = session.get(Bundle, bundle_id)
             case = load_case(session, bundle.case_id)
-            documents = work.documents(session, case)
-            if current_fingerprint(session, case, documents) != bundle.fingerprint:
+            papers = papers_of(session, case, work.documents)
+            if papers_fingerprint(session, papers) != bundle.fingerprint:
                 _set(work, mine, status=BundleStatus.FAILED, claimed_by=None, lease_until=None,
                      error="The case changed while its bundle was waiting. Ask for the bundle again.")
                 return 0
             record = work.describe(session, case, now)
-        built = build(record, documents, _progress(work, mine))
+        built = build(record, papers.documents, _progress(work, mine), linked_documents=_linked(papers))
         pdf_name, pdf_sha = _keep(work.folder, built.pdf, "pdf")
         zip_name, zip_sha = _keep(work.folder, built.zip, "zip") if built.zip else (None, None)
     except Exception:  # noqa: BLE001 - any failure is shown on the bundle's page; asking again retries
@@ -133,6 +134,10 @@ def _build_claimed(work: BundleWork, bundle_id: int, now: datetime, me: str) -> 
     _set(work, mine, status=BundleStatus.READY, progress=100, built_at=now, sha256=pdf_sha, pages=built.pages,
          pdf_path=pdf_name, zip_path=zip_name, zip_sha256=zip_sha, claimed_by=None, lease_until=None)
     return 1
+
+
+def _linked(papers: Papers) -> list[BundleSource]:
+    return papers.linked.documents if papers.linked is not None else []
 
 
 def _set(work: BundleWork, where: tuple, **values) -> None:
@@ -168,3 +173,16 @@ def _keep(folder: Path, body: bytes, suffix: str) -> tuple[str, str]:
 def bundle_file(work: BundleWork, name: str) -> Path:
     """A kept file of a bundle, by the name on its row."""
     return work.folder / Path(name).name
+
+
+def remove_superseded(work: BundleWork, now: datetime) -> int:
+    """Delete the files of bundles superseded for more than a day (a newer bundle of the case
+    is ready), keeping their rows, marked removed, for the audit; returns how many. Files go
+    first: a crash in between leaves a row whose files are gone, removed again next time."""
+    with work.factory() as session:
+        ids, names = superseded_files(session, now)
+    for name in names:
+        bundle_file(work, name).unlink(missing_ok=True)
+    with unit_of_work(work.factory) as session:
+        mark_removed(session, ids)
+    return len(ids)

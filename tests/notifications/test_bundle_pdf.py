@@ -108,3 +108,27 @@ def single_page(page) -> bytes:
 def test_an_image_that_is_not_one_goes_in_the_zip():
     built = build(record(letters=[]), [source("Photo", b"\x89PNG\r\n\x1a\nbroken", "image/png", 1, filename="photo.png")])
     assert index_rows(page_texts(built.pdf)[1])["Photo"] == "In the ZIP file"
+
+
+def test_a_disputes_bundle_gives_the_funding_case_its_own_section_after_the_disputes_papers():
+    import dataclasses
+    funding = dataclasses.replace(record(letters=[], events=1), ref="FC-0003", title="Lunch club for older residents",
+                                  kind="Funding case")
+    dispute = dataclasses.replace(record(), linked=funding)
+    built = build(dispute, [source("Our evidence", sample_pdf("Dispute evidence", 1), "application/pdf", 1)],
+                  linked_documents=[source("Monitoring return", sample_pdf("Monitoring return", 2), "application/pdf", 2),
+                                    source("Meals served", CSV, "text/csv", 3, filename="meals.csv")])
+    pages = page_texts(built.pdf)
+    # Cover 1, index 2; the dispute: summary 3, its 2-page letter 4-5, its evidence 6; then the
+    # funding case: summary 7, its 2-page monitoring return 8-9; the spreadsheet in the ZIP.
+    assert index_rows(pages[1]) == {"Case summary and timeline": "3", "Letter: dispute outcome": "4 to 5",
+                                    "Our evidence": "6", "Funding case summary and timeline": "7",
+                                    "Monitoring return": "8 to 9", "Meals served": "In the ZIP file"}
+    index = pages[1]
+    heading = "The funding case FC-0003 it is about: Lunch club for older residents"
+    assert index.index("Compact dispute DS-0007") < index.index("Our evidence") < index.index(heading) \
+        < index.index("Funding case summary and timeline")
+    assert "Funding case FC-0003: Lunch club for older residents" in pages[6]
+    assert "Monitoring return sheet 1" in pages[7] and "Monitoring return sheet 2" in pages[8]
+    assert len(pages) == 9 and all(f"DS-0007 Page {n} of 9" in " ".join(text.split()) for n, text in enumerate(pages, 1))
+    assert zipfile.ZipFile(io.BytesIO(built.zip)).namelist() == ["meals.csv"]

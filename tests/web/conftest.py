@@ -78,18 +78,29 @@ def built_app(settings: Settings, container: Container):
 PRODUCTION_AUDIT_KEY = "a-test-audit-key-that-is-long-enough-0123456789"
 
 
-def documents_dir() -> str:
-    """Where the tests' apps keep documents: one folder per pytest-xdist worker (the store is
-    content-addressed, so tests sharing it never clash)."""
+def _worker_dir(kind: str) -> str:
     import tempfile
     from pathlib import Path
 
     from tests.conftest import worker
-    return str(Path(tempfile.gettempdir()) / f"casework-test-documents-{worker()}")
+    return str(Path(tempfile.gettempdir()) / f"casework-test-{kind}-{worker()}")
+
+
+def documents_dir() -> str:
+    """Where the tests' apps keep documents: one folder per pytest-xdist worker (the store is
+    content-addressed, so tests sharing it never clash)."""
+    return _worker_dir("documents")
+
+
+def bundles_dir() -> str:
+    """Where the tests' apps keep case bundles (named by their SHA-256, like documents): never
+    the repository's ./instance/bundles, where they went on PostgreSQL."""
+    return _worker_dir("bundles")
 
 
 def settings_for(engine, env: str = "test", secret: str = SECRET, **overrides) -> Settings:
     overrides.setdefault("documents_path", documents_dir())
+    overrides.setdefault("bundle_dir", bundles_dir())
     if env == "production":
         overrides.setdefault("audit_key", PRODUCTION_AUDIT_KEY)
     return Settings(env=env, database_url=engine.url.render_as_string(hide_password=False), secret_key=secret,

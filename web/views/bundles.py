@@ -3,7 +3,7 @@ case's papers reach these pages (`permissions.can_download_bundle`); anyone else
 from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
-from casework.bundles import Bundle, BundleStatus, bundle_for, current_fingerprint
+from casework.bundles import Bundle, BundleStatus, bundle_for, linked_funding_case, papers_fingerprint, papers_of
 from casework.permissions import can_download_bundle
 from web.composition import bundle_work, worker_id
 from web.context import container
@@ -16,7 +16,7 @@ REFRESH_SECONDS = 5
 
 def _case(db, case_id: int):
     case = load_case(db, case_id)
-    if not can_download_bundle(current_user.person, case):
+    if not can_download_bundle(current_user.person, case, linked_funding_case(db, case)):
         abort(404)
     return case
 
@@ -27,10 +27,12 @@ def show(case_id: int):
     work = bundle_work(container())
     with container().factory() as db:
         case = _case(db, case_id)
-        bundle = bundle_for(db, case.id, current_fingerprint(db, case, work.documents(db, case)))
+        papers = papers_of(db, case, work.documents)
+        bundle = bundle_for(db, case.id, papers_fingerprint(db, papers))
+        linked = papers.linked.case if papers.linked is not None else None
     waiting = bundle is not None and bundle.status in (BundleStatus.QUEUED, BundleStatus.BUILDING)
     return render_template("bundles/show.html", title=f"Case bundle for {case.ref}", case=case, bundle=bundle,
-                           refresh=REFRESH_SECONDS if waiting else None)
+                           linked=linked, refresh=REFRESH_SECONDS if waiting else None)
 
 
 @bp.route("/cases/<int:case_id>/bundle", methods=["POST"])

@@ -8,12 +8,13 @@ from io import BytesIO
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from casework.bundles import linked_funding_case
 from casework.cases import Case, CaseAssignment, CaseLink
 from casework.errors import GateRefused, InvalidInput, StaleVersion
 from casework.documents import can_add_documents, documents_of
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
-from casework.permissions import can_open_funding_case, can_raise_dispute, can_view_case
+from casework.permissions import can_download_bundle, can_open_funding_case, can_raise_dispute, can_view_case
 from casework.separation import linked_case_officers
 from casework.persistence import unit_of_work
 from casework.queries import audit_trail, case_page, case_rows, letters_of
@@ -135,7 +136,8 @@ def _papers(db, case: Case) -> dict:
     return {"documents": document_lines(listed, case, person, url, withdraw_url),
             "by_entry": by_entry(listed, case, person, url),
             "documents_banner": unchecked_banner(listed, document_desk(container()).scanner is not None),
-            "add_documents_url": url_for("documents.add", case_id=case.id) if can_add_documents(person, case) else None}
+            "add_documents_url": url_for("documents.add", case_id=case.id) if can_add_documents(person, case) else None,
+            "can_bundle": can_download_bundle(person, case, linked_funding_case(db, case))}
 
 
 @bp.route("/cases/<int:case_id>/actions/<trigger>", methods=["GET", "POST"])

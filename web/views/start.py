@@ -9,6 +9,7 @@ from casework.errors import InvalidInput, NotFound
 from casework.organisations import Organisation, OrganisationKind, Person, PersonRole
 from casework.permissions import can_open_funding_case, can_raise_dispute
 from casework.visibility import visible_cases
+from web import uploads
 from web.context import container
 from web.forms.actions import apply_problems, build_form, engine_data
 from workflows.opening import DISPUTE_FIELDS, FUNDING_CASE_FIELDS
@@ -38,22 +39,30 @@ def new_case():
 @bp.route("/disputes/new", methods=["GET", "POST"])
 @login_required
 def new_dispute():
+    """Raise a dispute, with evidence files if the raiser has them: each file is checked and
+    stored when sent, kept if the form needs another go, and recorded with the dispute."""
     if not can_raise_dispute(current_user.person):
         abort(403)
     c = container()
     with c.factory() as db:
         form = build_form(DISPUTE_FIELDS, _dispute_options(db), "Raise the dispute",
-                          data={"linked_case": request.args.get("case", "")})
-    if form.validate_on_submit():
-        try:
-            case = c.service.raise_dispute(current_user.id, engine_data(form, DISPUTE_FIELDS), c.clock.now())
-            flash(f"Dispute {case.ref} raised. The other organisation must acknowledge it.", "success")
-            return redirect(url_for("cases.case_detail", case_id=case.id))
-        except InvalidInput as exc:
-            apply_problems(form, DISPUTE_FIELDS, exc.problems)
-        except NotFound as exc:
-            form.form_errors.append(exc.message)
-    return render_template("cases/start.html", form=form, title="Raise a Compact dispute",
+                          data={"linked_case": request.args.get("case", "")}, documents_mb=uploads.max_mb())
+    kept = []
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        kept = uploads.receive(form)
+        if valid and not form.errors:
+            try:
+                case = c.service.raise_dispute(current_user.id, engine_data(form, DISPUTE_FIELDS), c.clock.now(),
+                                               attachments=uploads.attachments(form, kept))
+                uploads.scan_case(case.id)
+                flash(f"Dispute {case.ref} raised. The other organisation must acknowledge it.", "success")
+                return redirect(url_for("cases.case_detail", case_id=case.id))
+            except InvalidInput as exc:
+                apply_problems(form, DISPUTE_FIELDS, exc.problems)
+            except NotFound as exc:
+                form.form_errors.append(exc.message)
+    return render_template("cases/start.html", form=form, title="Raise a Compact dispute", kept=kept, files=True,
                            intro="Say which Compact undertakings were not kept, what happened and what you want to happen."), 400 if form.errors or form.form_errors else 200
 
 
