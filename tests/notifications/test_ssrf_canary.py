@@ -125,6 +125,7 @@ ALLOWED_NETWORK_USES = {
     ("notifications/transports.py", "smtplib", ""): "mail, to settings.smtp_host:smtp_port (web.composition)",
     ("notifications/letters/rendering.py", "urllib.request", "url2pathname"): "a file path from a file:// URL",
     ("web/composition.py", "socket", ""): "socket.gethostname() for the scheduler's name",
+    ("casework/clamav.py", "socket", ""): "the virus scanner, clamd, at settings.clamd_socket (web.composition)",
 }
 
 
@@ -146,6 +147,7 @@ def test_the_only_outbound_connection_is_mail_to_the_configured_server():
     composition = (ROOT / "web/composition.py").read_text(encoding="utf-8")
     assert ("SmtpTransport(settings.smtp_host, settings.smtp_port" in composition), \
         "the mail server comes from the settings (CASEWORK_SMTP_HOST, CASEWORK_SMTP_PORT)"
+    assert "Clamd(settings.clamd_socket)" in composition, "clamd's socket comes from CASEWORK_CLAMD_SOCKET"
     users = {str(p.relative_to(ROOT)) for package in ("casework", "workflows", "notifications", "web")
              for p in (ROOT / package).rglob("*.py") if "SmtpTransport(" in p.read_text(encoding="utf-8")}
     assert users == {"web/composition.py"}

@@ -94,6 +94,8 @@ def drive_every_event(app, signed_in, cast, factory, clock, service) -> set[str]
     used |= browser_secrets(youth)
     assert youth.get("/admin/").status_code == 403                        # access_denied: a page
     assert youth.get(f"/cases/{kitchen_case.id}").status_code == 404      # access_denied: another's case
+    with youth.get("/cases.csv?q=lunch") as download:                      # exported
+        assert download.status_code == 200
     return {s for s in used if s}
 
 
