@@ -46,7 +46,7 @@ def sections(conn: Connection, person: Person) -> Sections:
     shape, roles, params = shape_of(person), set(person.roles), params_of(person)
     found = Sections(admin_only=Role.ADMINISTRATOR in roles and not roles & CASE_ROLES)
     if Role.FUNDER_OFFICER in roles:
-        counts = dict(conn.execute(_by_stage(shape), params | {"count_limit": COUNT_LIMIT + 1}).all())
+        counts = dict(conn.execute(_by_stage(shape, conn.dialect.name), params | {"count_limit": COUNT_LIMIT + 1}).all())
         # One url_for for all the stages' links rather than one each (about 0.06 ms a call).
         link = url_for("cases.case_list", stage="funding_change:STATE")
         found.stages = [(info.tag, counts[state], link.replace("STATE", state))
@@ -64,8 +64,14 @@ _LINE = (Case.id, Case.workflow, Case.status, Case.title)
 
 
 @lru_cache(maxsize=64)
-def _by_stage(shape: Shape):
-    """How many cases at each stage, each count stopping past COUNT_LIMIT (`case_page`)."""
+def _by_stage(shape: Shape, dialect: str):
+    """How many cases at each stage, each count stopping past COUNT_LIMIT (`case_page`) on
+    PostgreSQL. SQLite counts them all in one grouped walk: at 100,000 cases that cost it 91 ms
+    a request against 120 ms for fourteen capped walks (benchmarks/scale.py, README)."""
+    if dialect == "sqlite":
+        return (select(Case.status, func.count()).where(can_see(shape), Case.workflow == "funding_change")
+                .group_by(Case.status))
+
     def at(state: str) -> Select:
         cases = (select(Case.id).where(Case.workflow == "funding_change", Case.status == state, can_see(shape))
                  .limit(bindparam("count_limit")).subquery())
