@@ -154,14 +154,8 @@ def action(case_id: int, trigger: str):
             return _moved_on(case)   # sent twice, or from a page left open while the case moved on
         if row is None:
             abort(404)
-        ask = Asking(case, cal.local_date(c.clock.now()), c.service.limits, c.service.calendar)
-        start = initial_values(row, ask)
-        form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
-                          data={"case_version": case.version, **start},
-                          documents_mb=uploads.max_mb() if row.accepts_documents else None)
-        case_words(form, row, ask)
-        view = {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start)),
-                "history": improvement_history(case) if row.trigger in DECISIONS else None, "kept": []}
+        view = _action_view(db, case, row)
+    form = view["form"]
     if request.method == "POST" and "change" in request.form:
         view["kept"] = uploads.receive(form) if row.accepts_documents else []
         return render_template("cases/action.html", **view)  # back from checking, answers kept
@@ -177,6 +171,20 @@ def action(case_id: int, trigger: str):
     if form.errors:
         add_engine_problems(form, row.fields)
     return render_template("cases/action.html", **view), 400 if form.errors else 200
+
+
+def _action_view(db, case: Case, row) -> dict:
+    """What an action's page shows: its form, with today's defaults and the case's words, the
+    improvement history on a decision, and no files kept yet."""
+    c = container()
+    ask = Asking(case, cal.local_date(c.clock.now()), c.service.limits, c.service.calendar)
+    start = initial_values(row, ask)
+    form = build_form(row.fields, field_options(db, case, row), "Continue" if row.check_first else row.button,
+                      data={"case_version": case.version, **start},
+                      documents_mb=uploads.max_mb() if row.accepts_documents else None)
+    case_words(form, row, ask)
+    return {"case": case, "row": row, "form": form, "title": row.question.format_map(defaultdict(str, start)),
+            "history": improvement_history(case) if row.trigger in DECISIONS else None, "kept": []}
 
 
 def _submitted(view: dict) -> bool:
