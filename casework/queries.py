@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ARRAY, Select, String, TableValuedAlias, and_, bindparam, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from casework.audit import AuditEntry
@@ -194,7 +194,8 @@ def deadline_tables(session: Session, person: Person, limit: int,
     """For each table, its soonest live deadlines of the cases this person may see, at most
     `limit`; all the tables in one statement."""
     names = list(tables)
-    statement = _tables_statement(shape_of(person), tuple((tables[n].waiting, tables[n].due is not None) for n in names))
+    statement = _tables_statement(shape_of(person), tuple((tables[n].waiting, tables[n].due is not None) for n in names),
+                                  session.connection().dialect.name)
     params = params_of(person) | {"limit": limit}
     for i, name in enumerate(names):
         if tables[name].due:
@@ -255,34 +256,50 @@ def _listed(names: list[str], last: str) -> str:
     return ", ".join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
+def each_of(name: str, values) -> TableValuedAlias:
+    """A one-column table of these values, for a LATERAL walk run once for each on PostgreSQL
+    (`unnest` of one bound array): a walk written out once a value is planned once a value on
+    every request, and a statement holding `values()` is never cached by SQLAlchemy."""
+    return func.unnest(literal(sorted(values), ARRAY(String))).table_valued(name).render_derived()
+
+
 @lru_cache(maxsize=256)
-def _tables_statement(shape: Shape, tables: tuple[tuple[bool, bool], ...]) -> Select:
+def _tables_statement(shape: Shape, tables: tuple[tuple[bool, bool], ...], dialect: str) -> Select:
     selects = []
     for i, (waiting, due) in enumerate(tables):
-        terms = [can_see(shape)]
-        if waiting:
-            terms.append(acts_on(shape))
+        # The case is tested in a subquery, not joined: joined, SQLite read every case a person
+        # may see into a Bloom filter before the walk (88 ms at 100,000 cases, for 26 rows).
+        shown = [can_see(shape), acts_on(shape)] if waiting else [can_see(shape)]
+        walk = (select(literal(i).label("table"), Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on,
+                       Deadline.status, Deadline.paused_remaining, Deadline.acting_roles, Deadline.case_id,
+                       Deadline.kind)
+                .where(exists().where(Case.id == Deadline.case_id, *shown))
+                .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")))
         if due:
-            terms.append(Deadline.due_on.between(bindparam(f"first_{i}"), bindparam(f"last_{i}")))
+            walk = walk.where(Deadline.due_on.between(bindparam(f"first_{i}"), bindparam(f"last_{i}")))
         # One walk of the (status, due_on) index per live status, each stopping at the limit,
-        # then merged: `status IN (...)` would make SQLite sort every live deadline first.
-        walks = [select(literal(i).label("table"), Deadline.id.label("deadline_id"), Deadline.label, Deadline.due_on,
-                        Deadline.status, Deadline.paused_remaining, Deadline.acting_roles, Case.id, Case.workflow,
-                        Case.status.label("case_status"), Case.title, Deadline.kind, Case.funder_org_id,
-                        Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id)
-                 .join(Case, Case.id == Deadline.case_id).where(Deadline.status == status, *terms)
-                 .order_by(Deadline.due_on, Deadline.id).limit(bindparam("limit")).subquery()
-                 for status in LIVE]
-        merged = union_all(*(select(walk) for walk in walks)).subquery()
+        # then merged: `status IN (...)` would make SQLite sort every live deadline first. On
+        # PostgreSQL the walk is written once and run for each status (LATERAL): written out
+        # once a status, planning the home page's tables took longer than running them.
+        if dialect == "postgresql":
+            live = each_of("status", LIVE)
+            merged = select(walk.where(Deadline.status == live.c.status).lateral()).select_from(live).subquery()
+        else:
+            merged = union_all(*(select(walk.where(Deadline.status == status).subquery()) for status in LIVE)).subquery()
         selects.append(select(merged).order_by(merged.c.due_on, merged.c.deadline_id).limit(bindparam("limit"))
                        .subquery())
     every = union_all(*(select(table) for table in selects)).subquery()
-    # The party organisations' names, for who must act: looked up for these few rows only.
+    # The cases and the party organisations' names (for who must act): for these few rows only.
     parties = [aliased(Organisation) for _ in _PARTIES]
-    statement = select(every, *(org.name for org in parties))
-    for org, column in zip(parties, (every.c.funder_org_id, every.c.vco_org_id, every.c.complainant_org_id,
-                                     every.c.respondent_org_id)):
-        statement = statement.outerjoin(org, org.id == column)
+    statement = (select(*(every.c[name] for name in ("table", "deadline_id", "label", "due_on", "status",
+                                                      "paused_remaining", "acting_roles")),
+                        Case.id, Case.workflow, Case.status, Case.title, every.c.kind, Case.funder_org_id,
+                        Case.vco_org_id, Case.complainant_org_id, Case.respondent_org_id,
+                        *(org.name for org in parties))
+                 .join(Case, Case.id == every.c.case_id))
+    for org, party in zip(parties, (Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id,
+                                    Case.respondent_org_id)):
+        statement = statement.outerjoin(org, org.id == party)
     return statement.order_by(every.c.table, every.c.due_on, every.c.deadline_id)
 
 

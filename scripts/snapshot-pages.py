@@ -16,7 +16,8 @@ filters, the timeline's other routes, page numbers out of range) and two address
 not exist (404). The same for someone not signed in (folder `signed-out`), from the sign-in
 page. Redirects are recorded, not followed.
 
-Not saved: static files and GOV.UK assets, letters (PDFs made by WeasyPrint, not pages),
+Not saved: static files and GOV.UK assets, downloads that are not text (letters, documents,
+bundles, spreadsheets: listed in `index.txt` with their status and type, not compared),
 and signing out. Nothing but signing in is sent with POST, so every login sees the same data.
 
 Output: one folder per login (its email), one file per page named by its path and query
@@ -131,6 +132,8 @@ def crawl(client, folder: Path, start: list[str]) -> int:
             index.append(f"{address} {status} -> {response.headers.get('Location')}")
             continue
         index.append(f"{address} {status} {response.mimetype}")
+        if not response.mimetype.startswith("text/"):
+            continue  # downloads (documents, bundles, spreadsheets, PDFs): listed, not compared
         text = response.get_data(as_text=True)
         (folder / file_name(address)).write_text(normalised(text), encoding="utf-8")
         if response.mimetype != "text/html":

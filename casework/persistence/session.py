@@ -28,7 +28,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         # JIT compilation pays off for long analytical queries, not for pages: PostgreSQL
         # overestimates the per-row cost of the visibility rules' EXISTS subplans, and on the
         # 100,000-case benchmark spent 620 ms compiling a count that then ran in 250 ms.
-        connect_args = {"connect_timeout": 10, "options": "-c jit=off"}
+        # Nor do parallel workers: starting them took 20-30 ms of a 35 ms home page table on a
+        # 2-core server, for a walk of a few hundred index rows.
+        connect_args = {"connect_timeout": 10, "options": "-c jit=off -c max_parallel_workers_per_gather=0"}
     connect_args |= kwargs.pop("connect_args", {})
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
