@@ -27,7 +27,8 @@ entries, about 70% closed), written with SQLAlchemy Core `insert()` executemany,
 then closed and future filler deadline rows on one case nobody signed in sees, up to the
 deadline-row total. The throwaway cluster (benchmarks/pgcluster.py) runs with fsync on.
 With --database-url, this application's tables in that database are dropped and made again.
-Writes benchmarks/results/scale.json and scale.md."""
+Writes benchmarks/results/scale.json and scale.md. Over 300 lines: a script run on its own,
+one measure a function."""
 import argparse
 import json
 import os

@@ -13,7 +13,10 @@ hashes, shifted in time (about 70% closed), padded with deadline-moved entries t
 audit-entry total. Every client signs in as the contract manager, who sees the most cases.
 Before the load, each page is requested once in-process to count its SQL statements
 (SQLAlchemy's `before_cursor_execute` event on the engine).
-Prints a markdown table and writes benchmarks/results/web.json (and .md)."""
+Prints a markdown table and writes benchmarks/results/web.json (and .md).
+
+Over 300 lines: a script run on its own, whose server, client and data helpers
+`benchmarks/scale.py` shares."""
 import argparse
 import http.client
 import json

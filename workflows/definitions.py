@@ -3,7 +3,10 @@ declaration per transition (everything it does and every word people read about 
 rules as data, and the validator that checks a workflow's tables hang together.
 
 Nothing here imports what gates see (`workflows.context`) at run time: the types below only
-name it, so context -> deadlines -> definitions is not a circle."""
+name it, so context -> deadlines -> definitions is not a circle.
+
+A little over 300 lines on purpose: the whole vocabulary in one module, so that a workflow
+module reads as its process table with one import."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime

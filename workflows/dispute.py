@@ -1,7 +1,10 @@
 """The Compact dispute process (processes.md, "Dispute"): raised by either party, then
 informal resolution (D1), senior review (D2), mediation by BVSC (D3) and the Compact panel
 (D4). Reads like the spec's table: states, then one declaration per transition, then deadline
-rules. Gates and effects are in `dispute_rules.py`."""
+rules. Gates and effects are in `dispute_rules.py`.
+
+Over 300 lines on purpose, as `funding_change.py`: the table is the process, each transition
+declared whole in one place."""
 from dataclasses import replace
 from enum import StrEnum
 

@@ -1,6 +1,9 @@
 """The gates and effects of the dispute process: what must be true before an action (each
 gate returns the message a person reads when it is not), and what each action records on the
-case. The table that uses them is in `workflows/dispute.py`."""
+case. The table that uses them is in `workflows/dispute.py`.
+
+Just over 300 lines: one short function a gate or effect, in the order of the table, beside
+`funding_change_rules.py` in the same shape."""
 from collections.abc import Callable
 from datetime import date
 

@@ -12,7 +12,8 @@ from casework.cases import Case
 from casework.deadlines import LIVE, Deadline
 from casework.organisations import Person
 from casework.permissions import can_view_case
-from casework.queries import CaseFilter, case_page, soonest_deadlines
+from casework.deadline_lists import soonest_deadlines
+from casework.queries import CaseFilter, case_page
 from casework.visibility import visible_cases, waits_on
 from tests.factories import PEOPLE, dispute_at, funding_case_at
 

@@ -1,7 +1,7 @@
 """"Waiting on you" lists only what the person can do themselves: not dates the case waits
 for, not a party's task that only some of its staff take, not another body's task."""
 from casework.organisations import Person
-from casework.queries import soonest_deadlines
+from casework.deadline_lists import soonest_deadlines
 from tests.factories import dispute_at, funding_case_at
 
 

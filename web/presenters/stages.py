@@ -1,6 +1,9 @@
 """What a case page and the tables of cases say about where a case stands: the stage as a tag
 and a sentence for this reader, the next deadline with working days left, the actions this
-person may take, and the case's summary."""
+person may take, and the case's summary.
+
+Just over 300 lines: the tables of cases and the case page must say the same about a stage,
+so their words are worked out in one place."""
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,10 +11,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from casework.cases import Case, CaseRole, case_roles
+from casework.deadline_lists import DeadlineLine
 from casework.deadlines import Deadline, DeadlineStatus
 from casework.organisations import Person
 from casework.permissions import can_act_for_respondent, sees_funder_view
-from casework.queries import CaseLine, DeadlineLine
+from casework.queries import CaseLine
 from workflows import calendar as cal
 from workflows.definitions import Transition, as_date
 from workflows.dispute import FOR_THE_RESPONDENT, PANEL_SEATS

@@ -1,4 +1,8 @@
-"""Cases: each person's home, case lists, the case page, and one question page per action."""
+"""Cases: each person's home, case lists, the case page, and one question page per action.
+
+A little over 300 lines on purpose: these routes share how a case is loaded and refused
+(`load_case`) and how an action's page is built and answered; apart, one page's story would
+be in two files."""
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for

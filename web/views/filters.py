@@ -6,7 +6,8 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from casework.organisations import Person
-from casework.queries import CaseFilter, DeadlineLine, DeadlineTable, deadline_tables
+from casework.deadline_lists import DeadlineLine, DeadlineTable, deadline_tables
+from casework.queries import CaseFilter
 from casework.search import MAX_LENGTH, search_terms
 from web.diagram import stage_names
 from workflows import calendar as cal
