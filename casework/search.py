@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import DDL, ColumnElement, and_, bindparam, column, event, false, or_, select, table
+from sqlalchemy import DDL, ColumnElement, bindparam, column, event, false, intersect, select, table, union
 
 from casework.cases import REF_PREFIX, Case, CaseAssignment
 from casework.organisations import Organisation, Person
@@ -90,31 +90,52 @@ def _ids(dialect: str, source, name: str, indexed: bool, word):
     """The ids of the rows of `source` whose column `name` holds the word."""
     if dialect == "sqlite" and indexed:
         fts = _FTS[source.name]
-        return select(fts.c.rowid).where(fts.c[name].match(word))
+        return select(fts.c.rowid.label("id")).where(fts.c[name].match(word))
     col = source.c[name]
     return select(source.c.id).where(col.ilike(word, escape="\\") if dialect == "postgresql"
                                      else col.like(word, escape="\\"))
 
 
+def _materialised(statement, name: str):
+    """`statement` as a CTE worked out once, before the rest of the statement: neither database
+    may fold it into the visibility rule and run it for each case."""
+    return statement.cte(name).prefix_with("MATERIALIZED")
+
+
 def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The condition on `cases` that it matches the search, and the condition that its title
-    holds every word (search results show those first), with `params_of`'s values to bind."""
+    holds every word (search results show those first), with `params_of`'s values to bind.
+
+    Both are `cases.id IN` a set of ids worked out first through the indexes (each word's
+    titles once, its organisations' cases and its people's cases; every word's set
+    intersected; the reference added), so that the visibility rule and the filters are tested
+    on the cases found rather than on every case."""
     indexed, has_ref, has_workflow = shape
-    words, titled = [], []
+    titles, found = [], []
     for n, long_enough in enumerate(indexed):
         word = bindparam(f"word_{n}")
-        title_ids = _ids(dialect, Case.__table__, "title", long_enough, word)
+        title = _materialised(_ids(dialect, Case.__table__, "title", long_enough, word), f"search_title_{n}")
         orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
-        people = select(CaseAssignment.case_id).where(
-            CaseAssignment.person_id.in_(_ids(dialect, Person.__table__, "name", long_enough, word)))
-        titled.append(Case.id.in_(title_ids))
-        words.append(or_(Case.id.in_(title_ids), Case.vco_org_id.in_(orgs), Case.funder_org_id.in_(orgs),
-                         Case.complainant_org_id.in_(orgs), Case.respondent_org_id.in_(orgs), Case.id.in_(people)))
-    reference = false()
+        people = _ids(dialect, Person.__table__, "name", long_enough, word)
+        # One select for each party column, so each may use its own index (an OR of them cannot).
+        found.append(union(select(title.c.id),
+                           *(select(Case.id).where(party.in_(orgs)) for party in
+                             (Case.vco_org_id, Case.funder_org_id, Case.complainant_org_id, Case.respondent_org_id)),
+                           select(CaseAssignment.case_id).where(CaseAssignment.person_id.in_(people))
+                           ).cte(f"search_word_{n}"))
+        titles.append(title)
+    if len(found) > 1:
+        found = [intersect(*(select(word.c.id) for word in found)).cte("search_words")]
+    ids = [select(found[0].c.id)] if found else []
     if has_ref:
-        reference = and_(Case.id == bindparam("ref_id"), *([Case.workflow == bindparam("ref_workflow")]
-                                                           if has_workflow else []))
-    return or_(reference, and_(*words)) if words else reference, and_(*titled) if titled else false()
+        ids.append(select(Case.id).where(Case.id == bindparam("ref_id"), *(
+            [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])))
+    if not ids:
+        return false(), false()
+    every = _materialised(union(*ids) if len(ids) > 1 else ids[0], "search_found")
+    titled = intersect(*(select(title.c.id) for title in titles)) if len(titles) > 1 else \
+        select(titles[0].c.id) if titles else None
+    return Case.id.in_(select(every.c.id)), Case.id.in_(titled) if titled is not None else false()
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
