@@ -14,10 +14,13 @@ to remember:
   word as one quoted FTS5 string, so no word is ever read as an FTS5 operator.
 
 Words shorter than 3 characters (which no trigram index holds) are matched with LIKE on the
-columns. Neither database's index is a model: `include_object` keeps them out of Alembic's
-comparisons; migration 0008 makes them, and `Base.metadata.create_all` too (the DDL events
-below). A later migration that rebuilds one of these tables in SQLite's batch mode must make
-its triggers again."""
+columns, each column read once a search. The ids of the cases found are worked out first
+(`matching`), and only those cases are tested against the visibility rule and the filters:
+with a few plain indexes on `cases` (CASE_INDEXES) neither database reads whole case rows
+to do so. Neither database's index is a model: `include_object` keeps them out of Alembic's
+comparisons; migrations 0008 and 0014 make them, and `Base.metadata.create_all` too (the DDL
+events below). A later migration that rebuilds one of these tables in SQLite's batch mode
+must make its triggers and indexes again."""
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,6 +99,10 @@ def _ids(dialect: str, source, name: str, indexed: bool, word):
                                      else col.like(word, escape="\\"))
 
 
+#: The columns naming a case's organisations, each with an index of its own.
+_PARTIES = (Case.vco_org_id, Case.funder_org_id, Case.complainant_org_id, Case.respondent_org_id)
+
+
 def _materialised(statement, name: str):
     """`statement` as a CTE worked out once, before the rest of the statement: neither database
     may fold it into the visibility rule and run it for each case."""
@@ -115,13 +122,13 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
     for n, long_enough in enumerate(indexed):
         word = bindparam(f"word_{n}")
         title = _materialised(_ids(dialect, Case.__table__, "title", long_enough, word), f"search_title_{n}")
-        orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
-        people = _ids(dialect, Person.__table__, "name", long_enough, word)
-        # One select for each party column, so each may use its own index (an OR of them cannot).
+        orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
+        people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
+        # A join from the few organisations and people named, so that each party column's
+        # index and the assignments' index of people are used rather than a scan of them all.
         found.append(union(select(title.c.id),
-                           *(select(Case.id).where(party.in_(orgs)) for party in
-                             (Case.vco_org_id, Case.funder_org_id, Case.complainant_org_id, Case.respondent_org_id)),
-                           select(CaseAssignment.case_id).where(CaseAssignment.person_id.in_(people))
+                           *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+                           select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)
                            ).cte(f"search_word_{n}"))
         titles.append(title)
     if len(found) > 1:
@@ -145,15 +152,30 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 # --- the index, made with the tables ----------------------------------------------------------
 
+#: Plain indexes on `cases` for finding the cases found: each party column its own (an
+#: organisation's cases are found through any of them), and the columns the case list reads
+#: of each case found (its visibility, order and line) led by the id, so that both databases
+#: read them from this index rather than from the case rows with their data, a tenth of the
+#: size (PostgreSQL: an index-only scan; SQLite: a covering index).
+CASE_INDEXES = {
+    "ix_search_cases_complainant": "complainant_org_id",
+    "ix_search_cases_respondent": "respondent_org_id",
+    "ix_search_cases_listed": "id, updated_at, workflow, status, funder_org_id, vco_org_id, complainant_org_id, "
+                              "respondent_org_id, title",
+}
+
+
 def create_statements(dialect: str, source: str) -> list[str]:
     """The SQL that indexes `source` (a table of INDEXED) on this database."""
     _, name, fts, index = next(row for row in INDEXED if row[0] == source)
+    plain = [f"CREATE INDEX IF NOT EXISTS {index_name} ON {source} ({columns})"
+             for index_name, columns in CASE_INDEXES.items()] if source == "cases" else []
     if dialect == "postgresql":
         return ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
-                f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)"]
+                f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)", *plain]
     if dialect != "sqlite":
         return []
-    return [
+    return [*plain,
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({name}, content='{source}', content_rowid='id', "
         f"tokenize='trigram')",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {source} BEGIN "  # nosec B608
@@ -170,9 +192,10 @@ def create_statements(dialect: str, source: str) -> list[str]:
 def drop_statements(dialect: str, source: str) -> list[str]:
     """The SQL that removes the index of `source` (its triggers go with the table on SQLite)."""
     _, _, fts, index = next(row for row in INDEXED if row[0] == source)
+    plain = [f"DROP INDEX IF EXISTS {index_name}" for index_name in CASE_INDEXES] if source == "cases" else []
     if dialect == "sqlite":
-        return [f"DROP TABLE IF EXISTS {fts}"]
-    return [f"DROP INDEX IF EXISTS {index}"] if dialect == "postgresql" else []
+        return [f"DROP TABLE IF EXISTS {fts}", *plain]
+    return [f"DROP INDEX IF EXISTS {index}", *plain] if dialect == "postgresql" else []
 
 
 def _attach(source_table) -> None:
