@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import DDL, ColumnElement, bindparam, column, event, false, intersect, select, table, union
+from sqlalchemy import DDL, ColumnElement, bindparam, column, event, false, func, intersect, select, table, union_all
 
 from casework.cases import REF_PREFIX, Case, CaseAssignment
 from casework.organisations import Organisation, Person
@@ -95,8 +95,11 @@ def _ids(dialect: str, source, name: str, indexed: bool, word):
         fts = _FTS[source.name]
         return select(fts.c.rowid.label("id")).where(fts.c[name].match(word))
     col = source.c[name]
-    return select(source.c.id).where(col.ilike(word, escape="\\") if dialect == "postgresql"
-                                     else col.like(word, escape="\\"))
+    if dialect == "postgresql":
+        return select(source.c.id).where(col.ilike(word, escape="\\"))
+    # unlikely(): SQLite cannot tell how many names LIKE finds, and would otherwise read every
+    # assignment to find the few people's rather than look them up through their index.
+    return select(source.c.id).where(func.unlikely(col.like(word, escape="\\")))
 
 
 #: The columns naming a case's organisations, each with an index of its own.
@@ -126,7 +129,7 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
         people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
         # A join from the few organisations and people named, so that each party column's
         # index and the assignments' index of people are used rather than a scan of them all.
-        found.append(union(select(title.c.id),
+        found.append(union_all(select(title.c.id),
                            *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
                            select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)
                            ).cte(f"search_word_{n}"))
@@ -139,7 +142,7 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
             [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])))
     if not ids:
         return false(), false()
-    every = _materialised(union(*ids) if len(ids) > 1 else ids[0], "search_found")
+    every = (union_all(*ids) if len(ids) > 1 else ids[0]).subquery("search_found")
     titled = intersect(*(select(title.c.id) for title in titles)) if len(titles) > 1 else \
         select(titles[0].c.id) if titles else None
     return Case.id.in_(select(every.c.id)), Case.id.in_(titled) if titled is not None else false()
