@@ -65,8 +65,9 @@ def explain(url: str, repeats: int) -> dict:
                         times.append(float(plan[-1].split(":")[1].split()[0]))
                     out[typed][name] = {"execution_ms": round(statistics.median(times), 1), "plan": plan}
                 else:
-                    plan = [" ".join(str(x) for x in row) for row in
-                            conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, tuple(bound[k] for k in compiled.positiontup))]
+                    positional = tuple(bound[k] for k in compiled.positiontup)
+                    plan = [" ".join(str(x) for x in row)
+                            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, positional)]
                     times, cpu = [], []
                     for _ in range(repeats + 1):
                         t0, c0 = time.perf_counter(), time.process_time()

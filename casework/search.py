@@ -130,9 +130,9 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
         # A join from the few organisations and people named, so that each party column's
         # index and the assignments' index of people are used rather than a scan of them all.
         found.append(union_all(select(title.c.id),
-                           *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
-                           select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)
-                           ).cte(f"search_word_{n}"))
+                               *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+                               select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)
+                               ).cte(f"search_word_{n}"))
         titles.append(title)
     if len(found) > 1:
         found = [intersect(*(select(word.c.id) for word in found)).cte("search_words")]

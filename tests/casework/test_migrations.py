@@ -97,7 +97,8 @@ def test_upgrading_past_0008_indexes_the_names_already_there_for_search(empty_en
 def test_upgrading_past_0014_indexes_the_cases_a_search_finds_as_create_all_does(empty_engine, tmp_path):
     upgrade(empty_engine)
     made = make_engine(f"sqlite:///{tmp_path / 'made.db'}") if empty_engine.dialect.name == "sqlite" else None
-    expected = {"ix_search_cases_complainant": ["complainant_org_id"], "ix_search_cases_respondent": ["respondent_org_id"],
+    expected = {"ix_search_cases_complainant": ["complainant_org_id"],
+                "ix_search_cases_respondent": ["respondent_org_id"],
                 "ix_search_cases_listed": ["id", "updated_at", "workflow", "status", "funder_org_id", "vco_org_id",
                                            "complainant_org_id", "respondent_org_id", "title"]}
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(empty_engine).get_indexes("cases")}
