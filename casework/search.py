@@ -25,7 +25,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import DDL, ColumnElement, bindparam, column, event, false, func, intersect, select, table, union_all
+from sqlalchemy import (DDL, ColumnElement, and_, bindparam, column, event, false, func, intersect, or_, select, table,
+                        union_all)
 
 from casework.cases import REF_PREFIX, Case, CaseAssignment
 from casework.organisations import Organisation, Person
@@ -116,14 +117,24 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
     """The condition on `cases` that it matches the search, and the condition that its title
     holds every word (search results show those first), with `params_of`'s values to bind.
 
-    Both are `cases.id IN` a set of ids worked out first through the indexes (each word's
-    titles once, its organisations' cases and its people's cases; every word's set
+    The condition is `cases.id IN` a set of ids worked out first through the indexes (each
+    word's titles once, its organisations' cases and its people's cases; every word's set
     intersected; the reference added), so that the visibility rule and the filters are tested
-    on the cases found rather than on every case."""
+    on the cases found rather than on every case. On PostgreSQL a word too short for the index
+    is instead tested on each case (its organisations and people looked up once): no index
+    narrows it, and one pass over the cases costs less there than finding each party's cases
+    apart and joining them back."""
     indexed, has_ref, has_workflow = shape
-    titles, found = [], []
+    titles, found, short, short_titles = [], [], [], []
     for n, long_enough in enumerate(indexed):
         word = bindparam(f"word_{n}")
+        if dialect == "postgresql" and not long_enough:
+            people = select(CaseAssignment.case_id).where(
+                CaseAssignment.person_id.in_(_ids(dialect, Person.__table__, "name", False, word)))
+            orgs = _ids(dialect, Organisation.__table__, "name", False, word)
+            short_titles.append(Case.title.ilike(word, escape="\\"))
+            short.append(or_(short_titles[-1], *(party.in_(orgs) for party in _PARTIES), Case.id.in_(people)))
+            continue
         title = _materialised(_ids(dialect, Case.__table__, "title", long_enough, word), f"search_title_{n}")
         orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
         people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
@@ -134,18 +145,23 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
                                select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)
                                ).cte(f"search_word_{n}"))
         titles.append(title)
-    if len(found) > 1:
-        found = [intersect(*(select(word.c.id) for word in found)).cte("search_words")]
-    ids = [select(found[0].c.id)] if found else []
-    if has_ref:
-        ids.append(select(Case.id).where(Case.id == bindparam("ref_id"), *(
-            [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])))
-    if not ids:
-        return false(), false()
-    every = (union_all(*ids) if len(ids) > 1 else ids[0]).subquery("search_found")
-    titled = intersect(*(select(title.c.id) for title in titles)) if len(titles) > 1 else \
-        select(titles[0].c.id) if titles else None
-    return Case.id.in_(select(every.c.id)), Case.id.in_(titled) if titled is not None else false()
+    reference = and_(Case.id == bindparam("ref_id"), *(
+        [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])) if has_ref else None
+    if found:
+        if len(found) > 1:
+            found = [intersect(*(select(word.c.id) for word in found)).cte("search_words")]
+        ids = [select(found[0].c.id)] + ([select(Case.id).where(reference)] if has_ref else [])
+        every = (union_all(*ids) if len(ids) > 1 else ids[0]).subquery("search_found")
+        condition = Case.id.in_(select(every.c.id))
+        if short:   # the reference is found whatever the short words
+            condition = and_(condition, or_(reference, and_(*short)) if has_ref else and_(*short))
+    elif short:
+        condition = or_(reference, and_(*short)) if has_ref else and_(*short)
+    else:
+        condition = reference if has_ref else false()
+    titled = [Case.id.in_(intersect(*(select(title.c.id) for title in titles)) if len(titles) > 1
+                          else select(titles[0].c.id))] if titles else []
+    return condition, and_(*titled, *short_titles) if titled or short_titles else false()
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

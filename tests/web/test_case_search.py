@@ -245,3 +245,10 @@ def test_search_combines_with_each_filter(factory, service, cast, clock, cases):
     assert found(factory, cast, "fo", "kitchen", due=(date(2026, 12, 12), date(2026, 12, 31))) == []
     assert found(factory, cast, "fo", "FC-0002", due=(date(2026, 12, 10), date(2026, 12, 10))) == []
     assert found(factory, cast, "fo", "FC-0002", stage=("funding_change", "closed_resolved")) == [cases["meals"].id]
+
+
+def test_a_short_word_narrows_what_a_longer_word_finds(factory, cast, cases):
+    # "kitchen" finds all four cases (a title or Crayford Community Kitchen); "ls" is in "Meals
+    # on wheels" and "Befriending calls" only. No title holds both, so newest first.
+    assert found(factory, cast, "fo", "kitchen ls") == [cases["no_dm"].id, cases["meals"].id]
+    assert found(factory, cast, "fo", "ls kitchen") == [cases["no_dm"].id, cases["meals"].id]
