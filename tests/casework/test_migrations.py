@@ -90,4 +90,21 @@ def test_upgrading_past_0008_indexes_the_names_already_there_for_search(empty_en
             assert conn.scalar(text("SELECT count(*) FROM search_organisations WHERE name MATCH '\"crayford\"'")) == 0
         else:
             indexes = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_search_%'")))
-            assert indexes == {"ix_search_cases_title", "ix_search_organisations_name", "ix_search_people_name"}
+            assert indexes == {"ix_search_cases_title", "ix_search_organisations_name", "ix_search_people_name",
+                               "ix_search_cases_complainant", "ix_search_cases_respondent", "ix_search_cases_listed"}
+
+
+def test_upgrading_past_0014_indexes_the_cases_a_search_finds_as_create_all_does(empty_engine, tmp_path):
+    upgrade(empty_engine)
+    made = make_engine(f"sqlite:///{tmp_path / 'made.db'}") if empty_engine.dialect.name == "sqlite" else None
+    expected = {"ix_search_cases_complainant": ["complainant_org_id"],
+                "ix_search_cases_respondent": ["respondent_org_id"],
+                "ix_search_cases_listed": ["id", "updated_at", "workflow", "status", "funder_org_id", "vco_org_id",
+                                           "complainant_org_id", "respondent_org_id", "title"]}
+    indexes = {ix["name"]: ix["column_names"] for ix in inspect(empty_engine).get_indexes("cases")}
+    assert {name: indexes.get(name) for name in expected} == expected
+    if made is not None:   # and `create_all` makes the same ones (the DDL events of casework.search)
+        Base.metadata.create_all(made)
+        indexes = {ix["name"]: ix["column_names"] for ix in inspect(made).get_indexes("cases")}
+        made.dispose()
+        assert {name: indexes.get(name) for name in expected} == expected

@@ -4,6 +4,7 @@ error whatever is typed; the index kept current when names change; and downloads
 exactly the cases the page lists, print their filters and are recorded."""
 import csv
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -16,7 +17,7 @@ from casework.persistence import unit_of_work
 from casework.queries import CaseFilter, case_page
 from casework.search import search_terms
 from casework.security_events import SecurityEvent
-from tests.factories import walk
+from tests.factories import FUNDING_ENDINGS, walk
 from tests.web.helpers import Page
 from workflows.journeys import FUNDING_PERFORMANCE
 
@@ -186,3 +187,68 @@ def test_the_xlsx_download_holds_the_cases_the_page_lists_in_its_order(signed_in
     assert [page.index(ref) for ref in listed] == sorted(page.index(ref) for ref in listed)
     meta = dict(book["Filters and metadata"].iter_rows(min_row=2, values_only=True))
     assert meta["Filter: Search"] == "kitchen"
+
+
+# --- results found through the index first, then who may see them, in the same order ---------
+
+def page_of(factory, cast, who: str, typed: str, number: int, size: int, **filters):
+    with factory() as db:
+        page = case_page(db, db.get(Person, cast[who]), number, CaseFilter(search=search_terms(typed), **filters), size)
+        return page.total, [line.id for line in page.items]
+
+
+def test_a_title_holding_every_word_comes_before_newer_cases_holding_them_elsewhere(
+        factory, service, cast, clock, cases):
+    # A newer kitchen case, FC-0005: "lunch" in its title, "kitchen" only in its organisation's
+    # name. "kitchen lunch": the youth case holds both words in its title, so it comes first;
+    # then newest first, FC-0005 then FC-0001 (Lunch club, "kitchen" from Crayford Community
+    # Kitchen); the meals and befriending cases hold no "lunch".
+    clock.advance(hours=1)
+    newer = service.open_funding_case(cast["fo"], {"title": "Lunch deliveries", "vco": cast.orgs["kitchen"],
+                                                   "decision_maker": cast["dm"]}, clock.now())
+    assert found(factory, cast, "fo", "kitchen lunch") == [cases["youth"].id, newer.id, cases["lunch"].id]
+
+
+def test_the_typed_reference_comes_before_titles_holding_it(factory, service, cast, clock, cases):
+    # "2" is the reference FC-0002 (Meals on wheels) and a word of FC-0005's title, which is newer.
+    clock.advance(hours=1)
+    newer = service.open_funding_case(cast["fo"], {"title": "Lunch club 2", "vco": cast.orgs["kitchen"],
+                                                   "decision_maker": cast["dm"]}, clock.now())
+    assert found(factory, cast, "fo", "2") == [cases["meals"].id, newer.id]
+
+
+def test_pages_of_search_results_follow_one_order(factory, cast, cases):
+    # "kitchen": the youth case (title) first, then the kitchen's cases newest first.
+    assert page_of(factory, cast, "fo", "kitchen", 1, 2) == (4, [cases["youth"].id, cases["no_dm"].id])
+    assert page_of(factory, cast, "fo", "kitchen", 2, 2) == (4, [cases["meals"].id, cases["lunch"].id])
+
+
+def test_search_combines_with_each_filter(factory, service, cast, clock, cases):
+    # The clock starts on Tuesday 1 December 2026 and each case's concern is raised a day after
+    # the one before: lunch on Wed 2 Dec, meals Thu 3, youth Fri 4, no_dm Sat 5 December. Each
+    # is to be acknowledged within 5 working days: by Wed 9, Thu 10, Fri 11 and Fri 11 December
+    # (from Saturday: Mon 7 to Fri 11). Closing the meals case ends its deadline.
+    walk(service, cases["meals"], (FUNDING_ENDINGS["closed_resolved"][1],), cast, clock)
+    kitchen, youth = cast.orgs["kitchen"], cast.orgs["youth"]
+    assert found(factory, cast, "fo", "kitchen", stage=("funding_change", "closed_resolved")) == [cases["meals"].id]
+    assert found(factory, cast, "fo", "kitchen", stage=("funding_change", "concern_raised")) == [
+        cases["youth"].id, cases["no_dm"].id, cases["lunch"].id]
+    assert found(factory, cast, "fo", "lunch", stage=("funding_change", "closed_resolved")) == []
+    assert found(factory, cast, "fo", "kitchen", organisation=youth) == [cases["youth"].id]
+    assert found(factory, cast, "fo", "crayford", organisation=youth) == []
+    # Closing the meals case is the kitchen's newest activity.
+    assert found(factory, cast, "fo", "kitchen", organisation=kitchen) == [
+        cases["meals"].id, cases["no_dm"].id, cases["lunch"].id]
+    assert found(factory, cast, "fo", "kitchen", due=(date(2026, 12, 11), date(2026, 12, 11))) == [
+        cases["youth"].id, cases["no_dm"].id]
+    assert found(factory, cast, "fo", "kitchen", due=(date(2026, 12, 1), date(2026, 12, 9))) == [cases["lunch"].id]
+    assert found(factory, cast, "fo", "kitchen", due=(date(2026, 12, 12), date(2026, 12, 31))) == []
+    assert found(factory, cast, "fo", "FC-0002", due=(date(2026, 12, 10), date(2026, 12, 10))) == []
+    assert found(factory, cast, "fo", "FC-0002", stage=("funding_change", "closed_resolved")) == [cases["meals"].id]
+
+
+def test_a_short_word_narrows_what_a_longer_word_finds(factory, cast, cases):
+    # "kitchen" finds all four cases (a title or Crayford Community Kitchen); "ls" is in "Meals
+    # on wheels" and "Befriending calls" only. No title holds both, so newest first.
+    assert found(factory, cast, "fo", "kitchen ls") == [cases["no_dm"].id, cases["meals"].id]
+    assert found(factory, cast, "fo", "ls kitchen") == [cases["no_dm"].id, cases["meals"].id]
