@@ -26,7 +26,8 @@ Output: one folder per login (its email), one file per page named by its path an
 
 Normalised (and only this, because it differs between runs or browsers by design): CSRF
 tokens (the `<meta name="csrf-token">` content and every hidden `csrf_token` input's
-value), replaced by `CSRF`. The pages carry no nonces and no session identifiers; the
+value), replaced by `CSRF`; and the authenticator set-up page's new secret (its key, hidden
+copy and QR code), replaced by `SECRET` and `QR`. The pages carry no nonces and no session identifiers; the
 temporary folder's name never appears in a page (checked: two runs are byte-identical)."""
 import argparse
 import difflib
@@ -57,7 +58,12 @@ EXTRA = ("/cases?due=overdue", "/cases?due=week", "/cases?stage=funding_change:c
 SIGNED_OUT = ["/sign-in", "/", "/cases/1", "/help", "/accessibility", "/no-such-page"]
 CSRF = [(re.compile(r'(<meta name="csrf-token" content=")[^"]*(")'), r"\1CSRF\2"),
         (re.compile(r'(<input\b[^>]*\bname="csrf_token"[^>]*\bvalue=")[^"]*(")'), r"\1CSRF\2"),
-        (re.compile(r'(<input\b[^>]*\bvalue=")[^"]*("[^>]*\bname="csrf_token")'), r"\1CSRF\2")]
+        (re.compile(r'(<input\b[^>]*\bvalue=")[^"]*("[^>]*\bname="csrf_token")'), r"\1CSRF\2"),
+        # A new authenticator secret is made for each visit of the set-up page, by design:
+        # its key, its hidden copy and its QR code.
+        (re.compile(r'(id="secret-key">)[^<]*(<)'), r"\1SECRET\2"),
+        (re.compile(r'(<input\b[^>]*\bname="secret"[^>]*\bvalue=")[^"]*(")'), r"\1SECRET\2"),
+        (re.compile(r'(<path class="qrline"[^>]*\bd=")[^"]*(")'), r"\1QR\2")]
 
 
 class Links(HTMLParser):

@@ -8,14 +8,14 @@
   rows first (the home page's "due this week" table: 7 ms to 0.2 ms on 1,000,000 rows).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 """
 from typing import Sequence, Union
 
 from alembic import op
 
 revision: str = "0015"
-down_revision: Union[str, Sequence[str], None] = "0012"
+down_revision: Union[str, Sequence[str], None] = "0014"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
