@@ -51,9 +51,10 @@ class Context:
     letter_kind: str | None = None
     deadline_moves: list[tuple[str, date, str]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def conn(self) -> Connection:
-        """The transaction's connection, for the Core statements a transition makes."""
+        """The transaction's connection, for the Core statements a transition makes (asked
+        of the session once: every statement of the transition runs on it)."""
         return self.session.connection()
 
     @cached_property
