@@ -50,7 +50,8 @@ class CaseService:
     def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
              now: datetime, expected_version: int | None = None, attachments: Attachments | None = None) -> Case:
         """Apply one action to one case and commit it with its audit, deadlines and messages,
-        and with the documents attached to it (their files already stored)."""
+        and with the documents attached to it (their files already stored). The case returned
+        is detached; its organisations were read only if the transition needed them."""
         require_aware(now)
 
         def work(session: Session) -> Case:
