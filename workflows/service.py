@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,7 +50,8 @@ class CaseService:
     def fire(self, case_id: int, trigger: str, actor_id: int | None, data: dict[str, Any] | None,
              now: datetime, expected_version: int | None = None, attachments: Attachments | None = None) -> Case:
         """Apply one action to one case and commit it with its audit, deadlines and messages,
-        and with the documents attached to it (their files already stored)."""
+        and with the documents attached to it (their files already stored). The case returned
+        is detached; its organisations were read only if the transition needed them."""
         require_aware(now)
 
         def work(session: Session) -> Case:
@@ -153,23 +154,31 @@ class CaseService:
         return len(moved)
 
 
-def _actor(session: Session, actor_id: int | None) -> Actor:
-    return SYSTEM if actor_id is None else _person(session, actor_id)
+#: A person with their roles, in one query (built once: `session.get` with loader options
+#: builds and keys a new statement on every call).
+_PERSON_WITH_ROLES = select(Person).where(Person.id == bindparam("person_id")).options(joinedload(Person.role_rows))
+
+
+def _actor(session: Session, actor_id: int | None, case: Case | None = None) -> Actor:
+    return SYSTEM if actor_id is None else _person(session, actor_id, case)
 
 
 def _case_and_actor(session: Session, case_id: int, actor_id: int | None) -> tuple[Case, Actor]:
-    """The case and the person acting on it (None: the system)."""
-    actor = _actor(session, actor_id)
-    case = load_case(session, case_id)
+    """The case and the person acting on it (None: the system). The case is read first: it
+    comes with everyone assigned to it and their roles, usually the person acting too."""
+    case = load_case(session, case_id, organisations=False)
+    actor = _actor(session, actor_id, case)
     if case is None:
         raise NotFound("There is no case with that reference.")
     return case, actor
 
 
-def _person(session: Session, person_id: int) -> Person:
-    """An active person (read with their roles, in one query), or NotFound."""
-    person = session.get(Person, person_id, options=[joinedload(Person.role_rows)])
+def _person(session: Session, person_id: int, case: Case | None = None) -> Person:
+    """An active person with their roles: one of the case's assignees already read with it,
+    or read (in one query); NotFound if there is no such active person."""
+    person = next((a.person for a in case.assignments if a.person_id == person_id), None) if case else None
+    if person is None:
+        person = session.execute(_PERSON_WITH_ROLES, {"person_id": person_id}).unique().scalar_one_or_none()
     if person is None or not person.is_active:
         raise NotFound("There is no such person.")
     return person
-
