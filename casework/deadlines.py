@@ -49,6 +49,8 @@ class Deadline(Base):
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The Europe/London date of `closed_at`: whether it was met is this against `due_on`.
+    closed_on: Mapped[date | None] = mapped_column(Date)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

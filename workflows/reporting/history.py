@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case as when_, func, null, or_, select, union
+from sqlalchemy import and_, func, or_, select, union
 
 from casework.audit import AuditEntry
 from casework.cases import REF_PREFIX, Case, CaseLink
 from casework.deadlines import Deadline, DeadlineEffect
 from casework.organisations import Organisation
+from casework.report_events import ReportEvent
 from workflows import calendar as cal
 from workflows.reporting.period import Filters, Period
 from workflows.reporting.workdays import WorkingDays
@@ -23,13 +24,6 @@ NOTICE_SLACK = timedelta(days=10)
 #: Deadline kinds that are windows or periods, not duties: their lapse is not a breach.
 WINDOWS = frozenset({"plan_end", "consultation_response", "notice_effective", "escalation_window",
                      "panel_referral_window"})
-#: Actions whose entry a metric reads although they leave the state as it is, and those whose
-#: recorded words (entry data) a metric reads.
-READ = ("pause", "resume", "request_extension", "grant_extension", "extend_informal", "extend_review",
-        "extend_notice", "sign_off_exception", "assign_reviewer", "record_session", "schedule_hearing")
-WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_notice", "sign_off_exception",
-             "decide_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
-             "extend_review", "extend_notice", "resume", "record_session", "schedule_hearing")
 #: Deadline kinds read whatever their due date: where a stage's clock started.
 ANCHOR_KINDS = ("decision", "consultation_response")
 
@@ -214,19 +208,13 @@ def _cases(db, scope) -> dict[int, CaseFacts]:
 
 
 def _read_entries(db, cases: dict[int, CaseFacts], scope, as_at: datetime) -> None:
-    # Only the entries a metric reads (every change of state, and the actions named below),
-    # and their words only where a metric reads them: the rest of the trail is not decoded.
-    data = when_((AuditEntry.trigger.in_(WITH_DATA), AuditEntry.data), else_=null())
-    entries = (select(AuditEntry.case_id, AuditEntry.at, AuditEntry.trigger, AuditEntry.from_state,
-                      AuditEntry.to_state, data)
-               .join(Case, Case.id == AuditEntry.case_id)
-               .where(*scope, AuditEntry.at <= as_at,
-                      or_(AuditEntry.trigger.in_(READ), AuditEntry.from_state.is_(None),
-                          AuditEntry.from_state != AuditEntry.to_state))
-               .order_by(AuditEntry.case_id, AuditEntry.seq))
-    day = LocalDays()
-    for case_id, at, trigger, from_state, to_state, data in db.execute(entries):
-        cases[case_id].entries.append(Entry(case_id, at, day(at), trigger, from_state, to_state,
+    # Only the entries a metric reads (every change of state, and the actions named in
+    # report_events.READ), and their words only where a metric reads them: the projection.
+    e = ReportEvent
+    entries = (select(e.case_id, e.at, e.day, e.trigger, e.from_state, e.to_state, e.facts)
+               .join(Case, Case.id == e.case_id).where(*scope, e.at <= as_at).order_by(e.case_id, e.seq))
+    for case_id, at, day, trigger, from_state, to_state, data in db.execute(entries):
+        cases[case_id].entries.append(Entry(case_id, at, day, trigger, from_state, to_state,
                                             data if isinstance(data, dict) else {}))
     for case in cases.values():
         case.pauses = _pauses(case.entries)
