@@ -11,8 +11,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Connection, Date, ForeignKey, Index, Integer, String, UniqueConstraint, delete, insert, \
-    text
+from sqlalchemy import JSON, Connection, Date, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, \
+    delete, insert, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.persistence import Base, UTCDateTime
@@ -49,8 +49,37 @@ class ReportEvent(Base):
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
-TABLE = ReportEvent.__table__
+class ReportCase(Base):
+    """When a case started (its first move out of draft) and ended (its first move into a final
+    state), from its entries: one row a case, written on those two moves only."""
+    __tablename__ = "report_cases"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_day: Mapped[date | None] = mapped_column(Date)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_day: Mapped[date | None] = mapped_column(Date)
+    ended_state: Mapped[str | None] = mapped_column(String(40))
+
+
+#: Final states of both workflows (funding change, then dispute): a case ends on entering one.
+FINAL = ("closed_resolved", "closed_no_change", "closed_changed", "withdrawn", "resolved", "closed")
+TABLE, CASES = ReportEvent.__table__, ReportCase.__table__
 _INSERT = insert(TABLE)
+_NEW_CASE = insert(CASES)
+_STARTED = (update(CASES).where(CASES.c.case_id == bindparam("of_case"), CASES.c.started_at.is_(None))
+            .values(started_at=bindparam("at"), started_day=bindparam("day")))
+_ENDED = (update(CASES).where(CASES.c.case_id == bindparam("of_case"), CASES.c.ended_at.is_(None))
+          .values(ended_at=bindparam("at"), ended_day=bindparam("day"), ended_state=bindparam("state")))
+
+
+def starts(from_state: str | None, to_state: str) -> bool:
+    """The first move out of draft (a draft withdrawn before anyone was told never started)."""
+    return from_state == "draft" and to_state not in ("draft", "withdrawn")
+
+
+def ends(from_state: str | None, to_state: str) -> bool:
+    return to_state in FINAL and from_state not in FINAL
 
 
 def is_read(trigger: str, from_state: str | None, to_state: str) -> bool:
@@ -73,8 +102,16 @@ def event_row(entry: dict[str, Any]) -> dict[str, Any] | None:
 def record(connection: Connection, entry: dict[str, Any]) -> None:
     """Keep the projection of a new audit entry, in the entry's transaction."""
     row = event_row(entry)
-    if row is not None:
-        connection.execute(_INSERT, row)
+    if row is None:
+        return
+    connection.execute(_INSERT, row)
+    moved = {"of_case": row["case_id"], "at": row["at"], "day": row["day"], "state": row["to_state"]}
+    if row["from_state"] is None:
+        connection.execute(_NEW_CASE, {"case_id": row["case_id"]})
+    if starts(row["from_state"], row["to_state"]):
+        connection.execute(_STARTED, moved)
+    if ends(row["from_state"], row["to_state"]):
+        connection.execute(_ENDED, moved)
 
 
 def rebuild(connection: Connection) -> int:
@@ -95,7 +132,24 @@ def rebuild(connection: Connection) -> int:
         f"WHERE from_state IS NULL OR from_state <> to_state OR trigger IN ({read})"))
     if dialect == "sqlite":   # an empty object where no word was kept, as `event_row` writes null
         connection.execute(text("UPDATE report_events SET facts = NULL WHERE facts = '{}'"))
+    _rebuild_cases(connection)
     return result.rowcount
+
+
+def _rebuild_cases(connection: Connection) -> None:
+    connection.execute(delete(CASES))
+    final = ", ".join(f"'{s}'" for s in FINAL)
+    first = "SELECT case_id, min(seq) AS seq FROM report_events WHERE {} GROUP BY case_id"
+    started = first.format("from_state = 'draft' AND to_state NOT IN ('draft', 'withdrawn')")
+    ended = first.format(f"to_state IN ({final}) AND (from_state IS NULL OR from_state NOT IN ({final}))")
+    connection.execute(text(
+        "INSERT INTO report_cases (case_id, started_at, started_day, ended_at, ended_day, ended_state) "
+        "SELECT o.case_id, s.at, s.day, e.at, e.day, e.to_state FROM report_events o "
+        f"LEFT JOIN ({started}) AS fs ON fs.case_id = o.case_id "
+        "LEFT JOIN report_events s ON s.case_id = fs.case_id AND s.seq = fs.seq "
+        f"LEFT JOIN ({ended}) AS fe ON fe.case_id = o.case_id "
+        "LEFT JOIN report_events e ON e.case_id = fe.case_id AND e.seq = fe.seq "
+        "WHERE o.from_state IS NULL"))
 
 
 def refill_closing_dates(connection: Connection) -> int:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from casework.deadlines import Deadline
-from casework.report_events import ReportEvent
+from casework.report_events import ReportCase, ReportEvent
 from tests.casework.test_audit_keyed import run
 from tests.factories import open_case, raise_dispute
 from workflows.journeys import CONCERN
@@ -27,7 +27,8 @@ def snapshot(engine):
                               .order_by(e.case_id, e.seq)).all()
         closings = conn.execute(select(Deadline.id, Deadline.kind, Deadline.closed_at, Deadline.closed_on)
                                 .order_by(Deadline.id)).all()
-    return events, closings
+        cases = conn.execute(select(ReportCase).order_by(ReportCase.case_id)).all()
+    return events, closings, cases
 
 
 def test_the_rebuilt_projection_is_the_one_kept_with_each_transition(engine, service, cast, clock, monkeypatch):
@@ -52,7 +53,7 @@ def test_the_rebuilt_projection_is_the_one_kept_with_each_transition(engine, ser
     sweep_due(service.factory, at(clock, 2026, 12, 21, 10), "test", service.calendar, service.limits, service.hooks)
 
     kept = snapshot(engine)
-    events, closings = kept
+    events, closings, cases = kept
     opened = next(e for e in events if e.case_id == case.id and e.seq == 1)
     assert (opened.trigger, opened.from_state, opened.day) == ("open_case", None, date(2026, 9, 30))
     assert [e.trigger for e in events if e.case_id == case.id] == [
@@ -66,6 +67,12 @@ def test_the_rebuilt_projection_is_the_one_kept_with_each_transition(engine, ser
     # Acknowledged 3 Dec and withdrawn 2 Dec; the third lapsed (a breach, the row still open).
     assert sorted(r.closed_on for r in closings if r.kind == "dispute_ack" and r.closed_at) == [
         date(2026, 12, 2), date(2026, 12, 3)]
+
+    # Started when the concern was raised (1 Oct); the withdrawn dispute ended on 2 Dec.
+    spans = {c.case_id: (c.started_day, c.ended_day, c.ended_state) for c in cases}
+    assert spans[case.id] == (date(2026, 10, 1), None, None)
+    assert spans[withdrawn.id] == (None, date(2026, 12, 2), "withdrawn")
+    assert spans[answered.id] == (None, None, None)
 
     result = run(engine, monkeypatch, "report", "rebuild")
     assert result.exit_code == 0, result.output

@@ -93,6 +93,10 @@ class History:
     breaches: dict[int, list[datetime]]
     org_names: dict[int, str]
     org_kinds: dict[int, str]
+    #: Where it was read from (a Session or Connection), for what is counted by the database.
+    db: Any = field(default=None, repr=False)
+    #: The first day of the earliest period the report covers.
+    earliest: date | None = None
     _by_case: dict[int, list["DeadlineRow"]] | None = field(default=None, repr=False)
     _days: WorkingDays | None = field(default=None, repr=False)
     #: London dates of instants, as `calendar.local_date` (many rows, few hours).
@@ -192,7 +196,7 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
             breaches[row.id] = [row.breached_at]   # a date set beyond the limit (late by choice)
     orgs = list(db.execute(select(Organisation.id, Organisation.name, Organisation.kind)))
     return History(filters, as_at, calendar, cases, rows, breaches, {i: n for i, n, _ in orgs},
-                   {i: str(k) for i, _, k in orgs})
+                   {i: str(k) for i, _, k in orgs}, db, earliest)
 
 
 def _cases(db, scope) -> dict[int, CaseFacts]:

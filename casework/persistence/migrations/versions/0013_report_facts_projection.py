@@ -39,6 +39,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_events")),
         sa.UniqueConstraint("case_id", "seq", name=op.f("uq_report_events_case_id")),
     )
+    op.create_table(
+        "report_cases",
+        sa.Column("case_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("started_day", sa.Date(), nullable=True),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ended_day", sa.Date(), nullable=True),
+        sa.Column("ended_state", sa.String(length=40), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_report_cases_case_id_cases")),
+        sa.PrimaryKeyConstraint("case_id", name=op.f("pk_report_cases")),
+    )
     connection = op.get_bind()
     refill_closing_dates(connection)
     rebuild(connection)
@@ -48,6 +59,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_report_events_trigger_day", table_name="report_events")
+    op.drop_table("report_cases")
     op.drop_table("report_events")
     with op.batch_alter_table("deadlines") as batch:
         batch.drop_column("closed_on")
