@@ -28,6 +28,8 @@ class Deadline(Base):
         Index("ix_deadlines_status_next_action_at", "status", "next_action_at"),
         Index("ix_deadlines_case_status", "case_id", "status"),
         Index("ix_deadlines_status_due_on", "status", "due_on"),
+        # The compliance report reads the rows breached in its period (M5).
+        Index("ix_deadlines_breached_at", "breached_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,7 @@ counted from the row's London closing date (`closed_on`) against its due date, a
 stood at the as-at time. Rows cancelled by a withdrawal are taken off again (few), and only the
 rows that can have been extended or paused (a moved or paused basis, or a case with an
 extension) are read one by one, for their working days."""
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -92,46 +93,47 @@ def cohort(db, h: History, p: Period) -> Cohort:
 def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) -> list[int]:
     """The rows that can have been extended or paused, one by one: working days added by
     extensions (each tally's list) and working days paused (returned)."""
-    extended_cases = select(E.c.case_id).where(E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)
-    query = base.add_columns(T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
-                             T.c.basis, T.c.created_at, when_((T.c.closed_at <= h.as_at, T.c.closed_at), else_=None)) \
-        .where(or_(T.c.basis["moved_from"].as_string().is_not(None), T.c.basis["paused"].as_string().is_not(None),
-                   T.c.case_id.in_(extended_cases)))
-    rows = [r for r in db.execute(query) if r[0] not in cancelled]
     moves: dict[int, list] = {}
-    if rows:
-        cases = sorted({r[1] for r in rows})
-        for i in range(0, len(cases), 5000):
-            for case_id, at, facts in db.execute(
-                    select(E.c.case_id, E.c.at, E.c.facts).where(E.c.case_id.in_(cases[i:i + 5000]),
-                                                                 E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)
-                    .order_by(E.c.case_id, E.c.seq)):
-                moves.setdefault(case_id, []).append((at, facts or {}))
+    for case_id, at, facts in db.execute(
+            select(E.c.case_id, E.c.at, E.c.facts).join(Case, Case.id == E.c.case_id)
+            .where(*case_conditions(h.filters, h.as_at, h.earliest), E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)
+            .order_by(E.c.case_id, E.c.seq)):
+        moves.setdefault(case_id, []).append((at, facts or {}))
+    # A case's extensions can only have moved rows of the deadlines they name.
+    named = sorted({str(m.get("deadline")) for found in moves.values() for _, facts in found
+                    for m in facts.get("deadlines_moved") or ()})
+    moved_from, spells = T.c.basis["moved_from"].as_string(), T.c.basis["paused"].as_string()
+    query = base.add_columns(T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
+                             moved_from, spells, T.c.created_at,
+                             when_((T.c.closed_at <= h.as_at, T.c.closed_at), else_=None)) \
+        .where(or_(moved_from.is_not(None), spells.is_not(None),
+                   and_(T.c.label.in_(named), T.c.case_id.in_(select(E.c.case_id).where(
+                       E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)))))
+    rows = [r for r in db.execute(query) if r[0] not in cancelled]
     paused = []
-    for _, case_id, kind, respondent, label, due_on, basis, created_at, closed_at in rows:
+    for _, case_id, kind, respondent, label, due_on, moved_from, spells, created_at, closed_at in rows:
         found = sort(kind, respondent)
         if found is None:
             continue
-        added = extension_wd(h, moves.get(case_id, ()), label, due_on, basis, created_at, closed_at)
+        added = extension_wd(h, moves.get(case_id, ()), label, due_on, moved_from, created_at, closed_at)
         if added is not None:
             groups[found].extensions.append(added)
-        spells = (basis or {}).get("paused") or ()
+        spells = json.loads(spells) if spells else ()
         if spells:
             paused.append(sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells))
     return paused
 
 
-def extension_wd(h: History, moves, label, due_on, basis, created_at, closed_at) -> int | None:
-    """Working days the row's extensions added (None: never extended)."""
+def extension_wd(h: History, moves, label, due_on, moved_from, created_at, closed_at) -> int | None:
+    """Working days the row's extensions added (None: never extended): those its case's
+    extensions moved it by, else from where its basis says it was moved from."""
     added = None
-    if not moves and not basis:
-        return None
     for at, facts in moves:
         if at < created_at or (closed_at and at > closed_at):
             continue
         for move in facts.get("deadlines_moved") or ():
             if move.get("deadline") == label and move.get("from") and move.get("to"):
                 added = (added or 0) + h.wd(date.fromisoformat(move["from"]), date.fromisoformat(move["to"]))
-    if added is None and (basis or {}).get("moved_from"):
-        added = h.wd(date.fromisoformat(basis["moved_from"]), due_on)
+    if added is None and moved_from:
+        added = h.wd(date.fromisoformat(moved_from), due_on)
     return added

@@ -25,8 +25,8 @@ def _close_day(h: History, case: CaseFacts, decision: Entry) -> date | None:
     """The consultation's closing day before a decision: where the decision's 20 working days
     count from (the decision row's anchor), else the response day or the window's last day."""
     rows = [r for r in h.rows_of(case.id) if r.kind == "decision" and r.created_at <= decision.at]
-    if rows and (rows[-1].basis or {}).get("anchor"):
-        return date.fromisoformat(rows[-1].basis["anchor"])
+    if rows and rows[-1].anchor:
+        return date.fromisoformat(rows[-1].anchor)
     closing = case.last(*CLOSINGS, before=decision.at)
     if closing is None:
         return None

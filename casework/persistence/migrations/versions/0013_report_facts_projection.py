@@ -1,8 +1,9 @@
 """compliance report projection: deadline closing dates and the report's events
 
 Each deadline row's London closing date (`deadlines.closed_on`: met or late is that against
-the due date, counted by the database), and `report_events`, one narrow row for each audit
-entry the compliance report reads, kept with each entry from now on. Both are filled here from
+the due date, counted by the database) and an index on when rows were breached (M5);
+`report_events`, one narrow row for each audit entry the compliance report reads, and
+`report_cases`, when each case started and ended, kept with each entry from now on. Both are filled here from
 what is recorded: the closing dates from `closed_at`, the events from the whole audit trail
 (`casework.report_events.rebuild`, the same statement `casework report rebuild-events` runs).
 
@@ -24,6 +25,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     op.add_column("deadlines", sa.Column("closed_on", sa.Date(), nullable=True))
+    op.create_index("ix_deadlines_breached_at", "deadlines", ["breached_at"], unique=False)
     op.create_table(
         "report_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,6 +61,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_report_events_trigger_day", table_name="report_events")
+    op.drop_index("ix_deadlines_breached_at", table_name="deadlines")
     op.drop_table("report_cases")
     op.drop_table("report_events")
     with op.batch_alter_table("deadlines") as batch:
