@@ -19,6 +19,9 @@ from workflows.reporting.period import Period
 #: A row closed by one of these was cancelled, not met.
 CANCELLING = ("withdraw", "withdraw_dispute", "rescind_notice")
 EXTENSIONS = ("extend_informal", "extend_review", "grant_extension", "extend_notice")
+#: The only actions that move a row (its basis then says where from: extensions and bookings)
+#: or pause it: only their cases' rows can have been extended or paused.
+MOVERS = (*EXTENSIONS, "record_session", "schedule_hearing", "pause")
 T, E = Deadline.__table__, ReportEvent.__table__
 
 
@@ -48,7 +51,9 @@ class Cohort:
         return sum(t.due for t in self.groups.values())
 
 
-def cohort(db, h: History, p: Period) -> Cohort:
+def cohort(db, h: History, p: Period, worked_days: bool = True) -> Cohort:
+    """D(P) as it stood at the as-at time; `worked_days`: the extension and pause working days
+    too (M4 and M3's table), not only the counts (M3's rate)."""
     from workflows.reporting.deadline_metrics import base_kind, owed_by_side
     as_at = h.as_at
     closed_on = when_((T.c.closed_at <= as_at, T.c.closed_on), else_=None)
@@ -86,7 +91,7 @@ def cohort(db, h: History, p: Period) -> Cohort:
         cancelled.add(row_id)
         if (found := sort(kind, respondent)) is not None:
             groups[found].add(-1, -m, -b, -lr)
-    paused = _worked_days(db, h, base, closed_on, cancelled, sort, groups)
+    paused = _worked_days(db, h, base, closed_on, cancelled, sort, groups) if worked_days else []
     return Cohort({k: t for k, t in groups.items() if t.due}, paused)
 
 
@@ -106,7 +111,8 @@ def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) 
     query = base.add_columns(T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
                              moved_from, spells, T.c.created_at,
                              when_((T.c.closed_at <= h.as_at, T.c.closed_at), else_=None)) \
-        .where(or_(moved_from.is_not(None), spells.is_not(None),
+        .where(T.c.case_id.in_(select(E.c.case_id).where(E.c.trigger.in_(MOVERS))),
+               or_(moved_from.is_not(None), spells.is_not(None),
                    and_(T.c.label.in_(named), T.c.case_id.in_(select(E.c.case_id).where(
                        E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)))))
     rows = [r for r in db.execute(query) if r[0] not in cancelled]

@@ -72,7 +72,7 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
     for row in rows:
         if row.breached_at is not None and row.id not in breaches and row.breached_at <= as_at:
             breaches[row.id] = [row.breached_at]   # a date set beyond the limit (late by choice)
-    pauses = _all_pauses(db, where, as_at)
+    pauses = all_pauses(db, where, as_at)
     for case in cases.values():
         case.pauses = pauses.get(case.id, [])
     orgs = list(db.execute(select(Organisation.id, Organisation.name, Organisation.kind)))
@@ -106,7 +106,7 @@ def _read_entries(db, cases: dict[int, CaseFacts], ids: set[int], as_at: datetim
                                                 data if isinstance(data, dict) else {}))
 
 
-def _all_pauses(db, where, as_at: datetime) -> dict[int, list]:
+def all_pauses(db, where, as_at: datetime) -> dict[int, list]:
     """Every case's spells with its clocks stopped, from its pause and resume events."""
     found: dict[int, list[Entry]] = {}
     query = (select(E.c.case_id, E.c.at, E.c.day, E.c.trigger, E.c.from_state, E.c.to_state, E.c.facts)
