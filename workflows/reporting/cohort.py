@@ -13,7 +13,7 @@ from sqlalchemy import and_, case as when_, func, or_, select
 from casework.cases import Case
 from casework.deadlines import Deadline
 from casework.report_events import ReportEvent
-from workflows.reporting.history import WINDOWS, History, case_conditions
+from workflows.reporting.history import WINDOWS, History, among, case_conditions
 from workflows.reporting.period import Period
 
 #: A row closed by one of these was cancelled, not met.
@@ -83,14 +83,18 @@ def cohort(db, h: History, p: Period, worked_days: bool = True) -> Cohort:
     for kind, respondent, n, m, b, lr in db.execute(counted):
         if (found := sort(kind, respondent)) is not None:
             groups.setdefault(found, Tally()).add(n, m or 0, b or 0, lr or 0)
+    # Rows closed by a withdrawal (at its instant) were cancelled: found from the withdrawals.
+    cancels = set(db.execute(select(E.c.case_id, E.c.at).where(E.c.trigger.in_(CANCELLING), E.c.at <= as_at)))
     cancelled = set()
-    taken_off = base.add_columns(T.c.id, T.c.kind, Case.respondent_org_id, *flags).distinct().join(
-        E, and_(E.c.case_id == T.c.case_id, E.c.at == T.c.closed_at, E.c.trigger.in_(CANCELLING))) \
-        .where(T.c.closed_at <= as_at)
-    for row_id, kind, respondent, m, b, lr in db.execute(taken_off):
-        cancelled.add(row_id)
-        if (found := sort(kind, respondent)) is not None:
-            groups[found].add(-1, -m, -b, -lr)
+    for of_cases in among(db, T.c.case_id, {case_id for case_id, _ in cancels}):
+        closed = base.add_columns(T.c.id, T.c.case_id, T.c.closed_at, T.c.kind, Case.respondent_org_id, *flags) \
+            .where(of_cases, T.c.closed_at <= as_at)
+        for row_id, case_id, closed_at, kind, respondent, m, b, lr in db.execute(closed):
+            if (case_id, closed_at) not in cancels:
+                continue
+            cancelled.add(row_id)
+            if (found := sort(kind, respondent)) is not None:
+                groups[found].add(-1, -m, -b, -lr)
     paused = _worked_days(db, h, base, closed_on, cancelled, sort, groups) if worked_days else []
     return Cohort({k: t for k, t in groups.items() if t.due}, paused)
 
