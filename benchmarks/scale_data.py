@@ -87,6 +87,8 @@ def build_scale(url: str, n_cases: int, n_audit: int, n_deadlines: int, rng: ran
         with engine.begin() as conn:
             conn.execute(insert(Deadline.__table__), batch)
     counts[Deadline] += filler
+    with engine.begin() as conn:
+        webbench.refresh_report_projection(conn)
     if engine.dialect.name == "postgresql":
         # As autovacuum would have by the time a real database held this much: statistics, and
         # the visibility map that lets PostgreSQL answer counts from an index alone.

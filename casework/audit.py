@@ -18,6 +18,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.cases import Actor, Case, CaseReading
+from casework import report_events
 from casework.letters import Letter
 from casework.persistence import Base, UTCDateTime
 
@@ -117,6 +118,7 @@ def append_entry(db: Session, case: CaseReading, actor: Actor, trigger: str,
     row["hash"] = entry_hash(audit_key(db), case.id, seq, at, actor.id, actor.name, trigger, from_state, to_state,
                              data, prev)
     db.connection().execute(_INSERT, row)
+    report_events.record(db.connection(), row)
     case.audit_seq, case.audit_head = seq, row["hash"]
     return row
 

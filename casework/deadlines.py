@@ -30,6 +30,11 @@ class Deadline(Base):
         # With the id, the index holds the order lists want (soonest first, then by id), so a
         # walk for the home page's tables stops at its limit instead of sorting a day's rows.
         Index("ix_deadlines_status_due_on", "status", "due_on", "id"),
+        # The compliance report reads the rows breached in its period (M5), and counts the rows
+        # due in it (M3, M4) from this index alone.
+        Index("ix_deadlines_breached_at", "breached_at"),
+        Index("ix_deadlines_report_due", "due_on", "kind", "case_id", "created_at", "closed_at", "closed_on",
+              "breached_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +56,8 @@ class Deadline(Base):
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The Europe/London date of `closed_at`: whether it was met is this against `due_on`.
+    closed_on: Mapped[date | None] = mapped_column(Date)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

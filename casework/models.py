@@ -9,6 +9,7 @@ from casework.letters import Letter
 from casework.logins import LoginSession
 from casework.messages import Notification, OutboxMessage
 from casework.organisations import Organisation, Person, PersonRole
+from casework.report_events import ReportCase, ReportEvent
 from casework.persistence import Base
 from casework import search  # noqa: F401  the search index, made with the tables it indexes
 from casework.second_factor import RecoveryCode, SecondFactor, SecuritySetting
@@ -18,5 +19,5 @@ from casework.throttle import SignInFailure
 
 __all__ = ["AccountToken", "AuditEntry", "Base", "Bundle", "Case", "CaseAssignment", "CaseLink", "Deadline",
            "DeadlineEffect", "Document", "ExtraHoliday", "Letter", "LoginSession", "Notification", "Organisation",
-           "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "ReportSetting", "SecondFactor", "SecurityEvent",
+           "OutboxMessage", "Person", "PersonRole", "RecoveryCode", "ReportCase", "ReportEvent", "ReportSetting", "SecondFactor", "SecurityEvent",
            "SecuritySetting", "SignInFailure", "TimeLimitSetting"]

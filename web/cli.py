@@ -1,5 +1,6 @@
 """The `casework` command: set up the database, load demo data, serve the web app with its
-scheduler, run the scheduler alone, project a timeline, verify the audit trail."""
+scheduler, run the scheduler alone, project a timeline, verify the audit trail, rebuild the
+compliance report's events."""
 
 import click
 
@@ -137,6 +138,22 @@ def audit_rekey() -> None:
     click.echo(f"Rekeyed {done.entries} entries of {done.cases} cases.")
     if done.refused:
         raise SystemExit(1)
+
+
+@main.group()
+def report() -> None:
+    """The compliance report."""
+
+
+@report.command("rebuild")
+def report_rebuild() -> None:
+    """Make the report's events again from the audit trail, and each deadline's closing date."""
+    from casework.report_events import refill_closing_dates, rebuild
+    container = _container()
+    with container.engine.begin() as connection:
+        events, closed = rebuild(connection), refill_closing_dates(connection)
+    container.engine.dispose()
+    click.echo(f"Rebuilt {events} report events from the audit trail and {closed} deadline closing dates.")
 
 
 @main.command("add-holiday")

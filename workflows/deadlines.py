@@ -26,9 +26,11 @@ from workflows.limits import TimeLimits
 
 _LIVE_OF_CASE = select(TABLE).where(TABLE.c.case_id == bindparam("case_id"), IS_LIVE).order_by(TABLE.c.id)
 _CLOSE = (update(TABLE).where(TABLE.c.id == bindparam("row_id"))
-          .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
+          .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), closed_on=bindparam("closed_on"),
+                  next_action_at=None))
 _CLOSE_ALL = (update(TABLE).where(TABLE.c.case_id == bindparam("of_case"), IS_LIVE)
-              .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), next_action_at=None))
+              .values(status=DeadlineStatus.CLOSED, closed_at=bindparam("now"), closed_on=bindparam("closed_on"),
+                      next_action_at=None))
 #: What set_due, pausing and resuming may change on a row; written back by id.
 _TIMING = ("status", "due_on", "fires_at", "remind_at", "reminded_at", "next_action_at", "breached_at",
            "paused_remaining", "basis")
@@ -101,14 +103,14 @@ def sync(db: Db, workflow: Workflow, case: CaseReading, now: datetime, limits: T
     required = required_deadlines(workflow, case, limits, calendar) if case.status not in workflow.terminal else {}
     have: set[str] = set()
     if entered:
-        closing = (_CLOSE_ALL, [{"of_case": case.id, "now": now}])
+        closing = (_CLOSE_ALL, [{"of_case": case.id, "now": now, "closed_on": cal.local_date(now)}])
     else:
-        rows = []
+        rows, closed_on = [], cal.local_date(now)
         for row in live_briefly(db, case):
             if row.state == case.status and row.kind in required:
                 have.add(row.kind)
             else:
-                rows.append({"row_id": row.id, "now": now})
+                rows.append({"row_id": row.id, "now": now, "closed_on": closed_on})
         closing = (_CLOSE, rows)
     rules = {r.kind: r for r in workflow.rules_for(case.status)}
     opening = [{name: getattr(row, name) for name in _NEW_COLUMNS}
@@ -125,7 +127,7 @@ def _new_row(case: CaseReading, rule: DeadlineRule, spec: DeadlineSpec, now: dat
                           on_expiry=rule.on_expiry, acting_roles=list(rule.acting),
                           notify_roles=list(rule.notify), basis=spec.basis, created_at=now,
                           status=DeadlineStatus.OPEN, paused_remaining=None, reminded_at=None,
-                          breached_at=None, fired_at=None, closed_at=None, claimed_by=None, lease_until=None)
+                          breached_at=None, fired_at=None, closed_at=None, closed_on=None, claimed_by=None, lease_until=None)
     set_due(row, spec.due_on, now, limits, calendar)
     if case.is_paused:
         _pause_row(row, now, calendar)

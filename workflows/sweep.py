@@ -211,8 +211,8 @@ _CLAIMED_ROWS = (select(_TABLE, *(_recorded(effect) for effect in EFFECTS))
                         _TABLE.c.claimed_by == bindparam("worker_id"))
                  .with_for_update(of=_TABLE))
 #: What the sweep changes on a row; written once, after the row's transition if it had one.
-_SWEEP_WRITES = ("reminded_at", "basis", "breached_at", "fired_at", "status", "closed_at", "next_action_at",
-                 "claimed_by", "lease_until")
+_SWEEP_WRITES = ("reminded_at", "basis", "breached_at", "fired_at", "status", "closed_at", "closed_on",
+                 "next_action_at", "claimed_by", "lease_until")
 _WRITE_ROW = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
     {name: bindparam(name) for name in _SWEEP_WRITES})
 _RECORD_EFFECT = insert(DeadlineEffect.__table__)
@@ -262,6 +262,7 @@ def _expire(session: Session, sweep: _Sweep, row: SimpleNamespace, case: Case, d
             session.flush()
             sweep.hooks.on_events(session.connection(), told, {})
     row.status, row.closed_at, row.next_action_at = DeadlineStatus.FIRED, sweep.now, None
+    row.closed_on = cal.local_date(sweep.now)
     result.fired += 1
 
 

@@ -3,18 +3,15 @@ and pauses (M4) and the breach log (M5). D(P) is every deadline row whose final 
 extensions and pauses) is in P, other than windows and periods (a consultation window or a
 notice period lapsing is not a breach) and rows cancelled by a withdrawal."""
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from workflows import calendar as cal
-from workflows.reporting.history import WINDOWS, CaseFacts, DeadlineRow, History
+from workflows.reporting.cohort import CANCELLING, Cohort
+from workflows.reporting.history import WINDOWS, CaseFacts, History
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import MEDIATOR, PANEL, STATUTORY, VCO, Period
 from workflows.reporting.rates import Rate, median
 
-#: A row closed by one of these was cancelled, not met.
-CANCELLING = frozenset({"withdraw", "withdraw_dispute", "rescind_notice"})
-EXTENSIONS = frozenset({"extend_informal", "extend_review", "grant_extension", "extend_notice"})
 #: Who owes each kind of deadline; "respondent": the side the dispute is about.
 OWER = {"concern_ack": VCO, "plan_agreement": STATUTORY, "action": VCO, "review": STATUTORY,
         "decision": STATUTORY, "notice_ack": VCO, "dispute_ack": "respondent", "informal_response": "respondent",
@@ -32,27 +29,18 @@ KIND_WORDS = {"concern_ack": "Acknowledge the concern", "plan_agreement": "Agree
               "findings_response": "Respond to the panel's findings"}
 
 
-@dataclass
-class Due:
-    row: DeadlineRow
-    case: CaseFacts
-    kind: str
-    owed_by: str
-    met: bool
-    breached: bool
-    late_remedied: bool
-    extension_wd: int | None   #: working days added by extensions (None: not extended)
-    paused_wd: int | None      #: working days it stood paused (None: never paused)
-
-
 def base_kind(kind: str) -> str:
     return kind.split(":")[0]
 
 
 def owed_by(h: History, case: CaseFacts, kind: str) -> str:
+    return owed_by_side(h, case.respondent_org_id, kind)
+
+
+def owed_by_side(h: History, respondent_org_id: int | None, kind: str) -> str:
     side = OWER.get(base_kind(kind), STATUTORY)
     if side == "respondent":
-        return STATUTORY if h.org_kinds.get(case.respondent_org_id) == "statutory" else VCO
+        return STATUTORY if h.org_kinds.get(respondent_org_id) == "statutory" else VCO
     return side
 
 
@@ -64,78 +52,25 @@ def _cancel_times(case: CaseFacts) -> frozenset:
     return frozenset(e.at for e in case.entries if e.trigger in CANCELLING)
 
 
-def _extension_entries(case: CaseFacts) -> list:
-    return [e for e in case.entries if e.trigger in EXTENSIONS]
-
-
 def _wanted(h: History, case: CaseFacts, row) -> bool:
     f = h.filters
     return base_kind(row.kind) not in WINDOWS and (not f.deadline_types or base_kind(row.kind) in f.deadline_types) \
         and (not f.owed_by or owed_by(h, case, row.kind) in f.owed_by)
 
 
-def cohort(h: History, p: Period) -> list[Due]:
-    found, start, end = [], p.start, p.end
-    # Whether a kind of row is wanted, and who owes it, depend only on its kind and the
-    # case's respondent: worked out once for each pair, not for each row.
-    sorts: dict[tuple, tuple[str, str] | None] = {}
-    for row in h.rows:
-        case = h.cases.get(row.case_id)
-        if case is None or row.due_on is None or not start <= row.due_on <= end:
-            continue
-        key = (row.kind, case.respondent_org_id)
-        if key not in sorts:
-            sorts[key] = (base_kind(row.kind), owed_by(h, case, row.kind)) if _wanted(h, case, row) else None
-        sort = sorts[key]
-        if sort is None or _cancelled(case, row):
-            continue
-        closed_on = h.day(row.closed_at) if row.closed_at is not None else None
-        breached = row.breached_at is not None or (closed_on is not None and closed_on > row.due_on)
-        met = closed_on is not None and not breached
-        found.append(Due(row, case, sort[0], sort[1], met, breached, breached and closed_on is not None,
-                         _extension_wd(h, case, row), _paused_wd(h, row)))
-    return found
-
-
-def _extension_wd(h: History, case: CaseFacts, row) -> int | None:
-    added, moves = None, case.once("extensions", _extension_entries)
-    if not moves and not row.basis:
-        return None
-    for e in moves:
-        if e.at < row.created_at or (row.closed_at and e.at > row.closed_at):
-            continue
-        for move in e.data.get("deadlines_moved") or ():
-            if move.get("deadline") == row.label and move.get("from") and move.get("to"):
-                added = (added or 0) + h.wd(date.fromisoformat(move["from"]), date.fromisoformat(move["to"]))
-    if added is None and (row.basis or {}).get("moved_from"):
-        added = h.wd(date.fromisoformat(row.basis["moved_from"]), row.due_on)
-    return added
-
-
-def _paused_wd(h: History, row) -> int | None:
-    spells = (row.basis or {}).get("paused") or ()
-    if not spells:
-        return None
-    return sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells)
-
-
-def compliance(h: History, p: Period, due: list[Due]) -> Metric:
+def compliance(h: History, p: Period, due: Cohort) -> Metric:
     m = Metric("m3", "Deadline compliance", "Deadlines whose final due date is in the period: met on or before "
                "it, out of met and breached; by type and by who owes it (both sides). Late-remedied: breached, "
                "then met later.")
-    rated = [d for d in due if d.met or d.breached]
-    rate = Rate(sum(d.met for d in rated), len(rated))
-    m.count, m.rate = len(due), rate
-    m.headline = f"{rate.words()} met; {sum(d.late_remedied for d in due)} met late"
-    groups: dict[tuple[str, str], list[Due]] = {}
-    for d in due:
-        groups.setdefault((d.kind, d.owed_by), []).append(d)
+    tallies = due.groups.values()
+    rate = Rate(sum(t.met for t in tallies), sum(t.met + t.breached for t in tallies))
+    m.count, m.rate = due.due, rate
+    m.headline = f"{rate.words()} met; {sum(t.late_remedied for t in tallies)} met late"
     rows = []
-    for (kind, side), items in sorted(groups.items(), key=lambda kv: (kv[0][1], KIND_WORDS.get(kv[0][0], kv[0][0]))):
-        r = Rate(sum(d.met for d in items), sum(d.met or d.breached for d in items))
-        ext = [d.extension_wd for d in items if d.extension_wd is not None]
-        rows.append((KIND_WORDS.get(kind, kind), side, r.n, sum(d.breached for d in items), r.percent if r.rated else None,
-                     sum(d.late_remedied for d in items), len(ext), median(ext)))
+    for (kind, side), t in sorted(due.groups.items(), key=lambda kv: (kv[0][1], KIND_WORDS.get(kv[0][0], kv[0][0]))):
+        r = Rate(t.met, t.met + t.breached)
+        rows.append((KIND_WORDS.get(kind, kind), side, r.n, t.breached, r.percent if r.rated else None,
+                     t.late_remedied, len(t.extensions), median(t.extensions)))
     m.tables.append(table("m3_deadline_compliance", "Deadlines met, by type and by who owes them",
                           f"Deadlines due, {p.label()}",
                           (col("deadline_type", "Deadline"), col("owed_by", "Owed by"), col("met", "Met", True),
@@ -144,9 +79,9 @@ def compliance(h: History, p: Period, due: list[Due]) -> Metric:
                            col("median_extension_wd", "Median extension, working days", True)), rows, chart="bar",
                           overview=f"{rate.words()} deadlines due in the period were met."))
     sides = []
-    for side in sorted({d.owed_by for d in due}):
-        items = [d for d in due if d.owed_by == side]
-        r = Rate(sum(d.met for d in items), sum(d.met or d.breached for d in items))
+    for side in sorted({side for _, side in due.groups}):
+        items = [t for (_, s), t in due.groups.items() if s == side]
+        r = Rate(sum(t.met for t in items), sum(t.met + t.breached for t in items))
         sides.append((side, r.n, r.of - r.n, r.of, r.percent if r.rated else None))
     m.tables.append(table("m3_by_side", "Deadlines met, by who owes them", f"Deadlines due, {p.label()}",
                           (col("owed_by", "Owed by"), col("met", "Met", True), col("breached", "Breached", True),
@@ -154,14 +89,14 @@ def compliance(h: History, p: Period, due: list[Due]) -> Metric:
     return m
 
 
-def extensions_and_pauses(h: History, p: Period, due: list[Due]) -> Metric:
+def extensions_and_pauses(h: History, p: Period, due: Cohort) -> Metric:
     m = Metric("m4", "Extensions and pauses", "Deadlines whose final due date is in the period: share with at "
                "least one extension and median working days added; share with at least one pause and median "
                "working days paused.")
-    ext = [d.extension_wd for d in due if d.extension_wd is not None]
-    paused = [d.paused_wd for d in due if d.paused_wd is not None]
-    extended, held = Rate(len(ext), len(due)), Rate(len(paused), len(due))
-    m.count = len(due)
+    ext = [days for t in due.groups.values() for days in t.extensions]
+    paused = due.paused
+    extended, held = Rate(len(ext), due.due), Rate(len(paused), due.due)
+    m.count = due.due
     m.headline = f"Extended: {extended.words()}; paused: {held.words()}"
     m.tables.append(table("m4_extensions_and_pauses", "Deadlines extended or paused", f"Deadlines due, {p.label()}",
                           (col("what", "What"), col("n", "Deadlines", True), col("denominator", "Out of", True),

@@ -1,107 +1,17 @@
-"""Funding-change metrics: case flow (M1), outcomes (M2), decision timeliness (M6), the
-consultation window (M7) and the response rate (M8), from each case's audit trail."""
+"""Funding-change metrics: decision timeliness (M6), the consultation window (M7) and the response
+rate (M8), from each case's audit trail (case flow and outcomes: `case_flow`)."""
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from workflows.definitions import as_date
 from workflows.limits import TimeLimits
 from workflows.reporting.history import CaseFacts, Entry, History
 from workflows.reporting.metric import RATE_COLUMNS, Metric, col, rate_cells, table
 from workflows.reporting.period import Period
-from workflows.reporting.rates import Rate, median, pct
+from workflows.reporting.rates import Rate, median
 
-TERMINAL = ("closed_resolved", "closed_no_change", "closed_changed", "withdrawn")
-TERMINAL_WORDS = {"closed_resolved": "Resolved (performance improved)", "closed_no_change": "No change to funding",
-                  "closed_changed": "Funding changed", "withdrawn": "Withdrawn"}
-OUTCOME_WORDS = {"vary": "Varied", "reduce": "Reduced", "end": "Ended", "reallocate": "Re-allocated"}
-ROUTES = (("performance", "Performance"), ("resource", "Resource"))
 OPENINGS = ("open_consultation", "reopen_consultation")
 CLOSINGS = ("submit_response", "consultation_closes")
 DECISIONS = ("decide_change", "decide_no_change")
-
-
-def started(case: CaseFacts) -> Entry | None:
-    """The first move out of draft (a draft withdrawn before anyone was told never started)."""
-    return case.once("started", _started)
-
-
-def ended(case: CaseFacts) -> Entry | None:
-    return case.once("ended", _ended)
-
-
-def _started(case: CaseFacts) -> Entry | None:
-    return next((e for e in case.entries if e.from_state == "draft" and e.to_state not in ("draft", "withdrawn")),
-                None)
-
-
-def _ended(case: CaseFacts) -> Entry | None:
-    return next((e for e in case.entries if e.to_state in TERMINAL and e.from_state not in TERMINAL), None)
-
-
-def _open_at(case: CaseFacts, day: date) -> bool:
-    start, end = started(case), ended(case)
-    return start is not None and start.day <= day and (end is None or end.day > day)
-
-
-def case_flow(h: History, p: Period) -> Metric:
-    m = Metric("m1", "Case flow", "Funding-change cases started (first move out of draft), closed (a final "
-               "state entered) in the period, and open at its end; by route.")
-    cases = [c for c in h.funding_cases() if started(c) is not None]
-    rows, totals = [], [0, 0, 0]
-    for route, words in ROUTES:
-        mine = [c for c in cases if c.route == route]
-        figures = (sum(started(c).day in p for c in mine), sum(_ended_in(c, p) for c in mine),
-                   sum(_open_at(c, p.end) for c in mine))
-        totals = [a + b for a, b in zip(totals, figures)]
-        rows.append((words, *figures))
-    rows.append(("All routes", *totals))
-    m.count = totals[0] + totals[1] + totals[2]
-    m.headline = f"{totals[0]} started, {totals[1]} closed, {totals[2]} open at the end"
-    m.tables.append(table("m1_case_flow", "Funding-change cases started, closed and open, by route",
-                          f"Funding-change cases by route, {p.label()}",
-                          (col("route", "Route"), col("started", "Started", True), col("closed", "Closed", True),
-                           col("open_at_end", "Open at the end", True)), rows))
-    months = []
-    month = p.start.replace(day=1)
-    while month <= p.end:
-        last = min(month + relativedelta(months=1, days=-1), p.end)
-        span = Period(max(month, p.start), last)
-        months.append((f"{month:%B %Y}", sum(started(c).day in span for c in cases),
-                       sum(_ended_in(c, span) for c in cases), sum(_open_at(c, last) for c in cases)))
-        month += relativedelta(months=1)
-    m.tables.append(table("m1_case_flow_by_month", "Cases started and closed each month",
-                          f"Funding-change cases started and closed by month, {p.label()}",
-                          (col("month", "Month"), col("started", "Started", True), col("closed", "Closed", True),
-                           col("open_at_month_end", "Open at the month's end", True)), months, chart="column",
-                          overview=f"{totals[0]} cases started and {totals[1]} closed in the period."))
-    return m
-
-
-def _ended_in(case: CaseFacts, p: Period) -> bool:
-    end = ended(case)
-    return end is not None and end.day in p and started(case) is not None
-
-
-def outcome_mix(h: History, p: Period) -> Metric:
-    m = Metric("m2", "Outcome mix", "Funding-change cases closed in the period, by final state; funding "
-               "changed split by the decision's outcome.")
-    closed = [(c, ended(c)) for c in h.funding_cases() if _ended_in(c, p)]
-    n = len(closed)
-    rows = []
-    for state in TERMINAL:
-        here = [(c, e) for c, e in closed if e.to_state == state]
-        rows.append((TERMINAL_WORDS[state], len(here), pct(len(here), n)))
-        if state == "closed_changed":
-            for key, words in OUTCOME_WORDS.items():
-                k = sum(1 for c, e in here if (c.last("decide_change", before=e.at) or _none).data.get("outcome") == key)
-                rows.append((f"Funding changed: {words.lower()}", k, pct(k, n)))
-    m.count = n
-    m.headline = f"{n} closed" + (f"; {rows[2][1]} with funding changed" if n else "")
-    m.tables.append(table("m2_outcome_mix", "How funding-change cases ended", f"Funding-change cases closed, "
-                          f"by outcome, {p.label()}", (col("outcome", "Outcome"), col("cases", "Cases", True),
-                                                       col("percent", "Per cent", True)), rows))
-    return m
 
 
 class _None:
@@ -115,8 +25,8 @@ def _close_day(h: History, case: CaseFacts, decision: Entry) -> date | None:
     """The consultation's closing day before a decision: where the decision's 20 working days
     count from (the decision row's anchor), else the response day or the window's last day."""
     rows = [r for r in h.rows_of(case.id) if r.kind == "decision" and r.created_at <= decision.at]
-    if rows and (rows[-1].basis or {}).get("anchor"):
-        return date.fromisoformat(rows[-1].basis["anchor"])
+    if rows and rows[-1].anchor:
+        return date.fromisoformat(rows[-1].anchor)
     closing = case.last(*CLOSINGS, before=decision.at)
     if closing is None:
         return None

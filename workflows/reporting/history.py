@@ -1,18 +1,15 @@
-"""What the report reads: the cases in scope, their audit trail up to the "as at" time, their
-deadline rows and the breaches recorded. Everything is read as it stood at `as_at`, so a past
-period re-run later gives the same numbers (see `build_report`)."""
+"""What the report holds once read (`reading.load`): the cases it walks through, with their
+events up to the "as at" time, their deadline rows and the breaches recorded. Everything is as
+it stood at `as_at`, so a past period re-run later gives the same numbers (see `build_report`)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case as when_, func, null, or_, select, union
+from sqlalchemy import ARRAY, Connection, Integer, any_, literal, or_
 
-from casework.audit import AuditEntry
-from casework.cases import REF_PREFIX, Case, CaseLink
-from casework.deadlines import Deadline, DeadlineEffect
-from casework.organisations import Organisation
+from casework.cases import REF_PREFIX, Case
 from workflows import calendar as cal
-from workflows.reporting.period import Filters, Period
+from workflows.reporting.period import Filters
 from workflows.reporting.workdays import WorkingDays
 
 #: Cases closed this long before the earliest period still count (remedies agreed at a
@@ -23,13 +20,6 @@ NOTICE_SLACK = timedelta(days=10)
 #: Deadline kinds that are windows or periods, not duties: their lapse is not a breach.
 WINDOWS = frozenset({"plan_end", "consultation_response", "notice_effective", "escalation_window",
                      "panel_referral_window"})
-#: Actions whose entry a metric reads although they leave the state as it is, and those whose
-#: recorded words (entry data) a metric reads.
-READ = ("pause", "resume", "request_extension", "grant_extension", "extend_informal", "extend_review",
-        "extend_notice", "sign_off_exception", "assign_reviewer", "record_session", "schedule_hearing")
-WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_notice", "sign_off_exception",
-             "decide_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
-             "extend_review", "extend_notice", "resume", "record_session", "schedule_hearing")
 #: Deadline kinds read whatever their due date: where a stage's clock started.
 ANCHOR_KINDS = ("decision", "consultation_response")
 
@@ -99,6 +89,14 @@ class History:
     breaches: dict[int, list[datetime]]
     org_names: dict[int, str]
     org_kinds: dict[int, str]
+    #: Where it was read from (a Session or Connection), for what is counted by the database.
+    db: Any = field(default=None, repr=False)
+    #: The first day of the earliest period the report covers.
+    earliest: date | None = None
+    #: The last day of the latest period the report covers.
+    latest: date | None = None
+    #: Each case's spells with its clocks stopped (see `_pauses`), by case id.
+    pauses: dict[int, list] = field(default_factory=dict, repr=False)
     _by_case: dict[int, list["DeadlineRow"]] | None = field(default=None, repr=False)
     _days: WorkingDays | None = field(default=None, repr=False)
     #: London dates of instants, as `calendar.local_date` (many rows, few hours).
@@ -133,11 +131,27 @@ class History:
     def case_wd(self, case: CaseFacts, start: date, end: date) -> int:
         return self.wd(start, end, case.pauses)
 
+    def wd_of(self, case_id: int, start: date, end: date) -> int:
+        """`case_wd` for a case known by its id."""
+        return self.wd(start, end, self.pauses.get(case_id, ()))
+
     def funding_cases(self) -> list[CaseFacts]:
         return [c for c in self.cases.values() if c.workflow == "funding_change"]
 
     def disputes(self) -> list[CaseFacts]:
         return [c for c in self.cases.values() if c.workflow == "dispute"]
+
+
+def among(db, column, ids) -> list:
+    """Conditions that `column` is one of `ids`, to run one query each: one on PostgreSQL (an
+    array: a long IN list costs more to build and send than to answer), in chunks on SQLite."""
+    ordered = sorted(ids)
+    if not ordered:
+        return []
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    if dialect.name == "postgresql":
+        return [column == any_(literal(ordered, ARRAY(Integer)))]
+    return [column.in_(ordered[i:i + 5000]) for i in range(0, len(ordered), 5000)]
 
 
 def case_conditions(filters: Filters, as_at: datetime, earliest: date) -> list:
@@ -155,92 +169,16 @@ def case_conditions(filters: Filters, as_at: datetime, earliest: date) -> list:
     return conditions
 
 
-def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, periods: list[Period]) -> History:
-    """Read what the report needs, as it stood at `as_at`: the whole trail only of the cases
-    that can have an event in the periods, and of the few closed before that a deadline row
-    or a remedy due in them brings in."""
-    earliest, latest = min(p.start for p in periods), max(p.end for p in periods)
-    since = cal.start_of_day_utc(earliest)
-    where = case_conditions(filters, as_at, earliest)
-    breach_effects = (select(DeadlineEffect.deadline_id, DeadlineEffect.at)
-                      .where(DeadlineEffect.effect == "breach", DeadlineEffect.at <= as_at, DeadlineEffect.at >= since))
-    breaches: dict[int, list[datetime]] = {}
-    for deadline_id, at in db.execute(breach_effects):
-        breaches.setdefault(deadline_id, []).append(at)
-    # A case closed before the first period begins (and before the as-at time) has no event
-    # in it: nothing happens to a closed case. It is read only for its deadline rows due in
-    # the periods, a remedy agreed for them or a notice sent in them.
-    live = or_(Case.closed_at.is_(None), Case.closed_at >= min(since, as_at))
-    t = Deadline.__table__
-    rows_where = (*where, t.c.created_at <= as_at,
-                  or_(and_(t.c.due_on >= earliest, t.c.due_on <= latest), t.c.breached_at >= since,
-                      and_(t.c.kind.in_(ANCHOR_KINDS), live),
-                      t.c.id.in_(select(breach_effects.subquery().c.deadline_id))))
-    remedied = (select(AuditEntry.case_id).join(Case, Case.id == AuditEntry.case_id)
-                .where(*where, ~live, Case.workflow == "dispute", AuditEntry.trigger == "give_review_outcome",
-                       AuditEntry.at <= as_at, func.substr(AuditEntry.data["remedies_by"].as_string(), 1, 10)
-                       .between(earliest.isoformat(), latest.isoformat())))
-    # A notice can be sent (and deemed given) later than it was issued.
-    noticed = (select(AuditEntry.case_id).join(Case, Case.id == AuditEntry.case_id)
-               .where(*where, ~live, AuditEntry.trigger == "issue_notice", AuditEntry.at <= as_at,
-                      func.substr(AuditEntry.data["sent_at"].as_string(), 1, 10) >= (earliest - NOTICE_SLACK).isoformat()))
-    linked = select(CaseLink.funding_case_id).where(CaseLink.dispute_id.in_(remedied))
-    held = select(t.c.case_id).join(Case, Case.id == t.c.case_id).where(*rows_where, ~live)
-    extra = set(db.scalars(union(held, remedied, noticed, select(Case.id).where(*where, ~live, Case.id.in_(linked)))))
-    scope = (*where, or_(live, Case.id.in_(extra)) if extra else live)
-    cases = _cases(db, scope)
-    _read_entries(db, cases, scope, as_at)
-    rows_query = (select(*(t.c[name] for name in DeadlineRow.__slots__)).join(Case, Case.id == t.c.case_id)
-                  .where(*rows_where).order_by(t.c.id))
-    rows = [DeadlineRow(as_at, *r) for r in db.execute(rows_query)]
-    for row in rows:
-        if row.breached_at is not None and row.id not in breaches and row.breached_at <= as_at:
-            breaches[row.id] = [row.breached_at]   # a date set beyond the limit (late by choice)
-    orgs = list(db.execute(select(Organisation.id, Organisation.name, Organisation.kind)))
-    return History(filters, as_at, calendar, cases, rows, breaches, {i: n for i, n, _ in orgs},
-                   {i: str(k) for i, _, k in orgs})
-
-
-def _cases(db, scope) -> dict[int, CaseFacts]:
-    # Of the case's own words, only the consultation's closing day is read (M6).
-    closed_on = Case.data[("consultation", "closed_on")].as_string()
-    cases = {row.id: CaseFacts(*row) for row in db.execute(
-        select(Case.id, Case.workflow, Case.route, Case.funder_org_id, Case.vco_org_id, Case.complainant_org_id,
-               Case.respondent_org_id, closed_on).where(*scope))}
-    for dispute_id, funding_id in db.execute(select(CaseLink.dispute_id, CaseLink.funding_case_id)):
-        if dispute_id in cases:
-            cases[dispute_id].linked_case_id = funding_id
-    return cases
-
-
-def _read_entries(db, cases: dict[int, CaseFacts], scope, as_at: datetime) -> None:
-    # Only the entries a metric reads (every change of state, and the actions named below),
-    # and their words only where a metric reads them: the rest of the trail is not decoded.
-    data = when_((AuditEntry.trigger.in_(WITH_DATA), AuditEntry.data), else_=null())
-    entries = (select(AuditEntry.case_id, AuditEntry.at, AuditEntry.trigger, AuditEntry.from_state,
-                      AuditEntry.to_state, data)
-               .join(Case, Case.id == AuditEntry.case_id)
-               .where(*scope, AuditEntry.at <= as_at,
-                      or_(AuditEntry.trigger.in_(READ), AuditEntry.from_state.is_(None),
-                          AuditEntry.from_state != AuditEntry.to_state))
-               .order_by(AuditEntry.case_id, AuditEntry.seq))
-    day = LocalDays()
-    for case_id, at, trigger, from_state, to_state, data in db.execute(entries):
-        cases[case_id].entries.append(Entry(case_id, at, day(at), trigger, from_state, to_state,
-                                            data if isinstance(data, dict) else {}))
-    for case in cases.values():
-        case.pauses = _pauses(case.entries)
-
-
 class DeadlineRow:
     """The columns of a deadline row the report reads."""
-    __slots__ = ("id", "case_id", "kind", "label", "due_on", "basis", "status", "breached_at", "closed_at",
+    __slots__ = ("id", "case_id", "kind", "label", "due_on", "anchor", "status", "breached_at", "closed_at",
                  "created_at")
 
-    def __init__(self, as_at: datetime, id, case_id, kind, label, due_on, basis, status, breached_at, closed_at,
+    def __init__(self, as_at: datetime, id, case_id, kind, label, due_on, anchor, status, breached_at, closed_at,
                  created_at) -> None:
-        """The row as it stood at `as_at`: what happened to it later is not known yet."""
-        self.id, self.case_id, self.kind, self.label, self.due_on, self.basis = id, case_id, kind, label, due_on, basis
+        """The row as it stood at `as_at`: what happened to it later is not known yet. Of its
+        basis only the anchor (where its clock started, ISO date) is read."""
+        self.id, self.case_id, self.kind, self.label, self.due_on, self.anchor = id, case_id, kind, label, due_on, anchor
         self.created_at, self.status, self.closed_at, self.breached_at = created_at, status, closed_at, breached_at
         if closed_at is not None and closed_at > as_at:
             self.closed_at, self.status = None, "open"

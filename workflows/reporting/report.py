@@ -15,11 +15,15 @@ from casework.clock import require_aware
 from casework.settings import ReportSetting
 from workflows import calendar as cal
 from workflows.limits import TimeLimits
+from workflows.reporting import case_flow as flow
 from workflows.reporting import deadline_metrics as dm
+from workflows.reporting import dispute_flow as df
 from workflows.reporting import dispute_metrics as sm
 from workflows.reporting import funding_metrics as fm
 from workflows.reporting import notice_metrics as nm
-from workflows.reporting.history import History, load
+from workflows.reporting.cohort import cohort
+from workflows.reporting.history import History
+from workflows.reporting.reading import load
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import Filters, Period
 from workflows.reporting.rates import DEFAULT_TARGETS, RAG_COLOURS
@@ -100,14 +104,14 @@ def load_targets(db) -> dict[str, int]:
 
 
 def compute(h: History, p: Period, limits: TimeLimits) -> list[Metric]:
-    due = dm.cohort(h, p)
+    due = cohort(h.db, h, p)
     notices = nm.notices(h, limits)
-    return [fm.case_flow(h, p), fm.outcome_mix(h, p), dm.compliance(h, p, due), dm.extensions_and_pauses(h, p, due),
+    return [flow.case_flow(h, p), flow.outcome_mix(h, p), dm.compliance(h, p, due), dm.extensions_and_pauses(h, p, due),
             dm.breach_log(h, p), fm.decision_timeliness(h, p, limits), fm.consultation_window(h, p, limits),
             fm.response_rate(h, p), nm.minimum_notice(h, p, notices, limits),
             nm.exceptional_shortening(h, p, notices), nm.notice_length(h, p, notices, limits),
-            nm.post_notice_changes(h, p, notices), sm.disputes_raised(h, p), sm.escalation(h, p), sm.outcomes(h, p),
-            sm.stage_times(h, p, limits)[0], sm.remedies(h, p), sm.learning(h, p)]
+            nm.post_notice_changes(h, p, notices), df.disputes_raised(h, p), df.escalation(h, p), df.outcomes(h, p),
+            df.stage_times(h, p, limits)[0], sm.remedies(h, p), sm.learning(h, p)]
 
 
 def build_report(db, filters: Filters, now: datetime, *, calendar: cal.WorkingCalendar, limits: TimeLimits,

@@ -2,17 +2,17 @@
 minimum notice met (M9) and dispute stages within their limit (M16) over the last four
 financial half-years, the last being the half-year the report's period ends in.
 
-Each half-year is computed by `build_report` with the report's other filters, two at a time
-(a half-year and, as its comparison, the one before), so the figures are exactly those the
-report gives for that half-year."""
-from dataclasses import replace
+The half-years of the report itself (and of its comparison) come from it; the others from
+`trend_rates`, which works the three rates out as the report does, with the report's other
+filters, so the figures are exactly those the report gives for that half-year."""
 from datetime import datetime
 
 from workflows import calendar as cal
 from workflows.limits import TimeLimits
 from workflows.reporting.metric import col, table
 from workflows.reporting.period import Filters, Period, half_year_of
-from workflows.reporting.report import Report, build_report
+from workflows.reporting import trend_rates
+from workflows.reporting.report import Report
 from workflows.reporting.tables import ReportTable
 
 #: The rates the trend follows, with the words its table and lines give them.
@@ -43,21 +43,19 @@ def trend(db, filters: Filters, now: datetime, *, calendar: cal.WorkingCalendar,
         reports[reuse.period] = reuse
         if reuse.comparison is not None:
             reports[reuse.comparison_period] = reuse
-    for later in periods[::-2]:   # the latest, then the second oldest: each with the one before
-        if later in reports and later.previous() in reports:
-            continue
-        built = build_report(db, replace(filters, period=later, compare=True), now, calendar=calendar,
-                             limits=limits, targets=targets)
-        reports.setdefault(later, built)
-        reports.setdefault(built.comparison_period, built)
+    # The half-years no report built: only their three rates, worked out the report's way.
+    missing = [p for p in periods if p not in reports]
+    others = trend_rates.rates(db, filters, now, missing, calendar=calendar, limits=limits) if missing else {}
     rows = []
     for p in periods:
-        report = reports[p]
-        metrics = report.metrics if report.period == p else report.comparison
-        found = {m.id: m for m in metrics}
+        if p in reports:
+            report = reports[p]
+            found = {m.id: m.rate for m in (report.metrics if report.period == p else report.comparison)}
+        else:
+            found = others[p]
         cells = []
         for key, _ in TRENDED:
-            rate = found[key].rate
+            rate = found[key]
             cells += [rate.percent if rate.rated else None, rate.of]
         rows.append((short_label(p), *cells))
     columns = [col("period", "Half-year")]

@@ -11,14 +11,14 @@ environment's include_object leaves `ix_search_` names out of comparisons); the 
 written out here so this revision stays as it is whatever casework/search.py becomes.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 from typing import Sequence, Union
 
 from alembic import op
 
 revision: str = "0014"
-down_revision: Union[str, Sequence[str], None] = "0012"
+down_revision: Union[str, Sequence[str], None] = "0013"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

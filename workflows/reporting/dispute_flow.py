@@ -1,0 +1,182 @@
+"""Dispute metrics counted by the database from the report's events: disputes raised (M13),
+escalation (M14), outcomes (M15) and time per stage (M16). Each "first" and "last" event of a
+case is the one in the order of its trail (`seq`), among those recorded by the as-at time."""
+import json
+from collections import Counter
+
+from sqlalchemy import case as when_, exists, func, select
+
+from casework.cases import Case, CaseLink
+from casework.report_events import ReportCase, ReportEvent
+from workflows.limits import TimeLimits
+from workflows.reporting.history import History, case_conditions
+from workflows.reporting.metric import RATE_COLUMNS, Metric, col, rate_cells, table
+from workflows.reporting.period import STATUTORY, VCO, Period
+from workflows.reporting.rates import Rate, median
+from workflows.undertakings import UNDERTAKINGS
+
+STAGES = {"informal_resolution": 1, "informal_response_given": 1, "senior_review": 2, "review_outcome_given": 2,
+          "mediation_requested": 3, "in_mediation": 3, "no_agreement": 3, "panel_referred": 4, "panel_hearing": 4,
+          "panel_findings_issued": 4}
+STAGE_WORDS = {0: "Raised, not yet acknowledged", 1: "D1 informal resolution", 2: "D2 senior review",
+               3: "D3 mediation", 4: "D4 Compact panel"}
+TERMINAL = (("resolved", "Resolved"), ("closed", "Closed"), ("withdrawn", "Withdrawn"))
+E, R = ReportEvent.__table__, ReportCase.__table__
+
+
+def _events(h: History, p: Period, *triggers: str, first: bool = False, alias=E):
+    """A query over the disputes' events of these kinds on a day in the period (only the first
+    of them in each case's trail, if `first`)."""
+    e = alias
+    query = (select().select_from(e.join(Case, Case.id == e.c.case_id))
+             .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                    e.c.trigger.in_(triggers), e.c.at <= h.as_at, e.c.day >= p.start, e.c.day <= p.end))
+    if first:
+        f = E.alias("earlier")
+        query = query.where(~exists().where(f.c.case_id == e.c.case_id, f.c.trigger.in_(triggers),
+                                            f.c.seq < e.c.seq, f.c.at <= h.as_at))
+    return query
+
+
+def _side(h: History, org_id: int | None) -> str:
+    return STATUTORY if h.org_kinds.get(org_id) == "statutory" else VCO
+
+
+def disputes_raised(h: History, p: Period) -> Metric:
+    m = Metric("m13", "Disputes raised", "Disputes raised in the period, by the side that raised them and "
+               "whether linked to a funding case; by Compact undertaking named (each counted once per "
+               "dispute, so the total can exceed the disputes).")
+    linked = exists().where(CaseLink.dispute_id == E.c.case_id)
+    raised = list(h.db.execute(_events(h, p, "raise_dispute", first=True)
+                               .add_columns(Case.complainant_org_id, linked,
+                                            E.c.facts["undertakings"].as_string())))
+    m.count = len(raised)
+    by_side = [(side, sum(_side(h, org) == side for org, _, _ in raised)) for side in (STATUTORY, VCO)]
+    n_linked = sum(bool(is_linked) for _, is_linked, _ in raised)
+    m.headline = f"{len(raised)} raised; {n_linked} about a funding case"
+    m.tables.append(table("m13_disputes_raised", "Disputes raised", f"Disputes raised, {p.label()}",
+                          (col("group", "Group"), col("disputes", "Disputes", True)),
+                          [*((f"Raised by a {s.lower()}", n) for s, n in by_side),
+                           ("About a funding case", n_linked), ("Not about a funding case", len(raised) - n_linked),
+                           ("All disputes", len(raised))]))
+    named = {key: 0 for key, _ in UNDERTAKINGS}
+    for listed, n in Counter(words for _, _, words in raised).items():   # the same lists come again and again
+        for key in set(json.loads(listed) if listed else ()):
+            named[key] = named.get(key, 0) + n
+    m.tables.append(table("m13_undertakings", "Compact undertakings named in disputes",
+                          f"Disputes raised by undertaking named, {p.label()}",
+                          (col("undertaking", "Undertaking"), col("disputes", "Disputes", True)),
+                          [(words, named[key]) for key, words in UNDERTAKINGS if named.get(key)]))
+    return m
+
+
+#: (from, to, the outcome that opens the choice, the state the choice is made in, the move to the next stage)
+ESCALATIONS = (("D1", "D2", ("give_informal_response",), "informal_response_given", "escalate_to_review"),
+               ("D2", "D3", ("give_review_outcome",), "review_outcome_given", "request_mediation"),
+               ("D3", "D4", ("record_agreement", "record_no_agreement"), "no_agreement", "refer_to_panel"))
+
+
+def escalation(h: History, p: Period) -> Metric:
+    m = Metric("m14", "Escalation rates", "Of disputes given a stage's outcome in the period whose choice to "
+               "escalate had closed by the run date, the share that went on to the next stage (D1 to D2, D2 to "
+               "D3, D3 to D4).")
+    rows, reached = [], {}
+    for low, high, outcomes, waiting, onward in ESCALATIONS:
+        o, later = E.alias("outcome"), E.alias("later")
+        # The first move out of the waiting state at or after the outcome, if any.
+        left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
+                                              later.c.at <= h.as_at, later.c.from_state == waiting,
+                                              later.c.to_state != waiting)
+                .order_by(later.c.seq).limit(1).scalar_subquery())
+        query = _events(h, p, *outcomes, first=True, alias=o).add_columns(o.c.trigger, left)
+        decided = went = 0
+        for trigger, left_by in h.db.execute(query):
+            if trigger == "record_agreement" or left_by is not None:
+                decided += 1
+                went += left_by == onward
+        rate = Rate(went, decided)
+        rows.append((f"{low} to {high}", *rate_cells(rate)))
+        reached[high] = rate
+    m.count = sum(r[2] for r in rows)
+    m.headline = "; ".join(f"{r[0]}: {reached[r[0][-2:]].words()}" for r in rows)
+    m.tables.append(table("m14_escalation", "Disputes that went on to the next stage",
+                          f"Stage outcomes with the choice to escalate closed, {p.label()}",
+                          (col("step", "Step"), *RATE_COLUMNS), rows, chart="bar",
+                          overview=f"Of disputes decided after D1, {reached['D2'].words()} went to senior review."))
+    return m
+
+
+def _stage(column):
+    return when_(*((column == state, n) for state, n in STAGES.items()), else_=0)
+
+
+def outcomes(h: History, p: Period) -> Metric:
+    m = Metric("m15", "Dispute outcomes", "Disputes concluded in the period by the last stage reached; upheld "
+               "rate: upheld or partly upheld, out of senior review (D2) outcomes in the period; breach-found "
+               "rate: panel findings of a breach, out of findings issued in the period.")
+    final = [state for state, _ in TERMINAL]
+    concluded = (select(R.c.ended_state, func.max(_stage(E.c.from_state)), func.max(_stage(E.c.to_state)))
+                 .select_from(R.join(Case, Case.id == R.c.case_id).join(E, E.c.case_id == R.c.case_id))
+                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                        R.c.ended_state.in_(final), R.c.ended_at <= h.as_at, R.c.ended_day >= p.start,
+                        R.c.ended_day <= p.end, E.c.at <= h.as_at)
+                 .group_by(R.c.case_id, R.c.ended_state))
+    ended = [(state, max(a or 0, b or 0)) for state, a, b in h.db.execute(concluded)]
+    rows = []
+    for stage, words in STAGE_WORDS.items():
+        counts = [sum(1 for s, reached in ended if reached == stage and s == state) for state in final]
+        rows.append((words, *counts, sum(counts)))
+    upheld_by = E.c.facts["outcome"].as_string().in_(("upheld", "partly_upheld"))
+    n_review, n_upheld = h.db.execute(_events(h, p, "give_review_outcome").add_columns(
+        func.count(), func.sum(when_((upheld_by, 1), else_=0)))).one()
+    upheld = Rate(int(n_upheld or 0), n_review)
+    breach_found = E.c.facts["finding"].as_string() == "breach"
+    n_findings, n_breach = h.db.execute(_events(h, p, "issue_findings").add_columns(
+        func.count(), func.sum(when_((breach_found, 1), else_=0)))).one()
+    breach = Rate(int(n_breach or 0), n_findings)
+    m.count = len(ended) + n_review + n_findings
+    m.headline = f"{len(ended)} concluded; upheld {upheld.words()}; breach found {breach.words()}"
+    m.tables.append(table("m15_concluded_by_stage", "How disputes ended, by the last stage reached",
+                          f"Disputes concluded, {p.label()}",
+                          (col("last_stage", "Last stage reached"), *(col(s, w, True) for s, w in TERMINAL),
+                           col("total", "All", True)), rows))
+    m.tables.append(table("m15_rates", "Upheld and breach-found rates", f"Outcomes issued, {p.label()}",
+                          (col("rate", "Rate"), *RATE_COLUMNS),
+                          [("Upheld or partly upheld at senior review (D2)", *rate_cells(upheld)),
+                           ("Breach found by the Compact panel (D4)", *rate_cells(breach))]))
+    return m
+
+
+def stage_times(h: History, p: Period, limits: TimeLimits) -> tuple[Metric, list[tuple]]:
+    m = Metric("m16", "Time per dispute stage", "Stages completed in the period, in working days net of pauses: "
+               "D1 acknowledgement to response, D2 reviewer assigned to outcome, D3 request to written outcome, "
+               "D4 referral to findings; median, longest and share within the limit.")
+    spans = (("D1 informal resolution", ("acknowledge_dispute",), ("give_informal_response",), limits.informal_response_wd),
+             ("D2 senior review", ("assign_reviewer",), ("give_review_outcome",), limits.review_outcome_wd),
+             ("D3 mediation", ("request_mediation",), ("record_agreement", "record_no_agreement"),
+              limits.mediation_agree_wd + limits.mediation_session_wd + limits.mediation_outcome_wd),
+             ("D4 Compact panel", ("refer_to_panel",), ("issue_findings",), limits.panel_hearing_wd + limits.panel_findings_wd))
+    rows, within, total = [], 0, 0
+    for words, starts, ends, limit in spans:
+        end, start = E.alias("stage_end"), E.alias("stage_start")
+        # The last start recorded by the time the stage ended, in the order of the trail.
+        started = (select(start.c.day).where(start.c.case_id == end.c.case_id, start.c.trigger.in_(starts),
+                                             start.c.at <= end.c.at)
+                   .order_by(start.c.seq.desc()).limit(1).scalar_subquery())
+        query = _events(h, p, *ends, first=True, alias=end).add_columns(end.c.case_id, started, end.c.day)
+        days = [h.wd_of(case_id, began, ended) for case_id, began, ended in h.db.execute(query) if began is not None]
+        rate = Rate(sum(d <= limit for d in days), len(days))
+        within, total = within + rate.n, total + rate.of
+        rows.append((words, len(days), median(days), max(days, default=None), *rate_cells(rate)[:2],
+                     rate.percent if rate.rated else None))
+    m.rate, m.count = Rate(within, total), total
+    m.headline = f"Within the limit: {m.rate.words()}"
+    m.tables.append(table("m16_time_per_stage", "Working days per dispute stage", f"Dispute stages completed, "
+                          f"{p.label()}", (col("stage", "Stage"), col("n", "Number", True),
+                                           col("median_wd", "Median working days", True),
+                                           col("max_wd", "Longest, working days", True),
+                                           col("within_limit", "Within the limit", True),
+                                           col("denominator", "Out of", True),
+                                           col("percent_within", "Per cent within", True)), rows, chart="bar",
+                          overview=f"{m.rate.words()} dispute stages finished within their time limit."))
+    return m, rows
