@@ -59,8 +59,8 @@ def test_each_decision_pending_shows_when_it_is_due(signed_in, service, cast, cl
 
 
 def test_a_stage_with_more_cases_than_are_counted_says_more_than(signed_in, service, cast, clock, monkeypatch):
-    # Counting stops past COUNT_LIMIT (1,000 in use; 2 here, so that 3 cases pass it).
-    monkeypatch.setattr("web.views.home.COUNT_LIMIT", 2)
+    # Counting stops past STAGE_COUNT_LIMIT (100 in use; 2 here, so that 3 cases pass it).
+    monkeypatch.setattr("web.views.home.STAGE_COUNT_LIMIT", 2)
     monkeypatch.setattr("web.views.home.Sections.count_limit", 2)
     for _ in range(3):
         funding_case_at(service, cast, clock, "concern_raised")
