@@ -14,6 +14,7 @@ from casework.clock import FixedClock
 from casework.models import Base
 from web.config import DEV_AUDIT_KEY
 from casework.persistence import make_engine, make_session_factory
+from casework.persistence.session import WRITE_OPTION
 from tests.factories import Cast, make_cast
 from workflows import calendar as cal
 from workflows.context import Hooks
@@ -103,7 +104,41 @@ def empty_tables(conn) -> None:
     does, in a twentieth of its time on a test's few rows (TRUNCATE makes new files for 15 tables)."""
     for table in reversed(Base.metadata.sorted_tables):
         conn.execute(table.delete())
-    conn.execute(RESTART_SEQUENCES)
+    if conn.dialect.name == "postgresql":
+        conn.execute(RESTART_SEQUENCES)
+
+
+#: What `built_once` copied out of the database: (rows of each table, sequence positions, value).
+_BUILT: dict[tuple[str, str], tuple[dict, list, object]] = {}
+SEQUENCE_POSITIONS = text("SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+                          "WHERE schemaname = 'public' AND last_value IS NOT NULL")
+
+
+def built_once(engine, key: str, build):
+    """`build()` (an expensive fixture's data, made through the real engine) the first time on
+    this worker and kind of database; every later call empties the tables and copies the same
+    rows back, with the same ids and sequence positions, so a test cannot tell the difference,
+    and returns the first call's value. Only for data the tests then read and do not change in
+    Python: the value is the one object, shared."""
+    cached = _BUILT.get((key, engine.dialect.name))
+    if cached is None:
+        value = build()
+        with engine.connect() as conn:
+            rows = {table.name: [dict(row) for row in conn.execute(
+                table.select().order_by(*table.primary_key.columns)).mappings()]
+                for table in Base.metadata.sorted_tables}
+            sequences = list(conn.execute(SEQUENCE_POSITIONS)) if engine.dialect.name == "postgresql" else []
+        _BUILT[(key, engine.dialect.name)] = (rows, sequences, value)
+        return value
+    rows, sequences, value = cached
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        empty_tables(conn)
+        for table in Base.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+        for name, position in sequences:
+            conn.execute(text("SELECT setval(CAST(:name AS regclass), :position)"), {"name": name, "position": position})
+    return value
 
 
 @pytest.fixture

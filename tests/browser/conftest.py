@@ -140,8 +140,10 @@ def sign_in(request, browser: Browser, live_server: LiveServer) -> Iterator[Call
 
 
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (--dist loadgroup) every browser test runs on the same worker, so the
-    demo server is seeded and Chromium started once."""
+    """Under pytest-xdist (--dist loadgroup) every browser test is meant to run on the same worker,
+    so that the demo server is seeded and Chromium started once. With pytest 9, xdist 3.8 ignores
+    the group (pytest-dev/pytest-xdist#1386): each worker then starts its own, which costs a few
+    seconds and changes nothing a test checks."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))

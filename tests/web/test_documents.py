@@ -163,7 +163,8 @@ def test_the_eicar_file_is_quarantined_and_everyone_concerned_is_told(browser, c
                                                                     Notification.dedupe_key.like("quarantine:%"))))
         emailed = db.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.dedupe_key.like("quarantine:%")))
-        trail = db.scalars(select(AuditEntry.trigger).where(AuditEntry.case_id == case.id)).all()
+        trail = db.scalars(select(AuditEntry.trigger).where(AuditEntry.case_id == case.id)
+                           .order_by(AuditEntry.seq)).all()
     assert len(told) == 2 and emailed == 2   # the uploader and the administrator
     assert trail[-1] == "quarantine_document"
     assert "File quarantined" in page(browser("fo").get(f"/cases/{case.id}")).text

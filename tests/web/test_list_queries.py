@@ -15,6 +15,7 @@ from casework.permissions import can_view_case
 from casework.deadline_lists import soonest_deadlines
 from casework.queries import CaseFilter, case_page
 from casework.visibility import visible_cases, waits_on
+from tests.conftest import built_once
 from tests.factories import PEOPLE, dispute_at, funding_case_at
 
 FUNDING = ["draft", "concern_raised", "improvement_in_progress", "consultation", "notice_period"]
@@ -23,13 +24,18 @@ DISPUTES = ["raised", "informal_resolution", "senior_review", "mediation_request
 
 
 @pytest.fixture
-def cases(service, cast, clock):
-    made = [funding_case_at(service, cast, clock, status) for status in FUNDING]
-    made.append(funding_case_at(service, cast, clock, "decision_pending", route="resource"))
-    made += [dispute_at(service, cast, clock, status) for status in DISPUTES]
-    # A dispute about the case in its notice period: those judging it read that case too.
-    made.append(dispute_at(service, cast, clock, "in_mediation", linked=made[FUNDING.index("notice_period")],
-                           roles={"respondent": cast["fo2"]}))
+def cases(engine, service, cast, clock):
+    """Seventeen cases across the stages. The tests here only read them, so they are made through
+    the engine once per worker and database, and copied into each later test's database."""
+    def build():
+        made = [funding_case_at(service, cast, clock, status) for status in FUNDING]
+        made.append(funding_case_at(service, cast, clock, "decision_pending", route="resource"))
+        made += [dispute_at(service, cast, clock, status) for status in DISPUTES]
+        # A dispute about the case in its notice period: those judging it read that case too.
+        made.append(dispute_at(service, cast, clock, "in_mediation", linked=made[FUNDING.index("notice_period")],
+                               roles={"respondent": cast["fo2"]}))
+        return made, clock.current
+    made, clock.current = built_once(engine, "test_list_queries.cases", build)
     return made
 
 

@@ -14,6 +14,7 @@ from casework.clock import FixedClock
 from casework.organisations import Organisation, Person
 from casework.persistence import unit_of_work
 from casework.security_events import SecurityEvent
+from tests.conftest import built_once
 from tests.web.conftest import make_app
 from tests.web.helpers import Page, email_of, page
 from web.demo import seed
@@ -48,11 +49,16 @@ def test_the_figures_are_not_found_until_an_administrator_publishes_them(client,
 
 @pytest.fixture
 def demo_app(engine, service, factory):
-    """The app on the demo data, as at 15 February 2027 (mid H2 2026/27), figures published."""
+    """The app on the demo data, as at 15 February 2027 (mid H2 2026/27), figures published.
+    The tests only read it, so the demo is seeded once per worker and database and copied into
+    each later test's database."""
     now = datetime(2027, 2, 15, 10, tzinfo=timezone.utc)
-    seed(service, now)
-    with unit_of_work(factory) as db:
-        set_public_figures(db, True, None, now)
+
+    def build() -> None:
+        seed(service, now)
+        with unit_of_work(factory) as db:
+            set_public_figures(db, True, None, now)
+    built_once(engine, "test_public_figures.demo_app", build)
     return make_app(engine, service, FixedClock(now))
 
 
