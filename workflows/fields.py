@@ -113,7 +113,8 @@ def _time(f: Field, value: Any) -> str:
     if isinstance(value, time):
         return f"{value:%H:%M}"
     hours, _, minutes = str(value).strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+    digits = f"{hours}{minutes}".isascii() and hours.isdigit() and minutes.isdigit()   # "¹" is a digit to isdigit
+    if not (digits and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
         raise ValueError(f"{f.label} must be a real time, on the 24-hour clock, for example 14:30")
     return f"{int(hours):02d}:{minutes}"
 

@@ -61,3 +61,13 @@ def test_a_case_number_too_big_for_the_database_is_no_page(service, cast, clock,
                 f"/cases/{case.id}/letters/{number}"):
         assert browser.get(url).status_code == 404, url
     assert browser.submit(f"/cases/{number}/actions/acknowledge_concern", {}).status_code == 404
+
+
+def test_numbers_in_addresses_written_in_other_digits_are_ignored_not_a_crash(signed_in):
+    # "¹" and "٣" are digits to Python's str.isdigit but int() refuses them: a page number, an
+    # organisation filter or a report's organisation written so was a 500. Each is now ignored,
+    # as any other number that is not one.
+    fo = signed_in("fo")
+    for address in ("/cases?page=¹", "/cases?page=٣", "/cases?organisation=¹", "/reports?organisation=¹"):
+        response = fo.get(address)
+        assert response.status_code == 200, address

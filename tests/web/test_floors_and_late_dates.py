@@ -118,3 +118,18 @@ def test_a_late_hearing_with_its_reason_shows_the_missed_limit_on_the_timeline(s
     text = page(chair.get(f"/cases/{case.id}")).text
     assert "Time limit missed: Appoint the panel and hold the hearing: due by 27 January 2027; set for 1 July 2027" in text
     assert "Why it is later than the time limit: The chair is abroad until June." in text
+
+
+def test_a_hearing_time_in_superscript_or_other_digits_is_refused_not_a_crash(signed_in, engine, service, cast, clock):
+    # Found by the fuzzer: "¹" and "٣" are digits to Python's str.isdigit but not to int(),
+    # and a start time of "¹" was a 500. Each is now refused like any other time not given.
+    case = panel_ready(service, cast, clock)
+    chair, before = signed_in("panel1"), snapshot(engine)
+    url = f"/cases/{case.id}/actions/schedule_hearing"
+    for typed in ("¹", "1²:00", "٣pm"):
+        response = chair.submit(url, {"case_version": str(case.version), "hearing_on": parts(date(2027, 1, 20)),
+                                      "starts_at": typed, "place": "Civic Offices"})
+        assert response.status_code == 400, typed
+        assert any("time" in error.lower() for error in page(response).errors), page(response).errors
+        assert page(response).fields["starts_at"] == [typed], "what was typed is kept"
+    assert snapshot(engine) == before

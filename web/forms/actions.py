@@ -106,7 +106,8 @@ def _clock(text: str) -> str:
     pm, am = t.endswith("pm"), t.endswith("am")
     t = t.removesuffix("pm").removesuffix("am")
     hours, _, minutes = t.partition(":")
-    if not (hours.isdigit() and (minutes.isdigit() or minutes == "")):
+    # isascii too: "¹" and "٣" are digits to str.isdigit but not to int()
+    if not (t.isascii() and hours.isdigit() and (minutes.isdigit() or minutes == "")):
         return "invalid"
     h, m = int(hours) % 12 + (12 if pm else 0) if (pm or am) else int(hours), int(minutes or 0)
     return f"{h:02d}:{m:02d}" if 0 <= h < 24 and 0 <= m < 60 else "invalid"

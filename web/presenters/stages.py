@@ -4,6 +4,7 @@ person may take, and the case's summary.
 
 Just over 300 lines: the tables of cases and the case page must say the same about a stage,
 so their words are worked out in one place."""
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -306,4 +307,4 @@ def _panel_seats(case: Case) -> dict[int, str]:
     """Each panel member's seat as people read it ("Panel chair"), by person id."""
     panel = (case.data or {}).get("panel") or {}
     return {int(panel[seat]): f"Panel: {words.lower()}" if seat != "chair" else "Panel chair"
-            for seat, words in PANEL_SEATS if str(panel.get(seat) or "").isdigit()}
+            for seat, words in PANEL_SEATS if re.fullmatch(r"[0-9]+", str(panel.get(seat) or ""))}

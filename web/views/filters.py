@@ -37,14 +37,14 @@ def chosen(args) -> dict[str, str]:
     org = args.get("organisation", "")
     due = args.get("due", "")
     return {"stage": stage if stage in _stage_values() else "",
-            "organisation": org if org.isdigit() and len(org) < 10 else "",
+            "organisation": org if org.isascii() and org.isdigit() and len(org) < 10 else "",
             "due": due if due in dict(DUE_CHOICES) else "",
             "q": search_terms(args.get("q", "")[:4 * MAX_LENGTH]).text}
 
 
 def page_number(args) -> int:
     raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
 def case_filter(chosen: dict[str, str], now: datetime) -> CaseFilter:

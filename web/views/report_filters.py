@@ -64,7 +64,7 @@ def _date(raw: str | None) -> date | None:
 
 
 def _ints(values, allowed: set[int]) -> tuple[int, ...]:
-    return tuple(sorted({int(v) for v in values if v.isdigit() and len(v) < 10 and int(v) in allowed}))
+    return tuple(sorted({int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10 and int(v) in allowed}))
 
 
 def read_filters(args, now, vco_ids: set[int], funder_ids: set[int], internal: bool) -> tuple[dict, dict]:
