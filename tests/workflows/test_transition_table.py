@@ -135,7 +135,7 @@ def try_permitted(session, attempt, label) -> list[str]:
 
 def fired_triggers(factory, case_id: int) -> list[str]:
     with factory() as s:
-        return list(s.scalars(select(AuditEntry.trigger).where(AuditEntry.case_id == case_id)))
+        return list(s.scalars(select(AuditEntry.trigger).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)))
 
 
 # --- the tests -------------------------------------------------------------------------------
