@@ -11,8 +11,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Connection, Date, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, \
-    delete, insert, text, update
+from sqlalchemy import JSON, ColumnElement, Connection, Date, ForeignKey, Index, Integer, String, Subquery, \
+    UniqueConstraint, and_, bindparam, case, cast, delete, func, insert, null, or_, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.persistence import Base, UTCDateTime
@@ -119,53 +119,59 @@ def rebuild(connection: Connection) -> int:
     (the London date and the words kept worked out there); returns the rows written."""
     connection.execute(delete(TABLE))
     dialect = connection.dialect.name
-    day = london_date_sql("at", dialect)
-    agg = "json_group_object" if dialect == "sqlite" else "json_object_agg"
-    kept = ", ".join(f"'{k}'" for k in KEPT)
-    with_data = ", ".join(f"'{t}'" for t in WITH_DATA)
-    read = ", ".join(f"'{t}'" for t in READ)
-    facts = (f"CASE WHEN trigger IN ({with_data}) THEN (SELECT {agg}(j.key, j.value) FROM json_each(data) AS j "
-             f"WHERE j.key IN ({kept})) END")
-    result = connection.execute(text(
-        f"INSERT INTO report_events (case_id, seq, at, day, trigger, from_state, to_state, facts) "
-        f"SELECT case_id, seq, at, {day}, trigger, from_state, to_state, {facts} FROM audit_entries "
-        f"WHERE from_state IS NULL OR from_state <> to_state OR trigger IN ({read})"))
+    entries = Base.metadata.tables["audit_entries"]   # by name: casework.audit imports this module
+    pairs = func.json_each(entries.c.data).table_valued("key", "value").alias("j")
+    gather = func.json_group_object if dialect == "sqlite" else func.json_object_agg
+    facts = case((entries.c.trigger.in_(WITH_DATA),
+                  select(gather(pairs.c.key, pairs.c.value)).where(pairs.c.key.in_(KEPT)).scalar_subquery()),
+                 else_=null())
+    read = (select(entries.c.case_id, entries.c.seq, entries.c.at, london_date(entries.c.at, dialect),
+                   entries.c.trigger, entries.c.from_state, entries.c.to_state, facts)
+            .where(or_(entries.c.from_state.is_(None), entries.c.from_state != entries.c.to_state,
+                       entries.c.trigger.in_(READ))))
+    result = connection.execute(insert(TABLE).from_select(
+        ["case_id", "seq", "at", "day", "trigger", "from_state", "to_state", "facts"], read),
+        execution_options={"preserve_rowcount": True})
     if dialect == "sqlite":   # an empty object where no word was kept, as `event_row` writes null
         connection.execute(text("UPDATE report_events SET facts = NULL WHERE facts = '{}'"))
     _rebuild_cases(connection)
     return result.rowcount
 
 
+def _first(where) -> Subquery:
+    """Each case's first event that matches."""
+    return select(TABLE.c.case_id, func.min(TABLE.c.seq).label("seq")).where(*where).group_by(TABLE.c.case_id).subquery()
+
+
 def _rebuild_cases(connection: Connection) -> None:
     connection.execute(delete(CASES))
-    final = ", ".join(f"'{s}'" for s in FINAL)
-    first = "SELECT case_id, min(seq) AS seq FROM report_events WHERE {} GROUP BY case_id"
-    started = first.format("from_state = 'draft' AND to_state NOT IN ('draft', 'withdrawn')")
-    ended = first.format(f"to_state IN ({final}) AND (from_state IS NULL OR from_state NOT IN ({final}))")
-    connection.execute(text(
-        "INSERT INTO report_cases (case_id, started_at, started_day, ended_at, ended_day, ended_state) "
-        "SELECT o.case_id, s.at, s.day, e.at, e.day, e.to_state FROM report_events o "
-        f"LEFT JOIN ({started}) AS fs ON fs.case_id = o.case_id "
-        "LEFT JOIN report_events s ON s.case_id = fs.case_id AND s.seq = fs.seq "
-        f"LEFT JOIN ({ended}) AS fe ON fe.case_id = o.case_id "
-        "LEFT JOIN report_events e ON e.case_id = fe.case_id AND e.seq = fe.seq "
-        "WHERE o.from_state IS NULL"))
+    started = _first([TABLE.c.from_state == "draft", TABLE.c.to_state.not_in(("draft", "withdrawn"))])
+    ended = _first([TABLE.c.to_state.in_(FINAL), or_(TABLE.c.from_state.is_(None), TABLE.c.from_state.not_in(FINAL))])
+    first, start, end = TABLE.alias("o"), TABLE.alias("s"), TABLE.alias("e")
+    cases = (select(first.c.case_id, start.c.at, start.c.day, end.c.at, end.c.day, end.c.to_state)
+             .select_from(first.outerjoin(started, started.c.case_id == first.c.case_id)
+                          .outerjoin(start, and_(start.c.case_id == started.c.case_id, start.c.seq == started.c.seq))
+                          .outerjoin(ended, ended.c.case_id == first.c.case_id)
+                          .outerjoin(end, and_(end.c.case_id == ended.c.case_id, end.c.seq == ended.c.seq)))
+             .where(first.c.from_state.is_(None)))
+    connection.execute(insert(CASES).from_select(
+        ["case_id", "started_at", "started_day", "ended_at", "ended_day", "ended_state"], cases))
 
 
 def refill_closing_dates(connection: Connection) -> int:
     """Each closed deadline row's London closing date, from when it closed; returns the rows."""
-    day = london_date_sql("closed_at", connection.dialect.name)
-    return connection.execute(text(f"UPDATE deadlines SET closed_on = {day} WHERE closed_at IS NOT NULL")).rowcount
+    rows = Base.metadata.tables["deadlines"]
+    return connection.execute(update(rows).where(rows.c.closed_at.is_not(None))
+                              .values(closed_on=london_date(rows.c.closed_at, connection.dialect.name))).rowcount
 
 
-def london_date_sql(column: str, dialect: str) -> str:
-    """SQL for the Europe/London date of a UTC instant column. SQLite knows no time zones:
+def london_date(column, dialect: str) -> ColumnElement:
+    """The Europe/London date of a UTC instant column, in SQL. SQLite knows no time zones:
     British Summer Time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
     last Sunday of October (the rule since 1996), and SQLite keeps instants as UTC text."""
     if dialect == "postgresql":
-        return f"CAST(({column} AT TIME ZONE 'Europe/London') AS DATE)"
-    year = f"strftime('%Y', {column})"
-    starts = f"datetime({year} || '-03-31', '-6 days', 'weekday 0', '+1 hour')"
-    ends = f"datetime({year} || '-10-31', '-6 days', 'weekday 0', '+1 hour')"
-    return (f"CASE WHEN {column} >= {starts} AND {column} < {ends} THEN date({column}, '+1 hour') "
-            f"ELSE date({column}) END")
+        return cast(func.timezone("Europe/London", column), Date)
+    year = func.strftime("%Y", column)
+    starts = func.datetime(year.concat("-03-31"), "-6 days", "weekday 0", "+1 hour")
+    ends = func.datetime(year.concat("-10-31"), "-6 days", "weekday 0", "+1 hour")
+    return case((and_(column >= starts, column < ends), func.date(column, "+1 hour")), else_=func.date(column))
