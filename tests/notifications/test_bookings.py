@@ -6,8 +6,7 @@ keeps the invitation's UID and counts the change in SEQUENCE.
 
 The dispute is raised on Tuesday 1 December 2026 and each journey step moves the clock one
 day: mediation starts on Thursday 10 December, the panel is referred on Sunday 13 December."""
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from icalendar import Calendar
@@ -17,27 +16,16 @@ from casework.deadlines import Deadline, DeadlineStatus
 from casework.errors import GateRefused, InvalidInput
 from casework.messages import MessageStatus, OutboxMessage
 from notifications.delivery import deliver_due
-from notifications.subscribers import make_subscriber
 from notifications.transports import SmtpTransport
 from tests import factories
 from tests.factories import dispute_at
+from tests.notifications.bookings import LINK, LONDON, at, told_service
 from tests.reliability.helpers import SmtpSink
-from workflows.context import Hooks
-from workflows.service import CaseService
-
-LONDON = ZoneInfo("Europe/London")
-LINK = "https://meet.bvsc.example/ds-0001"
 
 
 @pytest.fixture
 def service(factory, calendar):
-    return CaseService(factory, calendar=calendar, hooks=Hooks(
-        on_events=make_subscriber("https://casework.test", "casework@bexley.example", calendar)))
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(timezone.utc)
-
+    return told_service(factory, calendar)
 
 def invitations(factory, case_id: int, since: datetime) -> dict[str, tuple[OutboxMessage, Calendar]]:
     """The emails written at or after `since` that carry an invitation, by address, parsed back."""
