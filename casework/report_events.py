@@ -5,7 +5,7 @@ its London date and, for the actions whose words a metric reads, only those word
 Each row is written in the same transaction as its entry (`record`, called once from
 `casework.audit.append_entry`, so every entry of every writer is covered), and the whole table
 can be made again from the trail (`rebuild`: the migration that made it, and
-`casework report rebuild-events`). A row records when its entry happened, so the report
+`casework report rebuild`). A row records when its entry happened, so the report
 filters on `at <= as_at` to give a past period's figures."""
 from datetime import date, datetime
 from typing import Any

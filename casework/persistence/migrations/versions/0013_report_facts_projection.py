@@ -5,7 +5,7 @@ the due date, counted by the database) and an index on when rows were breached (
 `report_events`, one narrow row for each audit entry the compliance report reads, and
 `report_cases`, when each case started and ended, kept with each entry from now on. Both are filled here from
 what is recorded: the closing dates from `closed_at`, the events from the whole audit trail
-(`casework.report_events.rebuild`, the same statement `casework report rebuild-events` runs).
+(`casework.report_events.rebuild`, the same statement `casework report rebuild` runs).
 
 Revision ID: 0013
 Revises: 0012
