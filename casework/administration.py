@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from casework.cases import Case
 from casework.errors import InvalidInput, NotFound
 from casework.logins import LoginSession
-from casework.organisations import Organisation, OrganisationKind, Person, Role
+from casework.organisations import DecidesAs, Organisation, OrganisationKind, Person, Role
 from casework.password_policy import MAX_PASSWORD, MIN_PASSWORD, password_problem  # noqa: F401 (the forms read them here)
 from casework.passwords import hash_password
 
@@ -32,6 +32,7 @@ class PersonDetails:
     organisation: str
     roles: tuple[str, ...]
     job_title: str = ""
+    decides_as: str = ""   #: a decision-maker's `DecidesAs`; ignored for everyone else
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def add_person(session: Session, details: PersonDetails, password: str) -> Perso
     if problems:
         raise InvalidInput(problems)
     person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
-                    password_hash=hash_password(password), job_title=clean(details.job_title) or None)
+                    password_hash=hash_password(password), job_title=clean(details.job_title) or None,
+                    decides_as=_decides_as(details))
     person.grant(*details.roles)
     session.add(person)
     session.flush()
@@ -80,7 +82,8 @@ def add_invited_person(session: Session, details: PersonDetails) -> Person:
     if problems:
         raise InvalidInput(problems)
     person = Person(name=clean(details.name), email=clean(details.email).lower(), organisation=organisation,
-                    password_hash=None, job_title=clean(details.job_title) or None)
+                    password_hash=None, job_title=clean(details.job_title) or None,
+                    decides_as=_decides_as(details))
     person.grant(*details.roles)
     session.add(person)
     session.flush()
@@ -97,14 +100,20 @@ def change_person(session: Session, person_id: int, details: PersonDetails, acto
     if problems:
         raise InvalidInput(problems)
     wanted = {Role(r).value for r in details.roles}
-    before = (person.name, person.email, person.organisation_id, person.roles, person.job_title)
+    before = (person.name, person.email, person.organisation_id, person.roles, person.job_title, person.decides_as)
     person.name, person.email, person.organisation = clean(details.name), clean(details.email).lower(), organisation
-    person.job_title = clean(details.job_title) or None
+    person.job_title, person.decides_as = clean(details.job_title) or None, _decides_as(details)
     person.role_rows = [row for row in person.role_rows if row.role in wanted]
     person.grant(*sorted(wanted))
-    after = (person.name, person.email, person.organisation_id, person.roles, person.job_title)
-    return [field for field, old, new in zip(("name", "email", "organisation", "roles", "job_title"), before, after)
+    after = (person.name, person.email, person.organisation_id, person.roles, person.job_title, person.decides_as)
+    return [field for field, old, new in zip(("name", "email", "organisation", "roles", "job_title", "decides_as"),
+                                             before, after)
             if old != new]
+
+
+def _decides_as(details: PersonDetails) -> str | None:
+    """How a decision-maker decides; nothing for anyone else."""
+    return details.decides_as if Role.DECISION_MAKER in details.roles else None
 
 
 def set_person_active(session: Session, person_id: int, active: bool, actor_id: int, now: datetime) -> list[str]:
@@ -205,6 +214,8 @@ def _person_problems(session: Session, details: PersonDetails,
         problems["job_title"] = f"Job title must be {MAX_JOB_TITLE} characters or fewer"
     if not details.roles or any(r not in {x.value for x in Role} for r in details.roles):
         problems["roles"] = "Select at least one role"
+    elif Role.DECISION_MAKER in details.roles and details.decides_as not in {k.value for k in DecidesAs}:
+        problems["decides_as"] = "Select whether they decide as a senior officer or an elected member"
     org = details.organisation
     organisation = session.get(Organisation, int(org)) if org.isascii() and org.isdigit() and len(org) < 10 else None
     if organisation is None:

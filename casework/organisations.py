@@ -26,6 +26,17 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"        #: runs the service; sees no case content
 
 
+class DecidesAs(StrEnum):
+    """How a decision-maker decides (processes.md: "senior officer or member at the statutory
+    body"): recorded with each decision they make, for the compliance report's filter."""
+    SENIOR_OFFICER = "senior_officer"      #: an officer deciding under delegated authority
+    ELECTED_MEMBER = "elected_member"      #: a councillor (a cabinet member, or for a committee)
+
+
+#: How the words for each kind read: in the administrators' question and the report's filter.
+DECIDES_AS_WORDS = {DecidesAs.SENIOR_OFFICER: "Senior officer", DecidesAs.ELECTED_MEMBER: "Elected member"}
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
@@ -61,6 +72,8 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: What they do, as they sign a letter ("Contract manager").
     job_title: Mapped[str | None] = mapped_column(String(100))
+    #: A decision-maker's kind (`DecidesAs`); None for everyone else.
+    decides_as: Mapped[str | None] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -121,6 +134,7 @@ class PersonRecord:
     organisation_id: int | None
     is_active: bool
     roles: frozenset[str]
+    decides_as: str | None = None
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

@@ -23,10 +23,11 @@ READ = ("pause", "resume", "request_extension", "grant_extension", "extend_infor
         "extend_notice", "sign_off_exception", "assign_reviewer", "record_session", "schedule_hearing")
 #: Actions whose recorded words a metric reads, and the words read.
 WITH_DATA = ("raise_dispute", "give_review_outcome", "issue_findings", "issue_notice", "sign_off_exception",
-             "decide_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
+             "decide_change", "decide_no_change", "open_consultation", "reopen_consultation", "grant_extension", "extend_informal",
              "extend_review", "extend_notice", "resume", "record_session", "schedule_hearing")
 KEPT = ("undertakings", "outcome", "remedies", "remedies_by", "reasons", "finding", "recommendations", "sent_at",
-        "channel", "effective_on", "category", "respond_by", "deadlines_moved", "still_paused_by", "late_reason")
+        "channel", "effective_on", "category", "respond_by", "deadlines_moved", "still_paused_by", "late_reason",
+        "decided_as")
 
 
 class ReportEvent(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from casework.clock import FixedClock
-from casework.organisations import Organisation, Person
+from casework.organisations import DecidesAs, Organisation, Person
 from casework.passwords import hash_password
 from casework.persistence import unit_of_work
 from workflows.journeys import DISPUTE_RAISE, DISPUTE_TO_PANEL, FUNDING_PERFORMANCE, FUNDING_RESOURCE, Step
@@ -114,7 +114,8 @@ def _people(service: CaseService) -> dict[str, int]:
         people = {}
         for key, (name, email, org, roles, _) in PEOPLE.items():
             people[key] = Person(name=name, email=email, organisation=orgs[org], password_hash=hashed,
-                                 job_title=JOB_TITLES[key])
+                                 job_title=JOB_TITLES[key],
+                                 decides_as=DecidesAs.SENIOR_OFFICER if "decision_maker" in roles else None)
             people[key].grant(*roles)
         s.add_all(people.values())
         s.flush()

@@ -214,6 +214,8 @@ def decide(outcome: str | None):
         decided = {**ctx.data, "decided_on": ctx.today, "decided_by": ctx.actor.name}
         decided["outcome"] = outcome or ctx.data["outcome"]
         ctx.put("decision", decided)
+        if ctx.actor.decides_as:   # as an officer or a member, as it was when they decided
+            ctx.audit_extra["decided_as"] = ctx.actor.decides_as
         ctx.letter_context = {"outcome": decided["outcome"], "outcome_words": OUTCOME_WORDS.get(decided["outcome"], "stay the same"),
                               "consideration": ctx.data.get("consideration", ""),
                               "options_weighed": ctx.data.get("options_weighed", ""),

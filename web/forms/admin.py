@@ -22,6 +22,11 @@ ROLE_CHOICES = [
 ]
 #: Each role's short name, as the list of people shows it ("VCO staff").
 ROLE_NAMES = {value: label.partition(":")[0] for value, label in ROLE_CHOICES}
+#: How a decision-maker decides (casework.organisations.DecidesAs).
+DECIDES_AS = [
+    ("senior_officer", "As a senior officer, under delegated authority"),
+    ("elected_member", "As an elected member, such as a cabinet member or for a committee"),
+]
 ORGANISATION_KINDS = [
     ("vco", "Voluntary or community organisation"),
     ("statutory", "Funder (council or NHS body)"),
@@ -39,6 +44,10 @@ class PersonForm(FlaskForm):
     organisation = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
     roles = SelectMultipleField("Roles", choices=choice_list(ROLE_CHOICES), widget=GovCheckboxesInput(),
                                 validate_choice=False, description="Select all that apply.")
+    decides_as = RadioField("If they are a decision-maker, how do they decide?", choices=choice_list(DECIDES_AS),
+                            widget=GovRadioInput(), validate_choice=False,
+                            description="Each decision they make records it, and the compliance report can be "
+                                        "filtered by it.")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

@@ -69,7 +69,7 @@ def people():
 
 def _person_details(form: PersonForm) -> PersonDetails:
     return PersonDetails(form.name.data or "", form.email.data or "", form.organisation.data or "",
-                         tuple(form.roles.data or ()), form.job_title.data or "")
+                         tuple(form.roles.data or ()), form.job_title.data or "", form.decides_as.data or "")
 
 
 def _organisation_choices(db) -> list[tuple[str, str]]:
@@ -83,7 +83,8 @@ def edit_person(person_id: int):
         person = db.get(Person, person_id) or abort(404)
         form = PersonForm() if request.method == "POST" else PersonForm(data={
             "name": person.name, "email": person.email, "organisation": str(person.organisation_id or ""),
-            "roles": sorted(person.roles), "job_title": person.job_title or ""})
+            "roles": sorted(person.roles), "job_title": person.job_title or "",
+            "decides_as": person.decides_as or ""})
         form.organisation.choices = _organisation_choices(db)
         shown = {"person": person, "is_self": person.id == current_user.id,
                  "title": f"Change details for {person.name}",
