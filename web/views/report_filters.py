@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from sqlalchemy import select
 
-from casework.organisations import Organisation, Person
+from casework.organisations import DECIDES_AS_WORDS, Organisation, Person
 from casework.permissions import report_scope
 from workflows import calendar as cal
 from workflows.reporting.deadline_metrics import KIND_WORDS
@@ -16,9 +16,12 @@ from workflows.reporting.period import OWED_BY, PRESETS, Filters, preset_period
 
 ROUTES = (("", "All routes"), ("performance", "Performance"), ("resource", "Resource"))
 CASE_TYPES = (("funding_change", "Funding-change cases"), ("dispute", "Disputes"))
+#: Who made a funding decision (casework.organisations.DecidesAs): filters outcomes (M2) and
+#: decision times (M6).
+DECIDERS = tuple((kind.value, words) for kind, words in DECIDES_AS_WORDS.items())
 #: The query parameters a filter can have: kept on every link to an export.
 PARAMETERS = ("period", "from", "to", "compare", "organisation", "funder", "route", "case_type", "deadline_type",
-              "owed_by")
+              "owed_by", "decided_as")
 
 
 @dataclass
@@ -86,7 +89,8 @@ def read_filters(args, now, vco_ids: set[int], funder_ids: set[int], internal: b
         route=route if route in dict(ROUTES) else "",
         case_types=tuple(v for v in args.getlist("case_type") if v in dict(CASE_TYPES)) if internal else (),
         deadline_types=tuple(v for v in args.getlist("deadline_type") if v in KIND_WORDS) if internal else (),
-        owed_by=tuple(v for v in args.getlist("owed_by") if v in OWED_BY) if internal else ())
+        owed_by=tuple(v for v in args.getlist("owed_by") if v in OWED_BY) if internal else (),
+        decision_maker_role=tuple(v for v in args.getlist("decided_as") if v in dict(DECIDERS)) if internal else ())
     return {"filters": filters, "preset": preset, "from": args.get("from", "") if preset == "custom" else "",
             "to": args.get("to", "") if preset == "custom" else "", "today": cal.local_date(now)}, errors
 
@@ -110,5 +114,6 @@ def _tags(chosen: dict, vcos, funders, args) -> list[tuple[str, list[tuple[str, 
               ("Route", [(dict(ROUTES)[f.route], without("route"))] if f.route else []),
               ("Case type", [(dict(CASE_TYPES)[t], without("case_type", t)) for t in f.case_types]),
               ("Deadline", [(KIND_WORDS[k], without("deadline_type", k)) for k in f.deadline_types]),
-              ("Owed by", [(o, without("owed_by", o)) for o in f.owed_by])]
+              ("Owed by", [(o, without("owed_by", o)) for o in f.owed_by]),
+              ("Decision-maker", [(dict(DECIDERS)[d], without("decided_as", d)) for d in f.decision_maker_role])]
     return [(heading, tags) for heading, tags in groups if tags]

@@ -13,7 +13,7 @@ from casework.persistence import unit_of_work
 from web.auth import where
 from web.context import container
 from web.views import report_files
-from web.views.report_filters import CASE_TYPES, ROUTES, report_request
+from web.views.report_filters import CASE_TYPES, DECIDERS, ROUTES, report_request
 from workflows.reporting.deadline_metrics import KIND_WORDS
 from workflows.reporting.period import OWED_BY, PRESETS
 
@@ -40,7 +40,7 @@ def index():
     return render_template("reports/index.html", title="Compact compliance report", view=view, report=view.report,
                            chosen=view.asked.chosen, errors=view.asked.errors, vcos=view.asked.vcos,
                            funders=view.asked.funders, internal=view.asked.internal, presets=PRESETS, routes=ROUTES,
-                           case_types=CASE_TYPES, owed_choices=[(o, o) for o in OWED_BY], tags=view.asked.tags,
+                           case_types=CASE_TYPES, deciders=DECIDERS, owed_choices=[(o, o) for o in OWED_BY], tags=view.asked.tags,
                            kinds=sorted(KIND_WORDS.items(), key=lambda kv: kv[1]), query=_query(view))
 
 

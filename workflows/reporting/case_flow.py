@@ -6,6 +6,7 @@ from sqlalchemy import and_, case as when_, func, or_, select
 
 from casework.cases import Case
 from casework.report_events import ReportCase, ReportEvent
+from workflows.reporting.funding_metrics import DECISIONS
 from workflows.reporting.history import History, case_conditions
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import Period
@@ -81,6 +82,11 @@ def outcome_mix(h: History, p: Period) -> Metric:
     outcome = when_((R.c.ended_state == "closed_changed", decided), else_=None)
     query = (select(R.c.ended_state, outcome, func.count()).select_from(R.join(Case, Case.id == R.c.case_id))
              .where(*where, ended >= p.start, ended <= p.end).group_by(R.c.ended_state, outcome))
+    if h.filters.decision_maker_role:   # the cases whose last decision was made as asked
+        decided_as = (select(E.c.facts["decided_as"].as_string())
+                      .where(E.c.case_id == R.c.case_id, E.c.trigger.in_(DECISIONS), E.c.at <= R.c.ended_at)
+                      .order_by(E.c.seq.desc()).limit(1).scalar_subquery())
+        query = query.where(decided_as.in_(h.filters.decision_maker_role))
     counted = list(h.db.execute(query))
     n = sum(k for _, _, k in counted)
     rows = []

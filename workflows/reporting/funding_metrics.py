@@ -40,7 +40,7 @@ def decision_timeliness(h: History, p: Period, limits: TimeLimits) -> Metric:
     days = []
     for case in h.funding_cases():
         for e in case.entries:
-            if e.trigger in DECISIONS and e.day in p:
+            if e.trigger in DECISIONS and e.day in p and _decided_as_asked(h, e):
                 closed = _close_day(h, case, e)
                 if closed is not None:
                     days.append(h.case_wd(case, closed, e.day))
@@ -53,6 +53,11 @@ def decision_timeliness(h: History, p: Period, limits: TimeLimits) -> Metric:
                             rate_cells(within)[2])], chart="bar",
                           overview=f"The median decision took {_num(median(days))} working days."))
     return m
+
+
+def _decided_as_asked(h: History, decision: Entry) -> bool:
+    """Whether the decision was made as the report's "decision-maker" filter asks (any, if none)."""
+    return not h.filters.decision_maker_role or decision.data.get("decided_as") in h.filters.decision_maker_role
 
 
 _STAGE_COLUMNS = (col("stage", "Stage"), col("n", "Number", True), col("median_wd", "Median working days", True),

@@ -99,7 +99,7 @@ class Filters:
     case_types: tuple[str, ...] = ()        #: "funding_change", "dispute"
     deadline_types: tuple[str, ...] = ()    #: deadline kinds (M3-M5)
     owed_by: tuple[str, ...] = ()           #: OWED_BY values (M3-M5)
-    decision_maker_role: tuple[str, ...] = ()   #: decision-maker's global roles (M2, M6)
+    decision_maker_role: tuple[str, ...] = ()   #: how the decision-maker decided: DecidesAs values (M2, M6)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def with_period(self, period: Period) -> "Filters":
