@@ -41,7 +41,7 @@ JOB_TITLES = {
     "carers": "Coordinator", "advice": "Centre manager", "complaints": "Complaints manager",
     "mediator": "Community mediator", "convener": "Mediation coordinator", "panel1": "Independent chair",
     "panel2": "Panel member, statutory sector", "panel3": "Panel member, voluntary sector",
-    "nhs": "Grants manager", "admin": "Service administrator",
+    "nhs": "Grants manager", "admin": "Service administrator", "cllr": "Cabinet Member for Communities",
 }
 #: key: (name, email, organisation, roles, what the login is for)
 PEOPLE = {
@@ -63,7 +63,11 @@ PEOPLE = {
     "panel3": ("Lena Fischer", "vcs@compactpanel.example", "panel", ["panel_member"], "Compact panel member"),
     "nhs": ("Nina Roy", "grants@nhs-sel.example", "nhs", ["funder_officer", "decision_maker"], "NHS grants manager"),
     "admin": ("Ade Bello", "admin@bexley.example", "council", ["administrator"], "Administrator"),
+    "cllr": ("Cllr Joan Pike", "cabinet.member@bexley.example", "council", ["decision_maker"],
+             "Decision-maker who is an elected member (decided one case)"),
 }
+#: Decision-makers who decide as elected members; the others decide as senior officers.
+ELECTED_MEMBERS = {"cllr"}
 
 
 #: The organisation columns `ADDRESSES` gives, in order.
@@ -115,11 +119,17 @@ def _people(service: CaseService) -> dict[str, int]:
         for key, (name, email, org, roles, _) in PEOPLE.items():
             people[key] = Person(name=name, email=email, organisation=orgs[org], password_hash=hashed,
                                  job_title=JOB_TITLES[key],
-                                 decides_as=DecidesAs.SENIOR_OFFICER if "decision_maker" in roles else None)
+                                 decides_as=_decides_as(key, roles))
             people[key].grant(*roles)
         s.add_all(people.values())
         s.flush()
         return {k: p.id for k, p in people.items()} | {f"org:{k}": o.id for k, o in orgs.items()}
+
+
+def _decides_as(key: str, roles: list[str]) -> DecidesAs | None:
+    if "decision_maker" not in roles:
+        return None
+    return DecidesAs.ELECTED_MEMBER if key in ELECTED_MEMBERS else DecidesAs.SENIOR_OFFICER
 
 
 def _walk(service, case, steps, ids, clock, until=None):
@@ -176,11 +186,11 @@ def _subject(happened: str) -> str:
     return " ".join(words[:7]).rstrip(".,") + ("…" if len(words) > 7 else "")
 
 
-def _funding_case(service, ids, spec: DemoCase, start: datetime, dm: bool = True):
+def _funding_case(service, ids, spec: DemoCase, start: datetime, dm: bool = True, decided_by: str = "dm"):
     clock = FixedClock(start)
-    data = {"title": spec.title, "vco": ids[f"org:{spec.vco}"], "decision_maker": ids["dm"] if dm else None}
+    data = {"title": spec.title, "vco": ids[f"org:{spec.vco}"], "decision_maker": ids[decided_by] if dm else None}
     case = service.open_funding_case(ids["fo"], data, clock.now())
-    vl_ids = {**ids, "vl": ids[spec.vco if spec.vco != "kitchen" else "vl"]}
+    vl_ids = {**ids, "vl": ids[spec.vco if spec.vco != "kitchen" else "vl"], "dm": ids[decided_by]}
     return _walk(service, case, spec.steps, vl_ids, clock, spec.until), clock
 
 
@@ -256,7 +266,8 @@ def _for_the_report(service, ids, today):
          "place": "BVSC, 8 Brampton Road, Bexleyheath", "late_reason": "The organisation's chair was abroad until this week."},
          when)
     case, clock = _funding_case(service, ids, DemoCase("Men's shed workshop", "kitchen", FUNDING_PERFORMANCE,
-                                                       "notice_period", 0), today - timedelta(days=80))
+                                                       "notice_period", 0), today - timedelta(days=80),
+                                decided_by="cllr")
     clock = FixedClock(max(clock.now(), today - timedelta(days=36)))
     linked = service.raise_dispute(ids["vl"], _dispute(0, ids["org:council"], linked_case=case.id), clock.now())
     steps = DISPUTE_TO_PANEL[:4]

@@ -24,3 +24,13 @@ def test_demo_report_has_data_in_every_metric(service):
     assert report.metric("m10").rate.n >= 1                  # shorter notice, exceptional circumstances
     assert report.metric("m12").rate.n >= 1                  # a notice extended
     assert report.metric("m17").rate.of >= 1                 # a remedy with an agreed date
+
+
+def test_demo_has_decisions_by_an_officer_and_by_an_elected_member(service):
+    now = datetime(2027, 2, 15, 10, tzinfo=timezone.utc)
+    seed(service, now)
+    with service.factory() as db:
+        for kind in ("senior_officer", "elected_member"):
+            filters = Filters(half_year_of(cal.local_date(now)), decision_maker_role=(kind,))
+            report = build_report(db, filters, now, calendar=service.calendar, limits=service.limits)
+            assert report.metric("m6").count >= 1, kind
