@@ -53,16 +53,25 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage) -> None:
         try:
-            self._connection().send_message(message)
+            smtp = self._connection()
+        except OSError as exc:  # refused, timed out, login or TLS refused
+            self.close()
+            raise TransportUnavailable(f"cannot use {self.host}:{self.port}: {exc}") from exc
+        try:
+            smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
             raise _by_code(min(code for code, _ in exc.recipients.values()), exc) from exc
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             self.close()
             raise _by_code(exc.smtp_code, exc) from exc
-        except OSError as exc:  # refused, timed out, disconnected, login or TLS refused
+        except OSError as exc:
             self.close()
-            raise TransportUnavailable(f"cannot use {self.host}:{self.port}: {exc}") from exc
+            if _timed_out(exc):  # a server too slow to answer: give it time before the next
+                raise TransportUnavailable(f"{self.host}:{self.port} did not answer in time: {exc}") from exc
+            # The connection broke during this message, but the server was there a moment ago:
+            # this message is tried again later, and the next goes on a new connection.
+            raise DeliveryError(f"the connection to {self.host}:{self.port} broke while sending: {exc}") from exc
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -88,6 +97,15 @@ class SmtpTransport:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 smtp.close()
+
+
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether a timeout caused this (smtplib reports one as SMTPServerDisconnected)."""
+    while exc is not None:
+        if isinstance(exc, TimeoutError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _by_code(code: int, exc: Exception) -> DeliveryError:

@@ -125,3 +125,40 @@ def test_a_stalled_server_makes_the_run_give_up_and_lose_nothing(factory, clock)
     assert {r.message_id for r in stored} == set(server.received)
     assert len(server.received) - len(set(server.received)) <= 1
     assert clock.now() - stored[0].created_at < timedelta(hours=2)
+
+
+class DropsTheThird(FaultyServer):
+    """Takes in every message, but drops the connection after the third one's DATA."""
+
+    def __init__(self) -> None:
+        super().__init__(fault_rate=0.0)
+        self.seen = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.seen += 1
+            self.received.append(_message_id(envelope.content))
+            drop = self.seen == 3
+        if drop:
+            server.transport.close()
+            return "250 never heard"
+        return "250 OK"
+
+
+def test_a_connection_dropped_after_one_message_does_not_stop_the_run(factory, clock):
+    server = DropsTheThird()
+    server.controller.start()
+    try:
+        queue(factory, clock.now(), n=10)
+        first = deliver(factory, SmtpTransport("127.0.0.1", server.port, security="none", timeout=5), clock)
+        # The server stayed reachable: only the message whose answer was lost waits for another
+        # try; the other nine went in this run, on a new connection after the drop.
+        assert (first.sent, first.retrying, first.released) == (9, 1, 0)
+        clock.advance(hours=1)
+        deliver_until_done(factory, clock, server.port)
+    finally:
+        server.controller.stop()
+    stored = rows(factory)
+    assert all(r.status == MessageStatus.SENT for r in stored)
+    assert {r.message_id for r in stored} == set(server.received)
+    assert len(server.received) == 11, "the dropped one arrived twice: its answer never came"
