@@ -117,8 +117,9 @@ def append_entry(db: Session, case: CaseReading, actor: Actor, trigger: str,
            "trigger": trigger, "from_state": from_state, "to_state": to_state, "data": data, "prev_hash": prev}
     row["hash"] = entry_hash(audit_key(db), case.id, seq, at, actor.id, actor.name, trigger, from_state, to_state,
                              data, prev)
-    db.connection().execute(_INSERT, row)
-    report_events.record(db.connection(), row)
+    connection = db.connection()
+    connection.execute(_INSERT, row)
+    report_events.record(connection, row)
     case.audit_seq, case.audit_head = seq, row["hash"]
     return row
 

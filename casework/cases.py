@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, bindparam, inspect, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, object_session, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.organisations import Organisation, Person, PersonRecord
 from casework.persistence import Base, UTCDateTime
@@ -152,8 +153,10 @@ class Case(CaseReading, Base):
     vco: Mapped[Organisation | None] = relationship(foreign_keys=[vco_org_id], viewonly=True)
     complainant_org: Mapped[Organisation | None] = relationship(foreign_keys=[complainant_org_id], viewonly=True)
     respondent_org: Mapped[Organisation | None] = relationship(foreign_keys=[respondent_org_id], viewonly=True)
-    assignments: Mapped[list["CaseAssignment"]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", lazy="selectin")
+    #: Everyone assigned to the case. View-only: an assignment is saved as a row of its own
+    #: (`assign`, `unassign`), so that the flush of a changed case, which every transition
+    #: makes, has no dependency on assignments to work out (640 to 380 function calls a flush).
+    assignments: Mapped[list["CaseAssignment"]] = relationship(viewonly=True, lazy="selectin")
     #: The assignments of those judging the disputes linked to this funding case, read only
     #: when asked for (see `judge_ids`).
     judging: Mapped[list["CaseAssignment"]] = relationship(
@@ -167,12 +170,23 @@ class Case(CaseReading, Base):
         return frozenset(a.person_id for a in self.judging) if self.workflow == "funding_change" else frozenset()
 
     def assign(self, person: Person, role: str, at: datetime) -> None:
-        """Give this person a role on the case (saved with the case)."""
-        self.assignments.append(CaseAssignment(person=person, role=role, assigned_at=at))
+        """Give this person a role on the case, saved with it (the case must be in a session)."""
+        current = list(self.assignments)     # read (if need be) before the new row is pending
+        assignment = CaseAssignment(case=self, person=person, role=role, assigned_at=at)
+        _session_of(self).add(assignment)
+        set_committed_value(self, "assignments", [*current, assignment])
 
     def unassign(self, role: str) -> None:
-        """Take everyone off this role (saved with the case)."""
-        self.assignments = [a for a in self.assignments if a.role != role]
+        """Take everyone off this role, saved with the case (which must be in a session)."""
+        session, kept = _session_of(self), []
+        for assignment in self.assignments:
+            if assignment.role != role:
+                kept.append(assignment)
+            elif inspect(assignment).pending:
+                session.expunge(assignment)
+            else:
+                session.delete(assignment)
+        set_committed_value(self, "assignments", kept)
 
     def __repr__(self) -> str:
         return f"<Case {self.ref if self.id else '?'} {self.workflow} {self.status}>"
@@ -188,8 +202,15 @@ class CaseAssignment(Base):
     role: Mapped[str] = mapped_column(String(40))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    case: Mapped[Case] = relationship(back_populates="assignments")
+    case: Mapped[Case] = relationship()
     person: Mapped[Person] = relationship(lazy="joined")
+
+
+def _session_of(case: Case) -> Session:
+    session = object_session(case)
+    if session is None:
+        raise RuntimeError(f"{case!r} must be in a session to change who is assigned to it")
+    return session
 
 
 class CaseLink(Base):

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casework.audit import append_entry
-from casework.cases import Case, CaseAssignment, CaseLink, CaseRole
+from casework.cases import Case, CaseLink, CaseRole
 from casework.errors import InvalidInput, NotFound, NotPermitted
 from casework.events import CaseOpened
 from casework.organisations import Organisation, OrganisationKind, Person
@@ -50,16 +50,18 @@ def open_funding_case(session: Session, actor: Person, raw: dict[str, Any], now:
     vco = session.get(Organisation, data["vco"])
     if vco is None or vco.kind != OrganisationKind.VCO:
         raise InvalidInput({"vco": "Select a funded organisation from the list"})
-    case = Case(workflow=FUNDING_CHANGE.key, workflow_version=FUNDING_CHANGE.version,
-                status=FUNDING_CHANGE.initial, title=data["title"][:300], funder_org_id=actor.organisation_id,
-                vco_org_id=vco.id, opened_at=now, updated_at=now, data={"stage_started_on": cal.local_date(now).isoformat()})
-    case.assignments.append(CaseAssignment(person=actor, role=CaseRole.FUNDER_OFFICER, assigned_at=now))
     dm = None
     if data.get("decision_maker"):
         dm = session.get(Person, data["decision_maker"])
         if dm is None or dm.id == actor.id or not dm.has_role("decision_maker") or dm.organisation_id != actor.organisation_id:
             raise InvalidInput({"decision_maker": "Select a decision-maker from your organisation, other than yourself"})
-        case.assignments.append(CaseAssignment(person=dm, role=CaseRole.DECISION_MAKER, assigned_at=now))
+    case = Case(workflow=FUNDING_CHANGE.key, workflow_version=FUNDING_CHANGE.version,
+                status=FUNDING_CHANGE.initial, title=data["title"][:300], funder_org_id=actor.organisation_id,
+                vco_org_id=vco.id, opened_at=now, updated_at=now, data={"stage_started_on": cal.local_date(now).isoformat()})
+    session.add(case)
+    case.assign(actor, CaseRole.FUNDER_OFFICER, now)
+    if dm is not None:
+        case.assign(dm, CaseRole.DECISION_MAKER, now)
     named = {"title": data["title"], "organisation": vco.name,
              "decision_maker_name": dm.name if dm else None}
     return _start(session, case, actor, "open_case", named, now, hooks)
