@@ -26,7 +26,7 @@ class RowId(IntegerConverter):
 def create_app(settings: Settings | None = None, container=None) -> Flask:
     """Build the app; the container (database, services, clock) comes from the composition root."""
     from web import auth, errors, macro_cache, navigation, security, uploads
-    from web.presenters import charts, formatting
+    from web.presenters import charts, formatting, report_tables
     from web.composition import build
     from web.views import (access, account, admin, admin_accounts, bundles, cases, documents, pages, public_figures,
                            reports, start)
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, container=None) -> Flask:
     app.add_template_filter(formatting.choice_label, "choice_label")
     uploads.init_app(app)   # before CSRF protection reads the form
     charts.register(app.jinja_env)
+    report_tables.register(app.jinja_env)
     csrf.init_app(app)
     WTFormsHelpers(app)
     auth.init_app(app)
