@@ -99,6 +99,8 @@ class History:
     pauses: dict[int, list] = field(default_factory=dict, repr=False)
     _by_case: dict[int, list["DeadlineRow"]] | None = field(default=None, repr=False)
     _days: WorkingDays | None = field(default=None, repr=False)
+    #: What a metric found once for all the periods read (from `earliest` to `latest`), by name.
+    found: dict[str, Any] = field(default_factory=dict, repr=False)
     #: London dates of instants, as `calendar.local_date` (many rows, few hours).
     day: "LocalDays" = field(default_factory=lambda: LocalDays(), repr=False)
 

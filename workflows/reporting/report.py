@@ -22,7 +22,7 @@ from workflows.reporting import dispute_metrics as sm
 from workflows.reporting import funding_facts as ff
 from workflows.reporting import funding_metrics as fm
 from workflows.reporting import notice_metrics as nm
-from workflows.reporting.cohort import cohort
+from workflows.reporting.cohort import Cohort, cohorts
 from workflows.reporting.history import History
 from workflows.reporting.reading import load
 from workflows.reporting.metric import Metric, col, table
@@ -117,8 +117,7 @@ def funding_facts(h: History, limits: TimeLimits) -> FundingFacts:
     return FundingFacts(ff.decisions(h), ff.openings(h), ff.closings(h), nm.notices(h, limits))
 
 
-def compute(h: History, p: Period, limits: TimeLimits, facts: FundingFacts) -> list[Metric]:
-    due = cohort(h.db, h, p)
+def compute(h: History, p: Period, limits: TimeLimits, facts: FundingFacts, due: Cohort) -> list[Metric]:
     notices = facts.notices
     return [flow.case_flow(h, p), flow.outcome_mix(h, p), dm.compliance(h, p, due), dm.extensions_and_pauses(h, p, due),
             dm.breach_log(h, p), fm.decision_timeliness(h, p, limits, facts.decisions),
@@ -138,13 +137,13 @@ def build_report(db, filters: Filters, now: datetime, *, calendar: cal.WorkingCa
     periods = [filters.period] + ([filters.period.previous()] if filters.compare else [])
     with _collector_paused():
         h = load(db, filters, now, calendar, periods)
-        facts = funding_facts(h, limits)
+        facts, due = funding_facts(h, limits), cohorts(db, h, periods)
         report = Report(filters, filters.period, now, calendar_version(calendar),
-                        compute(h, filters.period, limits, facts),
+                        compute(h, filters.period, limits, facts, due[filters.period]),
                         targets if targets is not None else load_targets(db))
         if filters.compare:
             report.comparison_period = periods[1]
-            report.comparison = compute(h, periods[1], limits, facts)
+            report.comparison = compute(h, periods[1], limits, facts, due[periods[1]])
     return report
 
 

@@ -13,7 +13,7 @@ from workflows import calendar as cal
 from workflows.definitions import as_date
 from workflows.limits import TimeLimits
 from workflows.reporting import dispute_flow
-from workflows.reporting.cohort import cohort
+from workflows.reporting.cohort import cohorts
 from workflows.reporting.history import NOTICE_SLACK, History, case_conditions
 from workflows.reporting.period import Filters, Period
 from workflows.reporting.rates import Rate
@@ -31,9 +31,9 @@ def rates(db, filters: Filters, as_at: datetime, periods: list[Period], *, calen
     h = History(filters, as_at, calendar, {}, [], {}, {i: n for i, n, _ in orgs}, {i: str(k) for i, _, k in orgs},
                 db, earliest, latest, all_pauses(db, where, as_at))
     notices = _notices(h, where, earliest, limits)
-    found = {}
+    found, due = {}, cohorts(db, h, periods, worked_days=False)
     for p in periods:
-        tallies = cohort(db, h, p, worked_days=False).groups.values()
+        tallies = due[p].groups.values()
         mine = [(effective, compliant) for deemed, effective, compliant in notices if deemed in p]
         found[p] = {"m3": Rate(sum(t.met for t in tallies), sum(t.met + t.breached for t in tallies)),
                     "m9": Rate(sum(effective >= compliant for effective, compliant in mine), len(mine)),
