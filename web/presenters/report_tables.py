@@ -10,10 +10,12 @@ from markupsafe import Markup
 
 from workflows.reporting.tables import ReportTable
 
-_ROW, _END = Markup('    <tr class="govuk-table__row">\n'), Markup("    </tr>\n")
-_HEADER = (Markup('<th scope="row" class="govuk-table__header">'), Markup("</th>\n"))
-_CELL = (Markup('<td class="govuk-table__cell">'), Markup("</td>"))
-_NUMERIC = (Markup('<td class="govuk-table__cell govuk-table__cell--numeric">'), Markup("</td>"))
+_ROW, _END = '    <tr class="govuk-table__row">\n', "    </tr>\n"
+_HEADER = ('<th scope="row" class="govuk-table__header">', "</th>\n")
+_CELL = ('<td class="govuk-table__cell">', "</td>")
+_NUMERIC = ('<td class="govuk-table__cell govuk-table__cell--numeric">', "</td>")
+#: What `markupsafe.escape` writes for each character it escapes, to the byte.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 
 
 def cell_text(value, key: str) -> str:
@@ -29,18 +31,20 @@ def cell_text(value, key: str) -> str:
 
 
 def body_rows(t: ReportTable) -> Markup:
-    """Every <tr> of the table's body (Markup escapes each cell's text as it is added)."""
+    """Every <tr> of the table's body, each cell's text escaped as `markupsafe.escape` does
+    (a translation table: a Markup object a cell cost more than the rest of the row)."""
     tags = [_HEADER] + [_NUMERIC if c.numeric else _CELL for c in t.columns[1:]]
     keys = [c.key for c in t.columns]
     out = []
     for row in t.rows:
         out.append(_ROW)
         for (opening, closing), key, value in zip(tags, keys, row):
-            out += (opening, Markup.escape(cell_text(value, key)), closing)
+            out += (opening, cell_text(value, key).translate(_ESCAPES), closing)
         out.append(_END)
     if out:   # the template's own line break follows the last row
         out[-1] = _END.rstrip("\n")
-    return Markup("").join(out)
+    # Reviewed for bandit B704: every cell's text is escaped above; the tags are this module's own.
+    return Markup("".join(out))  # nosec B704
 
 
 def register(env) -> None:
