@@ -33,15 +33,17 @@ class Notice:
 
 def notices(h: History, limits: TimeLimits) -> list[Notice]:
     facts, extended = funding_facts.notices(h)
-    found = []
+    found, compliant = [], {}
     for n in facts:
         sent = datetime.fromisoformat(str(n.facts["sent_at"]))
         deemed = cal.deemed_given(sent, n.facts["channel"], calendar=h.calendar)
+        if deemed not in compliant:   # many notices share a deemed date
+            compliant[deemed] = cal.earliest_effective_date(deemed, limits.notice_months)
         excepted = n.exception_at is not None and not (n.decision_at is not None and n.exception_at < n.decision_at)
         end = (n.end_trigger, n.end_at, n.end_day) if n.end_trigger is not None else None
         later = [(at, day) for at, day in extended.get(n.case_id, ()) if at > n.at and (end is None or at <= end[1])]
         found.append(Notice(n.case_id, n.at, deemed, as_date(n.facts["effective_on"]),
-                            cal.earliest_effective_date(deemed, limits.notice_months), n.category if excepted else None,
+                            compliant[deemed], n.category if excepted else None,
                             excepted, n.decision_day, end, later))
     return found
 

@@ -44,12 +44,15 @@ def rates(db, filters: Filters, as_at: datetime, periods: list[Period], *, calen
 def _notices(h: History, where, earliest, limits: TimeLimits) -> list[tuple]:
     """(deemed given, effective, earliest lawful effective date) of each notice that can have
     been deemed given in the periods (M9, as `notice_metrics.notices` works them out)."""
-    sent = func.substr(E.c.facts["sent_at"].as_string(), 1, 10)
-    query = (select(E.c.facts).join(Case, Case.id == E.c.case_id)
+    sent_at = E.c.facts["sent_at"].as_string()
+    query = (select(sent_at, E.c.facts["channel"].as_string(), E.c.facts["effective_on"].as_string())
+             .join(Case, Case.id == E.c.case_id)
              .where(*where, Case.workflow == "funding_change", E.c.trigger == "issue_notice", E.c.at <= h.as_at,
-                    sent >= (earliest - NOTICE_SLACK).isoformat()))
-    found = []
-    for (data,) in h.db.execute(query):
-        deemed = cal.deemed_given(datetime.fromisoformat(str(data["sent_at"])), data["channel"], calendar=h.calendar)
-        found.append((deemed, as_date(data["effective_on"]), cal.earliest_effective_date(deemed, limits.notice_months)))
+                    func.substr(sent_at, 1, 10) >= (earliest - NOTICE_SLACK).isoformat()))
+    found, compliant = [], {}
+    for sent, channel, effective in h.db.execute(query):
+        deemed = cal.deemed_given(datetime.fromisoformat(sent), channel, calendar=h.calendar)
+        if deemed not in compliant:   # many notices share a deemed date
+            compliant[deemed] = cal.earliest_effective_date(deemed, limits.notice_months)
+        found.append((deemed, as_date(effective), compliant[deemed]))
     return found
