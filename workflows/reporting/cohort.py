@@ -8,12 +8,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case as when_, func, or_, select
+from sqlalchemy import and_, case as when_, func, or_, select, tuple_
 
 from casework.cases import Case
 from casework.deadlines import Deadline
 from casework.report_events import ReportEvent
-from workflows.reporting.history import WINDOWS, History, among, case_conditions
+from workflows.reporting.history import WINDOWS, History, case_conditions
 from workflows.reporting.period import Period
 
 #: A row closed by one of these was cancelled, not met.
@@ -99,25 +99,18 @@ def cohorts(db, h: History, periods: list[Period], worked_days: bool = True) -> 
         i, kind, respondent, n, m, b, lr = row if bucket else (0, *row)
         if (found := sort(kind, respondent)) is not None:
             groups[i].setdefault(found, Tally()).add(n, m or 0, b or 0, lr or 0)
-    # Rows closed by a withdrawal (at its instant) were cancelled: found from the withdrawals.
-    cancels = set(db.execute(select(E.c.case_id, E.c.at).where(E.c.trigger.in_(CANCELLING), E.c.at <= as_at)))
-    cancelled: list[set] = [set() for _ in ordered]
-    for of_cases in among(db, T.c.case_id, {case_id for case_id, _ in cancels}):
-        closed = base.add_columns(*bucket, T.c.id, T.c.case_id, T.c.closed_at, T.c.kind, Case.respondent_org_id,
-                                  *flags).where(of_cases, T.c.closed_at <= as_at)
-        for row in db.execute(closed):
-            i, row_id, case_id, closed_at, kind, respondent, m, b, lr = row if bucket else (0, *row)
-            if (case_id, closed_at) not in cancels:
-                continue
-            cancelled[i].add(row_id)
-            if (found := sort(kind, respondent)) is not None:
-                groups[i][found].add(-1, -m, -b, -lr)
-    found = {}
-    for i, p in enumerate(ordered):
-        own = select().select_from(T.join(Case, Case.id == T.c.case_id)).where(*due_in(p))
-        paused = _worked_days(db, h, own, closed_on, cancelled[i], sort, groups[i]) if worked_days else []
-        found[p] = Cohort({k: t for k, t in groups[i].items() if t.due}, paused)
-    return found
+    # Rows closed by a withdrawal (at its instant) were cancelled: found with the withdrawals.
+    withdrawals = select(E.c.case_id, E.c.at).where(E.c.trigger.in_(CANCELLING), E.c.at <= as_at)
+    closed = base.add_columns(*bucket, T.c.id, T.c.kind, Case.respondent_org_id, *flags) \
+        .where(T.c.closed_at <= as_at, tuple_(T.c.case_id, T.c.closed_at).in_(withdrawals))
+    cancelled = set()
+    for row in db.execute(closed):
+        i, row_id, kind, respondent, m, b, lr = row if bucket else (0, *row)
+        cancelled.add(row_id)
+        if (found := sort(kind, respondent)) is not None:
+            groups[i][found].add(-1, -m, -b, -lr)
+    paused = _worked_days(db, h, base, bucket, cancelled, sort, groups) if worked_days else [[] for _ in ordered]
+    return {p: Cohort({k: t for k, t in groups[i].items() if t.due}, paused[i]) for i, p in enumerate(ordered)}
 
 
 def _runs(periods) -> list[Period]:
@@ -131,9 +124,9 @@ def _runs(periods) -> list[Period]:
     return runs
 
 
-def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) -> list[int]:
+def _worked_days(db, h: History, base, bucket: list, cancelled: set, sort, groups: list) -> list[list[int]]:
     """The rows that can have been extended or paused, one by one: working days added by
-    extensions (each tally's list) and working days paused (returned)."""
+    extensions (each tally's list) and working days paused (returned, for each period)."""
     moves: dict[int, list] = {}
     for case_id, at, facts in db.execute(
             select(E.c.case_id, E.c.at, E.c.facts).join(Case, Case.id == E.c.case_id)
@@ -144,25 +137,26 @@ def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) 
     named = sorted({str(m.get("deadline")) for found in moves.values() for _, facts in found
                     for m in facts.get("deadlines_moved") or ()})
     moved_from, spells = T.c.basis["moved_from"].as_string(), T.c.basis["paused"].as_string()
-    query = base.add_columns(T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
+    query = base.add_columns(*bucket, T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
                              moved_from, spells, T.c.created_at,
                              when_((T.c.closed_at <= h.as_at, T.c.closed_at), else_=None)) \
         .where(T.c.case_id.in_(select(E.c.case_id).where(E.c.trigger.in_(MOVERS))),
                or_(moved_from.is_not(None), spells.is_not(None),
                    and_(T.c.label.in_(named), T.c.case_id.in_(select(E.c.case_id).where(
                        E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)))))
-    rows = [r for r in db.execute(query) if r[0] not in cancelled]
-    paused = []
-    for _, case_id, kind, respondent, label, due_on, moved_from, spells, created_at, closed_at in rows:
+    paused: list[list[int]] = [[] for _ in groups]
+    for row in db.execute(query):
+        i, row_id, case_id, kind, respondent, label, due_on, moved_from, spells, created_at, closed_at = \
+            row if bucket else (0, *row)
         found = sort(kind, respondent)
-        if found is None:
+        if row_id in cancelled or found is None:
             continue
         added = extension_wd(h, moves.get(case_id, ()), label, due_on, moved_from, created_at, closed_at)
         if added is not None:
-            groups[found].extensions.append(added)
+            groups[i][found].extensions.append(added)
         spells = json.loads(spells) if spells else ()
         if spells:
-            paused.append(sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells))
+            paused[i].append(sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells))
     return paused
 
 
