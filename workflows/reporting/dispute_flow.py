@@ -77,21 +77,43 @@ ESCALATIONS = (("D1", "D2", ("give_informal_response",), "informal_response_give
                ("D3", "D4", ("record_agreement", "record_no_agreement"), "no_agreement", "refer_to_panel"))
 
 
+def _outcomes(h: History) -> list[tuple[int, str, str | None, date]]:
+    """Every first stage outcome of a dispute (of each step's kind) on a day the report covers,
+    in one query for all the periods and steps: (step, its action, the action that first moved
+    the dispute out of the state the choice is made in, at or after it, if any; its day)."""
+    if "outcomes" not in h.found:
+        def step(column):
+            return when_(*((column.in_(outcomes), i) for i, (_, _, outcomes, _, _) in enumerate(ESCALATIONS)),
+                         else_=-1)
+
+        o, later, earlier = E.alias("outcome"), E.alias("later"), E.alias("earlier")
+        waiting = when_(*((step(o.c.trigger) == i, state) for i, (_, _, _, state, _) in enumerate(ESCALATIONS)))
+        left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
+                                              later.c.at <= h.as_at, later.c.from_state == waiting,
+                                              later.c.to_state != waiting)
+                .order_by(later.c.seq).limit(1).scalar_subquery())
+        triggers = [t for _, _, outcomes, _, _ in ESCALATIONS for t in outcomes]
+        first = ~exists().where(earlier.c.case_id == o.c.case_id, earlier.c.trigger.in_(triggers),
+                                step(earlier.c.trigger) == step(o.c.trigger), earlier.c.seq < o.c.seq,
+                                earlier.c.at <= h.as_at)
+        query = (select(step(o.c.trigger), o.c.trigger, left, o.c.day)
+                 .select_from(o.join(Case, Case.id == o.c.case_id))
+                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                        o.c.trigger.in_(triggers), o.c.at <= h.as_at, o.c.day >= h.earliest, o.c.day <= h.latest,
+                        first))
+        h.found["outcomes"] = [tuple(row) for row in h.db.execute(query)]
+    return h.found["outcomes"]
+
+
 def escalation(h: History, p: Period) -> Metric:
     m = Metric("m14", "Escalation rates", "Of disputes given a stage's outcome in the period whose choice to "
                "escalate had closed by the run date, the share that went on to the next stage (D1 to D2, D2 to "
                "D3, D3 to D4).")
     rows, reached = [], {}
-    for low, high, outcomes, waiting, onward in ESCALATIONS:
-        o, later = E.alias("outcome"), E.alias("later")
-        # The first move out of the waiting state at or after the outcome, if any.
-        left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
-                                              later.c.at <= h.as_at, later.c.from_state == waiting,
-                                              later.c.to_state != waiting)
-                .order_by(later.c.seq).limit(1).scalar_subquery())
-        query = _events(h, p, *outcomes, first=True, alias=o).add_columns(o.c.trigger, left)
+    found = _outcomes(h)
+    for i, (low, high, _, _, onward) in enumerate(ESCALATIONS):
         decided = went = 0
-        for trigger, left_by in h.db.execute(query):
+        for _, trigger, left_by, _ in (f for f in found if f[0] == i and f[3] in p):
             if trigger == "record_agreement" or left_by is not None:
                 decided += 1
                 went += left_by == onward
