@@ -1,6 +1,6 @@
 """Whether two versions of the code give the same compliance report on the same database:
-every table of the report and of its comparison period, for a few filter sets, as at a fixed
-time. Run the dump from each version's worktree, then compare:
+every table of the report and of its comparison period, and the trend over four half-years
+the page and its downloads show with it, for a few filter sets, as at a fixed time. Run the dump from each version's worktree, then compare:
 
     .venv/bin/python benchmarks/report_figures.py dump URL before.pickle      (old code's worktree)
     .venv/bin/python benchmarks/report_figures.py dump URL after.pickle       (new code's worktree)
@@ -22,6 +22,7 @@ def dump(url: str, out: str) -> None:
     from workflows import calendar as cal
     from workflows.reporting.period import Filters, Period, half_year_of
     from workflows.reporting.report import build_report
+    from workflows.reporting.trend import trend
     c = build(Settings(database_url=url))
     half = half_year_of(cal.local_date(AS_AT))
     with c.engine.connect() as conn:
@@ -36,12 +37,14 @@ def dump(url: str, out: str) -> None:
         started = time.process_time()
         with c.factory() as s:
             r = build_report(s, f, AS_AT, calendar=c.service.calendar, limits=c.service.limits)
+            over_time = trend(s, f, AS_AT, calendar=c.service.calendar, limits=c.service.limits, reuse=r)
         found[name] = {
             "tables": [(t.key, t.title, t.caption, [x.key for x in t.columns], [tuple(row) for row in t.rows])
                        for t in r.tables()],
             "comparison": [(m.id, m.headline, m.count, [(t.key, [tuple(row) for row in t.rows]) for t in m.tables])
                            for m in (r.comparison or [])],
-            "headlines": [(m.id, m.headline, m.count, (m.rate.n, m.rate.of) if m.rate else None) for m in r.metrics]}
+            "headlines": [(m.id, m.headline, m.count, (m.rate.n, m.rate.of) if m.rate else None) for m in r.metrics],
+            "trend": [(over_time.key, over_time.caption, [tuple(row) for row in over_time.rows])]}
         print(f"{name}: {time.process_time() - started:.1f} s CPU", flush=True)
     c.engine.dispose()
     with open(out, "wb") as f:
@@ -56,8 +59,8 @@ def compare(before: str, after: str) -> int:
     differences = 0
     for name, x in a.items():
         y = b[name]
-        for part in ("tables", "comparison", "headlines"):
-            for p, q in zip(x[part], y[part]):
+        for part in ("tables", "comparison", "headlines", "trend"):
+            for p, q in zip(x.get(part, ()), y.get(part, ())):
                 if p == q:
                     continue
                 if part == "tables" and p[:4] == q[:4] and sorted(p[4], key=repr) == sorted(q[4], key=repr):
@@ -65,7 +68,7 @@ def compare(before: str, after: str) -> int:
                     continue
                 differences += 1
                 print(f"DIFFERENT: {name}, {part}:\n  before {str(p)[:500]}\n  after  {str(q)[:500]}")
-            if len(x[part]) != len(y[part]):
+            if len(x.get(part, ())) != len(y.get(part, ())):
                 differences += 1
                 print(f"DIFFERENT: {name}, {part}: {len(x[part])} against {len(y[part])}")
         n = len(x["tables"]) + sum(len(m[3]) for m in x["comparison"])

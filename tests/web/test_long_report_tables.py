@@ -39,3 +39,23 @@ def test_the_board_pack_points_to_the_downloads(app):
     shown = rendered(app, breach_log(51))
     assert len(shown.rows("Deadlines breached")) == 50
     assert "The CSV files and the spreadsheet downloads have every row." in shown.text
+
+
+def test_text_that_looks_like_markup_is_escaped(app):
+    hostile = "<script>alert('x') & \"y\"</script>"
+    table = ReportTable("t", "Title", "Caption", (col("case_reference", "Case"), col("reasons", "Reasons")),
+                        (("DS-0001", hostile),))
+    with app.test_request_context():
+        html = str(app.jinja_env.get_template("reports/_report_table.html").module.report_table(table))
+    assert "<script>" not in html and "&lt;script&gt;alert(&#39;x&#39;) &amp; &#34;y&#34;&lt;/script&gt;" in html
+
+
+def test_each_kind_of_value_is_written_as_the_page_shows_it(app):
+    columns = (col("case_reference", "Case"), col("percent_met", "Per cent met", True), col("median_wd", "Median", True),
+               col("agreed_date", "Agreed date"))
+    table = ReportTable("t", "Title", "Values", columns, (("DS-0001", None, 2.5, date(2027, 4, 1)),
+                                                          ("DS-0002", 95.0, None, "n/a")))
+    shown = rendered(app, table)
+    # A missing per cent is "Not rated", any other missing value a dash; numbers lose trailing
+    # zeros; dates read "1 April 2027".
+    assert shown.rows("Values") == ["DS-0001 Not rated 2.5 1 April 2027", "DS-0002 95 – n/a"]

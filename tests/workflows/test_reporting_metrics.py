@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from tests.factories import dispute_at, funding_case_at, open_case, raise_dispute
-from workflows.journeys import CONCERN
+from workflows.journeys import CONCERN, FUNDING_PERFORMANCE
 from workflows.reporting.period import Filters, Period
 from workflows.reporting.report import build_report
 from workflows.sweep import sweep_due
@@ -128,6 +128,45 @@ def test_deadline_cohort_with_pause_extension_breach_and_withdrawal(service, cas
     log = rows(r.metric("m5"), "m5_breach_log")
     assert len(log) == 1
     assert log[0][0] == disputes["y"].ref and log[0][3] == date(2026, 12, 8) and log[0][5:7] == (2, "Met late")
+
+
+def test_decision_consultation_window_and_response_with_an_extension(service, cast, clock):
+    at(clock, 2026, 9, 1)
+    case = funding_case_at(service, cast, clock, "impact_assessment")   # about 40 days of steps: mid-October
+    steps = {s.trigger: s for s in FUNDING_PERFORMANCE}
+    clock.advance(days=1)
+    service.fire(case.id, "save_assessment", cast["fo"], steps["save_assessment"].data_for(clock.now(), cast.ids),
+                 clock.now())
+    # Consultation opened Mon 2 Nov 2026 (London is on GMT), to be answered by Mon 30 Nov:
+    # working days after 2 Nov up to 30 Nov: 3-6 Nov (4), 9-13, 16-20, 23-27 (15), 30 Nov (1) = 20.
+    service.fire(case.id, "open_consultation", cast["fo"],
+                 {**steps["open_consultation"].data_for(at(clock, 2026, 11, 2), cast.ids),
+                  "respond_by": date(2026, 11, 30)}, clock.now())
+    # The organisation asks for more time on 10 Nov and is given it on 11 Nov, to Mon 7 Dec:
+    # the final window is 20 + 1-4 Dec (4) + 7 Dec (1) = 25 working days.
+    more_time = {"reason": "Our trustees meet in December.", "new_date": date(2026, 12, 7)}
+    service.fire(case.id, "request_extension", cast["vl"], more_time, at(clock, 2026, 11, 10))
+    service.fire(case.id, "grant_extension", cast["fo"], more_time, at(clock, 2026, 11, 11))
+    # It responds on Thu 3 Dec: 20 + 1, 2, 3 Dec = 23 working days after the opening.
+    service.fire(case.id, "submit_response", cast["vl"], {"response": "A second minibus run."}, at(clock, 2026, 12, 3))
+    # The decision on Thu 17 Dec: working days after 3 Dec up to 17 Dec: 4 Dec (1), 7-11 Dec (5),
+    # 14-17 Dec (4) = 10, within the 20 working days allowed.
+    service.fire(case.id, "decide_change", cast["dm"], steps["decide_change"].data_for(at(clock, 2026, 12, 17), cast.ids),
+                 clock.now())
+
+    r = report(service, date(2026, 11, 1), date(2026, 12, 31), datetime(2027, 1, 5, 12, tzinfo=UTC))
+    # M6: one decision, 10 working days (median and longest), 1 of 1 within the limit, not rated.
+    assert rows(r.metric("m6"), "m6_decision_timeliness") == [("Decision", 1, 10, 10, 1, 1, None)]
+    # M7: one consultation: initial window 20, final 25; one request for more time, one granted.
+    m7 = r.metric("m7")
+    assert rows(m7, "m7_consultation_window") == [("Initial", 1, 20, 20), ("Final", 1, 25, 25)]
+    assert rows(m7, "m7_extensions") == [("Initial window at the standard or longer", 1),
+                                         ("Extension requests made", 1), ("Extensions granted", 1)]
+    # M8: one consultation closed, answered, after 23 working days.
+    assert rows(r.metric("m8"), "m8_response_rate") == [(1, 1, None, 23)]
+    # In October nothing of this happened.
+    before = report(service, date(2026, 10, 1), date(2026, 10, 31), datetime(2027, 1, 5, 12, tzinfo=UTC))
+    assert (before.metric("m6").count, before.metric("m7").count, before.metric("m8").count) == (0, 0, 0)
 
 
 def test_notices_minimum_exceptional_length_and_changes(service, cast, clock):

@@ -6,7 +6,7 @@ from sqlalchemy import and_, case as when_, func, or_, select
 
 from casework.cases import Case
 from casework.report_events import ReportCase, ReportEvent
-from workflows.reporting.funding_metrics import DECISIONS
+from workflows.reporting.funding_facts import DECISIONS
 from workflows.reporting.history import History, case_conditions
 from workflows.reporting.metric import Metric, col, table
 from workflows.reporting.period import Period

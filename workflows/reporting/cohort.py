@@ -8,12 +8,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case as when_, func, or_, select
+from sqlalchemy import and_, case as when_, func, or_, select, tuple_
 
 from casework.cases import Case
 from casework.deadlines import Deadline
 from casework.report_events import ReportEvent
-from workflows.reporting.history import WINDOWS, History, among, case_conditions
+from workflows.reporting.history import WINDOWS, History, case_conditions
 from workflows.reporting.period import Period
 
 #: A row closed by one of these was cancelled, not met.
@@ -54,16 +54,31 @@ class Cohort:
 def cohort(db, h: History, p: Period, worked_days: bool = True) -> Cohort:
     """D(P) as it stood at the as-at time; `worked_days`: the extension and pause working days
     too (M4 and M3's table), not only the counts (M3's rate)."""
+    return cohorts(db, h, [p], worked_days)[p]
+
+
+def cohorts(db, h: History, periods: list[Period], worked_days: bool = True) -> dict[Period, Cohort]:
+    """`cohort` for each of these periods, counted in one pass over their rows (a period's rows
+    are told apart by their due date) when the periods do not overlap."""
     from workflows.reporting.deadline_metrics import base_kind, owed_by_side
+    ordered = sorted(set(periods), key=lambda p: p.start)
+    if any(a.end >= b.start for a, b in zip(ordered, ordered[1:])):
+        return {p: cohorts(db, h, [p], worked_days)[p] for p in ordered}
     as_at = h.as_at
     closed_on = when_((T.c.closed_at <= as_at, T.c.closed_on), else_=None)
     breached_by = or_(T.c.breached_at <= as_at, closed_on > T.c.due_on)
     met = and_(closed_on.is_not(None), closed_on <= T.c.due_on, or_(T.c.breached_at.is_(None), T.c.breached_at > as_at))
     late = and_(closed_on.is_not(None), breached_by)
     flags = (when_((met, 1), else_=0), when_((breached_by, 1), else_=0), when_((late, 1), else_=0))
-    where = (*case_conditions(h.filters, as_at, h.earliest), T.c.created_at <= as_at, T.c.due_on >= p.start,
-             T.c.due_on <= p.end)
-    base = select().select_from(T.join(Case, Case.id == T.c.case_id)).where(*where)
+
+    def due_in(*spans: Period):
+        return (*case_conditions(h.filters, as_at, h.earliest), T.c.created_at <= as_at,
+                or_(*(and_(T.c.due_on >= p.start, T.c.due_on <= p.end) for p in _runs(spans))))
+
+    base = select().select_from(T.join(Case, Case.id == T.c.case_id)).where(*due_in(*ordered))
+    # Which of the periods a row is due in (their index), when there is more than one.
+    bucket = [when_(*((T.c.due_on <= p.end, i) for i, p in enumerate(ordered)), else_=len(ordered))] \
+        if len(ordered) > 1 else []
     sorts: dict[tuple, tuple[str, str] | None] = {}
 
     def sort(kind: str, respondent: int | None) -> tuple[str, str] | None:
@@ -77,31 +92,41 @@ def cohort(db, h: History, p: Period, worked_days: bool = True) -> Cohort:
             sorts[key] = (base_, side) if wanted else None
         return sorts[key]
 
-    groups: dict[tuple[str, str], Tally] = {}
-    counted = base.add_columns(T.c.kind, Case.respondent_org_id, func.count(), *(func.sum(f) for f in flags)) \
-        .group_by(T.c.kind, Case.respondent_org_id)
-    for kind, respondent, n, m, b, lr in db.execute(counted):
+    groups: list[dict[tuple[str, str], Tally]] = [{} for _ in ordered]
+    counted = base.add_columns(*bucket, T.c.kind, Case.respondent_org_id, func.count(), *(func.sum(f) for f in flags)) \
+        .group_by(*bucket, T.c.kind, Case.respondent_org_id)
+    for row in db.execute(counted):
+        i, kind, respondent, n, m, b, lr = row if bucket else (0, *row)
         if (found := sort(kind, respondent)) is not None:
-            groups.setdefault(found, Tally()).add(n, m or 0, b or 0, lr or 0)
-    # Rows closed by a withdrawal (at its instant) were cancelled: found from the withdrawals.
-    cancels = set(db.execute(select(E.c.case_id, E.c.at).where(E.c.trigger.in_(CANCELLING), E.c.at <= as_at)))
+            groups[i].setdefault(found, Tally()).add(n, m or 0, b or 0, lr or 0)
+    # Rows closed by a withdrawal (at its instant) were cancelled: found with the withdrawals.
+    withdrawals = select(E.c.case_id, E.c.at).where(E.c.trigger.in_(CANCELLING), E.c.at <= as_at)
+    closed = base.add_columns(*bucket, T.c.id, T.c.kind, Case.respondent_org_id, *flags) \
+        .where(T.c.closed_at <= as_at, tuple_(T.c.case_id, T.c.closed_at).in_(withdrawals))
     cancelled = set()
-    for of_cases in among(db, T.c.case_id, {case_id for case_id, _ in cancels}):
-        closed = base.add_columns(T.c.id, T.c.case_id, T.c.closed_at, T.c.kind, Case.respondent_org_id, *flags) \
-            .where(of_cases, T.c.closed_at <= as_at)
-        for row_id, case_id, closed_at, kind, respondent, m, b, lr in db.execute(closed):
-            if (case_id, closed_at) not in cancels:
-                continue
-            cancelled.add(row_id)
-            if (found := sort(kind, respondent)) is not None:
-                groups[found].add(-1, -m, -b, -lr)
-    paused = _worked_days(db, h, base, closed_on, cancelled, sort, groups) if worked_days else []
-    return Cohort({k: t for k, t in groups.items() if t.due}, paused)
+    for row in db.execute(closed):
+        i, row_id, kind, respondent, m, b, lr = row if bucket else (0, *row)
+        cancelled.add(row_id)
+        if (found := sort(kind, respondent)) is not None:
+            groups[i][found].add(-1, -m, -b, -lr)
+    paused = _worked_days(db, h, base, bucket, cancelled, sort, groups) if worked_days else [[] for _ in ordered]
+    return {p: Cohort({k: t for k, t in groups[i].items() if t.due}, paused[i]) for i, p in enumerate(ordered)}
 
 
-def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) -> list[int]:
+def _runs(periods) -> list[Period]:
+    """The periods as runs of days: periods one just after another joined into one."""
+    runs: list[Period] = []
+    for p in sorted(periods, key=lambda p: p.start):
+        if runs and (p.start - runs[-1].end).days == 1:
+            runs[-1] = Period(runs[-1].start, p.end)
+        else:
+            runs.append(p)
+    return runs
+
+
+def _worked_days(db, h: History, base, bucket: list, cancelled: set, sort, groups: list) -> list[list[int]]:
     """The rows that can have been extended or paused, one by one: working days added by
-    extensions (each tally's list) and working days paused (returned)."""
+    extensions (each tally's list) and working days paused (returned, for each period)."""
     moves: dict[int, list] = {}
     for case_id, at, facts in db.execute(
             select(E.c.case_id, E.c.at, E.c.facts).join(Case, Case.id == E.c.case_id)
@@ -112,25 +137,26 @@ def _worked_days(db, h: History, base, closed_on, cancelled: set, sort, groups) 
     named = sorted({str(m.get("deadline")) for found in moves.values() for _, facts in found
                     for m in facts.get("deadlines_moved") or ()})
     moved_from, spells = T.c.basis["moved_from"].as_string(), T.c.basis["paused"].as_string()
-    query = base.add_columns(T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
+    query = base.add_columns(*bucket, T.c.id, T.c.case_id, T.c.kind, Case.respondent_org_id, T.c.label, T.c.due_on,
                              moved_from, spells, T.c.created_at,
                              when_((T.c.closed_at <= h.as_at, T.c.closed_at), else_=None)) \
         .where(T.c.case_id.in_(select(E.c.case_id).where(E.c.trigger.in_(MOVERS))),
                or_(moved_from.is_not(None), spells.is_not(None),
                    and_(T.c.label.in_(named), T.c.case_id.in_(select(E.c.case_id).where(
                        E.c.trigger.in_(EXTENSIONS), E.c.at <= h.as_at)))))
-    rows = [r for r in db.execute(query) if r[0] not in cancelled]
-    paused = []
-    for _, case_id, kind, respondent, label, due_on, moved_from, spells, created_at, closed_at in rows:
+    paused: list[list[int]] = [[] for _ in groups]
+    for row in db.execute(query):
+        i, row_id, case_id, kind, respondent, label, due_on, moved_from, spells, created_at, closed_at = \
+            row if bucket else (0, *row)
         found = sort(kind, respondent)
-        if found is None:
+        if row_id in cancelled or found is None:
             continue
         added = extension_wd(h, moves.get(case_id, ()), label, due_on, moved_from, created_at, closed_at)
         if added is not None:
-            groups[found].extensions.append(added)
+            groups[i][found].extensions.append(added)
         spells = json.loads(spells) if spells else ()
         if spells:
-            paused.append(sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells))
+            paused[i].append(sum(h.wd(date.fromisoformat(a), date.fromisoformat(b) if b else h.today) for a, b in spells))
     return paused
 
 

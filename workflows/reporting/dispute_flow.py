@@ -3,6 +3,7 @@ escalation (M14), outcomes (M15) and time per stage (M16). Each "first" and "las
 case is the one in the order of its trail (`seq`), among those recorded by the as-at time."""
 import json
 from collections import Counter
+from datetime import date
 
 from sqlalchemy import case as when_, exists, func, select
 
@@ -76,21 +77,43 @@ ESCALATIONS = (("D1", "D2", ("give_informal_response",), "informal_response_give
                ("D3", "D4", ("record_agreement", "record_no_agreement"), "no_agreement", "refer_to_panel"))
 
 
+def _outcomes(h: History) -> list[tuple[int, str, str | None, date]]:
+    """Every first stage outcome of a dispute (of each step's kind) on a day the report covers,
+    in one query for all the periods and steps: (step, its action, the action that first moved
+    the dispute out of the state the choice is made in, at or after it, if any; its day)."""
+    if "outcomes" not in h.found:
+        def step(column):
+            return when_(*((column.in_(outcomes), i) for i, (_, _, outcomes, _, _) in enumerate(ESCALATIONS)),
+                         else_=-1)
+
+        o, later, earlier = E.alias("outcome"), E.alias("later"), E.alias("earlier")
+        waiting = when_(*((step(o.c.trigger) == i, state) for i, (_, _, _, state, _) in enumerate(ESCALATIONS)))
+        left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
+                                              later.c.at <= h.as_at, later.c.from_state == waiting,
+                                              later.c.to_state != waiting)
+                .order_by(later.c.seq).limit(1).scalar_subquery())
+        triggers = [t for _, _, outcomes, _, _ in ESCALATIONS for t in outcomes]
+        first = ~exists().where(earlier.c.case_id == o.c.case_id, earlier.c.trigger.in_(triggers),
+                                step(earlier.c.trigger) == step(o.c.trigger), earlier.c.seq < o.c.seq,
+                                earlier.c.at <= h.as_at)
+        query = (select(step(o.c.trigger), o.c.trigger, left, o.c.day)
+                 .select_from(o.join(Case, Case.id == o.c.case_id))
+                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                        o.c.trigger.in_(triggers), o.c.at <= h.as_at, o.c.day >= h.earliest, o.c.day <= h.latest,
+                        first))
+        h.found["outcomes"] = [tuple(row) for row in h.db.execute(query)]
+    return h.found["outcomes"]
+
+
 def escalation(h: History, p: Period) -> Metric:
     m = Metric("m14", "Escalation rates", "Of disputes given a stage's outcome in the period whose choice to "
                "escalate had closed by the run date, the share that went on to the next stage (D1 to D2, D2 to "
                "D3, D3 to D4).")
     rows, reached = [], {}
-    for low, high, outcomes, waiting, onward in ESCALATIONS:
-        o, later = E.alias("outcome"), E.alias("later")
-        # The first move out of the waiting state at or after the outcome, if any.
-        left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
-                                              later.c.at <= h.as_at, later.c.from_state == waiting,
-                                              later.c.to_state != waiting)
-                .order_by(later.c.seq).limit(1).scalar_subquery())
-        query = _events(h, p, *outcomes, first=True, alias=o).add_columns(o.c.trigger, left)
+    found = _outcomes(h)
+    for i, (low, high, _, _, onward) in enumerate(ESCALATIONS):
         decided = went = 0
-        for trigger, left_by in h.db.execute(query):
+        for _, trigger, left_by, _ in (f for f in found if f[0] == i and f[3] in p):
             if trigger == "record_agreement" or left_by is not None:
                 decided += 1
                 went += left_by == onward
@@ -147,24 +170,54 @@ def outcomes(h: History, p: Period) -> Metric:
     return m
 
 
+def _spans(limits: TimeLimits) -> tuple:
+    """(words, the actions that start the stage, those that end it, its limit in working days)."""
+    return (("D1 informal resolution", ("acknowledge_dispute",), ("give_informal_response",), limits.informal_response_wd),
+            ("D2 senior review", ("assign_reviewer",), ("give_review_outcome",), limits.review_outcome_wd),
+            ("D3 mediation", ("request_mediation",), ("record_agreement", "record_no_agreement"),
+             limits.mediation_agree_wd + limits.mediation_session_wd + limits.mediation_outcome_wd),
+            ("D4 Compact panel", ("refer_to_panel",), ("issue_findings",), limits.panel_hearing_wd + limits.panel_findings_wd))
+
+
+def _completed(h: History, limits: TimeLimits) -> list[tuple[int, int, date, date]]:
+    """Every dispute stage completed on a day the report covers, in one query for all the
+    periods and stages: (stage, case, day it started, day it ended). A stage's end is the
+    first of its ending actions in the case's trail; its start, the last of its starting
+    actions recorded by then."""
+    if "stages" not in h.found:
+        spans = _spans(limits)
+        starts = [t for _, begin, _, _ in spans for t in begin]
+        ends = [t for _, _, finish, _ in spans for t in finish]
+
+        def stage(column, of: int):
+            return when_(*((column.in_(span[of]), i) for i, span in enumerate(spans)), else_=-1)
+
+        end, start, earlier = E.alias("stage_end"), E.alias("stage_start"), E.alias("earlier")
+        started = (select(start.c.day).where(start.c.case_id == end.c.case_id, start.c.trigger.in_(starts),
+                                             stage(start.c.trigger, 1) == stage(end.c.trigger, 2),
+                                             start.c.at <= end.c.at)
+                   .order_by(start.c.seq.desc()).limit(1).scalar_subquery())
+        first = ~exists().where(earlier.c.case_id == end.c.case_id, earlier.c.trigger.in_(ends),
+                                stage(earlier.c.trigger, 2) == stage(end.c.trigger, 2), earlier.c.seq < end.c.seq,
+                                earlier.c.at <= h.as_at)
+        query = (select(stage(end.c.trigger, 2), end.c.case_id, started, end.c.day)
+                 .select_from(end.join(Case, Case.id == end.c.case_id))
+                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                        end.c.trigger.in_(ends), end.c.at <= h.as_at, end.c.day >= h.earliest, end.c.day <= h.latest,
+                        first))
+        h.found["stages"] = [tuple(row) for row in h.db.execute(query)]
+    return h.found["stages"]
+
+
 def stage_times(h: History, p: Period, limits: TimeLimits) -> tuple[Metric, list[tuple]]:
     m = Metric("m16", "Time per dispute stage", "Stages completed in the period, in working days net of pauses: "
                "D1 acknowledgement to response, D2 reviewer assigned to outcome, D3 request to written outcome, "
                "D4 referral to findings; median, longest and share within the limit.")
-    spans = (("D1 informal resolution", ("acknowledge_dispute",), ("give_informal_response",), limits.informal_response_wd),
-             ("D2 senior review", ("assign_reviewer",), ("give_review_outcome",), limits.review_outcome_wd),
-             ("D3 mediation", ("request_mediation",), ("record_agreement", "record_no_agreement"),
-              limits.mediation_agree_wd + limits.mediation_session_wd + limits.mediation_outcome_wd),
-             ("D4 Compact panel", ("refer_to_panel",), ("issue_findings",), limits.panel_hearing_wd + limits.panel_findings_wd))
+    completed = _completed(h, limits)
     rows, within, total = [], 0, 0
-    for words, starts, ends, limit in spans:
-        end, start = E.alias("stage_end"), E.alias("stage_start")
-        # The last start recorded by the time the stage ended, in the order of the trail.
-        started = (select(start.c.day).where(start.c.case_id == end.c.case_id, start.c.trigger.in_(starts),
-                                             start.c.at <= end.c.at)
-                   .order_by(start.c.seq.desc()).limit(1).scalar_subquery())
-        query = _events(h, p, *ends, first=True, alias=end).add_columns(end.c.case_id, started, end.c.day)
-        days = [h.wd_of(case_id, began, ended) for case_id, began, ended in h.db.execute(query) if began is not None]
+    for i, (words, _, _, limit) in enumerate(_spans(limits)):
+        days = [h.wd_of(case_id, began, ended) for stage, case_id, began, ended in completed
+                if stage == i and began is not None and ended in p]
         rate = Rate(sum(d <= limit for d in days), len(days))
         within, total = within + rate.n, total + rate.of
         rows.append((words, len(days), median(days), max(days, default=None), *rate_cells(rate)[:2],

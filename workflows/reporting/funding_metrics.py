@@ -1,49 +1,35 @@
 """Funding-change metrics: decision timeliness (M6), the consultation window (M7) and the response
-rate (M8), from each case's audit trail (case flow and outcomes: `case_flow`)."""
+rate (M8), from the decisions, openings and closings the database finds (`funding_facts`; case
+flow and outcomes: `case_flow`)."""
 from datetime import date
 
 from workflows.definitions import as_date
 from workflows.limits import TimeLimits
-from workflows.reporting.history import CaseFacts, Entry, History
+from workflows.reporting.funding_facts import Closing, Decision, Opening
+from workflows.reporting.history import History
 from workflows.reporting.metric import RATE_COLUMNS, Metric, col, rate_cells, table
 from workflows.reporting.period import Period
 from workflows.reporting.rates import Rate, median
 
-OPENINGS = ("open_consultation", "reopen_consultation")
-CLOSINGS = ("submit_response", "consultation_closes")
-DECISIONS = ("decide_change", "decide_no_change")
 
-
-class _None:
-    data: dict = {}
-
-
-_none = _None()
-
-
-def _close_day(h: History, case: CaseFacts, decision: Entry) -> date | None:
+def _close_day(d: Decision) -> date | None:
     """The consultation's closing day before a decision: where the decision's 20 working days
     count from (the decision row's anchor), else the response day or the window's last day."""
-    rows = [r for r in h.rows_of(case.id) if r.kind == "decision" and r.created_at <= decision.at]
-    if rows and rows[-1].anchor:
-        return date.fromisoformat(rows[-1].anchor)
-    closing = case.last(*CLOSINGS, before=decision.at)
-    if closing is None:
+    if d.anchor:
+        return date.fromisoformat(d.anchor)
+    if d.closing is None:
         return None
-    return closing.day if closing.trigger == "submit_response" else as_date(case.consultation_closed_on) or closing.day
+    return d.closing_day if d.closing == "submit_response" else as_date(d.closed_on) or d.closing_day
 
 
-def decision_timeliness(h: History, p: Period, limits: TimeLimits) -> Metric:
+def decision_timeliness(h: History, p: Period, limits: TimeLimits, found: list[Decision]) -> Metric:
     m = Metric("m6", "Decision timeliness", f"Decisions recorded in the period: working days from the "
                f"consultation's close (response or lapse) to the decision, net of pauses; within "
                f"{limits.decision_wd} working days.")
     days = []
-    for case in h.funding_cases():
-        for e in case.entries:
-            if e.trigger in DECISIONS and e.day in p and _decided_as_asked(h, e):
-                closed = _close_day(h, case, e)
-                if closed is not None:
-                    days.append(h.case_wd(case, closed, e.day))
+    for d in found:
+        if d.day in p and (closed := _close_day(d)) is not None:
+            days.append(h.wd_of(d.case_id, closed, d.day))
     within = Rate(sum(d <= limits.decision_wd for d in days), len(days))
     m.count, m.rate = len(days), within
     m.headline = f"Median {_num(median(days))} working days; within the limit: {within.words()}"
@@ -55,11 +41,6 @@ def decision_timeliness(h: History, p: Period, limits: TimeLimits) -> Metric:
     return m
 
 
-def _decided_as_asked(h: History, decision: Entry) -> bool:
-    """Whether the decision was made as the report's "decision-maker" filter asks (any, if none)."""
-    return not h.filters.decision_maker_role or decision.data.get("decided_as") in h.filters.decision_maker_role
-
-
 _STAGE_COLUMNS = (col("stage", "Stage"), col("n", "Number", True), col("median_wd", "Median working days", True),
                   col("max_wd", "Longest, working days", True), col("within_limit", "Within the limit", True),
                   col("denominator", "Out of", True), col("percent_within", "Per cent within", True))
@@ -69,24 +50,17 @@ def _num(value) -> str:
     return "–" if value is None else f"{value:g}"
 
 
-def consultation_window(h: History, p: Period, limits: TimeLimits) -> Metric:
+def consultation_window(h: History, p: Period, limits: TimeLimits, found: list[Opening]) -> Metric:
     m = Metric("m7", "Consultation window", f"Consultations opened in the period: initial and final window "
                f"in working days (final: after extensions, net of pauses); share with an initial window of at "
                f"least {limits.consultation_wd} working days; extension requests made and granted.")
     initial, final, asked, given = [], [], 0, 0
-    for case in h.funding_cases():
-        for i, e in enumerate(case.entries):
-            if e.trigger not in OPENINGS or e.day not in p:
-                continue
-            initial.append(h.wd(e.day, as_date(e.data.get("respond_by")) or e.day))
-            row = next((r for r in h.rows_of(case.id) if r.kind == "consultation_response" and r.created_at == e.at),
-                       None)
-            final.append(h.case_wd(case, e.day, row.due_on) if row is not None else initial[-1])
-            for later in case.entries[i + 1:]:
-                if later.trigger in CLOSINGS + OPENINGS:
-                    break
-                asked += later.trigger == "request_extension"
-                given += later.trigger == "grant_extension"
+    for o in found:
+        if o.day not in p:
+            continue
+        initial.append(h.wd(o.day, as_date(o.respond_by) or o.day))
+        final.append(h.wd_of(o.case_id, o.day, o.due_on) if o.due_on is not None else initial[-1])
+        asked, given = asked + o.asked, given + o.given
     standard = Rate(sum(d >= limits.consultation_wd for d in initial), len(initial))
     m.count, m.rate = len(initial), standard
     m.headline = f"{len(initial)} opened; initial window at least {limits.consultation_wd} working days: {standard.words()}"
@@ -103,19 +77,17 @@ def consultation_window(h: History, p: Period, limits: TimeLimits) -> Metric:
     return m
 
 
-def response_rate(h: History, p: Period) -> Metric:
+def response_rate(h: History, p: Period, found: list[Closing]) -> Metric:
     m = Metric("m8", "Response rate", "Consultations closed in the period (not withdrawn) with a response "
                "from the organisation, out of all closed; median working days to respond.")
     closed, answered, days = 0, 0, []
-    for case in h.funding_cases():
-        for e in case.entries:
-            if e.trigger in CLOSINGS and e.day in p:
-                closed += 1
-                if e.trigger == "submit_response":
-                    answered += 1
-                    opened = case.last(*OPENINGS, before=e.at)
-                    if opened is not None:
-                        days.append(h.case_wd(case, opened.day, e.day))
+    for c in found:
+        if c.day in p:
+            closed += 1
+            if c.trigger == "submit_response":
+                answered += 1
+                if c.opened is not None:
+                    days.append(h.wd_of(c.case_id, c.opened, c.day))
     rate = Rate(answered, closed)
     m.count, m.rate = closed, rate
     m.headline = f"{rate.words()} with a response; median {_num(median(days))} working days to respond"

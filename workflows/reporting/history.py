@@ -1,5 +1,6 @@
-"""What the report holds once read (`reading.load`): the cases it walks through, with their
-events up to the "as at" time, their deadline rows and the breaches recorded. Everything is as
+"""What the report holds once read (`reading.load`): the deadline rows breached in its periods,
+their cases with the events the breach log reads up to the "as at" time, the breaches recorded,
+every case's pauses, and what a metric found once for all the periods (`History.found`). Everything is as
 it stood at `as_at`, so a past period re-run later gives the same numbers (see `build_report`)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,8 +21,6 @@ NOTICE_SLACK = timedelta(days=10)
 #: Deadline kinds that are windows or periods, not duties: their lapse is not a breach.
 WINDOWS = frozenset({"plan_end", "consultation_response", "notice_effective", "escalation_window",
                      "panel_referral_window"})
-#: Deadline kinds read whatever their due date: where a stage's clock started.
-ANCHOR_KINDS = ("decision", "consultation_response")
 
 
 @dataclass(slots=True)
@@ -65,18 +64,6 @@ class CaseFacts:
     def ref(self) -> str:
         return f"{REF_PREFIX.get(self.workflow, 'CS')}-{self.id:04d}"
 
-    def first(self, *triggers: str, after: datetime | None = None) -> Entry | None:
-        return next((e for e in self.entries if e.trigger in triggers and (after is None or e.at > after)), None)
-
-    def last(self, *triggers: str, before: datetime | None = None) -> Entry | None:
-        found = None
-        for e in self.entries:
-            if before is not None and e.at > before:
-                break
-            if e.trigger in triggers:
-                found = e
-        return found
-
 
 @dataclass
 class History:
@@ -97,18 +84,11 @@ class History:
     latest: date | None = None
     #: Each case's spells with its clocks stopped (see `_pauses`), by case id.
     pauses: dict[int, list] = field(default_factory=dict, repr=False)
-    _by_case: dict[int, list["DeadlineRow"]] | None = field(default=None, repr=False)
     _days: WorkingDays | None = field(default=None, repr=False)
+    #: What a metric found once for all the periods read (from `earliest` to `latest`), by name.
+    found: dict[str, Any] = field(default_factory=dict, repr=False)
     #: London dates of instants, as `calendar.local_date` (many rows, few hours).
     day: "LocalDays" = field(default_factory=lambda: LocalDays(), repr=False)
-
-    def rows_of(self, case_id: int) -> list["DeadlineRow"]:
-        """The case's deadline rows read, oldest first (indexed once)."""
-        if self._by_case is None:
-            self._by_case = {}
-            for row in self.rows:
-                self._by_case.setdefault(row.case_id, []).append(row)
-        return self._by_case.get(case_id, [])
 
     @property
     def today(self) -> date:
@@ -134,12 +114,6 @@ class History:
     def wd_of(self, case_id: int, start: date, end: date) -> int:
         """`case_wd` for a case known by its id."""
         return self.wd(start, end, self.pauses.get(case_id, ()))
-
-    def funding_cases(self) -> list[CaseFacts]:
-        return [c for c in self.cases.values() if c.workflow == "funding_change"]
-
-    def disputes(self) -> list[CaseFacts]:
-        return [c for c in self.cases.values() if c.workflow == "dispute"]
 
 
 def among(db, column, ids) -> list:

@@ -1,5 +1,6 @@
 """Notice metrics: minimum notice met (M9), exceptional shortening (M10), notice length and
-lag (M11) and changes after notice (M12), from each notice's "issue_notice" audit entry."""
+lag (M11) and changes after notice (M12), from each notice's "issue_notice" event and what the
+database finds around it (`funding_facts.notices`)."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -7,42 +8,43 @@ from workflows import calendar as cal
 from workflows.definitions import as_date
 from workflows.funding_change_rules import EXCEPTIONS
 from workflows.limits import TimeLimits
-from workflows.reporting.history import CaseFacts, Entry, History
+from workflows.reporting import funding_facts
+from workflows.reporting.history import History
 from workflows.reporting.metric import RATE_COLUMNS, Metric, col, rate_cells, table
 from workflows.reporting.period import Period
 from workflows.reporting.rates import Rate, median, pct
 
-#: What ends a notice period: it takes effect, is withdrawn, the case consults again or is withdrawn.
-NOTICE_ENDS = ("notice_takes_effect", "rescind_notice", "reopen_consultation", "withdraw")
-
 
 @dataclass
 class Notice:
-    case: CaseFacts
-    issued: Entry
+    case_id: int
+    issued_at: datetime
     deemed: date
     effective: date
     compliant: date          #: the earliest lawful effective date: deemed + minimum months, plus a day
-    exception: Entry | None  #: exceptional circumstances signed off before it
-    decision: Entry | None
-    end: Entry | None        #: what ended the notice period (before the as-at time), if anything
+    #: the exceptional circumstances signed off before it (after its decision): their category
+    exception: str | None
+    excepted: bool
+    decision_day: date | None
+    end: tuple[str, datetime, date] | None  #: what ended the notice period (by the as-at time): trigger, at, day
+    #: When and on what day the case's notice was extended, after this notice was given
+    extended: list[tuple[datetime, date]]
 
 
 def notices(h: History, limits: TimeLimits) -> list[Notice]:
-    found = []
-    for case in h.funding_cases():
-        for i, e in enumerate(case.entries):
-            if e.trigger != "issue_notice":
-                continue
-            sent = datetime.fromisoformat(str(e.data["sent_at"]))
-            deemed = cal.deemed_given(sent, e.data["channel"], calendar=h.calendar)
-            decision = case.last("decide_change", before=e.at)
-            exception = case.last("sign_off_exception", before=e.at)
-            if exception is not None and decision is not None and exception.at < decision.at:
-                exception = None
-            end = next((x for x in case.entries[i + 1:] if x.trigger in NOTICE_ENDS), None)
-            found.append(Notice(case, e, deemed, as_date(e.data["effective_on"]),
-                                cal.earliest_effective_date(deemed, limits.notice_months), exception, decision, end))
+    facts, extended = funding_facts.notices(h)
+    found, compliant = [], {}
+    for n in facts:
+        sent = datetime.fromisoformat(str(n.facts["sent_at"]))
+        deemed = cal.deemed_given(sent, n.facts["channel"], calendar=h.calendar)
+        if deemed not in compliant:   # many notices share a deemed date
+            compliant[deemed] = cal.earliest_effective_date(deemed, limits.notice_months)
+        excepted = n.exception_at is not None and not (n.decision_at is not None and n.exception_at < n.decision_at)
+        end = (n.end_trigger, n.end_at, n.end_day) if n.end_trigger is not None else None
+        later = [(at, day) for at, day in extended.get(n.case_id, ()) if at > n.at and (end is None or at <= end[1])]
+        found.append(Notice(n.case_id, n.at, deemed, as_date(n.facts["effective_on"]),
+                            compliant[deemed], n.category if excepted else None,
+                            excepted, n.decision_day, end, later))
     return found
 
 
@@ -65,12 +67,12 @@ def exceptional_shortening(h: History, p: Period, given: list[Notice]) -> Metric
                "circumstances signed off by the decision-maker, out of all; by category; days short of the "
                "compliant date.")
     mine = [n for n in given if n.deemed in p]
-    flagged = [n for n in mine if n.exception is not None]
+    flagged = [n for n in mine if n.excepted]
     rate = Rate(len(flagged), len(mine))
     short = [(n.compliant - n.effective).days for n in flagged if n.effective < n.compliant]
     m.count, m.rate = len(mine), rate
     m.headline = f"{rate.words()} shortened; median {median(short) if short else '–'} days short"
-    rows = [(words, sum(n.exception.data.get("category") == key for n in flagged)) for key, words in EXCEPTIONS]
+    rows = [(words, sum(n.exception == key for n in flagged)) for key, words in EXCEPTIONS]
     m.tables.append(table("m10_exceptions_by_category", "Shorter notice by category",
                           f"Notices given under exceptional circumstances, {p.label()}",
                           (col("category", "Category"), col("notices", "Notices", True)), rows))
@@ -94,7 +96,7 @@ def notice_length(h: History, p: Period, given: list[Notice], limits: TimeLimits
             bands["standard"] += 1
         else:
             bands["long"] += 1
-    lag = [h.case_wd(n.case, n.decision.day, n.deemed) for n in mine if n.decision is not None]
+    lag = [h.wd_of(n.case_id, n.decision_day, n.deemed) for n in mine if n.decision_day is not None]
     days = [(n.effective - n.deemed).days for n in mine]
     m.count = len(mine)
     m.headline = f"{len(mine)} notices; median {median(days) if days else '–'} calendar days; median " \
@@ -118,11 +120,10 @@ def notice_length(h: History, p: Period, given: list[Notice], limits: TimeLimits
 def post_notice_changes(h: History, p: Period, given: list[Notice]) -> Metric:
     m = Metric("m12", "Post-notice changes", "Notices in force during the period that were extended, withdrawn "
                "or consulted on again in the period, out of all notices in force during it.")
-    in_force = [n for n in given if n.deemed <= p.end and (n.end is None or n.end.day >= p.start)]
-    extended = [n for n in in_force if any(e.trigger == "extend_notice" and e.day in p and e.at > n.issued.at
-                                           and (n.end is None or e.at <= n.end.at) for e in n.case.entries)]
-    rescinded = [n for n in in_force if n.end is not None and n.end.trigger == "rescind_notice" and n.end.day in p]
-    again = [n for n in in_force if n.end is not None and n.end.trigger == "reopen_consultation" and n.end.day in p]
+    in_force = [n for n in given if n.deemed <= p.end and (n.end is None or n.end[2] >= p.start)]
+    extended = [n for n in in_force if any(day in p for _, day in n.extended)]
+    rescinded = [n for n in in_force if n.end is not None and n.end[0] == "rescind_notice" and n.end[2] in p]
+    again = [n for n in in_force if n.end is not None and n.end[0] == "reopen_consultation" and n.end[2] in p]
     changed = {id(n) for n in extended + rescinded + again}
     rate = Rate(len(changed), len(in_force))
     m.count, m.rate = len(in_force), rate

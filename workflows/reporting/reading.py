@@ -1,37 +1,24 @@
 """What the report reads, as it stood at the as-at time, from the report's projection
 (`casework.report_events`): nothing recorded later is read, so a past period re-run later gives
-the same numbers. What the database counts or finds (M1-M4, M13-M18) its metric reads itself;
-here are read only the cases whose events the other metrics walk through, and of each only
-the events those metrics look at:
-
-- funding cases with a decision, or a consultation opened or closed, in the periods, or with a
-  notice (M6-M12);
-- the cases of the deadline rows breached in the periods, whole (M5).
+the same numbers. What the database counts or finds (M1-M4, M6-M18) its metric reads itself
+(M6-M12: `funding_facts`); here are read only the deadline rows breached in the periods, their
+cases, and of these cases the events the breach log looks at (M5).
 
 Every case's pauses are read (they are few): working days are counted net of them."""
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import or_, select
 
 from casework.cases import Case
 from casework.deadlines import Deadline, DeadlineEffect
 from casework.organisations import Organisation
 from casework.report_events import ReportEvent
 from workflows import calendar as cal
-from workflows.reporting.history import (ANCHOR_KINDS, NOTICE_SLACK, CaseFacts, DeadlineRow, Entry, History,
-                                         among, case_conditions, _pauses)
+from workflows.reporting.cohort import CANCELLING
+from workflows.reporting.history import CaseFacts, DeadlineRow, Entry, History, among, case_conditions, _pauses
 from workflows.reporting.period import Filters, Period
 
 E, T = ReportEvent.__table__, Deadline.__table__
-#: Events in the periods that bring a funding case in (M6-M8).
-FUNDING_KEYS = ("decide_change", "decide_no_change", "submit_response", "consultation_closes", "open_consultation",
-                "reopen_consultation")
-#: The events the metrics walking through a case's events look at.
-WALKED = (*FUNDING_KEYS, "request_extension", "grant_extension", "issue_notice", "sign_off_exception",
-          "notice_takes_effect", "rescind_notice", "withdraw", "extend_notice")
-#: Deadline rows the walking metrics read: where a decision's and a consultation's clocks
-#: started (M6, M7).
-ROW_KINDS = ANCHOR_KINDS
 ROW_COLUMNS = [T.c.basis["anchor"].as_string() if name == "anchor" else T.c[name] for name in DeadlineRow.__slots__]
 
 
@@ -39,35 +26,19 @@ def load(db, filters: Filters, as_at: datetime, calendar: cal.WorkingCalendar, p
     earliest, latest = min(p.start for p in periods), max(p.end for p in periods)
     since = cal.start_of_day_utc(earliest)
     where = case_conditions(filters, as_at, earliest)
-    live = or_(Case.closed_at.is_(None), Case.closed_at >= min(since, as_at))
     effects = (select(DeadlineEffect.deadline_id, DeadlineEffect.at)
                .where(DeadlineEffect.effect == "breach", DeadlineEffect.at <= as_at, DeadlineEffect.at >= since))
     breaches: dict[int, list[datetime]] = {}
     for deadline_id, at in db.execute(effects):
         breaches.setdefault(deadline_id, []).append(at)
-    in_periods = and_(E.c.day >= earliest, E.c.day <= latest, E.c.at <= as_at)
-    events = select(E.c.case_id).select_from(E.join(Case, Case.id == E.c.case_id)).where(*where)
-    sent = func.substr(E.c.facts["sent_at"].as_string(), 1, 10)
-    funding = set(db.scalars(events.where(E.c.trigger.in_(FUNDING_KEYS), in_periods).distinct()))
-    funding |= set(db.scalars(events.where(E.c.trigger == "issue_notice", E.c.at <= as_at,
-                                           or_(live, sent >= (earliest - NOTICE_SLACK).isoformat())).distinct()))
     columns = select(*ROW_COLUMNS).join(Case, Case.id == T.c.case_id) \
         .where(*where, T.c.created_at <= as_at)
     rows = _rows(db, as_at, columns.where(T.c.breached_at >= since))
     recorded = set(breaches) - {row.id for row in rows}
     if recorded:   # breaches the sweep recorded on rows whose breach date was set again since
         rows += _rows(db, as_at, columns.where(T.c.id.in_(sorted(recorded))))
-    whole = {row.case_id for row in rows}
-    walked = funding - whole
-    cases = _cases(db, whole | walked)
-    _read_entries(db, cases, whole, as_at, None)
-    _read_entries(db, cases, walked, as_at, WALKED)
-    kinds = and_(T.c.kind.in_(ROW_KINDS), T.c.created_at <= as_at,
-                 or_(T.c.kind.in_(ANCHOR_KINDS), and_(T.c.due_on >= earliest, T.c.due_on <= latest),
-                     T.c.breached_at >= since, T.c.id.in_(select(effects.subquery().c.deadline_id))))
-    seen = {row.id for row in rows}
-    for ids in among(db, T.c.case_id, walked | whole):
-        rows += [r for r in _rows(db, as_at, select(*ROW_COLUMNS).where(ids, kinds)) if r.id not in seen]
+    cases = _cases(db, {row.case_id for row in rows})
+    _read_entries(db, cases, as_at)
     rows.sort(key=lambda r: r.id)
     for row in rows:
         if row.breached_at is not None and row.id not in breaches and row.breached_at <= as_at:
@@ -95,12 +66,13 @@ def _cases(db, ids: set[int]) -> dict[int, CaseFacts]:
     return dict(sorted(cases.items()))
 
 
-def _read_entries(db, cases: dict[int, CaseFacts], ids: set[int], as_at: datetime, triggers) -> None:
-    for chunk in among(db, E.c.case_id, ids):
+def _read_entries(db, cases: dict[int, CaseFacts], as_at: datetime) -> None:
+    """Of the cases' events, those M5 reads: the withdrawals that cancelled rows, and those
+    with words (a reason given for a late date)."""
+    for chunk in among(db, E.c.case_id, set(cases)):
         query = (select(E.c.case_id, E.c.at, E.c.day, E.c.trigger, E.c.from_state, E.c.to_state, E.c.facts)
-                 .where(chunk, E.c.at <= as_at).order_by(E.c.case_id, E.c.seq))
-        if triggers is not None:
-            query = query.where(E.c.trigger.in_(triggers))
+                 .where(chunk, E.c.at <= as_at, or_(E.c.trigger.in_(CANCELLING), E.c.facts.is_not(None)))
+                 .order_by(E.c.case_id, E.c.seq))
         for case_id, at, day, trigger, from_state, to_state, data in db.execute(query):
             cases[case_id].entries.append(Entry(case_id, at, day, trigger, from_state, to_state,
                                                 data if isinstance(data, dict) else {}))

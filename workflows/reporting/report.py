@@ -19,9 +19,10 @@ from workflows.reporting import case_flow as flow
 from workflows.reporting import deadline_metrics as dm
 from workflows.reporting import dispute_flow as df
 from workflows.reporting import dispute_metrics as sm
+from workflows.reporting import funding_facts as ff
 from workflows.reporting import funding_metrics as fm
 from workflows.reporting import notice_metrics as nm
-from workflows.reporting.cohort import cohort
+from workflows.reporting.cohort import Cohort, cohorts
 from workflows.reporting.history import History
 from workflows.reporting.reading import load
 from workflows.reporting.metric import Metric, col, table
@@ -103,12 +104,25 @@ def load_targets(db) -> dict[str, int]:
     return targets
 
 
-def compute(h: History, p: Period, limits: TimeLimits) -> list[Metric]:
-    due = cohort(h.db, h, p)
-    notices = nm.notices(h, limits)
+@dataclass
+class FundingFacts:
+    """What M6-M12 read, found once for all the report's periods (`funding_facts`)."""
+    decisions: list
+    openings: list
+    closings: list
+    notices: list
+
+
+def funding_facts(h: History, limits: TimeLimits) -> FundingFacts:
+    return FundingFacts(ff.decisions(h), ff.openings(h), ff.closings(h), nm.notices(h, limits))
+
+
+def compute(h: History, p: Period, limits: TimeLimits, facts: FundingFacts, due: Cohort) -> list[Metric]:
+    notices = facts.notices
     return [flow.case_flow(h, p), flow.outcome_mix(h, p), dm.compliance(h, p, due), dm.extensions_and_pauses(h, p, due),
-            dm.breach_log(h, p), fm.decision_timeliness(h, p, limits), fm.consultation_window(h, p, limits),
-            fm.response_rate(h, p), nm.minimum_notice(h, p, notices, limits),
+            dm.breach_log(h, p), fm.decision_timeliness(h, p, limits, facts.decisions),
+            fm.consultation_window(h, p, limits, facts.openings), fm.response_rate(h, p, facts.closings),
+            nm.minimum_notice(h, p, notices, limits),
             nm.exceptional_shortening(h, p, notices), nm.notice_length(h, p, notices, limits),
             nm.post_notice_changes(h, p, notices), df.disputes_raised(h, p), df.escalation(h, p), df.outcomes(h, p),
             df.stage_times(h, p, limits)[0], sm.remedies(h, p), sm.learning(h, p)]
@@ -123,11 +137,13 @@ def build_report(db, filters: Filters, now: datetime, *, calendar: cal.WorkingCa
     periods = [filters.period] + ([filters.period.previous()] if filters.compare else [])
     with _collector_paused():
         h = load(db, filters, now, calendar, periods)
-        report = Report(filters, filters.period, now, calendar_version(calendar), compute(h, filters.period, limits),
+        facts, due = funding_facts(h, limits), cohorts(db, h, periods)
+        report = Report(filters, filters.period, now, calendar_version(calendar),
+                        compute(h, filters.period, limits, facts, due[filters.period]),
                         targets if targets is not None else load_targets(db))
         if filters.compare:
             report.comparison_period = periods[1]
-            report.comparison = compute(h, periods[1], limits)
+            report.comparison = compute(h, periods[1], limits, facts, due[periods[1]])
     return report
 
 

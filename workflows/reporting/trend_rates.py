@@ -13,7 +13,7 @@ from workflows import calendar as cal
 from workflows.definitions import as_date
 from workflows.limits import TimeLimits
 from workflows.reporting import dispute_flow
-from workflows.reporting.cohort import cohort
+from workflows.reporting.cohort import cohorts
 from workflows.reporting.history import NOTICE_SLACK, History, case_conditions
 from workflows.reporting.period import Filters, Period
 from workflows.reporting.rates import Rate
@@ -31,9 +31,9 @@ def rates(db, filters: Filters, as_at: datetime, periods: list[Period], *, calen
     h = History(filters, as_at, calendar, {}, [], {}, {i: n for i, n, _ in orgs}, {i: str(k) for i, _, k in orgs},
                 db, earliest, latest, all_pauses(db, where, as_at))
     notices = _notices(h, where, earliest, limits)
-    found = {}
+    found, due = {}, cohorts(db, h, periods, worked_days=False)
     for p in periods:
-        tallies = cohort(db, h, p, worked_days=False).groups.values()
+        tallies = due[p].groups.values()
         mine = [(effective, compliant) for deemed, effective, compliant in notices if deemed in p]
         found[p] = {"m3": Rate(sum(t.met for t in tallies), sum(t.met + t.breached for t in tallies)),
                     "m9": Rate(sum(effective >= compliant for effective, compliant in mine), len(mine)),
@@ -44,12 +44,15 @@ def rates(db, filters: Filters, as_at: datetime, periods: list[Period], *, calen
 def _notices(h: History, where, earliest, limits: TimeLimits) -> list[tuple]:
     """(deemed given, effective, earliest lawful effective date) of each notice that can have
     been deemed given in the periods (M9, as `notice_metrics.notices` works them out)."""
-    sent = func.substr(E.c.facts["sent_at"].as_string(), 1, 10)
-    query = (select(E.c.facts).join(Case, Case.id == E.c.case_id)
+    sent_at = E.c.facts["sent_at"].as_string()
+    query = (select(sent_at, E.c.facts["channel"].as_string(), E.c.facts["effective_on"].as_string())
+             .join(Case, Case.id == E.c.case_id)
              .where(*where, Case.workflow == "funding_change", E.c.trigger == "issue_notice", E.c.at <= h.as_at,
-                    sent >= (earliest - NOTICE_SLACK).isoformat()))
-    found = []
-    for (data,) in h.db.execute(query):
-        deemed = cal.deemed_given(datetime.fromisoformat(str(data["sent_at"])), data["channel"], calendar=h.calendar)
-        found.append((deemed, as_date(data["effective_on"]), cal.earliest_effective_date(deemed, limits.notice_months)))
+                    func.substr(sent_at, 1, 10) >= (earliest - NOTICE_SLACK).isoformat()))
+    found, compliant = [], {}
+    for sent, channel, effective in h.db.execute(query):
+        deemed = cal.deemed_given(datetime.fromisoformat(sent), channel, calendar=h.calendar)
+        if deemed not in compliant:   # many notices share a deemed date
+            compliant[deemed] = cal.earliest_effective_date(deemed, limits.notice_months)
+        found.append((deemed, as_date(effective), compliant[deemed]))
     return found

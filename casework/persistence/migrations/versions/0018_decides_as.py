@@ -6,7 +6,7 @@ records it as it was when the decision was made. Optional, so existing rows need
 decisions made before this revision are counted under no role.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 """
 from typing import Sequence, Union
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: Union[str, Sequence[str], None] = "0015"
+down_revision: Union[str, Sequence[str], None] = "0016"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
