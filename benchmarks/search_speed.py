@@ -32,18 +32,25 @@ from benchmarks import web as webbench  # noqa: E402
 from benchmarks.scale import SEARCHES  # noqa: E402
 from casework.organisations import Person  # noqa: E402
 from casework.persistence import make_engine  # noqa: E402
-from casework.queries import COUNT_LIMIT, CaseFilter, _case_list_statements, case_page  # noqa: E402
+from casework.queries import (COUNT_LIMIT, CaseFilter, _case_list_statements, _frequency_statement,  # noqa: E402
+                              _rarest, _search_walk_statements, case_page)
 from casework.search import search_terms  # noqa: E402
 from casework.visibility import params_of, shape_of  # noqa: E402
 
 
 def _statements(db: Session, person: Person, typed: str):
     chosen = CaseFilter(search=search_terms(typed))
-    dialect = db.connection().dialect.name
-    count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
+    conn = db.connection()
+    dialect = conn.dialect.name
     params = params_of(person) | chosen.params(dialect)
-    return [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
-            ("page", page, params | {"offset": 0, "size": 25})]
+    count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
+    statements = []
+    if chosen.search:
+        statements.append(("frequency", _frequency_statement(chosen.search.shape, dialect), params))
+        rarest = _rarest(conn, chosen.search, dialect, params)
+        count, page = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
+    return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
+                         ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
 
 
 def explain(url: str, repeats: int) -> dict:

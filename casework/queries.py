@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import ARRAY, Select, String, TableValuedAlias, and_, bindparam, case, exists, func, literal, or_, select
+from sqlalchemy import (ARRAY, Select, String, TableValuedAlias, and_, bindparam, case, exists, func, literal, or_, select,
+                        union_all)
 from sqlalchemy.orm import Session, aliased
 
 from casework.audit import AuditEntry
@@ -22,7 +23,7 @@ from casework.cases import Case
 from casework.deadlines import LIVE, Deadline
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
-from casework.search import SearchTerms, matching, search_terms
+from casework.search import FREQUENT, SearchTerms, frequency, matching, per_case, search_terms
 from casework.search import params_of as search_params
 from casework.visibility import Shape, can_see, one_of, params_of, shape_of
 
@@ -88,12 +89,17 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
     newest activity first, or when searching, a case whose reference was typed first, then
     those whose title holds every word."""
     conn = session.connection()  # these are Core selects: the Session's ORM path would cost more than them
-    count, page = _case_list_statements(shape_of(person), chosen.shape, conn.dialect.name)
-    params = params_of(person) | chosen.params(conn.dialect.name)
+    dialect = conn.dialect.name
+    params = params_of(person) | chosen.params(dialect)
+    if chosen.search:
+        rarest = _rarest(conn, chosen.search, dialect, params)
+        count, page = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
+    else:
+        count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
     total = conn.scalar(count, params | {"count_limit": COUNT_LIMIT + 1})
     more, total = total > COUNT_LIMIT, min(total, COUNT_LIMIT)
     number = max(1, min(number, max(1, -(-total // size))))
-    rows = conn.execute(page, params | {"offset": (number - 1) * size, "size": size})
+    rows = conn.execute(page, params | {"offset": (number - 1) * size, "size": size, "walk": number * size})
     return Page([CaseLine(*row) for row in rows], number, size, total, more)
 
 
@@ -140,10 +146,48 @@ def _case_list_statements(shape: Shape, filters: tuple, dialect: str) -> tuple[S
     return count, page
 
 
-def _case_list_condition(shape: Shape, filters: tuple, dialect: str) -> tuple:
-    """The case list's condition on `cases`, and its order."""
-    stage, organisation, due, search = filters
-    order = [Case.updated_at.desc(), Case.id.desc()]
+def _rarest(conn, search: SearchTerms, dialect: str, params: dict) -> int | None:
+    """The word the index finds least often, if it is found fewer than FREQUENT times; None
+    when every word is frequent."""
+    counts = conn.execute(_frequency_statement(search.shape, dialect), params).one()
+    least = min(range(len(counts)), key=lambda n: counts[n])
+    return least if counts[least] < FREQUENT else None
+
+
+@lru_cache(maxsize=64)
+def _frequency_statement(shape: tuple, dialect: str) -> Select:
+    return frequency(dialect, shape)
+
+
+@lru_cache(maxsize=256)
+def _search_walk_statements(shape: Shape, filters: tuple, dialect: str, rarest: int | None) -> tuple[Select, Select]:
+    """The count and page of a frequent search: the cases walked newest first with each tested
+    in turn, stopping at the count's limit, and for the page at :walk cases (the page's last) in
+    each of three parts, in order: the case whose reference was typed, those whose title holds
+    every word, the others. Each part stops early, rather than every case found being sorted."""
+    terms = _filter_terms(shape, filters)
+    search = filters[3]
+    found, titled = per_case(dialect, search, rarest)
+    count = select(func.count()).select_from(
+        select(Case.id).where(*terms, found).limit(bindparam("count_limit")).subquery())
+    parts = [(1, [titled]), (2, [~titled])]
+    if search[1]:
+        reference = Case.id == bindparam("ref_id")
+        parts = [(0, [reference])] + [(n, [*where, ~reference]) for n, where in parts]
+    walked = [select(literal(n).label("part"), Case.updated_at, Case.id).where(*terms, found, *where)
+              .order_by(Case.updated_at.desc(), Case.id.desc()).limit(bindparam("walk")).subquery(f"part_{n}")
+              for n, where in parts]
+    first = union_all(*(select(*part.c) for part in walked)).subquery("walked")
+    page = (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
+            .join(first, first.c.id == Case.id).outerjoin(Organisation, Organisation.id == Case.vco_org_id)
+            .order_by(first.c.part, first.c.updated_at.desc(), first.c.id.desc())
+            .offset(bindparam("offset")).limit(bindparam("size")))
+    return count, page
+
+
+def _filter_terms(shape: Shape, filters: tuple) -> list:
+    """Who may see the case and the filters, as conditions on `cases`."""
+    stage, organisation, due, _search = filters
     terms = [can_see(shape)]
     if stage:
         terms += [Case.workflow == bindparam("workflow"), Case.status == bindparam("state")]
@@ -152,6 +196,14 @@ def _case_list_condition(shape: Shape, filters: tuple, dialect: str) -> tuple:
     if due:
         terms.append(exists().where(Deadline.case_id == Case.id, one_of(Deadline.status, LIVE),
                                     Deadline.due_on.between(bindparam("first"), bindparam("last"))))
+    return terms
+
+
+def _case_list_condition(shape: Shape, filters: tuple, dialect: str) -> tuple:
+    """The case list's condition on `cases`, and its order."""
+    search = filters[3]
+    order = [Case.updated_at.desc(), Case.id.desc()]
+    terms = _filter_terms(shape, filters)
     if search is not None:
         found, titled = matching(dialect, search)
         terms.append(found)

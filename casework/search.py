@@ -25,8 +25,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import (DDL, ColumnElement, and_, bindparam, column, event, false, func, intersect, or_, select, table,
-                        union_all)
+from sqlalchemy import (DDL, ColumnElement, and_, bindparam, column, event, exists, false, func, intersect, or_, select,
+                        table, union_all)
 
 from casework.cases import REF_PREFIX, Case, CaseAssignment
 from casework.organisations import Organisation, Person
@@ -162,6 +162,66 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
     titled = [Case.id.in_(intersect(*(select(title.c.id) for title in titles)) if len(titles) > 1
                           else select(titles[0].c.id))] if titles else []
     return condition, and_(*titled, *short_titles) if titled or short_titles else false()
+
+
+#: A search whose rarest word is found in at least this many cases (before who may see them
+#: is tested) is frequent: its results are found by walking the cases newest first, which
+#: stops at the page, rather than by sorting every case found.
+FREQUENT = 2000
+
+
+def _word_cases(dialect: str, n: int, long_enough: bool):
+    """The ids of the cases holding word n (a case once for each place it is found)."""
+    word = bindparam(f"word_{n}")
+    orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
+    people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
+    return union_all(_ids(dialect, Case.__table__, "title", long_enough, word),
+                     *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+                     select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id))
+
+
+def frequency(dialect: str, shape: tuple):
+    """A select of one row: for each word, how many times the index finds it (titles,
+    organisations' cases, people's assignments), counted up to FREQUENT."""
+    return select(*(select(func.count()).select_from(
+        _word_cases(dialect, n, long_enough).limit(FREQUENT).subquery()).scalar_subquery()
+        for n, long_enough in enumerate(shape[0])))
+
+
+def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """`matching`'s two conditions as tests of each case in turn, for walking the cases newest
+    first: its title holds the word (PostgreSQL: ILIKE; SQLite: the word's FTS5 ids, found
+    once), one of its parties is an organisation it names (their few ids found once), or
+    someone assigned to it is (a look-up of the case's assignments). With `rarest`, the case is
+    also one of those the index finds for that word (or the typed reference): for a search
+    whose rarest word is not frequent, those few cases are tested rather than walked to."""
+    indexed, has_ref, has_workflow = shape
+    words, titles = [], []
+    for n, long_enough in enumerate(indexed):
+        word = bindparam(f"word_{n}")
+        if dialect == "sqlite" and long_enough:
+            title = Case.id.in_(_ids(dialect, Case.__table__, "title", True, word))
+        elif dialect == "postgresql":
+            title = Case.title.ilike(word, escape="\\")
+        else:
+            title = Case.title.like(word, escape="\\")
+        orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
+        # The people named found once (PostgreSQL would otherwise look for them again for each
+        # case), and OFFSET 0: it would otherwise hash every case's assignments before the walk.
+        people = _materialised(_ids(dialect, Person.__table__, "name", long_enough, word), f"search_people_{n}")
+        assigned = (select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id,
+                                                    CaseAssignment.person_id.in_(select(people.c.id)))
+                    .offset(0).exists())
+        words.append(or_(title, *(party.in_(orgs) for party in _PARTIES), assigned))
+        titles.append(title)
+    found = and_(*words)
+    if has_ref:
+        found = or_(and_(Case.id == bindparam("ref_id"), *(
+            [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])), found)
+    if rarest is not None:
+        few = [_word_cases(dialect, rarest, indexed[rarest])] + ([select(bindparam("ref_id"))] if has_ref else [])
+        found = and_(Case.id.in_(union_all(*few) if len(few) > 1 else few[0]), found)
+    return found, and_(*titles)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
