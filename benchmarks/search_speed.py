@@ -34,7 +34,7 @@ from casework.organisations import Person  # noqa: E402
 from casework.persistence import make_engine  # noqa: E402
 from casework.queries import (COUNT_LIMIT, CaseFilter, _case_list_statements, _frequency_statement,  # noqa: E402
                               _rarest, _search_walk_statements, case_page)
-from casework.search import search_terms  # noqa: E402
+from casework.search import FREQUENT, search_terms  # noqa: E402
 from casework.visibility import params_of, shape_of  # noqa: E402
 
 
@@ -46,7 +46,8 @@ def _statements(db: Session, person: Person, typed: str):
     count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
     statements = []
     if chosen.search:
-        statements.append(("frequency", _frequency_statement(chosen.search.shape, dialect), params))
+        statements.append(("frequency", _frequency_statement(chosen.search.shape, dialect),
+                           params | {"frequent": FREQUENT}))
         rarest = _rarest(conn, chosen.search, dialect, params)
         count, page = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
     return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),

@@ -18,12 +18,13 @@ from sqlalchemy import (ARRAY, Select, String, TableValuedAlias, and_, bindparam
                         union_all)
 from sqlalchemy.orm import Session, aliased
 
+from casework import search as search_index
 from casework.audit import AuditEntry
 from casework.cases import Case
 from casework.deadlines import LIVE, Deadline
 from casework.letters import Letter
 from casework.organisations import Organisation, Person
-from casework.search import FREQUENT, SearchTerms, frequency, matching, per_case, search_terms
+from casework.search import SearchTerms, frequency, matching, per_case, search_terms
 from casework.search import params_of as search_params
 from casework.visibility import Shape, can_see, one_of, params_of, shape_of
 
@@ -149,9 +150,10 @@ def _case_list_statements(shape: Shape, filters: tuple, dialect: str) -> tuple[S
 def _rarest(conn, search: SearchTerms, dialect: str, params: dict) -> int | None:
     """The word the index finds least often, if it is found fewer than FREQUENT times; None
     when every word is frequent."""
-    counts = conn.execute(_frequency_statement(search.shape, dialect), params).one()
+    frequent = search_index.FREQUENT
+    counts = conn.execute(_frequency_statement(search.shape, dialect), params | {"frequent": frequent}).one()
     least = min(range(len(counts)), key=lambda n: counts[n])
-    return least if counts[least] < FREQUENT else None
+    return least if counts[least] < frequent else None
 
 
 @lru_cache(maxsize=64)

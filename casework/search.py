@@ -170,21 +170,22 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
 FREQUENT = 2000
 
 
-def _word_cases(dialect: str, n: int, long_enough: bool):
-    """The ids of the cases holding word n (a case once for each place it is found)."""
+def _word_cases(dialect: str, n: int, long_enough: bool) -> list:
+    """Selects of the ids of the cases holding word n, to be joined by UNION ALL (a case once
+    for each place it is found)."""
     word = bindparam(f"word_{n}")
     orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
     people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
-    return union_all(_ids(dialect, Case.__table__, "title", long_enough, word),
-                     *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
-                     select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id))
+    return [_ids(dialect, Case.__table__, "title", long_enough, word),
+            *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+            select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)]
 
 
 def frequency(dialect: str, shape: tuple):
     """A select of one row: for each word, how many times the index finds it (titles,
-    organisations' cases, people's assignments), counted up to FREQUENT."""
+    organisations' cases, people's assignments), counted up to :frequent (FREQUENT)."""
     return select(*(select(func.count()).select_from(
-        _word_cases(dialect, n, long_enough).limit(FREQUENT).subquery()).scalar_subquery()
+        union_all(*_word_cases(dialect, n, long_enough)).limit(bindparam("frequent")).subquery()).scalar_subquery()
         for n, long_enough in enumerate(shape[0])))
 
 
@@ -219,8 +220,8 @@ def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElem
         found = or_(and_(Case.id == bindparam("ref_id"), *(
             [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])), found)
     if rarest is not None:
-        few = [_word_cases(dialect, rarest, indexed[rarest])] + ([select(bindparam("ref_id"))] if has_ref else [])
-        found = and_(Case.id.in_(union_all(*few) if len(few) > 1 else few[0]), found)
+        few = _word_cases(dialect, rarest, indexed[rarest]) + ([select(bindparam("ref_id"))] if has_ref else [])
+        found = and_(Case.id.in_(union_all(*few)), found)
     return found, and_(*titles)
 
 

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
+from casework import search
 from casework.administration import change_organisation
 from casework.cases import Case
 from casework.organisations import Person
@@ -20,6 +21,15 @@ from casework.security_events import SecurityEvent
 from tests.factories import FUNDING_ENDINGS, walk
 from tests.web.helpers import Page
 from workflows.journeys import FUNDING_PERFORMANCE
+
+
+@pytest.fixture(autouse=True, params=["sorted", "walked"])
+def how_found(request, monkeypatch):
+    """Every search both ways the list finds results: a rare word's few cases sorted, and
+    (every word counted as frequent) the cases walked newest first, stopping at the page."""
+    if request.param == "walked":
+        monkeypatch.setattr(search, "FREQUENT", 0)
+    return request.param
 
 
 @pytest.fixture
