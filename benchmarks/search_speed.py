@@ -34,7 +34,7 @@ from casework.organisations import Person  # noqa: E402
 from casework.persistence import make_engine  # noqa: E402
 from casework.queries import (COUNT_LIMIT, CaseFilter, _case_list_statements, _frequency_statement,  # noqa: E402
                               _rarest, _search_walk_statements, case_page)
-from casework.search import FREQUENT, search_terms  # noqa: E402
+from casework.search import FREQUENT, SAMPLE, search_terms  # noqa: E402
 from casework.visibility import params_of, shape_of  # noqa: E402
 
 
@@ -49,9 +49,17 @@ def _statements(db: Session, person: Person, typed: str):
         statements.append(("frequency", _frequency_statement(chosen.search.shape, dialect),
                            params | {"frequent": FREQUENT}))
         rarest = _rarest(conn, chosen.search, dialect, params)
-        count, page = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
-    return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
-                         ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
+        walk_count, walk_page, sample = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
+        if rarest is not None:
+            count, page = walk_count, walk_page
+        else:
+            sampled = params | {"count_limit": COUNT_LIMIT + 1, "sample": SAMPLE}
+            statements.append(("sample", sample, sampled))
+            found, every = conn.execute(sample, sampled).one()
+            if found > COUNT_LIMIT or every:
+                count, page = None, walk_page
+    return statements + ([("count", count, params | {"count_limit": COUNT_LIMIT + 1})] if count is not None else []) + [
+        ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
 
 
 def explain(url: str, repeats: int) -> dict:

@@ -92,16 +92,56 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
     conn = session.connection()  # these are Core selects: the Session's ORM path would cost more than them
     dialect = conn.dialect.name
     params = params_of(person) | chosen.params(dialect)
+    params |= {"count_limit": COUNT_LIMIT + 1}
+    count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
+    total = None
     if chosen.search:
         rarest = _rarest(conn, chosen.search, dialect, params)
-        count, page = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
-    else:
-        count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
-    total = conn.scalar(count, params | {"count_limit": COUNT_LIMIT + 1})
+        walk_count, walk_page, sample = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
+        if rarest is not None:    # the few cases of the rarest word, tested
+            count, page = walk_count, walk_page
+        else:   # every word frequent: walked if found often enough among the latest cases
+            found, titled, every = conn.execute(sample, params | {"sample": search_index.SAMPLE}).one()
+            if found > COUNT_LIMIT or every:
+                walked = (titled >= search_index.WALKED, found - titled >= search_index.WALKED)
+                return _walked_page(conn, shape_of(person), chosen, params, number, size, found, walked)
+    if total is None:
+        total = conn.scalar(count, params)
     more, total = total > COUNT_LIMIT, min(total, COUNT_LIMIT)
     number = max(1, min(number, max(1, -(-total // size))))
     rows = conn.execute(page, params | {"offset": (number - 1) * size, "size": size, "walk": number * size})
     return Page([CaseLine(*row) for row in rows], number, size, total, more)
+
+
+def _walked_page(conn, shape: Shape, chosen: CaseFilter, params: dict, number: int, size: int, found: int,
+                 walked: tuple[bool, bool]) -> Page:
+    """A page of a search of frequent words, part by part (the typed reference, the titles
+    holding every word, the others) until it is full: each part walked newest first if the
+    sample found it often enough, its cases found sorted otherwise."""
+    more, total = found > COUNT_LIMIT, min(found, COUNT_LIMIT)
+    number = max(1, min(number, max(1, -(-total // size))))
+    rows, dialect = [], conn.dialect.name
+    for part in (0, 1, 2) if chosen.search.case_id is not None else (1, 2):
+        statement = _part_statement(shape, chosen.shape, dialect, part, part > 0 and walked[part - 1])
+        rows += conn.execute(statement, params | {"walk": number * size - len(rows)}).all()
+        if len(rows) >= number * size:
+            break
+    return Page([CaseLine(*row) for row in rows[(number - 1) * size:]], number, size, total, more)
+
+
+@lru_cache(maxsize=256)
+def _part_statement(shape: Shape, filters: tuple, dialect: str, part: int, walked: bool) -> Select:
+    """Part `part` of `_walked_page`, newest first, up to :walk cases."""
+    search = filters[3]
+    found, titled = per_case(dialect, search, None) if walked else matching(dialect, search)
+    where = [titled, ~titled][part - 1:part] if part else []
+    if search[1]:
+        reference = Case.id == bindparam("ref_id")
+        where.append(reference if part == 0 else ~reference)
+    return (select(Case.id, Case.workflow, Case.status, Case.title, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == Case.vco_org_id)
+            .where(*_filter_terms(shape, filters), found, *where)
+            .order_by(Case.updated_at.desc(), Case.id.desc()).limit(bindparam("walk")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,16 +202,23 @@ def _frequency_statement(shape: tuple, dialect: str) -> Select:
 
 
 @lru_cache(maxsize=256)
-def _search_walk_statements(shape: Shape, filters: tuple, dialect: str, rarest: int | None) -> tuple[Select, Select]:
-    """The count and page of a frequent search: the cases walked newest first with each tested
-    in turn, stopping at the count's limit, and for the page at :walk cases (the page's last) in
-    each of three parts, in order: the case whose reference was typed, those whose title holds
-    every word, the others. Each part stops early, rather than every case found being sorted."""
+def _search_walk_statements(shape: Shape, filters: tuple, dialect: str, rarest: int | None) -> tuple:
+    """The count and page of a search tested case by case, and a sample: the page is the cases
+    walked newest first, stopping at :walk cases (the page's last) in each of three parts, in
+    order: the case whose reference was typed, those whose title holds every word, the others,
+    rather than every case found being sorted. The count stops at its limit. The sample counts
+    the same among the latest :sample cases (by id), and says whether those are all: a search
+    found more than COUNT_LIMIT times there is walked (its count known), one found rarely
+    there, by a person who may see few cases, is not, for the walk would read every case."""
     terms = _filter_terms(shape, filters)
     search = filters[3]
     found, titled = per_case(dialect, search, rarest)
     count = select(func.count()).select_from(
         select(Case.id).where(*terms, found).limit(bindparam("count_limit")).subquery())
+    first = select(Case.id).order_by(Case.id.desc()).offset(bindparam("sample")).limit(1).scalar_subquery()
+    latest = select(case((titled, 1), else_=0).label("titled")).where(
+        Case.id > func.coalesce(first, 0), *terms, found).limit(bindparam("count_limit")).subquery()
+    sample = select(func.count(), func.coalesce(func.sum(latest.c.titled), 0), first.is_(None))
     parts = [(1, [titled]), (2, [~titled])]
     if search[1]:
         reference = Case.id == bindparam("ref_id")
@@ -184,7 +231,7 @@ def _search_walk_statements(shape: Shape, filters: tuple, dialect: str, rarest: 
             .join(first, first.c.id == Case.id).outerjoin(Organisation, Organisation.id == Case.vco_org_id)
             .order_by(first.c.part, first.c.updated_at.desc(), first.c.id.desc())
             .offset(bindparam("offset")).limit(bindparam("size")))
-    return count, page
+    return count, page, sample
 
 
 def _filter_terms(shape: Shape, filters: tuple) -> list:

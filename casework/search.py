@@ -168,17 +168,25 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
 #: is tested) is frequent: its results are found by walking the cases newest first, which
 #: stops at the page, rather than by sorting every case found.
 FREQUENT = 2000
+#: How many of the latest cases a search of frequent words is first counted among: found more
+#: than the lists' count limit there, it is walked; otherwise (someone who may see few of
+#: them) its cases found are sorted, for the walk would read every case.
+SAMPLE = 10_000
+#: A part of the results (titles holding every word, or the others) found at least this many
+#: times in the sample is walked; one found less often is sorted, for the walk would be long.
+WALKED = 25
 
 
 def _word_cases(dialect: str, n: int, long_enough: bool) -> list:
     """Selects of the ids of the cases holding word n, to be joined by UNION ALL (a case once
-    for each place it is found)."""
+    for each place it is found): its organisations' and people's first, which the index finds
+    at less cost than titles, so that counting up to a limit reads the fewest titles."""
     word = bindparam(f"word_{n}")
     orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
     people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
-    return [_ids(dialect, Case.__table__, "title", long_enough, word),
-            *(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
-            select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id)]
+    return [*(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+            select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id),
+            _ids(dialect, Case.__table__, "title", long_enough, word)]
 
 
 def frequency(dialect: str, shape: tuple):
@@ -201,18 +209,22 @@ def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElem
     for n, long_enough in enumerate(indexed):
         word = bindparam(f"word_{n}")
         if dialect == "sqlite" and long_enough:
-            title = Case.id.in_(_ids(dialect, Case.__table__, "title", True, word))
+            # Found once for the statement's every part; `id + 0`: the ids are tested for each
+            # case walked, never looked up and sorted.
+            titled = _materialised(_ids(dialect, Case.__table__, "title", True, word), f"search_title_{n}")
+            title = (Case.id + 0).in_(select(titled.c.id))
         elif dialect == "postgresql":
             title = Case.title.ilike(word, escape="\\")
         else:
             title = Case.title.like(word, escape="\\")
         orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
-        # The people named found once (PostgreSQL would otherwise look for them again for each
-        # case), and OFFSET 0: it would otherwise hash every case's assignments before the walk.
+        # The people named found once, before the walk, and each case's assignments looked up
+        # (OFFSET 0: PostgreSQL would otherwise hash every case's assignments first); on
+        # PostgreSQL as `= ANY(ARRAY(...))`, a condition of the (case, person) index alone.
         people = _materialised(_ids(dialect, Person.__table__, "name", long_enough, word), f"search_people_{n}")
-        assigned = (select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id,
-                                                    CaseAssignment.person_id.in_(select(people.c.id)))
-                    .offset(0).exists())
+        named = (CaseAssignment.person_id == func.any(func.array(select(people.c.id).scalar_subquery()))
+                 if dialect == "postgresql" else CaseAssignment.person_id.in_(select(people.c.id)))
+        assigned = select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id, named).offset(0).exists()
         words.append(or_(title, *(party.in_(orgs) for party in _PARTIES), assigned))
         titles.append(title)
     found = and_(*words)
@@ -221,7 +233,8 @@ def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElem
             [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])), found)
     if rarest is not None:
         few = _word_cases(dialect, rarest, indexed[rarest]) + ([select(bindparam("ref_id"))] if has_ref else [])
-        found = and_(Case.id.in_(union_all(*few)), found)
+        few = _materialised(union_all(*few), "search_few")   # once for the statement's every part
+        found = and_(Case.id.in_(select(few.c.id)), found)
     return found, and_(*titles)
 
 
@@ -245,11 +258,25 @@ CASE_INDEXES = {
 }
 
 
+#: The cases walked newest first (`per_case`) with what each is tested on, for reading this
+#: index alone rather than each case's row: its visibility columns, and on PostgreSQL its
+#: title (tested there with ILIKE; SQLite tests the FTS5 table's ids).
+WALK_INDEX = ("ix_search_cases_walk", "updated_at, id",
+              "workflow, status, funder_org_id, vco_org_id, complainant_org_id, respondent_org_id", "title")
+
+
+def _walk_index(dialect: str) -> str:
+    name, keys, visibility, title = WALK_INDEX
+    if dialect == "postgresql":
+        return f"CREATE INDEX IF NOT EXISTS {name} ON cases ({keys}) INCLUDE ({visibility}, {title})"
+    return f"CREATE INDEX IF NOT EXISTS {name} ON cases ({keys}, {visibility})"
+
+
 def create_statements(dialect: str, source: str) -> list[str]:
     """The SQL that indexes `source` (a table of INDEXED) on this database."""
     _, name, fts, index = next(row for row in INDEXED if row[0] == source)
-    plain = [f"CREATE INDEX IF NOT EXISTS {index_name} ON {source} ({columns})"
-             for index_name, columns in CASE_INDEXES.items()] if source == "cases" else []
+    plain = [*(f"CREATE INDEX IF NOT EXISTS {index_name} ON {source} ({columns})"
+               for index_name, columns in CASE_INDEXES.items()), _walk_index(dialect)] if source == "cases" else []
     if dialect == "postgresql":
         return ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
                 f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)", *plain]
@@ -272,7 +299,8 @@ def create_statements(dialect: str, source: str) -> list[str]:
 def drop_statements(dialect: str, source: str) -> list[str]:
     """The SQL that removes the index of `source` (its triggers go with the table on SQLite)."""
     _, _, fts, index = next(row for row in INDEXED if row[0] == source)
-    plain = [f"DROP INDEX IF EXISTS {index_name}" for index_name in CASE_INDEXES] if source == "cases" else []
+    plain = [f"DROP INDEX IF EXISTS {index_name}" for index_name in (*CASE_INDEXES, WALK_INDEX[0])] \
+        if source == "cases" else []
     if dialect == "sqlite":
         return [f"DROP TABLE IF EXISTS {fts}", *plain]
     return [f"DROP INDEX IF EXISTS {index}", *plain] if dialect == "postgresql" else []
