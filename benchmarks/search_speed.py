@@ -33,8 +33,9 @@ from benchmarks.scale import SEARCHES  # noqa: E402
 from casework.organisations import Person  # noqa: E402
 from casework.persistence import make_engine  # noqa: E402
 from casework.queries import (COUNT_LIMIT, CaseFilter, _case_list_statements, _frequency_statement,  # noqa: E402
-                              _rarest, _search_walk_statements, case_page)
-from casework.search import FREQUENT, SAMPLE, search_terms  # noqa: E402
+                              _part_statement, _rarest, _search_walk_statements,
+                              case_page)
+from casework.search import FREQUENT, SAMPLE, WALKED, search_terms  # noqa: E402
 from casework.visibility import params_of, shape_of  # noqa: E402
 
 
@@ -55,11 +56,15 @@ def _statements(db: Session, person: Person, typed: str):
         else:
             sampled = params | {"count_limit": COUNT_LIMIT + 1, "sample": SAMPLE}
             statements.append(("sample", sample, sampled))
-            found, every = conn.execute(sample, sampled).one()
-            if found > COUNT_LIMIT or every:
-                count, page = None, walk_page
-    return statements + ([("count", count, params | {"count_limit": COUNT_LIMIT + 1})] if count is not None else []) + [
-        ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
+            found, titled, every = conn.execute(sample, sampled).one()
+            if found > COUNT_LIMIT or every:   # the page part by part (case_page reads a part only if needed)
+                walked = (titled >= WALKED, found - titled >= WALKED)
+                parts = (0, 1, 2) if chosen.search.case_id is not None else (1, 2)
+                return statements + [(f"part {n}" + (" walked" if n and walked[n - 1] else " sorted"),
+                                      _part_statement(shape_of(person), chosen.shape, dialect, n, n > 0 and walked[n - 1]),
+                                      params | {"walk": 25}) for n in parts]
+    return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
+                         ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
 
 
 def explain(url: str, repeats: int) -> dict:

@@ -211,7 +211,7 @@ def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElem
         if dialect == "sqlite" and long_enough:
             # Found once for the statement's every part; `id + 0`: the ids are tested for each
             # case walked, never looked up and sorted.
-            titled = _materialised(_ids(dialect, Case.__table__, "title", True, word), f"search_title_{n}")
+            titled = _materialised(_ids(dialect, Case.__table__, "title", True, word), f"search_titles_{n}")
             title = (Case.id + 0).in_(select(titled.c.id))
         elif dialect == "postgresql":
             title = Case.title.ilike(word, escape="\\")
