@@ -60,9 +60,10 @@ def _statements(db: Session, person: Person, typed: str):
             if found > COUNT_LIMIT or every:   # the page part by part (case_page reads a part only if needed)
                 walked = (titled >= WALKED, found - titled >= WALKED)
                 parts = (0, 1, 2) if chosen.search.case_id is not None else (1, 2)
-                return statements + [(f"part {n}" + (" walked" if n and walked[n - 1] else " sorted"),
-                                      _part_statement(shape_of(person), chosen.shape, dialect, n, n > 0 and walked[n - 1]),
-                                      params | {"walk": 25}) for n in parts]
+                return statements + [
+                    (f"part {n}" + (" walked" if n and walked[n - 1] else " sorted"),
+                     _part_statement(shape_of(person), chosen.shape, dialect, n, n > 0 and walked[n - 1]),
+                     params | {"walk": 25}) for n in parts]
     return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
                          ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
 

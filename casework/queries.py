@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import (ARRAY, Select, String, TableValuedAlias, and_, bindparam, case, exists, func, literal, or_, select,
-                        union_all)
+from sqlalchemy import (ARRAY, Select, String, TableValuedAlias, and_, bindparam, case, exists, func, literal, or_,
+                        select, union_all)
 from sqlalchemy.orm import Session, aliased
 
 from casework import search as search_index

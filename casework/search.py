@@ -14,19 +14,26 @@ to remember:
   word as one quoted FTS5 string, so no word is ever read as an FTS5 operator.
 
 Words shorter than 3 characters (which no trigram index holds) are matched with LIKE on the
-columns, each column read once a search. The ids of the cases found are worked out first
-(`matching`), and only those cases are tested against the visibility rule and the filters:
+columns, each column read once a search. The same words make three forms of condition, for
+the three ways `casework.queries.case_page` finds results: `frequency` counts how often each
+word is found; `per_case` tests each case in turn (for walking the cases newest first when
+the words are frequent, or the few cases of the rarest word); `matching` works out the ids of
+the cases found first, and only those cases are tested against the visibility rule and the
+filters:
 with a few plain indexes on `cases` (CASE_INDEXES) neither database reads whole case rows
 to do so. Neither database's index is a model: `include_object` keeps them out of Alembic's
 comparisons; migrations 0008 and 0014 make them, and `Base.metadata.create_all` too (the DDL
 events below). A later migration that rebuilds one of these tables in SQLite's batch mode
-must make its triggers and indexes again."""
+must make its triggers and indexes again.
+
+Over 300 lines: the three forms of the one search, and the DDL of its index, are kept in one
+place so that they cannot drift apart."""
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import (DDL, ColumnElement, and_, bindparam, column, event, exists, false, func, intersect, or_, select,
-                        table, union_all)
+from sqlalchemy import (DDL, ColumnElement, and_, bindparam, column, event, false, func, intersect, or_, select, table,
+                        union_all)
 
 from casework.cases import REF_PREFIX, Case, CaseAssignment
 from casework.organisations import Organisation, Person

@@ -278,8 +278,8 @@ def test_past_the_count_limit_the_list_says_more_and_lists_those_that_match_best
     # in its title), then the newest of the kitchen's (FC-0004, Befriending calls).
     monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
     text = Page(signed_in("fo").get("/cases?q=kitchen").get_data(as_text=True)).text
-    assert "More than 2 cases matching ‘kitchen’. These are the 2 that match best: use the filters to find others." \
-        in text
+    assert ("More than 2 cases matching ‘kitchen’. These are the 2 that match best: "
+            "use the filters to find others.") in text
     with factory() as db:
         page = case_page(db, db.get(Person, cast["fo"]), 1, CaseFilter(search=search_terms("kitchen")), size=1)
     assert (page.total, page.more, page.pages) == (2, True, 2)
