@@ -94,7 +94,6 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
     params = params_of(person) | chosen.params(dialect)
     params |= {"count_limit": COUNT_LIMIT + 1}
     count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
-    total = None
     if chosen.search:
         rarest = _rarest(conn, chosen.search, dialect, params)
         walk_count, walk_page, sample = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
@@ -105,8 +104,7 @@ def case_page(session: Session, person: Person, number: int, chosen: CaseFilter 
             if found > COUNT_LIMIT or every:
                 walked = (titled >= search_index.WALKED, found - titled >= search_index.WALKED)
                 return _walked_page(conn, shape_of(person), chosen, params, number, size, found, walked)
-    if total is None:
-        total = conn.scalar(count, params)
+    total = conn.scalar(count, params)
     more, total = total > COUNT_LIMIT, min(total, COUNT_LIMIT)
     number = max(1, min(number, max(1, -(-total // size))))
     rows = conn.execute(page, params | {"offset": (number - 1) * size, "size": size, "walk": number * size})
