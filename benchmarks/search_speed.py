@@ -32,18 +32,40 @@ from benchmarks import web as webbench  # noqa: E402
 from benchmarks.scale import SEARCHES  # noqa: E402
 from casework.organisations import Person  # noqa: E402
 from casework.persistence import make_engine  # noqa: E402
-from casework.queries import COUNT_LIMIT, CaseFilter, _case_list_statements, case_page  # noqa: E402
-from casework.search import search_terms  # noqa: E402
+from casework.queries import (COUNT_LIMIT, CaseFilter, _case_list_statements, _frequency_statement,  # noqa: E402
+                              _part_statement, _rarest, _search_walk_statements,
+                              case_page)
+from casework.search import FREQUENT, SAMPLE, WALKED, search_terms  # noqa: E402
 from casework.visibility import params_of, shape_of  # noqa: E402
 
 
 def _statements(db: Session, person: Person, typed: str):
     chosen = CaseFilter(search=search_terms(typed))
-    dialect = db.connection().dialect.name
-    count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
+    conn = db.connection()
+    dialect = conn.dialect.name
     params = params_of(person) | chosen.params(dialect)
-    return [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
-            ("page", page, params | {"offset": 0, "size": 25})]
+    count, page = _case_list_statements(shape_of(person), chosen.shape, dialect)
+    statements = []
+    if chosen.search:
+        statements.append(("frequency", _frequency_statement(chosen.search.shape, dialect),
+                           params | {"frequent": FREQUENT}))
+        rarest = _rarest(conn, chosen.search, dialect, params)
+        walk_count, walk_page, sample = _search_walk_statements(shape_of(person), chosen.shape, dialect, rarest)
+        if rarest is not None:
+            count, page = walk_count, walk_page
+        else:
+            sampled = params | {"count_limit": COUNT_LIMIT + 1, "sample": SAMPLE}
+            statements.append(("sample", sample, sampled))
+            found, titled, every = conn.execute(sample, sampled).one()
+            if found > COUNT_LIMIT or every:   # the page part by part (case_page reads a part only if needed)
+                walked = (titled >= WALKED, found - titled >= WALKED)
+                parts = (0, 1, 2) if chosen.search.case_id is not None else (1, 2)
+                return statements + [
+                    (f"part {n}" + (" walked" if n and walked[n - 1] else " sorted"),
+                     _part_statement(shape_of(person), chosen.shape, dialect, n, n > 0 and walked[n - 1]),
+                     params | {"walk": 25}) for n in parts]
+    return statements + [("count", count, params | {"count_limit": COUNT_LIMIT + 1}),
+                         ("page", page, params | {"offset": 0, "size": 25, "walk": 25})]
 
 
 def explain(url: str, repeats: int) -> dict:

@@ -14,13 +14,20 @@ to remember:
   word as one quoted FTS5 string, so no word is ever read as an FTS5 operator.
 
 Words shorter than 3 characters (which no trigram index holds) are matched with LIKE on the
-columns, each column read once a search. The ids of the cases found are worked out first
-(`matching`), and only those cases are tested against the visibility rule and the filters:
+columns, each column read once a search. The same words make three forms of condition, for
+the three ways `casework.queries.case_page` finds results: `frequency` counts how often each
+word is found; `per_case` tests each case in turn (for walking the cases newest first when
+the words are frequent, or the few cases of the rarest word); `matching` works out the ids of
+the cases found first, and only those cases are tested against the visibility rule and the
+filters:
 with a few plain indexes on `cases` (CASE_INDEXES) neither database reads whole case rows
 to do so. Neither database's index is a model: `include_object` keeps them out of Alembic's
 comparisons; migrations 0008 and 0014 make them, and `Base.metadata.create_all` too (the DDL
 events below). A later migration that rebuilds one of these tables in SQLite's batch mode
-must make its triggers and indexes again."""
+must make its triggers and indexes again.
+
+Over 300 lines: the three forms of the one search, and the DDL of its index, are kept in one
+place so that they cannot drift apart."""
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -164,6 +171,80 @@ def matching(dialect: str, shape: tuple) -> tuple[ColumnElement[bool], ColumnEle
     return condition, and_(*titled, *short_titles) if titled or short_titles else false()
 
 
+#: A search whose rarest word is found in at least this many cases (before who may see them
+#: is tested) is frequent: its results are found by walking the cases newest first, which
+#: stops at the page, rather than by sorting every case found.
+FREQUENT = 2000
+#: How many of the latest cases a search of frequent words is first counted among: found more
+#: than the lists' count limit there, it is walked; otherwise (someone who may see few of
+#: them) its cases found are sorted, for the walk would read every case.
+SAMPLE = 10_000
+#: A part of the results (titles holding every word, or the others) found at least this many
+#: times in the sample is walked; one found less often is sorted, for the walk would be long.
+WALKED = 25
+
+
+def _word_cases(dialect: str, n: int, long_enough: bool) -> list:
+    """Selects of the ids of the cases holding word n, to be joined by UNION ALL (a case once
+    for each place it is found): its organisations' and people's first, which the index finds
+    at less cost than titles, so that counting up to a limit reads the fewest titles."""
+    word = bindparam(f"word_{n}")
+    orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word).subquery()
+    people = _ids(dialect, Person.__table__, "name", long_enough, word).subquery()
+    return [*(select(Case.id).join(orgs, party == orgs.c.id) for party in _PARTIES),
+            select(CaseAssignment.case_id).join(people, CaseAssignment.person_id == people.c.id),
+            _ids(dialect, Case.__table__, "title", long_enough, word)]
+
+
+def frequency(dialect: str, shape: tuple):
+    """A select of one row: for each word, how many times the index finds it (titles,
+    organisations' cases, people's assignments), counted up to :frequent (FREQUENT)."""
+    return select(*(select(func.count()).select_from(
+        union_all(*_word_cases(dialect, n, long_enough)).limit(bindparam("frequent")).subquery()).scalar_subquery()
+        for n, long_enough in enumerate(shape[0])))
+
+
+def per_case(dialect: str, shape: tuple, rarest: int | None) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """`matching`'s two conditions as tests of each case in turn, for walking the cases newest
+    first: its title holds the word (PostgreSQL: ILIKE; SQLite: the word's FTS5 ids, found
+    once), one of its parties is an organisation it names (their few ids found once), or
+    someone assigned to it is (a look-up of the case's assignments). With `rarest`, the case is
+    also one of those the index finds for that word (or the typed reference): for a search
+    whose rarest word is not frequent, those few cases are tested rather than walked to."""
+    indexed, has_ref, has_workflow = shape
+    words, titles = [], []
+    for n, long_enough in enumerate(indexed):
+        word = bindparam(f"word_{n}")
+        if dialect == "sqlite" and long_enough:
+            # Found once for the statement's every part; `id + 0`: the ids are tested for each
+            # case walked, never looked up and sorted.
+            titled = _materialised(_ids(dialect, Case.__table__, "title", True, word), f"search_titles_{n}")
+            title = (Case.id + 0).in_(select(titled.c.id))
+        elif dialect == "postgresql":
+            title = Case.title.ilike(word, escape="\\")
+        else:
+            title = Case.title.like(word, escape="\\")
+        orgs = _ids(dialect, Organisation.__table__, "name", long_enough, word)
+        # The people named found once, before the walk, and each case's assignments looked up
+        # (OFFSET 0: PostgreSQL would otherwise hash every case's assignments first); on
+        # PostgreSQL as `= ANY(ARRAY(...))`, a condition of the (case, person) index alone.
+        people = _materialised(_ids(dialect, Person.__table__, "name", long_enough, word), f"search_people_{n}")
+        named = (CaseAssignment.person_id == func.any(func.array(select(people.c.id).scalar_subquery()))
+                 if dialect == "postgresql" else CaseAssignment.person_id.in_(select(people.c.id)))
+        assigned = select(CaseAssignment.id).where(CaseAssignment.case_id == Case.id, named).offset(0).exists()
+        words.append(or_(title, *(party.in_(orgs) for party in _PARTIES), assigned))
+        titles.append(title)
+    found = and_(*words)
+    if has_ref:
+        found = or_(and_(Case.id == bindparam("ref_id"), *(
+            [Case.workflow == bindparam("ref_workflow")] if has_workflow else [])), found)
+    if rarest is not None:
+        few = _word_cases(dialect, rarest, indexed[rarest]) + ([select(bindparam("ref_id"))] if has_ref else [])
+        few = _materialised(union_all(*few), "search_few")   # once for the statement's every part
+        found = and_(Case.id.in_(select(few.c.id)), found)
+    return found, and_(*titles)
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's comparisons: the search index's tables and indexes are none of the models'."""
     return not (name or "").startswith(("search_", "ix_search_"))
@@ -184,11 +265,25 @@ CASE_INDEXES = {
 }
 
 
+#: The cases walked newest first (`per_case`) with what each is tested on, for reading this
+#: index alone rather than each case's row: its visibility columns, and on PostgreSQL its
+#: title (tested there with ILIKE; SQLite tests the FTS5 table's ids).
+WALK_INDEX = ("ix_search_cases_walk", "updated_at, id",
+              "workflow, status, funder_org_id, vco_org_id, complainant_org_id, respondent_org_id", "title")
+
+
+def _walk_index(dialect: str) -> str:
+    name, keys, visibility, title = WALK_INDEX
+    if dialect == "postgresql":
+        return f"CREATE INDEX IF NOT EXISTS {name} ON cases ({keys}) INCLUDE ({visibility}, {title})"
+    return f"CREATE INDEX IF NOT EXISTS {name} ON cases ({keys}, {visibility})"
+
+
 def create_statements(dialect: str, source: str) -> list[str]:
     """The SQL that indexes `source` (a table of INDEXED) on this database."""
     _, name, fts, index = next(row for row in INDEXED if row[0] == source)
-    plain = [f"CREATE INDEX IF NOT EXISTS {index_name} ON {source} ({columns})"
-             for index_name, columns in CASE_INDEXES.items()] if source == "cases" else []
+    plain = [*(f"CREATE INDEX IF NOT EXISTS {index_name} ON {source} ({columns})"
+               for index_name, columns in CASE_INDEXES.items()), _walk_index(dialect)] if source == "cases" else []
     if dialect == "postgresql":
         return ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
                 f"CREATE INDEX IF NOT EXISTS {index} ON {source} USING gin ({name} gin_trgm_ops)", *plain]
@@ -211,7 +306,8 @@ def create_statements(dialect: str, source: str) -> list[str]:
 def drop_statements(dialect: str, source: str) -> list[str]:
     """The SQL that removes the index of `source` (its triggers go with the table on SQLite)."""
     _, _, fts, index = next(row for row in INDEXED if row[0] == source)
-    plain = [f"DROP INDEX IF EXISTS {index_name}" for index_name in CASE_INDEXES] if source == "cases" else []
+    plain = [f"DROP INDEX IF EXISTS {index_name}" for index_name in (*CASE_INDEXES, WALK_INDEX[0])] \
+        if source == "cases" else []
     if dialect == "sqlite":
         return [f"DROP TABLE IF EXISTS {fts}", *plain]
     return [f"DROP INDEX IF EXISTS {index}", *plain] if dialect == "postgresql" else []

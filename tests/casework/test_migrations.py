@@ -91,7 +91,8 @@ def test_upgrading_past_0008_indexes_the_names_already_there_for_search(empty_en
         else:
             indexes = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_search_%'")))
             assert indexes == {"ix_search_cases_title", "ix_search_organisations_name", "ix_search_people_name",
-                               "ix_search_cases_complainant", "ix_search_cases_respondent", "ix_search_cases_listed"}
+                               "ix_search_cases_complainant", "ix_search_cases_respondent", "ix_search_cases_listed",
+                               "ix_search_cases_walk"}
 
 
 def test_upgrading_past_0014_indexes_the_cases_a_search_finds_as_create_all_does(empty_engine, tmp_path):
@@ -108,3 +109,21 @@ def test_upgrading_past_0014_indexes_the_cases_a_search_finds_as_create_all_does
         indexes = {ix["name"]: ix["column_names"] for ix in inspect(made).get_indexes("cases")}
         made.dispose()
         assert {name: indexes.get(name) for name in expected} == expected
+
+
+def test_upgrading_past_0017_indexes_the_walk_of_frequent_searches_as_create_all_does(empty_engine, tmp_path):
+    # The cases in the order of the walk (newest first) with what each is tested on: the
+    # visibility rule's columns, and on PostgreSQL the title (as included columns).
+    upgrade(empty_engine)
+    visibility = ["workflow", "status", "funder_org_id", "vco_org_id", "complainant_org_id", "respondent_org_id"]
+    walk = {ix["name"]: ix for ix in inspect(empty_engine).get_indexes("cases")}["ix_search_cases_walk"]
+    if empty_engine.dialect.name == "postgresql":
+        assert walk["column_names"] == ["updated_at", "id"]
+        assert walk["dialect_options"]["postgresql_include"] == [*visibility, "title"]
+        return
+    assert walk["column_names"] == ["updated_at", "id", *visibility]
+    made = make_engine(f"sqlite:///{tmp_path / 'made.db'}")
+    Base.metadata.create_all(made)   # and `create_all` makes the same one (the DDL events of casework.search)
+    made_walk = {ix["name"]: ix["column_names"] for ix in inspect(made).get_indexes("cases")}["ix_search_cases_walk"]
+    made.dispose()
+    assert made_walk == walk["column_names"]

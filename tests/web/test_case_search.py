@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
+from casework import queries, search
 from casework.administration import change_organisation
 from casework.cases import Case
 from casework.organisations import Person
@@ -20,6 +21,22 @@ from casework.security_events import SecurityEvent
 from tests.factories import FUNDING_ENDINGS, walk
 from tests.web.helpers import Page
 from workflows.journeys import FUNDING_PERFORMANCE
+
+
+@pytest.fixture(autouse=True, params=["sorted", "walked", "parted", "sampled"])
+def how_found(request, monkeypatch):
+    """Every search each way the list finds results (casework.queries.case_page): a rare word's
+    few cases tested and sorted; every word counted as frequent, and then the cases walked
+    newest first part by part, stopping at the page ("walked"), or each part's cases found
+    sorted ("parted", a part found fewer than WALKED times in the sample); and (frequent
+    words found rarely in a sample of one case) every case found sorted ("sampled")."""
+    if request.param != "sorted":
+        monkeypatch.setattr(search, "FREQUENT", 0)
+    if request.param == "walked":
+        monkeypatch.setattr(search, "WALKED", 0)
+    if request.param == "sampled":
+        monkeypatch.setattr(search, "SAMPLE", 1)
+    return request.param
 
 
 @pytest.fixture
@@ -252,3 +269,18 @@ def test_a_short_word_narrows_what_a_longer_word_finds(factory, cast, cases):
     # on wheels" and "Befriending calls" only. No title holds both, so newest first.
     assert found(factory, cast, "fo", "kitchen ls") == [cases["no_dm"].id, cases["meals"].id]
     assert found(factory, cast, "fo", "ls kitchen") == [cases["no_dm"].id, cases["meals"].id]
+
+
+def test_past_the_count_limit_the_list_says_more_and_lists_those_that_match_best(
+        signed_in, factory, cast, cases, monkeypatch):
+    # With lists counting to 2 rather than 1,000: "kitchen" matches 4 cases, so the page says
+    # there are more than 2 and its first page starts with the best, the youth case (the word
+    # in its title), then the newest of the kitchen's (FC-0004, Befriending calls).
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
+    text = Page(signed_in("fo").get("/cases?q=kitchen").get_data(as_text=True)).text
+    assert ("More than 2 cases matching ‘kitchen’. These are the 2 that match best: "
+            "use the filters to find others.") in text
+    with factory() as db:
+        page = case_page(db, db.get(Person, cast["fo"]), 1, CaseFilter(search=search_terms("kitchen")), size=1)
+    assert (page.total, page.more, page.pages) == (2, True, 2)
+    assert [line.id for line in page.items] == [cases["youth"].id]
