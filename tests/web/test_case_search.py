@@ -18,6 +18,7 @@ from casework.persistence import unit_of_work
 from casework.queries import CaseFilter, case_page
 from casework.search import search_terms
 from casework.security_events import SecurityEvent
+from tests.conftest import built_once
 from tests.factories import FUNDING_ENDINGS, walk
 from tests.web.helpers import Page
 from workflows.journeys import FUNDING_PERFORMANCE
@@ -40,19 +41,29 @@ def how_found(request, monkeypatch):
 
 
 @pytest.fixture
-def cases(service, cast, clock):
+def cases(engine, service, cast, clock):
     """Four funding cases with a concern raised (in this order, so FC-0001 to FC-0004): two of
     Crayford Community Kitchen's, one of Erith Youth Partnership's whose title names a
-    kitchen, and one without a decision-maker (Helen Marsh) assigned."""
+    kitchen, and one without a decision-maker (Helen Marsh) assigned. Made through the engine
+    once a worker and database (every test runs four ways), then copied back (`built_once`);
+    the clock ends where making them left it."""
+    start = clock.now()
+
     def open_for(org: str, title: str, dm: bool = True):
         data = {"title": title, "vco": cast.orgs[org]} | ({"decision_maker": cast["dm"]} if dm else {})
         clock.advance(hours=1)
         case = service.open_funding_case(cast["fo"], data, clock.now())
         return walk(service, case, FUNDING_PERFORMANCE[:1], cast, clock)
-    return {"lunch": open_for("kitchen", "Lunch club for older residents"),
-            "meals": open_for("kitchen", "Meals on wheels"),
-            "youth": open_for("youth", "Youth kitchen equipment and lunch sessions"),
-            "no_dm": open_for("kitchen", "Befriending calls", dm=False)}
+
+    def build():
+        made = {"lunch": open_for("kitchen", "Lunch club for older residents"),
+                "meals": open_for("kitchen", "Meals on wheels"),
+                "youth": open_for("youth", "Youth kitchen equipment and lunch sessions"),
+                "no_dm": open_for("kitchen", "Befriending calls", dm=False)}
+        return made, clock.now() - start
+    made, took = built_once(engine, "search-cases", build)
+    clock.current = start + took
+    return made
 
 
 def found(factory, cast, who: str, typed: str, **filters) -> list[int]:

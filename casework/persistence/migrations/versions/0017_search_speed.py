@@ -10,14 +10,14 @@ names out of comparisons); the SQL is written out so this revision stays as it i
 casework/search.py becomes.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0018
 """
 from typing import Sequence, Union
 
 from alembic import op
 
 revision: str = "0017"
-down_revision: Union[str, Sequence[str], None] = "0015"
+down_revision: Union[str, Sequence[str], None] = "0018"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
