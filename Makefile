@@ -17,13 +17,20 @@ COMPILE := $(NOCONF) $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-
 $(BIN)/activate:
 	python3 -m venv $(VENV)
 
+# The install's stamp is named by what was installed (the lock, pyproject.toml and this checkout's
+# folder, for the editable install), not dated: a fresh clone or checkout gives the files new
+# times but the same content, and `make test` then ran both pip commands again (about 10 s,
+# building the editable wheel) for nothing.
+INSTALLED := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha256sum | cut -c1-12)-$(shell echo '$(CURDIR)' | sha256sum | cut -c1-8)
+
 # Exactly the locked versions, each checked against its hash; then this project, without dependencies.
-$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/activate
+$(INSTALLED): | $(BIN)/activate
 	$(BIN)/pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q --no-deps -e .
+	rm -f $(VENV)/.installed $(VENV)/.installed-*
 	touch $@
 
-install: $(VENV)/.installed
+install: $(INSTALLED)
 
 ## make run: install, prepare the SQLite database with demo data, serve with the scheduler.
 run: install

@@ -31,9 +31,10 @@ trap '$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; rm -rf "$S
 export CASEWORK_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/casework_test"
 export CASEWORK_REQUIRE_POSTGRES=1
 rc=0
-# loadgroup is meant to keep the browser tests on one worker (one demo server, one Chromium), but
-# with pytest 9 xdist 3.8 no longer groups (pytest-dev/pytest-xdist#1386): each worker that gets a
-# browser test starts its own demo server and Chromium. Nothing depends on the grouping.
-.venv/bin/python -m pytest -n auto --dist loadgroup --basetemp="$SCRATCH/t" "$@" || rc=$?
+# worksteal: when a worker runs out of tests it takes half of the other's queue, so both finish
+# within one test of each other (with --dist load, tests once sent to a worker stay there, and the
+# run ended on one worker alone for up to a minute). tests/conftest.py puts the longest tests first
+# (LONG_FIRST), so the last tests left are short ones.
+.venv/bin/python -m pytest -n auto --dist worksteal --basetemp="$SCRATCH/t" "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then echo "No tests were collected: that is a failure."; rc=1; fi
 exit "$rc"

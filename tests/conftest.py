@@ -23,6 +23,33 @@ from workflows.service import CaseService
 BACKENDS = ["sqlite", "postgresql"]
 
 
+#: The longest tests, longest first (seconds each on this machine, quiet, about): they start the
+#: run, so that under `--dist worksteal` (scripts/test.sh) the run ends on short tests an idle
+#: worker can take over, not on one worker still busy with a minute-long test while the other waits.
+LONG_FIRST = (
+    "tests/reliability/test_two_schedulers.py",                       # 50
+    "tests/reliability/test_kill.py",                                 # 30 a database
+    "tests/workflows/test_stateful.py::test_random_actions",         # 10 to 45
+    "tests/notifications/test_delivery_faults.py::test_a_thousand",  # 5 to 40
+    "tests/workflows/test_thousand_races.py",                         # 5 to 20
+    "tests/browser/",                                                 # 2 to 40; one demo server, one Chromium
+    "tests/web/test_security_plan_injection.py",                      # 10 to 30
+    "tests/web/test_security_plan_access.py",
+    "tests/web/test_fuzz.py",
+    "tests/reliability/test_catch_up.py",
+    "tests/web/test_public_figures.py",
+    "tests/web/test_sign_in_throttle.py",
+    "tests/web/test_access.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of LONG_FIRST first, in its order; the rest as pytest collected them."""
+    def rank(item) -> int:
+        return next((n for n, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+    items.sort(key=rank)
+
+
 def postgres_url() -> str | None:
     return os.environ.get("CASEWORK_TEST_POSTGRES_URL")
 

@@ -138,12 +138,3 @@ def sign_in(request, browser: Browser, live_server: LiveServer) -> Iterator[Call
     if problems and not failed:
         pytest.fail("Scripts failed or were blocked in the browser:\n" + "\n".join(problems))
 
-
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (--dist loadgroup) every browser test is meant to run on the same worker,
-    so that the demo server is seeded and Chromium started once. With pytest 9, xdist 3.8 ignores
-    the group (pytest-dev/pytest-xdist#1386): each worker then starts its own, which costs a few
-    seconds and changes nothing a test checks."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))

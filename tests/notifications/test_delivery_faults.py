@@ -38,14 +38,22 @@ class FaultyServer:
         self.faults: Counter = Counter()
         self.refused: set[str] = set()
         self.lock = threading.Lock()
+        self.stall_over = threading.Event()  # set once the stalled DATA has ended
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        message_id = _message_id(envelope.content)
-        if self.stall_first:
-            delay, self.stall_first = self.stall_first, 0.0
+        if not self.stall_first:
+            return self._answer(server, envelope)
+        delay, self.stall_first = self.stall_first, 0.0
+        try:
             await asyncio.sleep(delay)  # the client has given up by now
+            return self._answer(server, envelope)
+        finally:  # answered, or cancelled when the client's connection closed
+            self.stall_over.set()
+
+    def _answer(self, server, envelope) -> str:
+        message_id = _message_id(envelope.content)
         with self.lock:
             fault = self.rng.choice(("451", "421", "550", "drop")) if self.rng.random() < self.fault_rate else None
             self.faults[fault] += 1
@@ -117,7 +125,8 @@ def test_a_stalled_server_makes_the_run_give_up_and_lose_nothing(factory, clock)
         assert (first.sent, first.retrying, first.released) == (0, 1, 19)
         clock.advance(minutes=5)
         deliver_until_done(factory, clock, server.port)
-        time.sleep(2.5)  # the stalled DATA ends; the server may keep that copy (a post-DATA duplicate)
+        # The stalled DATA ends; the server may keep that copy (a post-DATA duplicate).
+        assert server.stall_over.wait(10), "the stalled DATA never ended"
     finally:
         server.controller.stop()
     stored = rows(factory)
