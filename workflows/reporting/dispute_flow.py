@@ -86,23 +86,29 @@ def _outcomes(h: History) -> list[tuple[int, str, str | None, date]]:
             return when_(*((column.in_(outcomes), i) for i, (_, _, outcomes, _, _) in enumerate(ESCALATIONS)),
                          else_=-1)
 
-        o, later, earlier = E.alias("outcome"), E.alias("later"), E.alias("earlier")
+        o, later = E.alias("outcome"), E.alias("later")
         waiting = when_(*((step(o.c.trigger) == i, state) for i, (_, _, _, state, _) in enumerate(ESCALATIONS)))
         left = (select(later.c.trigger).where(later.c.case_id == o.c.case_id, later.c.at >= o.c.at,
                                               later.c.at <= h.as_at, later.c.from_state == waiting,
                                               later.c.to_state != waiting)
                 .order_by(later.c.seq).limit(1).scalar_subquery())
         triggers = [t for _, _, outcomes, _, _ in ESCALATIONS for t in outcomes]
-        first = ~exists().where(earlier.c.case_id == o.c.case_id, earlier.c.trigger.in_(triggers),
-                                step(earlier.c.trigger) == step(o.c.trigger), earlier.c.seq < o.c.seq,
-                                earlier.c.at <= h.as_at)
-        query = (select(step(o.c.trigger), o.c.trigger, left, o.c.day)
-                 .select_from(o.join(Case, Case.id == o.c.case_id))
-                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
-                        o.c.trigger.in_(triggers), o.c.at <= h.as_at, o.c.day >= h.earliest, o.c.day <= h.latest,
-                        first))
-        h.found["outcomes"] = [tuple(row) for row in h.db.execute(query)]
+        h.found["outcomes"] = _firsts(h, o, triggers, step, (step(o.c.trigger), o.c.trigger, left, o.c.day))
     return h.found["outcomes"]
+
+
+def _firsts(h: History, event, triggers: list[str], kind_of, columns: tuple) -> list[tuple]:
+    """`columns` of the disputes' events of these actions on a day the report covers, each
+    the first of its kind (`kind_of`: a stage or a step) in its case's trail."""
+    earlier = E.alias("earlier")
+    first = ~exists().where(earlier.c.case_id == event.c.case_id, earlier.c.trigger.in_(triggers),
+                            kind_of(earlier.c.trigger) == kind_of(event.c.trigger), earlier.c.seq < event.c.seq,
+                            earlier.c.at <= h.as_at)
+    query = (select(*columns).select_from(event.join(Case, Case.id == event.c.case_id))
+             .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
+                    event.c.trigger.in_(triggers), event.c.at <= h.as_at, event.c.day >= h.earliest,
+                    event.c.day <= h.latest, first))
+    return [tuple(row) for row in h.db.execute(query)]
 
 
 def escalation(h: History, p: Period) -> Metric:
@@ -192,20 +198,13 @@ def _completed(h: History, limits: TimeLimits) -> list[tuple[int, int, date, dat
         def stage(column, of: int):
             return when_(*((column.in_(span[of]), i) for i, span in enumerate(spans)), else_=-1)
 
-        end, start, earlier = E.alias("stage_end"), E.alias("stage_start"), E.alias("earlier")
+        end, start = E.alias("stage_end"), E.alias("stage_start")
         started = (select(start.c.day).where(start.c.case_id == end.c.case_id, start.c.trigger.in_(starts),
                                              stage(start.c.trigger, 1) == stage(end.c.trigger, 2),
                                              start.c.at <= end.c.at)
                    .order_by(start.c.seq.desc()).limit(1).scalar_subquery())
-        first = ~exists().where(earlier.c.case_id == end.c.case_id, earlier.c.trigger.in_(ends),
-                                stage(earlier.c.trigger, 2) == stage(end.c.trigger, 2), earlier.c.seq < end.c.seq,
-                                earlier.c.at <= h.as_at)
-        query = (select(stage(end.c.trigger, 2), end.c.case_id, started, end.c.day)
-                 .select_from(end.join(Case, Case.id == end.c.case_id))
-                 .where(*case_conditions(h.filters, h.as_at, h.earliest), Case.workflow == "dispute",
-                        end.c.trigger.in_(ends), end.c.at <= h.as_at, end.c.day >= h.earliest, end.c.day <= h.latest,
-                        first))
-        h.found["stages"] = [tuple(row) for row in h.db.execute(query)]
+        h.found["stages"] = _firsts(h, end, ends, lambda column: stage(column, 2),
+                                    (stage(end.c.trigger, 2), end.c.case_id, started, end.c.day))
     return h.found["stages"]
 
 
