@@ -118,7 +118,9 @@ def candidates(workflow_key: str) -> list[tuple[str, str, str]]:
 
 
 class Cases:
-    """One case per stage, built when first needed and again once an action moved it on."""
+    """One case per stage, built when first needed and again once an action changed it (an
+    action that keeps the stage may still change what is offered: an exception signed off
+    is not offered again)."""
 
     def __init__(self, service, cast, clock, workflow_key: str) -> None:
         self.service, self.cast, self.clock, self.workflow_key = service, cast, clock, workflow_key
@@ -136,6 +138,10 @@ class Cases:
                 case = funding_case_at(self.service, self.cast, self.clock, state, route=route)
             self.ids[state] = case_id = case.id
         return case_id
+
+    def changed(self, state: str) -> None:
+        """The case at this stage was acted on: the next example gets a new one."""
+        self.ids.pop(state, None)
 
 
 class Browsers:
@@ -189,6 +195,7 @@ def fuzz_actions(workflow_key: str, max_examples: int, app, service, cast, clock
         assert_answered_properly(response, may_show_page=WORKFLOWS[workflow_key].row(trigger).check_first)
         if response.status_code == 302:
             assert location(response) == f"/cases/{case_id}"
+            cases.changed(state)
         else:
             assert counts(service.factory, case_id) == before, "nothing written on a refusal"
     check()
