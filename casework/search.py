@@ -19,9 +19,8 @@ the three ways `casework.queries.case_page` finds results: `frequency` counts ho
 word is found; `per_case` tests each case in turn (for walking the cases newest first when
 the words are frequent, or the few cases of the rarest word); `matching` works out the ids of
 the cases found first, and only those cases are tested against the visibility rule and the
-filters:
-with a few plain indexes on `cases` (CASE_INDEXES) neither database reads whole case rows
-to do so. Neither database's index is a model: `include_object` keeps them out of Alembic's
+filters. With a few plain indexes on `cases` (CASE_INDEXES) neither database reads whole case
+rows to do so. Neither database's index is a model: `include_object` keeps them out of Alembic's
 comparisons; migrations 0008 and 0014 make them, and `Base.metadata.create_all` too (the DDL
 events below). A later migration that rebuilds one of these tables in SQLite's batch mode
 must make its triggers and indexes again.
